@@ -8,6 +8,7 @@ import { rankingSnapshotSchema } from "../model/snapshot.ts";
 import { type Unit, unitSchema } from "../model/unit.ts";
 import { compileFramework } from "./compile.ts";
 import type { ScoringInput } from "./score-period.ts";
+import type { SubmissionFacts } from "./score-unit.ts";
 import type { SnapshotMeta } from "./snapshot.ts";
 
 /**
@@ -51,30 +52,38 @@ export function parseBundle(input: unknown): Checked<ScoringBundle> {
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
-    value: { ...envelope.data, framework: framework.value } as ScoringBundle,
+    value: {
+      ...envelope.data,
+      framework: framework.value,
+      // The evidence list may be left out: no confirmed evidence.
+      submissions: Object.fromEntries(
+        Object.entries(submissions).map(([id, s]) => [
+          id,
+          { ...(s as SubmissionFacts), evidence: (s as SubmissionFacts).evidence ?? [] },
+        ]),
+      ),
+    } as ScoringBundle,
   };
 }
 
+/** Unit id → the leaves of its group (null: its kind is not ranked, already reported). */
+type LeavesOf = Map<string, Map<string, Leaf> | null>;
+
 /** Unit id → the leaves of its group; refuses duplicate ids and kinds no group ranks. */
-function unitLeaves(
-  framework: Framework,
-  units: readonly Unit[],
-  issues: Issue[],
-): Map<string, Map<string, Leaf>> {
+function unitLeaves(framework: Framework, units: readonly Unit[], issues: Issue[]): LeavesOf {
   const compiled = compileFramework(framework);
-  const leavesOf = new Map<string, Map<string, Leaf>>();
+  const leavesOf: LeavesOf = new Map();
   units.forEach((unit, i) => {
     if (leavesOf.has(unit.id))
       issues.push({ path: `units.${i}.id`, message: `unit ${unit.id}: listed twice` });
     const group = compiled.groupOfKind.get(unit.kind);
+    leavesOf.set(unit.id, group?.leafByCode ?? null);
     if (!group) {
       issues.push({
         path: `units.${i}.kind`,
         message: `unit ${unit.id}: no group of the framework ranks kind "${unit.kind}"`,
       });
-      return;
     }
-    leavesOf.set(unit.id, group.leafByCode);
   });
   return leavesOf;
 }
@@ -82,15 +91,12 @@ function unitLeaves(
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-function checkSubmission(
-  unitId: string,
-  raw: unknown,
-  leavesOf: Map<string, Map<string, Leaf>>,
-  issues: Issue[],
-): void {
+function checkSubmission(unitId: string, raw: unknown, leavesOf: LeavesOf, issues: Issue[]): void {
   const at = `submissions.${unitId}`;
   const leaves = leavesOf.get(unitId);
-  if (!leaves) return void issues.push({ path: at, message: `unit ${unitId}: not among the bundle's units` });
+  if (leaves === undefined)
+    return void issues.push({ path: at, message: `unit ${unitId}: not among the bundle's units` });
+  if (leaves === null) return; // its unranked kind is already reported
   if (!isRecord(raw))
     return void issues.push({
       path: at,
@@ -123,15 +129,12 @@ function checkSubmission(
   });
 }
 
-function checkAppraisals(
-  unitId: string,
-  raw: unknown,
-  leavesOf: Map<string, Map<string, Leaf>>,
-  issues: Issue[],
-): void {
+function checkAppraisals(unitId: string, raw: unknown, leavesOf: LeavesOf, issues: Issue[]): void {
   const at = `appraisals.${unitId}`;
   const leaves = leavesOf.get(unitId);
-  if (!leaves) return void issues.push({ path: at, message: `unit ${unitId}: not among the bundle's units` });
+  if (leaves === undefined)
+    return void issues.push({ path: at, message: `unit ${unitId}: not among the bundle's units` });
+  if (leaves === null) return; // its unranked kind is already reported
   if (!isRecord(raw))
     return void issues.push({ path: at, message: `unit ${unitId}: expected an object of leaf code → value` });
   checkValues(unitId, raw, at, leaves, true, issues);

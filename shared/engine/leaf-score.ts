@@ -45,7 +45,9 @@ export function leafScore(leaf: Leaf, value: unknown, best: number): number {
     case "points":
       return value as number;
     case "relative":
-      return best > 0 ? Math.min(max, (max * (value as number)) / best) : 0;
+      if (best <= 0) return 0;
+      // The best unit earns exactly max (max·v/v can fall one rounding step short).
+      return (value as number) >= best ? max : (max * (value as number)) / best;
     case "info":
       return 0;
   }

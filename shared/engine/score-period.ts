@@ -65,6 +65,9 @@ const NOT_SUBMITTED: SubmissionFacts = { submitted: false, answers: {}, evidence
 /**
  * Scores and ranks a period (DOMAIN.md §4–5). A pure function: the same inputs, in any order, give
  * the same result. Units whose kind no group of the framework takes are not scored.
+ *
+ * A unit that did not submit is ranked with 0 points and carries the one flag "not-submitted": its
+ * draft answers are not scored, so no leaf of it has a flag to add.
  */
 export function scorePeriod(input: ScoringInput): PeriodScore {
   const compiledFramework = compileFramework(input.framework);

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { codeSchema, nameSchema } from "./common.ts";
+
+/**
+ * Evidence files a unit may upload (issue 3): PDF, JPEG/PNG images, office documents (DOCX, XLSX, ODT,
+ * ODS) and ZIP archives of scans. The declared type must be one of these, and the bytes are sniffed on
+ * confirm: a file whose content is not what it claims is removed.
+ */
+export const EVIDENCE_TYPES: Readonly<Record<string, { extensions: readonly string[]; label: string }>> = {
+  "application/pdf": { extensions: ["pdf"], label: "PDF" },
+  "image/jpeg": { extensions: ["jpg", "jpeg"], label: "JPEG" },
+  "image/png": { extensions: ["png"], label: "PNG" },
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+    extensions: ["docx"],
+    label: "DOCX",
+  },
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+    extensions: ["xlsx"],
+    label: "XLSX",
+  },
+  "application/vnd.oasis.opendocument.text": { extensions: ["odt"], label: "ODT" },
+  "application/vnd.oasis.opendocument.spreadsheet": { extensions: ["ods"], label: "ODS" },
+  "application/zip": { extensions: ["zip"], label: "ZIP" },
+};
+
+export const DEFAULT_MAX_EVIDENCE_BYTES = 50 * 1024 * 1024;
+/** How many leaves one evidence item may back, and how many items a submission may hold. */
+export const MAX_CODES_PER_EVIDENCE = 200;
+export const MAX_EVIDENCE_PER_SUBMISSION = 500;
+
+const indicatorCodesSchema = z.array(codeSchema).min(1).max(MAX_CODES_PER_EVIDENCE);
+
+export const fileEvidenceRequestSchema = z.strictObject({
+  indicatorCodes: indicatorCodesSchema,
+  fileName: z.string().trim().min(1).max(255),
+  contentType: z.string().min(1).max(200),
+  size: z.number().int().positive(),
+});
+
+export const urlEvidenceRequestSchema = z.strictObject({
+  indicatorCodes: indicatorCodesSchema,
+  url: z.url({ protocol: /^https?$/ }).max(2000),
+  title: nameSchema.optional(),
+});
+
+export const evidenceRequestSchema = z.union([fileEvidenceRequestSchema, urlEvidenceRequestSchema]);
+export const relinkEvidenceSchema = z.strictObject({ indicatorCodes: indicatorCodesSchema });
+
+export type FileEvidenceRequest = z.infer<typeof fileEvidenceRequestSchema>;
+export type UrlEvidenceRequest = z.infer<typeof urlEvidenceRequestSchema>;
+
+export interface Evidence {
+  id: string;
+  kind: "file" | "url";
+  status: "pending" | "confirmed";
+  indicatorCodes: string[];
+  fileName?: string;
+  contentType?: string;
+  size?: number;
+  sha256?: string;
+  /** Object key in the evidence bucket (file evidence). */
+  key?: string;
+  url?: string;
+  title?: string;
+  createdAt: string;
+  createdBy: string;
+  confirmedAt?: string;
+}
+
+/** Leaf codes backed by confirmed evidence: what the scoring engine calls "evidence facts". */
+export function confirmedCodes(evidence: readonly Evidence[]): string[] {
+  const codes = new Set<string>();
+  for (const item of evidence)
+    if (item.status === "confirmed") for (const code of item.indicatorCodes) codes.add(code);
+  return [...codes].sort();
+}

@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { idSchema, nameSchema } from "./common.ts";
+
+/** DOMAIN.md §6. */
+export const PERIOD_STATES = ["draft", "open", "appraisal", "explanation", "final", "published"] as const;
+export type PeriodState = (typeof PERIOD_STATES)[number];
+
+/** Vietnam keeps +07:00 all year (no daylight saving), so Asia/Ho_Chi_Minh is a fixed offset. */
+export const VIETNAM_OFFSET = "+07:00";
+
+/**
+ * A deadline: ISO 8601 with an offset, or without one and then read in Asia/Ho_Chi_Minh (API.md).
+ * Normalised to Vietnam time with its offset, e.g. "2022-12-15T17:00:00+07:00".
+ */
+export const deadlineSchema = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/,
+    "expected a date and time such as 2022-12-15T17:00:00+07:00 (Vietnam time when no offset is given)",
+  )
+  .transform((text, ctx) => {
+    const hasOffset = /(Z|[+-]\d{2}:\d{2})$/.test(text);
+    const ms = Date.parse(hasOffset ? text : `${text}${VIETNAM_OFFSET}`);
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({ code: "custom", message: "not a real date and time" });
+      return z.NEVER;
+    }
+    return toVietnamTime(ms);
+  });
+
+export function toVietnamTime(ms: number): string {
+  const local = new Date(ms + 7 * 3600_000).toISOString().slice(0, 19);
+  return `${local}${VIETNAM_OFFSET}`;
+}
+
+export const createPeriodSchema = z
+  .strictObject({
+    id: idSchema,
+    name: nameSchema,
+    frameworkId: idSchema,
+    unitIds: z.array(idSchema).min(1).max(20_000).optional(),
+    opensAt: deadlineSchema,
+    closesAt: deadlineSchema,
+    explanationClosesAt: deadlineSchema.optional(),
+  })
+  .superRefine((p, ctx) => checkDeadlineOrder(p, ctx));
+
+export const patchPeriodSchema = z
+  .strictObject({
+    name: nameSchema.optional(),
+    closesAt: deadlineSchema.optional(),
+    explanationClosesAt: deadlineSchema.nullable().optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, "nothing to change");
+
+function checkDeadlineOrder(
+  p: { opensAt: string; closesAt: string; explanationClosesAt?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (Date.parse(p.closesAt) <= Date.parse(p.opensAt))
+    ctx.addIssue({ code: "custom", path: ["closesAt"], message: "closesAt must be after opensAt" });
+  if (p.explanationClosesAt && Date.parse(p.explanationClosesAt) <= Date.parse(p.closesAt))
+    ctx.addIssue({
+      code: "custom",
+      path: ["explanationClosesAt"],
+      message: "explanationClosesAt must be after closesAt",
+    });
+}
+
+export type CreatePeriod = z.infer<typeof createPeriodSchema>;
+export type PatchPeriod = z.infer<typeof patchPeriodSchema>;
+
+export interface Period {
+  id: string;
+  name: string;
+  frameworkId: string;
+  opensAt: string;
+  closesAt: string;
+  explanationClosesAt?: string;
+  state: PeriodState;
+  counts: { units: number; submitted: number; draft: number };
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,127 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, test } from "vitest";
+
+// Black-box tests of `npm run -s score -- <bundle.json>`: the real CLI in a child process.
+// Each process costs about half a second or more: one per test, and no more tests than cases.
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const fixtures = join(root, "test", "fixtures");
+const bundlePath = join(fixtures, "all-methods-bundle.json");
+const work = mkdtempSync(join(tmpdir(), "chiso-score-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The same command as the npm script, without npm's own start-up. */
+function score(file: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(root, "node_modules", ".bin", "tsx"), ["shared/cli/score.ts", file], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const readJson = (path: string): unknown => JSON.parse(readFileSync(path, "utf8"));
+
+/** The parts of a bundle that the variants below change. */
+interface BundleJson {
+  framework: { groups: { nodes: { maxPoints: number }[] }[] };
+  submissions: Record<string, { answers: Record<string, unknown> }>;
+}
+
+function answersOf(bundle: BundleJson, unitId: string): Record<string, unknown> {
+  const submission = bundle.submissions[unitId];
+  if (!submission) throw new Error(`the fixture has no submission for ${unitId}`);
+  return submission.answers;
+}
+
+/** Whether one line of stderr names all of these (a unit id and a leaf code, say). */
+const namedOnOneLine = (stderr: string, ...parts: string[]): boolean =>
+  stderr.split("\n").some((line) => parts.every((part) => line.includes(part)));
+
+/** Writes a variant of the fixture bundle and returns its path. */
+function variant(name: string, change: (bundle: BundleJson) => void): string {
+  const bundle = readJson(bundlePath) as BundleJson;
+  change(bundle);
+  const path = join(work, name);
+  writeFileSync(path, JSON.stringify(bundle));
+  return path;
+}
+
+describe("score CLI", { timeout: 30_000 }, () => {
+  test("prints exactly the hand-computed snapshot of the fixture bundle", async () => {
+    const run = await score(bundlePath);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toStrictEqual(readJson(join(fixtures, "all-methods-expected.json")));
+  });
+
+  test("refuses an answer to an unknown leaf code, naming the unit and the code", async () => {
+    const path = variant("unknown-leaf.json", (b) => {
+      answersOf(b, "so-noi-vu")["9.9"] = true;
+    });
+    const run = await score(path);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe("");
+    expect(namedOnOneLine(run.stderr, "so-noi-vu", "9.9"), run.stderr).toBe(true);
+  });
+
+  test("refuses a ratio whose numerator exceeds its denominator, naming the unit and the code", async () => {
+    const path = variant("bad-ratio.json", (b) => {
+      answersOf(b, "xa-da-vi")["1.1"] = { numerator: 5, denominator: 4 };
+    });
+    const run = await score(path);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe("");
+    expect(namedOnOneLine(run.stderr, "xa-da-vi", "1.1", "numerator"), run.stderr).toBe(true);
+  });
+
+  test("refuses a bad framework, naming the path of the problem", async () => {
+    // Node 2 of the department group: children add up to 70, less than 80.
+    const path = variant("bad-framework.json", (b) => {
+      const node = b.framework.groups[0]?.nodes[1];
+      if (!node) throw new Error("the fixture's department group has no node 2");
+      node.maxPoints = 80;
+    });
+    const run = await score(path);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("framework.groups.0.nodes.1.maxPoints");
+  });
+
+  test("refuses malformed JSON", async () => {
+    const path = join(work, "malformed.json");
+    writeFileSync(path, '{"framework": {');
+    const run = await score(path);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(path);
+  });
+
+  test("refuses a missing file", async () => {
+    const path = join(work, "no-such-bundle.json");
+    const run = await score(path);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(path);
+  });
+});
