@@ -1,0 +1,14 @@
+import { relinkEvidence } from "../../shared/services/evidence.ts";
+import { apiHandler } from "../http/api.ts";
+import { services } from "../http/services.ts";
+
+export const handler = apiHandler(async ({ ctx, params, body }) => ({
+  body: await relinkEvidence(
+    services(),
+    ctx,
+    params.periodId as string,
+    params.unitId as string,
+    params.evidenceId as string,
+    body,
+  ),
+}));

@@ -1,0 +1,7 @@
+import { transitionPeriod } from "../../shared/services/periods.ts";
+import { apiHandler } from "../http/api.ts";
+import { services } from "../http/services.ts";
+
+export const handler = apiHandler(async ({ ctx, params, body }) => ({
+  body: await transitionPeriod(services(), ctx, params.periodId as string, body),
+}));

@@ -1,0 +1,51 @@
+import { conflict } from "./errors.ts";
+import type { Period, PeriodState } from "./model/period.ts";
+
+/**
+ * The period lifecycle of DOMAIN.md §6 and the rule that guards every unit write: the period is open,
+ * its deadline (or the unit's extended one) has not passed, and the submission is a draft.
+ */
+const NEXT: Record<PeriodState, readonly PeriodState[]> = {
+  draft: ["open"],
+  open: ["appraisal"],
+  appraisal: ["explanation", "final"],
+  explanation: ["final"],
+  final: ["published"],
+  published: [],
+};
+
+export function assertTransition(from: PeriodState, to: PeriodState): void {
+  if (!NEXT[from].includes(to))
+    throw conflict("transition-not-allowed", `a period in state "${from}" cannot move to "${to}"`);
+}
+
+export type SubmissionState = "draft" | "submitted" | "locked";
+
+/** The deadline that applies to one unit: the period's, or the unit's own extension if later. */
+export function unitDeadline(period: Pick<Period, "closesAt">, extendedUntil?: string): string {
+  return extendedUntil && Date.parse(extendedUntil) > Date.parse(period.closesAt)
+    ? extendedUntil
+    : period.closesAt;
+}
+
+/** The period accepts unit writes now: open and before the unit's deadline (server time decides). */
+export function assertPeriodAcceptsWrites(
+  period: Pick<Period, "state" | "closesAt">,
+  now: Date,
+  extendedUntil?: string,
+): void {
+  if (period.state !== "open") throw conflict("period-not-open", `the period is ${period.state}, not open`);
+  const deadline = unitDeadline(period, extendedUntil);
+  if (now.getTime() >= Date.parse(deadline))
+    throw conflict("deadline-passed", `the deadline (${deadline}) has passed`);
+}
+
+export function assertEditable(
+  period: Pick<Period, "state" | "closesAt">,
+  submission: { state: SubmissionState; extendedUntil?: string },
+  now: Date,
+): void {
+  assertPeriodAcceptsWrites(period, now, submission.extendedUntil);
+  if (submission.state !== "draft")
+    throw conflict("not-a-draft", `the submission is ${submission.state}; withdraw it to edit`);
+}

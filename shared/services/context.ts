@@ -1,0 +1,65 @@
+import type { Actor } from "../access/roles.ts";
+import type { AuditEntry, AuditLog } from "../store/audit.ts";
+import type { FrameworkRepository } from "../store/frameworks.ts";
+import type { PeriodRepository } from "../store/periods.ts";
+import type { SubmissionRepository } from "../store/submissions.ts";
+import type { UnitRepository } from "../store/units.ts";
+
+/** Who asks, under which request id, at what time (the server's clock decides deadlines). */
+export interface RequestContext {
+  actor: Actor;
+  requestId: string;
+  now: Date;
+}
+
+/** Evidence file storage (S3 in the cloud, s3rver locally). */
+export interface EvidenceFiles {
+  presignUpload(
+    key: string,
+    contentType: string,
+    size: number,
+  ): Promise<{ url: string; fields: Record<string, string> }>;
+  /** The object's bytes, or undefined when nothing was uploaded. */
+  read(key: string): Promise<Uint8Array | undefined>;
+  remove(key: string): Promise<void>;
+  presignDownload(key: string, fileName: string, contentType: string): Promise<string>;
+}
+
+/** The user pool (Cognito). */
+export interface UserDirectory {
+  create(user: {
+    username: string;
+    password: string;
+    roles: string[];
+    unitId?: string | undefined;
+  }): Promise<void>;
+}
+
+export interface Services {
+  frameworks: FrameworkRepository;
+  units: UnitRepository;
+  periods: PeriodRepository;
+  submissions: SubmissionRepository;
+  audit: AuditLog;
+  evidenceFiles: EvidenceFiles;
+  users: UserDirectory;
+  settings: { maxEvidenceBytes: number };
+}
+
+export function auditEntry(
+  ctx: RequestContext,
+  entity: string,
+  action: string,
+  before?: unknown,
+  after?: unknown,
+): AuditEntry {
+  return {
+    entity,
+    action,
+    actor: ctx.actor.username,
+    requestId: ctx.requestId,
+    time: ctx.now.toISOString(),
+    ...(before === undefined ? {} : { before }),
+    ...(after === undefined ? {} : { after }),
+  };
+}

@@ -1,0 +1,310 @@
+import { createHash, randomUUID } from "node:crypto";
+import { fileTypeFromBuffer } from "file-type";
+import { canEditUnit } from "../access/roles.ts";
+import { forbidden, notFound, Refusal, unprocessable } from "../errors.ts";
+import { assertEditable } from "../lifecycle.ts";
+import {
+  EVIDENCE_TYPES,
+  type Evidence,
+  evidenceRequestSchema,
+  MAX_EVIDENCE_PER_SUBMISSION,
+  relinkEvidenceSchema,
+} from "../model/evidence.ts";
+import type { Issue } from "../model/issues.ts";
+import { keys } from "../store/keys.ts";
+import type { StoredSubmission } from "../store/submissions.ts";
+import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { headScore } from "./submission-view.ts";
+import { bumped, entityOf, guard, target } from "./submissions.ts";
+import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
+import { parseBody } from "./validate.ts";
+
+/**
+ * Evidence (DOMAIN.md §4, issue 3): a file goes browser → storage by a presigned POST limited to one
+ * key, its declared type and size; confirm then reads the stored bytes, checks size and sniffed type,
+ * records the sha256, and removes the object when it is not what was declared. A URL is confirmed at once.
+ */
+export async function addEvidence(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  body: unknown,
+) {
+  const scope = await editableScope(services, ctx, periodId, unitId);
+  const request = parseBody(evidenceRequestSchema, body, "evidence");
+  const kind = "url" in request ? "url" : "file";
+  checkCodes(scope, request.indicatorCodes, kind);
+  if ("contentType" in request) checkFile(services, request);
+  const id = randomUUID();
+  const time = ctx.now.toISOString();
+  const evidence: Evidence =
+    "url" in request
+      ? {
+          id,
+          kind,
+          status: "confirmed",
+          indicatorCodes: request.indicatorCodes,
+          url: request.url,
+          ...(request.title ? { title: request.title } : {}),
+          createdAt: time,
+          createdBy: ctx.actor.username,
+          confirmedAt: time,
+        }
+      : {
+          id,
+          kind,
+          status: "pending",
+          indicatorCodes: request.indicatorCodes,
+          fileName: request.fileName,
+          contentType: request.contentType,
+          size: request.size,
+          key: `evidence/${periodId}/${unitId}/${id}`,
+          createdAt: time,
+          createdBy: ctx.actor.username,
+        };
+  const result = await writeEvidence(services, ctx, scope, "evidence.add", (stored) => {
+    if (stored.evidence.length >= MAX_EVIDENCE_PER_SUBMISSION)
+      throw unprocessable(
+        "too-much-evidence",
+        `a submission holds at most ${MAX_EVIDENCE_PER_SUBMISSION} evidence items`,
+      );
+    return { evidence: [...stored.evidence, evidence], changed: evidence, before: undefined };
+  });
+  const upload =
+    evidence.kind === "file" && evidence.key && evidence.contentType && evidence.size
+      ? await services.evidenceFiles.presignUpload(evidence.key, evidence.contentType, evidence.size)
+      : undefined;
+  return { evidence: result, ...(upload ? { upload } : {}) };
+}
+
+export async function confirmEvidence(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  evidenceId: string,
+) {
+  const scope = await editableScope(services, ctx, periodId, unitId);
+  const current = await findEvidence(services, scope, evidenceId);
+  if (current.kind === "url" || current.status === "confirmed") return { evidence: current };
+  const key = current.key as string;
+  const bytes = await services.evidenceFiles.read(key);
+  if (!bytes)
+    throw unprocessable(
+      "upload-missing",
+      "nothing has been uploaded for this evidence yet; upload, then confirm",
+    );
+  const problem = await fileProblem(current, bytes);
+  if (problem) {
+    await services.evidenceFiles.remove(key);
+    throw unprocessable("upload-rejected", `${problem}; the uploaded file was removed`, [
+      { path: "file", message: problem },
+    ]);
+  }
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const confirmed: Evidence = {
+    ...current,
+    status: "confirmed",
+    sha256,
+    size: bytes.byteLength,
+    confirmedAt: ctx.now.toISOString(),
+  };
+  let duplicateOf: Evidence | undefined;
+  const evidence = await writeEvidence(services, ctx, scope, "evidence.confirm", (stored) => {
+    const before = stored.evidence.find((e) => e.id === evidenceId);
+    if (!before) throw notFound(`evidence "${evidenceId}"`);
+    duplicateOf = stored.evidence.find((e) => e.id !== evidenceId && e.sha256 === sha256);
+    return {
+      evidence: stored.evidence.map((e) => (e.id === evidenceId ? confirmed : e)),
+      changed: confirmed,
+      before,
+    };
+  });
+  // The same bytes already back this submission: worth telling, not refusing (one file may serve many leaves).
+  return { evidence, ...(duplicateOf ? { duplicateOf: duplicateOf.id } : {}) };
+}
+
+export async function relinkEvidence(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  evidenceId: string,
+  body: unknown,
+) {
+  const scope = await editableScope(services, ctx, periodId, unitId);
+  const { indicatorCodes } = parseBody(relinkEvidenceSchema, body, "evidence links");
+  const evidence = await writeEvidence(services, ctx, scope, "evidence.relink", (stored) => {
+    const before = stored.evidence.find((e) => e.id === evidenceId);
+    if (!before) throw notFound(`evidence "${evidenceId}"`);
+    checkCodes(scope, indicatorCodes, before.kind);
+    const changed = { ...before, indicatorCodes };
+    return { evidence: stored.evidence.map((e) => (e.id === evidenceId ? changed : e)), changed, before };
+  });
+  return { evidence };
+}
+
+export async function removeEvidence(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  evidenceId: string,
+) {
+  const scope = await editableScope(services, ctx, periodId, unitId);
+  let removed: Evidence | undefined;
+  await writeEvidence(services, ctx, scope, "evidence.remove", (stored) => {
+    removed = stored.evidence.find((e) => e.id === evidenceId);
+    if (!removed) throw notFound(`evidence "${evidenceId}"`);
+    return {
+      evidence: stored.evidence.filter((e) => e.id !== evidenceId),
+      changed: undefined,
+      before: removed,
+      remove: evidenceId,
+    };
+  });
+  if (removed?.key) await services.evidenceFiles.remove(removed.key);
+}
+
+/** A short-lived link to read a file (the unit, reviewers, admins). */
+export async function evidenceDownload(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  evidenceId: string,
+) {
+  const scope = await openUnit(services, ctx, periodId, unitId);
+  const evidence = await findEvidence(services, scope, evidenceId);
+  if (evidence.kind === "url") return { url: evidence.url as string };
+  if (evidence.status !== "confirmed")
+    throw new Refusal("conflict", "not-confirmed", "the file has not been confirmed yet");
+  return {
+    url: await services.evidenceFiles.presignDownload(
+      evidence.key as string,
+      evidence.fileName as string,
+      evidence.contentType as string,
+    ),
+  };
+}
+
+async function editableScope(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+): Promise<UnitScope> {
+  const scope = await openUnit(services, ctx, periodId, unitId);
+  if (!canEditUnit(ctx.actor, unitId))
+    throw forbidden("only the unit's editors and approver manage its evidence");
+  return scope;
+}
+
+async function findEvidence(services: Services, scope: UnitScope, evidenceId: string): Promise<Evidence> {
+  const stored = await services.submissions.load(scope.period.id, scope.unitId, scope.groupId);
+  const evidence = stored.evidence.find((e) => e.id === evidenceId);
+  if (!evidence) throw notFound(`evidence "${evidenceId}"`);
+  return evidence;
+}
+
+function checkCodes(scope: UnitScope, codes: readonly string[], kind: "file" | "url"): void {
+  const issues: Issue[] = [];
+  codes.forEach((code, i) => {
+    const leaf = scope.leaves.get(code);
+    if (!leaf)
+      issues.push({
+        path: `indicatorCodes.${i}`,
+        message: `"${code}" is not an indicator of this unit's index set`,
+      });
+    else if (!leaf.evidence.kinds.includes(kind))
+      issues.push({
+        path: `indicatorCodes.${i}`,
+        message: `${code} accepts ${leaf.evidence.kinds.join(" or ")} evidence, not ${kind}`,
+      });
+  });
+  if (new Set(codes).size !== codes.length) issues.push({ path: "indicatorCodes", message: "codes repeat" });
+  if (issues.length > 0)
+    throw unprocessable("invalid-indicators", "the evidence's indicators are not valid", issues);
+}
+
+function checkFile(
+  services: Services,
+  request: { fileName: string; contentType: string; size: number },
+): void {
+  const type = EVIDENCE_TYPES[request.contentType];
+  if (!type)
+    throw new Refusal(
+      "unsupported-type",
+      "type-not-allowed",
+      `files of type ${request.contentType} are not accepted`,
+      [
+        {
+          path: "contentType",
+          message: `accepted: ${Object.values(EVIDENCE_TYPES)
+            .map((t) => t.label)
+            .join(", ")}`,
+        },
+      ],
+    );
+  const extension = request.fileName.toLowerCase().split(".").pop() ?? "";
+  if (!type.extensions.includes(extension))
+    throw new Refusal(
+      "unsupported-type",
+      "extension-mismatch",
+      `a ${type.label} file should end in .${type.extensions.join(" or .")}`,
+      [{ path: "fileName", message: `expected .${type.extensions.join(" or .")}` }],
+    );
+  const max = services.settings.maxEvidenceBytes;
+  if (request.size > max)
+    throw new Refusal(
+      "too-large",
+      "file-too-large",
+      `a file may be at most ${Math.floor(max / 1024 / 1024)} MB`,
+      [{ path: "size", message: `at most ${max} bytes` }],
+    );
+}
+
+async function fileProblem(evidence: Evidence, bytes: Uint8Array): Promise<string | undefined> {
+  if (bytes.byteLength !== evidence.size)
+    return `the file has ${bytes.byteLength} bytes, not the ${evidence.size} declared`;
+  const sniffed = await fileTypeFromBuffer(bytes);
+  if (sniffed?.mime !== evidence.contentType)
+    return `the file's content is ${sniffed ? sniffed.mime : "not a recognised document"}, not ${evidence.contentType}`;
+  return undefined;
+}
+
+type EvidenceChange = (stored: StoredSubmission) => {
+  evidence: Evidence[];
+  changed: Evidence | undefined;
+  before: Evidence | undefined;
+  remove?: string;
+};
+
+/** One evidence change with its audit record and the new self-score, as one write of the submission. */
+async function writeEvidence(
+  services: Services,
+  ctx: RequestContext,
+  scope: UnitScope,
+  action: string,
+  change: EvidenceChange,
+) {
+  return withSubmission(services, ctx, scope, undefined, async (stored, version) => {
+    assertEditable(scope.period, stored.head, ctx.now);
+    const { evidence, changed, before, remove } = change(stored);
+    const time = ctx.now.toISOString();
+    const updated = bumped(stored, version, time, { evidence });
+    const { periodId, unitId } = target(scope);
+    await services.submissions.write({
+      ...target(scope),
+      expectVersion: version,
+      expectState: "draft",
+      head: headScore(scope, updated),
+      period: guard(ctx, scope, stored),
+      puts: changed ? [{ ...keys.evidence(periodId, unitId, changed.id), ...changed }] : [],
+      deletes: remove ? [keys.evidence(periodId, unitId, remove)] : [],
+      audit: [auditEntry(ctx, entityOf(scope), action, before, changed)],
+    });
+    return changed;
+  });
+}

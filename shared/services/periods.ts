@@ -1,0 +1,155 @@
+import { z } from "zod";
+import { hasRole } from "../access/roles.ts";
+import { compileFramework } from "../engine/compile.ts";
+import { conflict, forbidden, Refusal, unprocessable } from "../errors.ts";
+import { assertTransition } from "../lifecycle.ts";
+import type { Issue } from "../model/issues.ts";
+import { createPeriodSchema, PERIOD_STATES, type Period, patchPeriodSchema } from "../model/period.ts";
+import { unitValidOn } from "../model/unit.ts";
+import type { Page, PageRequest } from "../store/page.ts";
+import type { Members } from "../store/periods.ts";
+import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { parseBody } from "./validate.ts";
+
+const requireAdmin = (ctx: RequestContext, what: string) => {
+  if (!hasRole(ctx.actor, "admin")) throw forbidden(`only an admin ${what}`);
+};
+
+/** Creates a period in draft: binds a framework and its participants (every eligible unit by default). */
+export async function createPeriod(services: Services, ctx: RequestContext, body: unknown): Promise<Period> {
+  requireAdmin(ctx, "creates periods");
+  const input = parseBody(createPeriodSchema, body, "period");
+  const framework = await services.frameworks.get(input.frameworkId);
+  if (!framework)
+    throw unprocessable("unknown-framework", `framework "${input.frameworkId}" does not exist`, [
+      { path: "frameworkId", message: "unknown framework" },
+    ]);
+  const { groupOfKind } = compileFramework(framework);
+  const members: Members = new Map();
+  const issues: Issue[] = [];
+  if (input.unitIds) {
+    const units = await services.units.getMany(input.unitIds);
+    input.unitIds.forEach((id, i) => {
+      const unit = units.get(id);
+      const group = unit && groupOfKind.get(unit.kind);
+      if (!unit) issues.push({ path: `unitIds.${i}`, message: `unit "${id}" does not exist` });
+      else if (!group)
+        issues.push({ path: `unitIds.${i}`, message: `no group of the framework ranks kind "${unit.kind}"` });
+      else members.set(id, group.group.id);
+    });
+  } else {
+    const closingDay = input.closesAt.slice(0, 10); // already in Vietnam time
+    for (const unit of await services.units.all()) {
+      const group = groupOfKind.get(unit.kind);
+      if (group && unitValidOn(unit, closingDay)) members.set(unit.id, group.group.id);
+    }
+    if (members.size === 0)
+      issues.push({ path: "unitIds", message: "no unit valid at closesAt is ranked by this framework" });
+  }
+  if (issues.length > 0)
+    throw unprocessable("invalid-participants", "the period's units are not valid", issues);
+
+  const now = ctx.now.toISOString();
+  const { unitIds: _unitIds, ...fields } = input;
+  const period: Period = {
+    ...fields,
+    state: "draft",
+    counts: { units: members.size, submitted: 0, draft: members.size },
+    createdAt: now,
+    updatedAt: now,
+  };
+  await services.periods.create(
+    period,
+    members,
+    auditEntry(ctx, `period#${period.id}`, "period.create", undefined, period),
+  );
+  return period;
+}
+
+export const getPeriod = (services: Services, id: string): Promise<Period> => services.periods.require(id);
+
+const stateFilter = z.enum(PERIOD_STATES).optional();
+
+export function listPeriods(services: Services, page: PageRequest, state?: string): Promise<Page<Period>> {
+  const parsed = stateFilter.safeParse(state || undefined);
+  if (!parsed.success)
+    throw new Refusal("bad-request", "bad-state", `unknown state "${state}"`, [
+      { path: "state", message: "unknown state" },
+    ]);
+  return services.periods.list(page, parsed.data);
+}
+
+/** Renames a period or moves its deadlines. A self-assessment deadline moves only before the close. */
+export async function patchPeriod(
+  services: Services,
+  ctx: RequestContext,
+  id: string,
+  body: unknown,
+): Promise<Period> {
+  requireAdmin(ctx, "changes periods");
+  const patch = parseBody(patchPeriodSchema, body, "period change");
+  const period = await services.periods.require(id);
+  const next: Period = { ...period, updatedAt: ctx.now.toISOString() };
+  if (patch.name !== undefined) next.name = patch.name;
+  if (patch.closesAt !== undefined) {
+    if (period.state !== "draft" && period.state !== "open")
+      throw conflict(
+        "period-closed",
+        `the self-assessment deadline cannot move once the period is ${period.state}`,
+      );
+    if (period.state === "open" && Date.parse(patch.closesAt) <= ctx.now.getTime())
+      throw unprocessable(
+        "deadline-in-past",
+        "a new deadline must be in the future; close early with a transition",
+        [{ path: "closesAt", message: "in the past" }],
+      );
+    next.closesAt = patch.closesAt;
+  }
+  if (patch.explanationClosesAt !== undefined) {
+    if (patch.explanationClosesAt === null) delete next.explanationClosesAt;
+    else next.explanationClosesAt = patch.explanationClosesAt;
+  }
+  checkOrder(next);
+  await services.periods.update(
+    next,
+    { state: period.state, updatedAt: period.updatedAt },
+    auditEntry(ctx, `period#${id}`, "period.update", period, next),
+  );
+  return next;
+}
+
+function checkOrder(period: Period): void {
+  if (Date.parse(period.closesAt) <= Date.parse(period.opensAt))
+    throw unprocessable("deadline-order", "closesAt must be after opensAt", [
+      { path: "closesAt", message: "before opensAt" },
+    ]);
+  if (period.explanationClosesAt && Date.parse(period.explanationClosesAt) <= Date.parse(period.closesAt))
+    throw unprocessable("deadline-order", "explanationClosesAt must be after closesAt", [
+      { path: "explanationClosesAt", message: "before closesAt" },
+    ]);
+}
+
+const transitionSchema = z.strictObject({ to: z.enum(PERIOD_STATES) });
+
+/** Moves a period along its lifecycle (DOMAIN.md §6). */
+export async function transitionPeriod(
+  services: Services,
+  ctx: RequestContext,
+  id: string,
+  body: unknown,
+): Promise<Period> {
+  requireAdmin(ctx, "moves periods");
+  const { to } = parseBody(transitionSchema, body, "transition");
+  const period = await services.periods.require(id);
+  assertTransition(period.state, to);
+  if (to === "open" && Date.parse(period.closesAt) <= ctx.now.getTime())
+    throw conflict("deadline-passed", `the deadline (${period.closesAt}) has passed: move it before opening`);
+  if (to !== "open") throw conflict("transition-not-available", `the move to "${to}" is not available yet`);
+  const next: Period = { ...period, state: to, updatedAt: ctx.now.toISOString() };
+  await services.periods.update(
+    next,
+    { state: period.state },
+    auditEntry(ctx, `period#${id}`, "period.transition", { state: period.state }, { state: to }),
+  );
+  return next;
+}

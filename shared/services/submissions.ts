@@ -1,0 +1,277 @@
+import { z } from "zod";
+import { canApproveUnit, canEditUnit, hasRole } from "../access/roles.ts";
+import { forbidden, Refusal, unprocessable } from "../errors.ts";
+import { assertEditable, assertPeriodAcceptsWrites } from "../lifecycle.ts";
+import { answerProblem } from "../model/answer.ts";
+import type { Issue } from "../model/issues.ts";
+import { keys } from "../store/keys.ts";
+import type { PageRequest } from "../store/page.ts";
+import type { StoredAnswer, StoredSubmission } from "../store/submissions.ts";
+import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { headScore, submissionView } from "./submission-view.ts";
+import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
+import { parseBody } from "./validate.ts";
+
+/** Each answer is written with its audit record in one transaction of at most 100 items. */
+export const MAX_ANSWERS_PER_SAVE = 40;
+export const MAX_NOTE_LENGTH = 2000;
+
+const answersBodySchema = z.strictObject({
+  answers: z
+    .record(
+      z.string(),
+      z.strictObject({
+        value: z.unknown().optional(),
+        note: z.string().max(MAX_NOTE_LENGTH).nullable().optional(),
+      }),
+    )
+    .refine((a) => Object.keys(a).length > 0, "no answers given")
+    .refine(
+      (a) => Object.keys(a).length <= MAX_ANSWERS_PER_SAVE,
+      `at most ${MAX_ANSWERS_PER_SAVE} answers per save`,
+    ),
+});
+
+export async function getSubmission(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+) {
+  const scope = await openUnit(services, ctx, periodId, unitId);
+  const stored = await services.submissions.load(periodId, unitId, scope.groupId);
+  return submissionView(scope, stored, ctx.now);
+}
+
+/** Saves answers (DOMAIN.md §4: a value outside its method's domain is refused, never clamped). */
+export async function saveAnswers(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  body: unknown,
+  ifMatch: number | undefined,
+) {
+  const scope = await openUnit(services, ctx, periodId, unitId);
+  if (!canEditUnit(ctx.actor, unitId)) throw forbidden("only the unit's editors and approver save answers");
+  const { answers } = parseBody(answersBodySchema, body, "answers");
+  const issues: Issue[] = [];
+  for (const [code, answer] of Object.entries(answers)) {
+    const leaf = scope.leaves.get(code);
+    if (!leaf)
+      issues.push({
+        path: `answers.${code}`,
+        message: `"${code}" is not an indicator of this unit's index set`,
+      });
+    else if (!("value" in answer) && answer.note === undefined)
+      issues.push({ path: `answers.${code}`, message: "give a value, a note or both" });
+    else if ("value" in answer) {
+      const problem = answerProblem(leaf, answer.value);
+      if (problem) issues.push({ path: `answers.${code}.value`, message: `${code}: ${problem}` });
+    }
+  }
+  if (issues.length > 0) throw unprocessable("invalid-answer", "some answers are not valid", issues);
+
+  return withSubmission(services, ctx, scope, ifMatch, async (stored, version) => {
+    assertEditable(scope.period, stored.head, ctx.now);
+    const time = ctx.now.toISOString();
+    const next = new Map(stored.answers);
+    const puts: Record<string, unknown>[] = [];
+    const audit = [];
+    for (const [code, answer] of Object.entries(answers)) {
+      const before = stored.answers.get(code);
+      const value = "value" in answer ? (answer.value ?? null) : (before?.value ?? null);
+      const note = answer.note === undefined ? before?.note : (answer.note ?? undefined);
+      const saved: StoredAnswer = {
+        code,
+        value,
+        ...(note ? { note } : {}),
+        updatedAt: time,
+        updatedBy: ctx.actor.username,
+      };
+      next.set(code, saved);
+      puts.push({ ...keys.answer(periodId, unitId, code), ...saved });
+      audit.push(
+        auditEntry(
+          ctx,
+          entityOf(scope),
+          "answer.save",
+          before ? { code, value: before.value, note: before.note } : { code },
+          { code, value, note },
+        ),
+      );
+    }
+    const updated = bumped(stored, version, time, { answers: next });
+    await services.submissions.write({
+      ...target(scope),
+      expectVersion: version,
+      expectState: "draft",
+      head: headScore(scope, updated),
+      period: guard(ctx, scope, stored),
+      puts,
+      audit,
+    });
+    return submissionView(scope, updated, ctx.now);
+  });
+}
+
+/** The approver submits a draft before the deadline. */
+export async function submit(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  ifMatch?: number,
+) {
+  const scope = await openUnit(services, ctx, periodId, unitId);
+  if (!canApproveUnit(ctx.actor, unitId)) throw forbidden("only the unit's approver submits");
+  return withSubmission(services, ctx, scope, ifMatch, async (stored, version) => {
+    assertEditable(scope.period, stored.head, ctx.now);
+    const time = ctx.now.toISOString();
+    const updated = bumped(
+      stored,
+      version,
+      time,
+      {},
+      { state: "submitted", submittedAt: time, submittedBy: ctx.actor.username },
+    );
+    await services.submissions.write({
+      ...target(scope),
+      expectVersion: version,
+      expectState: "draft",
+      nextState: "submitted",
+      head: { ...headScore(scope, updated), submittedAt: time, submittedBy: ctx.actor.username },
+      period: { ...guard(ctx, scope, stored), submittedDelta: 1 },
+      audit: [
+        auditEntry(ctx, entityOf(scope), "submission.submit", { state: "draft" }, { state: "submitted" }),
+      ],
+    });
+    return submissionView(scope, updated, ctx.now);
+  });
+}
+
+/** Before the deadline a submitted unit may withdraw, edit and submit again (DOMAIN.md §6). */
+export async function withdraw(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  ifMatch?: number,
+) {
+  const scope = await openUnit(services, ctx, periodId, unitId);
+  if (!canApproveUnit(ctx.actor, unitId)) throw forbidden("only the unit's approver withdraws");
+  return withSubmission(services, ctx, scope, ifMatch, async (stored, version) => {
+    assertPeriodAcceptsWrites(scope.period, ctx.now, stored.head.extendedUntil);
+    if (stored.head.state !== "submitted")
+      throw new Refusal("conflict", "not-submitted", `the submission is ${stored.head.state}, not submitted`);
+    const time = ctx.now.toISOString();
+    const { submittedAt: _at, submittedBy: _by, ...head } = stored.head;
+    const updated = {
+      ...bumped(stored, version, time, {}, { state: "draft" }),
+      head: { ...head, state: "draft" as const, version: version + 1, updatedAt: time },
+    };
+    await services.submissions.write({
+      ...target(scope),
+      expectVersion: version,
+      expectState: "submitted",
+      nextState: "draft",
+      head: { submittedAt: null, submittedBy: null },
+      period: { ...guard(ctx, scope, stored), submittedDelta: -1 },
+      audit: [
+        auditEntry(ctx, entityOf(scope), "submission.withdraw", { state: "submitted" }, { state: "draft" }),
+      ],
+    });
+    return submissionView(scope, updated, ctx.now);
+  });
+}
+
+const listQuerySchema = z.object({
+  groupId: z.string().optional(),
+  state: z.enum(["draft", "submitted", "locked"]).optional(),
+});
+
+/** Every unit's state and self-assessed points/index, by group then unit (reviewers and admins). */
+export async function listSubmissions(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  page: PageRequest,
+  query: Record<string, string | undefined>,
+) {
+  if (!hasRole(ctx.actor, "admin", "reviewer")) throw forbidden("only reviewers and admins list submissions");
+  const filter = listQuerySchema.safeParse(query);
+  if (!filter.success)
+    throw new Refusal("bad-request", "bad-filter", "unknown state filter", [
+      { path: "state", message: "unknown state" },
+    ]);
+  const members = await services.periods.members(periodId);
+  const heads = new Map<string, Record<string, unknown>>();
+  let cursor: string | undefined;
+  do {
+    const batch = await services.submissions.listHeads(periodId, { limit: 1000, cursor });
+    for (const head of batch.items) heads.set(head.unitId, head as unknown as Record<string, unknown>);
+    cursor = batch.nextCursor ?? undefined;
+  } while (cursor);
+  const rows = [...members]
+    .map(([unitId, groupId]) => {
+      const head = heads.get(unitId);
+      return {
+        unitId,
+        groupId,
+        state: (head?.state as string | undefined) ?? "draft",
+        version: (head?.version as number | undefined) ?? 0,
+        points: (head?.points as number | undefined) ?? 0,
+        index: (head?.index as number | undefined) ?? 0,
+        submittedAt: (head?.submittedAt as string | undefined) ?? null,
+        updatedAt: (head?.updatedAt as string | undefined) ?? null,
+      };
+    })
+    .filter(
+      (r) =>
+        (!filter.data.groupId || r.groupId === filter.data.groupId) &&
+        (!filter.data.state || r.state === filter.data.state),
+    )
+    .sort((a, b) =>
+      a.groupId === b.groupId ? (a.unitId < b.unitId ? -1 : 1) : a.groupId < b.groupId ? -1 : 1,
+    );
+  const start = page.cursor
+    ? rows.findIndex(
+        (r) => `${r.groupId}#${r.unitId}` > Buffer.from(page.cursor ?? "", "base64url").toString(),
+      )
+    : 0;
+  const from = start < 0 ? rows.length : start;
+  const items = rows.slice(from, from + page.limit);
+  const last = items.at(-1);
+  const more = from + page.limit < rows.length && last;
+  return {
+    items,
+    nextCursor: more ? Buffer.from(`${last.groupId}#${last.unitId}`).toString("base64url") : null,
+  };
+}
+
+export const entityOf = (scope: UnitScope) => `submission#${scope.period.id}#${scope.unitId}`;
+
+export const target = (scope: UnitScope) => ({
+  periodId: scope.period.id,
+  unitId: scope.unitId,
+  groupId: scope.groupId,
+});
+
+/** The period guard of a unit write: open and before the deadline, or the unit's own later deadline. */
+export function guard(ctx: RequestContext, scope: UnitScope, stored: StoredSubmission) {
+  const extended =
+    stored.head.extendedUntil !== undefined &&
+    Date.parse(stored.head.extendedUntil) > Date.parse(scope.period.closesAt);
+  return { nowMs: ctx.now.getTime(), extended };
+}
+
+/** The submission as it will be after a write: one version up. */
+export function bumped(
+  stored: StoredSubmission,
+  version: number,
+  time: string,
+  parts: Partial<Pick<StoredSubmission, "answers" | "evidence">>,
+  head: Partial<StoredSubmission["head"]> = {},
+): StoredSubmission {
+  return { ...stored, ...parts, head: { ...stored.head, ...head, version: version + 1, updatedAt: time } };
+}

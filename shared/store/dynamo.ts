@@ -1,0 +1,68 @@
+import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+
+/**
+ * The one DynamoDB document client of a process. Endpoint and table names come from the environment:
+ * CDK sets them in the cloud, the local stack sets them on one machine.
+ */
+export interface DynamoConfig {
+  client: DynamoDBDocumentClient;
+  dataTable: string;
+  auditTable: string;
+}
+
+let shared: DynamoConfig | undefined;
+
+export function dynamoFromEnv(env: NodeJS.ProcessEnv = process.env): DynamoConfig {
+  if (shared) return shared;
+  const endpoint = env.DYNAMODB_ENDPOINT;
+  const raw = new DynamoDBClient({
+    ...(endpoint ? { endpoint, region: env.AWS_REGION ?? "local" } : {}),
+    maxAttempts: 5,
+  });
+  shared = {
+    client: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+    dataTable: required(env, "TABLE_NAME"),
+    auditTable: required(env, "AUDIT_TABLE_NAME"),
+  };
+  return shared;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+/**
+ * Writes items all or nothing. A failed condition is handed to `onConditionFailed` with the item's
+ * position and its current value, to become the right refusal; a conflict with a concurrent
+ * transaction on the same item is retried, so two editors saving different leaves both land.
+ */
+export async function transact(
+  client: DynamoDBDocumentClient,
+  items: TransactItem[],
+  onConditionFailed: (position: number, current: Record<string, unknown> | undefined) => Error,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
+      if (failed >= 0)
+        throw onConditionFailed(failed, reasons[failed]?.Item as Record<string, unknown> | undefined);
+      const conflicting = reasons.some((r) => r.Code === "TransactionConflict");
+      if (!conflicting || attempt >= 8) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20 * 2 ** attempt));
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  S3Client,
+  type S3ClientConfig,
+} from "@aws-sdk/client-s3";
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { EvidenceFiles } from "../services/context.ts";
+
+export const UPLOAD_URL_SECONDS = 15 * 60;
+export const DOWNLOAD_URL_SECONDS = 5 * 60;
+
+/**
+ * Evidence files in S3. Endpoint settings for a local S3 (s3rver) come from the environment:
+ * S3_ENDPOINT and S3_PUBLIC_ENDPOINT (the address a browser reaches, for presigned URLs).
+ */
+export class S3EvidenceFiles implements EvidenceFiles {
+  private readonly client: S3Client;
+  private readonly signer: S3Client;
+
+  constructor(
+    private readonly bucket: string,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.client = new S3Client(s3Config(env.S3_ENDPOINT, env));
+    this.signer = env.S3_PUBLIC_ENDPOINT ? new S3Client(s3Config(env.S3_PUBLIC_ENDPOINT, env)) : this.client;
+  }
+
+  async presignUpload(key: string, contentType: string, size: number) {
+    const { url, fields } = await createPresignedPost(this.signer, {
+      Bucket: this.bucket,
+      Key: key,
+      Conditions: [
+        ["eq", "$key", key],
+        ["eq", "$Content-Type", contentType],
+        ["content-length-range", size, size],
+      ],
+      Fields: { "Content-Type": contentType },
+      Expires: UPLOAD_URL_SECONDS,
+    });
+    return { url, fields };
+  }
+
+  async read(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return result.Body ? await result.Body.transformToByteArray() : undefined;
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
+      throw error;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  presignDownload(key: string, fileName: string, contentType: string): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      ResponseContentType: contentType,
+      ResponseContentDisposition: `attachment; filename="${asciiName(fileName)}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    });
+    return getSignedUrl(this.signer, command, { expiresIn: DOWNLOAD_URL_SECONDS });
+  }
+}
+
+/** Client settings; a local endpoint needs path-style addressing and no streamed checksums (s3rver). */
+export function s3Config(endpoint: string | undefined, env: NodeJS.ProcessEnv = process.env): S3ClientConfig {
+  if (!endpoint) return {};
+  return {
+    endpoint,
+    region: env.AWS_REGION ?? "us-east-1",
+    forcePathStyle: true,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  };
+}
+
+const asciiName = (name: string) =>
+  name
+    .normalize("NFD")
+    .replace(/[^\x20-\x7e]/g, "")
+    .replace(/["\\]/g, "_") || "evidence";

@@ -1,0 +1,37 @@
+/**
+ * Key layout of the data table (ARCHITECTURE.md "Data access patterns"):
+ *
+ * | item            | pk                     | sk            | lpk / lsk (GSI byList)                   |
+ * |-----------------|------------------------|---------------|------------------------------------------|
+ * | framework       | FW#{id}                | FW            | FRAMEWORKS / {id}                        |
+ * | unit            | UNITS                  | U#{id}        | –                                        |
+ * | period          | P#{id}                 | P             | PERIODS / {state}#{closesAt}#{id}        |
+ * | submission head | S#{periodId}#{unitId}  | #             | PS#{periodId} / {groupId}#{unitId}       |
+ * | answer          | S#{periodId}#{unitId}  | A#{code}      | –                                        |
+ * | evidence        | S#{periodId}#{unitId}  | E#{id}        | –                                        |
+ *
+ * A unit's whole submission is one partition (one Query); a period's submissions are read unit by unit
+ * in parallel, never by Scan; units are one partition (12,000 small items).
+ */
+export const keys = {
+  framework: (id: string) => ({ pk: `FW#${id}`, sk: "FW" }),
+  frameworkList: "FRAMEWORKS",
+  units: "UNITS",
+  unit: (id: string) => ({ pk: "UNITS", sk: `U#${id}` }),
+  period: (id: string) => ({ pk: `P#${id}`, sk: "P" }),
+  periodList: "PERIODS",
+  periodListSort: (state: string, closesAt: string, id: string) => `${state}#${closesAt}#${id}`,
+  submissionPartition: (periodId: string, unitId: string) => `S#${periodId}#${unitId}`,
+  submissionHead: (periodId: string, unitId: string) => ({ pk: `S#${periodId}#${unitId}`, sk: "#" }),
+  submissionList: (periodId: string) => `PS#${periodId}`,
+  answer: (periodId: string, unitId: string, code: string) => ({
+    pk: `S#${periodId}#${unitId}`,
+    sk: `A#${code}`,
+  }),
+  evidence: (periodId: string, unitId: string, id: string) => ({
+    pk: `S#${periodId}#${unitId}`,
+    sk: `E#${id}`,
+  }),
+};
+
+export const SK_PREFIX = { answer: "A#", evidence: "E#" } as const;

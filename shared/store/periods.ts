@@ -1,0 +1,180 @@
+import { gunzipSync, gzipSync } from "node:zlib";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { conflict, notFound } from "../errors.ts";
+import type { Period, PeriodState } from "../model/period.ts";
+import { type AuditEntry, auditPut } from "./audit.ts";
+import { type DynamoConfig, type TransactItem, transact } from "./dynamo.ts";
+import { keys } from "./keys.ts";
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page.ts";
+
+/** Unit id → group id: who takes part in a period, fixed when the period is created. */
+export type Members = Map<string, string>;
+
+type PeriodItem = Record<string, unknown>;
+
+/**
+ * Periods. The participants are stored gzipped on the period item (12,000 ids fit well under the
+ * item limit), so creating a period is one conditional write; submission items appear on first write.
+ */
+export class PeriodRepository {
+  constructor(private readonly config: DynamoConfig) {}
+
+  async create(period: Period, members: Members, audit: AuditEntry): Promise<void> {
+    const item = {
+      ...keys.period(period.id),
+      ...listKeys(period.state, period.closesAt, period.id),
+      ...toItem(period),
+      members: gzipSync(JSON.stringify([...members])),
+    };
+    await transact(
+      this.config.client,
+      [
+        {
+          Put: {
+            TableName: this.config.dataTable,
+            Item: item,
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        auditPut(this.config, audit),
+      ],
+      () => conflict("period-exists", `a period with id "${period.id}" exists`),
+    );
+  }
+
+  async get(id: string): Promise<Period | undefined> {
+    const result = await this.config.client.send(
+      new GetCommand({ TableName: this.config.dataTable, Key: keys.period(id) }),
+    );
+    return result.Item ? fromItem(result.Item) : undefined;
+  }
+
+  async require(id: string): Promise<Period> {
+    const period = await this.get(id);
+    if (!period) throw notFound(`period "${id}"`);
+    return period;
+  }
+
+  async members(id: string): Promise<Members> {
+    const result = await this.config.client.send(
+      new GetCommand({
+        TableName: this.config.dataTable,
+        Key: keys.period(id),
+        ProjectionExpression: "members",
+      }),
+    );
+    if (!result.Item) throw notFound(`period "${id}"`);
+    return new Map(
+      JSON.parse(gunzipSync(result.Item.members as Uint8Array).toString("utf8")) as [string, string][],
+    );
+  }
+
+  async list(page: PageRequest, state?: PeriodState): Promise<Page<Period>> {
+    const result = await this.config.client.send(
+      new QueryCommand({
+        TableName: this.config.dataTable,
+        IndexName: "byList",
+        KeyConditionExpression: state ? "lpk = :list AND begins_with(lsk, :state)" : "lpk = :list",
+        ExpressionAttributeValues: { ":list": keys.periodList, ...(state ? { ":state": `${state}#` } : {}) },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  /**
+   * Writes a changed period if it is still in `expectedState` (and, when given, still at
+   * `expectedUpdatedAt`), with its audit record; `extra` joins the same transaction.
+   */
+  async update(
+    next: Period,
+    expected: { state: PeriodState; updatedAt?: string },
+    audit: AuditEntry,
+    extra: TransactItem[] = [],
+  ): Promise<void> {
+    const names: Record<string, string> = { "#state": "state" };
+    const values: Record<string, unknown> = { ":expected": expected.state };
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const fields = { ...toItem(next), ...listKeys(next.state, next.closesAt, next.id) };
+    for (const [field, value] of Object.entries(fields)) {
+      // Counts move only with submit and withdraw (ADD), never from a read-modify-write of the period.
+      if (field === "createdAt" || field === "id" || field === "unitCount" || field === "submittedCount")
+        continue;
+      names[`#${field}`] = field;
+      if (value === undefined) removes.push(`#${field}`);
+      else {
+        values[`:${field}`] = value;
+        sets.push(`#${field} = :${field}`);
+      }
+    }
+    let condition = "#state = :expected";
+    if (expected.updatedAt) {
+      values[":expectedUpdatedAt"] = expected.updatedAt;
+      condition += " AND updatedAt = :expectedUpdatedAt";
+    }
+    await transact(
+      this.config.client,
+      [
+        {
+          Update: {
+            TableName: this.config.dataTable,
+            Key: keys.period(next.id),
+            UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+        auditPut(this.config, audit),
+        ...extra,
+      ],
+      (position) =>
+        position === 0
+          ? conflict(
+              "period-changed",
+              `the period changed meanwhile (expected state "${expected.state}"); reload and retry`,
+            )
+          : new Error(`unexpected condition failure at item ${position}`),
+    );
+  }
+}
+
+function listKeys(state: PeriodState, closesAt: string, id: string) {
+  return { lpk: keys.periodList, lsk: keys.periodListSort(state, new Date(closesAt).toISOString(), id) };
+}
+
+function toItem(period: Period): Record<string, unknown> {
+  return {
+    id: period.id,
+    name: period.name,
+    frameworkId: period.frameworkId,
+    opensAt: period.opensAt,
+    closesAt: period.closesAt,
+    closesAtMs: Date.parse(period.closesAt),
+    explanationClosesAt: period.explanationClosesAt,
+    state: period.state,
+    unitCount: period.counts.units,
+    submittedCount: period.counts.submitted,
+    createdAt: period.createdAt,
+    updatedAt: period.updatedAt,
+  };
+}
+
+export function fromItem(item: PeriodItem): Period {
+  const units = item.unitCount as number;
+  const submitted = item.submittedCount as number;
+  return {
+    id: item.id as string,
+    name: item.name as string,
+    frameworkId: item.frameworkId as string,
+    opensAt: item.opensAt as string,
+    closesAt: item.closesAt as string,
+    ...(item.explanationClosesAt ? { explanationClosesAt: item.explanationClosesAt as string } : {}),
+    state: item.state as PeriodState,
+    counts: { units, submitted, draft: units - submitted },
+    createdAt: item.createdAt as string,
+    updatedAt: item.updatedAt as string,
+  };
+}
