@@ -1,25 +1,16 @@
+import { mulberry32 } from "../../infra/local/demo/random.ts";
 import type { ScoringBundle } from "../../shared/engine/bundle.ts";
 import type { AnswerValue } from "../../shared/model/answer.ts";
 import { type Framework, type FrameworkNode, isLeaf, type Leaf } from "../../shared/model/framework.ts";
 import type { Unit } from "../../shared/model/unit.ts";
+
+export { mulberry32 };
 
 /**
  * Deterministic test data for the scoring engine: a period's submissions for any framework and unit
  * list, and synthetic units at national scale. Used by unit tests and by the benchmark, so generation
  * is plain loops over precomputed leaf plans (no per-answer closures, no JSON round trips).
  */
-
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** In-place Fisher–Yates shuffle driven by `random`. */
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {

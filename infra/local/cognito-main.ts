@@ -1,0 +1,75 @@
+/**
+ * Entry point of the cognito-local child process (see cognito.ts): makes its file writes safe,
+ * then runs cognito-local's own start script.
+ *
+ * cognito-local keeps each pool in one JSON file (StormDB) and rewrites the whole file with
+ * fs.writeFile on every change, including every sign-in (it stores the refresh token). Requests
+ * that overlap start overlapping writeFile calls on one path; when an older, shorter write lands
+ * last the file ends with the tail of the newer one and no longer parses, and the next start
+ * fails. Measured: 16 parallel sign-ins left a corrupt pool file in 11 rounds of 40.
+ *
+ * Here each file gets at most one write in flight. Changes made meanwhile are written together
+ * by the next write (group commit: every caller still waits until its change is on disk), and
+ * each write goes to a temporary file renamed over the old one, so the file is always whole.
+ */
+import { rename, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+interface FileQueue {
+  /** The engine's latest state: serialised when the write starts, so it holds every change so far. */
+  state: unknown;
+  waiters: Waiter[];
+  writing: boolean;
+}
+
+interface LocalEngine {
+  path: string;
+  async: boolean;
+  serialize(data: unknown): string;
+}
+
+const requireHere = createRequire(import.meta.url);
+const cognitoDir = dirname(requireHere.resolve("cognito-local/package.json"));
+const requireFromCognito = createRequire(join(cognitoDir, "package.json"));
+const engineClass: { prototype: { write(this: LocalEngine, data: unknown): Promise<void> | null } } =
+  requireFromCognito("stormdb").localFileEngine;
+
+const queues = new Map<string, FileQueue>();
+const syncWrite = engineClass.prototype.write;
+
+engineClass.prototype.write = function write(this: LocalEngine, data: unknown) {
+  if (!this.async) return syncWrite.call(this, data);
+  let queue = queues.get(this.path);
+  if (!queue) {
+    queue = { state: data, waiters: [], writing: false };
+    queues.set(this.path, queue);
+  }
+  queue.state = data;
+  const done = new Promise<void>((resolve, reject) => queue.waiters.push({ resolve, reject }));
+  if (!queue.writing) void drain(this, queue);
+  return done;
+};
+
+async function drain(engine: LocalEngine, queue: FileQueue): Promise<void> {
+  queue.writing = true;
+  while (queue.waiters.length > 0) {
+    const batch = queue.waiters.splice(0);
+    try {
+      const temporary = `${engine.path}.${process.pid}.tmp`;
+      await writeFile(temporary, engine.serialize(queue.state));
+      await rename(temporary, engine.path);
+      for (const waiter of batch) waiter.resolve();
+    } catch (error) {
+      for (const waiter of batch) waiter.reject(error);
+    }
+  }
+  queue.writing = false;
+}
+
+requireFromCognito(join(cognitoDir, "lib", "bin", "start.js"));

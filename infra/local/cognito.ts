@@ -1,0 +1,72 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { freePort, LOCAL_HOST } from "./ports.ts";
+import { type RunningEmulator, startProcess, waitUntilReady } from "./processes.ts";
+
+export type { CognitoUser, UserPool } from "./cognito-pool.ts";
+export { ensureUser, ensureUserPool, ensureUsers, localCognitoClientConfig } from "./cognito-pool.ts";
+
+export interface CognitoOptions {
+  port?: number;
+  /** Pools, clients and users are kept here (cognito-local's `.cognito/` folder), across restarts. */
+  dataDir: string;
+  logDir: string;
+  startTimeoutMs?: number;
+}
+
+/**
+ * Starts cognito-local 5.3.0 as a child process, through cognito-main.ts (which fixes its
+ * overlapping file writes). A child rather than in-process because cognito-local reads its data
+ * folder relative to the working directory (`./.cognito`) and its port and host from the
+ * environment at load time; a child gets both cleanly.
+ *
+ * Tokens are RS256, signed with a key pair that ships inside the package (`lib/keys`); the
+ * issuer is `<endpoint>/<userPoolId>` and the JWKS is at `<issuer>/.well-known/jwks.json`, the
+ * same layout as Amazon Cognito. The issuer therefore changes with the port.
+ */
+export async function startCognito(options: CognitoOptions): Promise<RunningEmulator> {
+  const port = options.port ?? (await freePort());
+  const dataDir = resolve(options.dataDir);
+  const endpoint = `http://${LOCAL_HOST}:${port}`;
+  await mkdir(join(dataDir, ".cognito"), { recursive: true });
+  await writeFile(
+    join(dataDir, ".cognito", "config.json"),
+    JSON.stringify(emulatorConfig(endpoint), null, 2),
+  );
+  // cognito-main.ts makes its file writes safe, then runs cognito-local; tsx loads the TypeScript.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const proc = startProcess({
+    name: "cognito-local",
+    command: process.execPath,
+    args: ["--import", tsx, fileURLToPath(new URL("./cognito-main.ts", import.meta.url))],
+    cwd: dataDir,
+    // NODE_OPTIONS is cleared so that a loader of the parent (a test runner) does not leak in.
+    env: { PORT: String(port), HOST: LOCAL_HOST, NODE_OPTIONS: "" },
+    logDir: options.logDir,
+  });
+  try {
+    await waitUntilReady(
+      proc,
+      async () => (await fetch(`${endpoint}/health`)).ok,
+      options.startTimeoutMs ?? 20_000,
+    );
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return { endpoint, port, stop: () => proc.stop() };
+}
+
+/**
+ * cognito-local's own configuration (`.cognito/config.json`), rewritten at each start.
+ * Its default makes every new pool sign in by e-mail (`UsernameAttributes: ["email"]`) and
+ * replaces the user name with a UUID; the users here sign in with plain names such as `admin`.
+ */
+function emulatorConfig(endpoint: string) {
+  return {
+    UserPoolDefaults: { UsernameAttributes: [] },
+    TokenConfig: { IssuerDomain: endpoint },
+  };
+}

@@ -1,0 +1,197 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
+import { sleep } from "./ports.ts";
+
+export interface StartProcessOptions {
+  /** Short name, also the log file's name (`<logDir>/<name>.log`). */
+  name: string;
+  command: string;
+  args?: string[];
+  cwd?: string;
+  /** Added to this process's environment. */
+  env?: NodeJS.ProcessEnv;
+  logDir: string;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: Error;
+}
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly logFile: string;
+  /** Settles when the process has exited (never rejects). */
+  readonly exited: Promise<ExitInfo>;
+  running(): boolean;
+  /** SIGTERM to the process group, SIGKILL after graceMs; resolves once it has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** What each start function returns: where the emulator answers, and how to stop it. */
+export interface RunningEmulator {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_GRACE_MS = 5000;
+const tracked = new Set<ManagedProcess>();
+const shutdownHooks = new Set<() => unknown>();
+let hooksInstalled = false;
+let shuttingDown = false;
+
+/** Starts a child whose stdout and stderr go to `<logDir>/<name>.log`; it is tracked until it exits. */
+export function startProcess(options: StartProcessOptions): ManagedProcess {
+  installExitHooks();
+  mkdirSync(options.logDir, { recursive: true });
+  const logFile = join(options.logDir, `${options.name}.log`);
+  const args = options.args ?? [];
+  appendFileSync(logFile, `\n--- ${new Date().toISOString()} ${options.command} ${args.join(" ")}\n`);
+  const fd = openSync(logFile, "a");
+  let child: ChildProcess;
+  try {
+    // Own process group: a stop reaches any grandchildren too, and Ctrl-C is handled here, in order.
+    child = spawn(options.command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", fd, fd],
+      detached: true,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, signal: null, error }));
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+  });
+  const managed: ManagedProcess = {
+    name: options.name,
+    pid: child.pid ?? -1,
+    logFile,
+    exited,
+    running: () => child.pid !== undefined && child.exitCode === null && child.signalCode === null,
+    stop: (graceMs = DEFAULT_GRACE_MS) => stopProcess(managed, graceMs),
+  };
+  tracked.add(managed);
+  void exited.then(() => tracked.delete(managed));
+  return managed;
+}
+
+async function stopProcess(proc: ManagedProcess, graceMs: number): Promise<void> {
+  if (!proc.running()) {
+    await proc.exited;
+    return;
+  }
+  signalGroup(proc.pid, "SIGTERM");
+  const timer = sleep(graceMs).then(() => "timeout" as const);
+  if ((await Promise.race([proc.exited, timer])) === "timeout") signalGroup(proc.pid, "SIGKILL");
+  await proc.exited;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Polls `ready` until it returns true. Fails at once, with the log's last lines, if the process
+ * dies first; on timeout it stops the process and fails the same way.
+ */
+export async function waitUntilReady(
+  proc: ManagedProcess,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let died: ExitInfo | undefined;
+  void proc.exited.then((info) => {
+    died = info;
+  });
+  for (;;) {
+    if (died) throw new Error(`${proc.name} ${describeExit(died)} before it was ready${await logTail(proc)}`);
+    if (await ready().catch(() => false)) return;
+    if (Date.now() > deadline) {
+      await proc.stop(1000);
+      throw new Error(`${proc.name} was not ready after ${timeoutMs} ms${await logTail(proc)}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+function describeExit(info: ExitInfo): string {
+  if (info.error) return `could not start (${info.error.message})`;
+  return info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
+}
+
+async function logTail(proc: ManagedProcess, lines = 30): Promise<string> {
+  const text = await readFile(proc.logFile, "utf8").catch(() => "");
+  // Some emulators colour their logs; escape codes only clutter an error message.
+  const last = stripVTControlCharacters(text).trimEnd().split("\n").slice(-lines);
+  return `. Last lines of ${proc.logFile}:\n${last.join("\n")}`;
+}
+
+/** The children started here that have not exited yet. */
+export function runningProcesses(): ManagedProcess[] {
+  return [...tracked];
+}
+
+/** Stops every tracked child in parallel. */
+export async function stopAll(graceMs = DEFAULT_GRACE_MS): Promise<void> {
+  await Promise.all([...tracked].map((proc) => proc.stop(graceMs)));
+}
+
+/**
+ * Registers cleanup (closing a server, flushing state) to run on SIGINT / SIGTERM before the
+ * children are stopped and the process exits. Returns a function that unregisters it.
+ */
+export function onShutdown(hook: () => unknown): () => void {
+  installExitHooks();
+  shutdownHooks.add(hook);
+  return () => shutdownHooks.delete(hook);
+}
+
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shuttingDown) {
+      // A second Ctrl-C: no more waiting.
+      for (const proc of tracked) signalGroup(proc.pid, "SIGKILL");
+      process.exit(1);
+    }
+    shuttingDown = true;
+    void shutdown().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  // Last resort when the process ends without stopAll (process.exit, a crash): nothing can be
+  // awaited here, so ask each child to stop; both the JVM and Node honour SIGTERM at once.
+  process.on("exit", () => {
+    for (const proc of tracked) signalGroup(proc.pid, "SIGTERM");
+  });
+}
+
+async function shutdown(): Promise<void> {
+  for (const hook of [...shutdownHooks].reverse()) {
+    try {
+      await hook();
+    } catch (error) {
+      console.error("shutdown hook failed:", error);
+    }
+  }
+  await stopAll();
+}

@@ -1,0 +1,102 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { freePort, LOCAL_HOST } from "./ports.ts";
+import { type RunningEmulator, startProcess, waitUntilReady } from "./processes.ts";
+
+export interface S3Options {
+  port?: number;
+  /** Where s3rver keeps buckets and objects (one sub-folder per bucket). */
+  directory: string;
+  /** Created if missing (idempotent); the CORS configuration is rewritten at every start. */
+  buckets: string[];
+  /** Origins allowed to call the buckets from a browser (the site, the Vite dev server). */
+  corsOrigins: string[];
+  /** Where `s3rver.log` goes; by default next to `directory`. */
+  logDir?: string;
+  startTimeoutMs?: number;
+}
+
+/**
+ * The S3Client settings s3rver needs: path-style URLs; checksums only when required (otherwise
+ * streamed bodies are stored with their aws-chunked framing); and s3rver's one built-in key pair,
+ * S3RVER / S3RVER (it refuses any other access key id, though it does not check v4 signatures).
+ */
+export function localS3ClientConfig(endpoint: string) {
+  return {
+    endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    requestChecksumCalculation: "WHEN_REQUIRED" as const,
+    responseChecksumValidation: "WHEN_REQUIRED" as const,
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  };
+}
+
+/** What a browser upload by presigned POST needs; the headers are free so the SDK's can pass. */
+export function corsConfigurationXml(origins: string[]): string {
+  const lines = [
+    ...origins.map((origin) => `<AllowedOrigin>${escapeXml(origin)}</AllowedOrigin>`),
+    ...["GET", "PUT", "POST", "HEAD"].map((method) => `<AllowedMethod>${method}</AllowedMethod>`),
+    "<AllowedHeader>*</AllowedHeader>",
+    "<ExposeHeader>ETag</ExposeHeader>",
+    "<MaxAgeSeconds>3000</MaxAgeSeconds>",
+  ];
+  return `<CORSConfiguration><CORSRule>${lines.join("")}</CORSRule></CORSConfiguration>`;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * Starts s3rver 3.7.1 as a child process rather than in-process: its ListObjectsV2 continuation
+ * tokens use the DES cipher, which Node 20 only offers with `--openssl-legacy-provider`. That flag
+ * must be given when Node starts and weakens OpenSSL for the whole process, so it is confined to
+ * the child instead of being imposed on `npm start` and every test worker. The child also keeps
+ * s3rver's file I/O and MD5 hashing off the gateway's event loop.
+ */
+export async function startS3(options: S3Options): Promise<RunningEmulator> {
+  const port = options.port ?? (await freePort());
+  const directory = resolve(options.directory);
+  await mkdir(directory, { recursive: true });
+  const configDir = await mkdtemp(join(tmpdir(), "chiso-s3rver-"));
+  const bucketArgs: string[] = [];
+  for (const bucket of options.buckets) {
+    bucketArgs.push("--configure-bucket", bucket);
+    if (options.corsOrigins.length > 0) {
+      const file = join(configDir, `${bucket}.cors.xml`);
+      await writeFile(file, corsConfigurationXml(options.corsOrigins));
+      bucketArgs.push(file);
+    }
+  }
+  const bin = join(
+    dirname(createRequire(import.meta.url).resolve("s3rver/package.json")),
+    "bin",
+    "s3rver.js",
+  );
+  const proc = startProcess({
+    name: "s3rver",
+    command: process.execPath,
+    args: [bin, "--directory", directory, "--address", LOCAL_HOST, "--port", String(port), ...bucketArgs],
+    env: { NODE_OPTIONS: "--openssl-legacy-provider" },
+    logDir: options.logDir ?? dirname(directory),
+  });
+  const endpoint = `http://${LOCAL_HOST}:${port}`;
+  try {
+    // The buckets exist before it listens, so the first answer means ready.
+    await waitUntilReady(
+      proc,
+      async () => (await fetch(`${endpoint}/`)).ok,
+      options.startTimeoutMs ?? 15_000,
+    );
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  } finally {
+    // s3rver reads the files while parsing its arguments; they are not needed after that.
+    await rm(configDir, { recursive: true, force: true });
+  }
+  return { endpoint, port, stop: () => proc.stop() };
+}

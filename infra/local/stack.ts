@@ -1,0 +1,146 @@
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { services } from "../../functions/http/services.ts";
+import { ROUTES } from "../../functions/routes.ts";
+import { AUDIT_TABLE, DATA_TABLE } from "../../shared/store/tables.ts";
+import { type CognitoUser, ensureUserPool, ensureUsers, startCognito } from "./cognito.ts";
+import { demoUnits, demoUsers, seedDemo } from "./demo/seed.ts";
+import { localDynamoDbClientConfig, startDynamoDbLocal } from "./dynamodb-local.ts";
+import { startGateway } from "./gateway.ts";
+import { createIdTokenVerifier } from "./jwt.ts";
+import { freePort } from "./ports.ts";
+import type { RunningEmulator } from "./processes.ts";
+import { localS3ClientConfig, startS3 } from "./s3.ts";
+import { ensureTables } from "./tables.ts";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+
+export interface StackOptions {
+  /** Where data, logs and emulator state live; `npm start` uses .data/, tests a temp dir. */
+  dataDir: string;
+  /** Port of the one origin (gateway); 0 picks a free one. */
+  port: number;
+  /** Keep DynamoDB data on disk (npm start) or in memory (tests). */
+  persist: boolean;
+  adminPassword: string;
+  /** Seed the Tuyên Quang demo on first start. */
+  demo: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  config: { auth: { region: string; userPoolId: string; clientId: string; endpoint: string } };
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const TABLE_NAMES = { data: "chiso-data", audit: "chiso-audit" };
+const BUCKETS = { evidence: "chiso-evidence", site: "chiso-site" };
+
+/**
+ * The whole system on one machine: DynamoDB Local, s3rver and cognito-local as real emulators, the
+ * gateway in front of the very Lambda handler modules, the demo seeded on first start.
+ */
+export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const logDir = join(options.dataDir, "logs");
+  await mkdir(logDir, { recursive: true });
+  const port = options.port || (await freePort());
+  const origin = `http://localhost:${port}`;
+  const started: RunningEmulator[] = [];
+  try {
+    const [dynamo, s3, cognito] = await Promise.all([
+      startDynamoDbLocal({
+        logDir,
+        ...(options.persist ? { dbPath: join(options.dataDir, "dynamodb") } : { inMemory: true }),
+      }),
+      startS3({
+        directory: join(options.dataDir, "s3"),
+        logDir,
+        buckets: Object.values(BUCKETS),
+        corsOrigins: [origin, "http://localhost:5173"],
+      }),
+      startCognito({ dataDir: join(options.dataDir, "cognito"), logDir }),
+    ]);
+    started.push(dynamo, s3, cognito);
+    const pool = await ensureUserPool(cognito.endpoint, { poolName: "chiso" });
+    const env: Record<string, string> = {
+      AWS_REGION: "us-east-1",
+      // s3rver accepts only its own key pair; DynamoDB Local and cognito-local accept any.
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      TABLE_NAME: TABLE_NAMES.data,
+      AUDIT_TABLE_NAME: TABLE_NAMES.audit,
+      S3_ENDPOINT: s3.endpoint,
+      S3_PUBLIC_ENDPOINT: s3.endpoint.replace("127.0.0.1", "localhost"),
+      EVIDENCE_BUCKET: BUCKETS.evidence,
+      SITE_BUCKET: BUCKETS.site,
+      USER_POOL_ID: pool.userPoolId,
+      COGNITO_ENDPOINT: cognito.endpoint,
+      POWERTOOLS_SERVICE_NAME: "chiso",
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
+    };
+    Object.assign(process.env, env);
+    await ensureTables(new DynamoDBClient(localDynamoDbClientConfig(dynamo.endpoint)), [
+      { definition: DATA_TABLE, name: TABLE_NAMES.data },
+      { definition: AUDIT_TABLE, name: TABLE_NAMES.audit },
+    ]);
+    const users: CognitoUser[] = [{ username: "admin", password: options.adminPassword, groups: ["admin"] }];
+    if (options.demo) users.push(...demoUsers(await demoUnits()));
+    const created = await ensureUsers(cognito.endpoint, pool, users);
+    if (created > 0) log(`users: ${created} created in the local user pool`);
+    if (options.demo && (await seedDemo(services(), log))) log("demo: seeded");
+
+    const site = new S3Client(localS3ClientConfig(s3.endpoint));
+    const config = {
+      auth: {
+        region: "local",
+        userPoolId: pool.userPoolId,
+        clientId: pool.clientId,
+        endpoint: cognito.endpoint,
+      },
+    };
+    const gateway = await startGateway({
+      port,
+      routes: ROUTES,
+      verifyToken: createIdTokenVerifier({
+        issuer: pool.issuer,
+        audience: pool.clientId,
+        jwksUri: pool.jwksUri,
+      }),
+      config,
+      readPublic: (key) => readSiteObject(site, BUCKETS.site, key),
+      webDist: join(ROOT, "web/dist"),
+    });
+    return {
+      url: origin,
+      config,
+      env,
+      stop: async () => {
+        await gateway.close();
+        await Promise.all(started.map((s) => s.stop()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()));
+    throw error;
+  }
+}
+
+async function readSiteObject(client: S3Client, bucket: string, key: string) {
+  try {
+    const result = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!result.Body) return undefined;
+    return {
+      body: await result.Body.transformToByteArray(),
+      contentType: result.ContentType ?? "application/octet-stream",
+    };
+  } catch {
+    return undefined;
+  }
+}
