@@ -59,6 +59,21 @@ export const ROUTES: readonly Route[] = [
   },
   { method: "PATCH", path: `${unitPath}/evidence/{evidenceId}`, handler: "evidence/relink", access: UNIT },
   { method: "DELETE", path: `${unitPath}/evidence/{evidenceId}`, handler: "evidence/remove", access: UNIT },
+  {
+    method: "PUT",
+    path: `${unitPath}/appraisals/{code}`,
+    handler: "appraisals/appraise",
+    access: ["reviewer"],
+  },
+  {
+    method: "POST",
+    path: `${unitPath}/contests/{code}`,
+    handler: "appraisals/contest",
+    access: ["unit-approver"],
+  },
+  { method: "PUT", path: `${unitPath}/contests/{code}`, handler: "appraisals/decide", access: ["reviewer"] },
+  { method: "GET", path: "/api/periods/{periodId}/results", handler: "results/list", access: READERS },
+  { method: "GET", path: "/api/periods/{periodId}/export", handler: "results/export", access: ["admin"] },
   { method: "GET", path: "/api/audit", handler: "audit/list", access: ["admin"] },
 ];
 

@@ -11,7 +11,8 @@ const NEXT: Record<PeriodState, readonly PeriodState[]> = {
   appraisal: ["explanation", "final"],
   explanation: ["final"],
   final: ["published"],
-  published: [],
+  // A correction after publication: back to appraisal, then final and published again as v{n+1}.
+  published: ["appraisal"],
 };
 
 export function assertTransition(from: PeriodState, to: PeriodState): void {

@@ -11,13 +11,30 @@ export function actorFromClaims(claims: Claims | undefined): Actor | undefined {
   const username = String(claims["cognito:username"] ?? claims.username ?? claims.sub ?? "");
   if (!username) return undefined;
   const unitId = claims["custom:unitId"];
+  const scope = {
+    ...listClaim(claims["custom:scopeGroups"], "groups"),
+    ...listClaim(claims["custom:scopeNodes"], "nodes"),
+  };
   return {
     username,
     roles: groupsOf(claims["cognito:groups"]).filter((g): g is Role =>
       (ROLES as readonly string[]).includes(g),
     ),
     ...(typeof unitId === "string" && unitId ? { unitId } : {}),
+    ...(Object.keys(scope).length > 0 ? { scope } : {}),
   };
+}
+
+/** A comma-separated list attribute ("department,district") as a scope entry; absent or empty: none. */
+function listClaim(value: Claims[string], key: "groups" | "nodes"): Record<string, string[]> {
+  const items =
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
+  return items.length > 0 ? { [key]: items } : {};
 }
 
 function groupsOf(value: Claims[string]): string[] {

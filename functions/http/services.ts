@@ -1,15 +1,29 @@
 import { DEFAULT_MAX_EVIDENCE_BYTES } from "../../shared/model/evidence.ts";
-import type { Services } from "../../shared/services/context.ts";
+import type { CloseScheduler, Mailer, Services } from "../../shared/services/context.ts";
+import { AppraisalRepository } from "../../shared/store/appraisals.ts";
 import { AuditLog } from "../../shared/store/audit.ts";
+import { EventBridgeCloseScheduler } from "../../shared/store/close-scheduler.ts";
 import { dynamoFromEnv } from "../../shared/store/dynamo.ts";
 import { S3EvidenceFiles } from "../../shared/store/evidence-files.ts";
 import { FrameworkRepository } from "../../shared/store/frameworks.ts";
 import { PeriodRepository } from "../../shared/store/periods.ts";
+import { S3PublishedFiles } from "../../shared/store/published-files.ts";
+import { SesMailer } from "../../shared/store/ses-mailer.ts";
 import { SubmissionRepository } from "../../shared/store/submissions.ts";
 import { UnitRepository } from "../../shared/store/units.ts";
 import { CognitoUserDirectory } from "../../shared/store/user-directory.ts";
 
 let built: Services | undefined;
+let localParts: Partial<Pick<Services, "scheduler" | "mailer">> = {};
+
+/**
+ * On one machine the scheduler and the mailer are in-process stand-ins (infra/local): the local
+ * stack hands them over here before the first request.
+ */
+export function useLocalParts(parts: Partial<Pick<Services, "scheduler" | "mailer">>): void {
+  localParts = parts;
+  built = undefined;
+}
 
 /** The adapters, built once per Lambda container from the environment CDK (or the local stack) sets. */
 export function services(env: NodeJS.ProcessEnv = process.env): Services {
@@ -20,10 +34,43 @@ export function services(env: NodeJS.ProcessEnv = process.env): Services {
     units: new UnitRepository(dynamo),
     periods: new PeriodRepository(dynamo),
     submissions: new SubmissionRepository(dynamo),
+    appraisals: new AppraisalRepository(dynamo),
     audit: new AuditLog(dynamo),
     evidenceFiles: new S3EvidenceFiles(env.EVIDENCE_BUCKET ?? "", env),
     users: new CognitoUserDirectory(env.USER_POOL_ID ?? "", env),
-    settings: { maxEvidenceBytes: Number(env.MAX_EVIDENCE_BYTES) || DEFAULT_MAX_EVIDENCE_BYTES },
+    published: new S3PublishedFiles(env.SITE_BUCKET ?? "", env),
+    scheduler: localParts.scheduler ?? cloudScheduler(env),
+    mailer: localParts.mailer ?? cloudMailer(env),
+    settings: {
+      maxEvidenceBytes: Number(env.MAX_EVIDENCE_BYTES) || DEFAULT_MAX_EVIDENCE_BYTES,
+      reminderDays: (env.REMINDER_DAYS ?? "3,1")
+        .split(",")
+        .map(Number)
+        .filter((d) => d > 0),
+    },
   };
   return built;
+}
+
+function cloudScheduler(env: NodeJS.ProcessEnv): CloseScheduler {
+  const { SCHEDULE_GROUP, CLOSE_FUNCTION_ARN, SCHEDULER_ROLE_ARN, CLOSE_DLQ_ARN } = env;
+  if (!SCHEDULE_GROUP || !CLOSE_FUNCTION_ARN || !SCHEDULER_ROLE_ARN || !CLOSE_DLQ_ARN)
+    return missing("scheduler");
+  return new EventBridgeCloseScheduler({
+    group: SCHEDULE_GROUP,
+    targetArn: CLOSE_FUNCTION_ARN,
+    roleArn: SCHEDULER_ROLE_ARN,
+    deadLetterArn: CLOSE_DLQ_ARN,
+  });
+}
+
+function cloudMailer(env: NodeJS.ProcessEnv): Mailer {
+  return env.REMINDER_FROM ? new SesMailer(env.REMINDER_FROM) : missing("mailer");
+}
+
+/** A part this function was not given: using it is a deployment error, said plainly. */
+function missing<T extends object>(part: string): T {
+  return new Proxy({} as T, {
+    get: () => () => Promise.reject(new Error(`the ${part} is not configured for this function`)),
+  });
 }

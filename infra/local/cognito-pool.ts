@@ -17,10 +17,12 @@ import {
   UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
 
+import { ROLES } from "../../shared/access/roles.ts";
+
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 /** The roles of API.md, as Cognito groups. */
-export const ROLE_GROUPS = ["admin", "reviewer", "unit-editor", "unit-approver"] as const;
+export const ROLE_GROUPS = ROLES;
 const REGION = "local";
 const UNIT_ATTRIBUTE = "custom:unitId";
 
@@ -79,16 +81,21 @@ export async function ensureUserPool(endpoint: string, options: { poolName: stri
   }
 }
 
+/** The pool's custom attributes: a user's unit, and a reviewer's scope (groups, top-level nodes). */
+const CUSTOM_ATTRIBUTES = ["unitId", "scopeGroups", "scopeNodes"];
+
 async function ensureUnitAttribute(
   cognito: CognitoIdentityProviderClient,
   userPoolId: string,
 ): Promise<void> {
   const pool = await cognito.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
-  if (pool.UserPool?.SchemaAttributes?.some((attribute) => attribute.Name === UNIT_ATTRIBUTE)) return;
+  const present = new Set(pool.UserPool?.SchemaAttributes?.map((attribute) => attribute.Name));
+  const missing = CUSTOM_ATTRIBUTES.filter((name) => !present.has(`custom:${name}`));
+  if (missing.length === 0) return;
   await cognito.send(
     new AddCustomAttributesCommand({
       UserPoolId: userPoolId,
-      CustomAttributes: [{ Name: "unitId", AttributeDataType: "String", Mutable: true }],
+      CustomAttributes: missing.map((Name) => ({ Name, AttributeDataType: "String", Mutable: true })),
     }),
   );
 }

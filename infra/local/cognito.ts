@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { freePort, LOCAL_HOST } from "./ports.ts";
+import { answersHttp, freePort, LOCAL_HOST } from "./ports.ts";
 import { type RunningEmulator, startProcess, waitUntilReady } from "./processes.ts";
 
 export type { CognitoUser, UserPool } from "./cognito-pool.ts";
@@ -43,19 +43,18 @@ export async function startCognito(options: CognitoOptions): Promise<RunningEmul
     args: ["--import", tsx, fileURLToPath(new URL("./cognito-main.ts", import.meta.url))],
     cwd: dataDir,
     // NODE_OPTIONS is cleared so that a loader of the parent (a test runner) does not leak in.
-    env: { PORT: String(port), HOST: LOCAL_HOST, NODE_OPTIONS: "" },
+    // AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: it still loads the v2 SDK, which says so at start.
+    env: {
+      PORT: String(port),
+      HOST: LOCAL_HOST,
+      NODE_OPTIONS: "",
+      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1",
+    },
     logDir: options.logDir,
   });
-  try {
-    await waitUntilReady(
-      proc,
-      async () => (await fetch(`${endpoint}/health`)).ok,
-      options.startTimeoutMs ?? 20_000,
-    );
-  } catch (error) {
-    await proc.stop();
-    throw error;
-  }
+  await waitUntilReady(proc, () => answersHttp(`${endpoint}/health`), {
+    timeoutMs: options.startTimeoutMs ?? 20_000,
+  });
   return { endpoint, port, stop: () => proc.stop() };
 }
 

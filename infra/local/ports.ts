@@ -40,6 +40,17 @@ export async function waitForPort(port: number, timeoutMs: number, host = LOCAL_
   }
 }
 
+/** True when GET url answers 2xx within timeoutMs (a port taken by something mute must not hang). */
+export async function answersHttp(url: string, timeoutMs = 2000): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

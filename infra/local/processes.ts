@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { sleep } from "./ports.ts";
@@ -26,6 +26,8 @@ export interface ManagedProcess {
   readonly name: string;
   readonly pid: number;
   readonly logFile: string;
+  /** Where this run's part of the log file begins (the file is appended to across runs). */
+  readonly logStart: number;
   /** Settles when the process has exited (never rejects). */
   readonly exited: Promise<ExitInfo>;
   running(): boolean;
@@ -52,6 +54,7 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
   mkdirSync(options.logDir, { recursive: true });
   const logFile = join(options.logDir, `${options.name}.log`);
   const args = options.args ?? [];
+  const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
   appendFileSync(logFile, `\n--- ${new Date().toISOString()} ${options.command} ${args.join(" ")}\n`);
   const fd = openSync(logFile, "a");
   let child: ChildProcess;
@@ -74,6 +77,7 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
     name: options.name,
     pid: child.pid ?? -1,
     logFile,
+    logStart,
     exited,
     running: () => child.pid !== undefined && child.exitCode === null && child.signalCode === null,
     stop: (graceMs = DEFAULT_GRACE_MS) => stopProcess(managed, graceMs),
@@ -89,8 +93,15 @@ async function stopProcess(proc: ManagedProcess, graceMs: number): Promise<void>
     return;
   }
   signalGroup(proc.pid, "SIGTERM");
-  const timer = sleep(graceMs).then(() => "timeout" as const);
-  if ((await Promise.race([proc.exited, timer])) === "timeout") signalGroup(proc.pid, "SIGKILL");
+  // A cleared timer, not sleep(): a pending grace timer would keep the caller's process alive for
+  // graceMs after everything has stopped (a test runner's teardown, for one).
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((done) => {
+    timer = setTimeout(() => done("timeout"), graceMs);
+  });
+  const outcome = await Promise.race([proc.exited, timeout]);
+  clearTimeout(timer);
+  if (outcome === "timeout") signalGroup(proc.pid, "SIGKILL");
   await proc.exited;
 }
 
@@ -106,29 +117,38 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+export interface ReadyOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+  /** A log line that means the start has failed although the process lives on. */
+  failWhen?: RegExp;
+}
+
 /**
- * Polls `ready` until it returns true. Fails at once, with the log's last lines, if the process
- * dies first; on timeout it stops the process and fails the same way.
+ * Polls `ready` until it returns true (the probe should time out on its own). Fails at once, with
+ * the log's last lines, if the process dies or its log matches `failWhen`; on either failure or
+ * on timeout the process is stopped first.
  */
 export async function waitUntilReady(
   proc: ManagedProcess,
   ready: () => Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 100,
+  options: ReadyOptions,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + options.timeoutMs;
   let died: ExitInfo | undefined;
   void proc.exited.then((info) => {
     died = info;
   });
+  const fail = async (why: string) => {
+    await proc.stop(1000);
+    return new Error(`${proc.name} ${why}${await logTail(proc)}`);
+  };
   for (;;) {
-    if (died) throw new Error(`${proc.name} ${describeExit(died)} before it was ready${await logTail(proc)}`);
+    if (died) throw await fail(`${describeExit(died)} before it was ready`);
     if (await ready().catch(() => false)) return;
-    if (Date.now() > deadline) {
-      await proc.stop(1000);
-      throw new Error(`${proc.name} was not ready after ${timeoutMs} ms${await logTail(proc)}`);
-    }
-    await sleep(intervalMs);
+    if (options.failWhen?.test(await readLog(proc))) throw await fail("failed to start");
+    if (Date.now() > deadline) throw await fail(`was not ready after ${options.timeoutMs} ms`);
+    await sleep(options.intervalMs ?? 100);
   }
 }
 
@@ -137,10 +157,21 @@ function describeExit(info: ExitInfo): string {
   return info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
 }
 
+/** This run's part of the log, without colour codes (some emulators colour their logs). */
+async function readLog(proc: ManagedProcess): Promise<string> {
+  const file = await open(proc.logFile).catch(() => undefined);
+  if (!file) return "";
+  try {
+    const length = Math.max(0, (await file.stat()).size - proc.logStart);
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(length), 0, length, proc.logStart);
+    return stripVTControlCharacters(buffer.subarray(0, bytesRead).toString("utf8"));
+  } finally {
+    await file.close();
+  }
+}
+
 async function logTail(proc: ManagedProcess, lines = 30): Promise<string> {
-  const text = await readFile(proc.logFile, "utf8").catch(() => "");
-  // Some emulators colour their logs; escape codes only clutter an error message.
-  const last = stripVTControlCharacters(text).trimEnd().split("\n").slice(-lines);
+  const last = (await readLog(proc)).trimEnd().split("\n").slice(-lines);
   return `. Last lines of ${proc.logFile}:\n${last.join("\n")}`;
 }
 

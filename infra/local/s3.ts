@@ -1,8 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { freePort, LOCAL_HOST } from "./ports.ts";
+import { answersHttp, freePort, LOCAL_HOST } from "./ports.ts";
 import { type RunningEmulator, startProcess, waitUntilReady } from "./processes.ts";
 
 export interface S3Options {
@@ -13,7 +12,7 @@ export interface S3Options {
   buckets: string[];
   /** Origins allowed to call the buckets from a browser (the site, the Vite dev server). */
   corsOrigins: string[];
-  /** Where `s3rver.log` goes; by default next to `directory`. */
+  /** Where `s3rver.log` and the applied CORS files go; by default next to `directory`. */
   logDir?: string;
   startTimeoutMs?: number;
 }
@@ -61,7 +60,10 @@ export async function startS3(options: S3Options): Promise<RunningEmulator> {
   const port = options.port ?? (await freePort());
   const directory = resolve(options.directory);
   await mkdir(directory, { recursive: true });
-  const configDir = await mkdtemp(join(tmpdir(), "chiso-s3rver-"));
+  const logDir = options.logDir ?? dirname(directory);
+  // The CLI takes bucket configurations as files; kept beside the log, they show what was applied.
+  const configDir = join(logDir, "s3rver-config");
+  await mkdir(configDir, { recursive: true });
   const bucketArgs: string[] = [];
   for (const bucket of options.buckets) {
     bucketArgs.push("--configure-bucket", bucket);
@@ -81,22 +83,12 @@ export async function startS3(options: S3Options): Promise<RunningEmulator> {
     command: process.execPath,
     args: [bin, "--directory", directory, "--address", LOCAL_HOST, "--port", String(port), ...bucketArgs],
     env: { NODE_OPTIONS: "--openssl-legacy-provider" },
-    logDir: options.logDir ?? dirname(directory),
+    logDir,
   });
   const endpoint = `http://${LOCAL_HOST}:${port}`;
-  try {
-    // The buckets exist before it listens, so the first answer means ready.
-    await waitUntilReady(
-      proc,
-      async () => (await fetch(`${endpoint}/`)).ok,
-      options.startTimeoutMs ?? 15_000,
-    );
-  } catch (error) {
-    await proc.stop();
-    throw error;
-  } finally {
-    // s3rver reads the files while parsing its arguments; they are not needed after that.
-    await rm(configDir, { recursive: true, force: true });
-  }
+  // The buckets exist before it listens, so the first answer means ready.
+  await waitUntilReady(proc, () => answersHttp(`${endpoint}/`), {
+    timeoutMs: options.startTimeoutMs ?? 15_000,
+  });
   return { endpoint, port, stop: () => proc.stop() };
 }

@@ -2,16 +2,17 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { services } from "../../functions/http/services.ts";
+import { services, useLocalParts } from "../../functions/http/services.ts";
 import { ROUTES } from "../../functions/routes.ts";
 import { AUDIT_TABLE, DATA_TABLE } from "../../shared/store/tables.ts";
 import { type CognitoUser, ensureUserPool, ensureUsers, startCognito } from "./cognito.ts";
 import { demoUnits, demoUsers, seedDemo } from "./demo/seed.ts";
 import { localDynamoDbClientConfig, startDynamoDbLocal } from "./dynamodb-local.ts";
 import { startGateway } from "./gateway.ts";
+import { invokeJob, LocalCloseScheduler, OutboxMailer, rearmCloses } from "./jobs.ts";
 import { createIdTokenVerifier } from "./jwt.ts";
 import { freePort } from "./ports.ts";
-import type { RunningEmulator } from "./processes.ts";
+import { type RunningEmulator, stopAll } from "./processes.ts";
 import { localS3ClientConfig, startS3 } from "./s3.ts";
 import { ensureTables } from "./tables.ts";
 
@@ -27,6 +28,10 @@ export interface StackOptions {
   adminPassword: string;
   /** Seed the Tuyên Quang demo on first start. */
   demo: boolean;
+  /** How long after a deadline the local scheduler fires the close (default 0; the tests set a lag). */
+  closeLagMs?: number;
+  /** How often the reminder job runs (EventBridge: hourly in the cloud); default a minute. */
+  reminderIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -94,7 +99,16 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     if (options.demo) users.push(...demoUsers(await demoUnits()));
     const created = await ensureUsers(cognito.endpoint, pool, users);
     if (created > 0) log(`users: ${created} created in the local user pool`);
+    const scheduler = new LocalCloseScheduler(log, options.closeLagMs);
+    useLocalParts({ scheduler, mailer: new OutboxMailer(join(options.dataDir, "outbox"), log) });
     if (options.demo && (await seedDemo(services(), log))) log("demo: seeded");
+    scheduler.start();
+    await rearmCloses(services(), scheduler);
+    const remind = () =>
+      invokeJob("send-reminders", {}).catch((error) => log(`reminders failed: ${error.message}`));
+    await remind();
+    const reminders = setInterval(remind, options.reminderIntervalMs ?? 60_000);
+    reminders.unref();
 
     const site = new S3Client(localS3ClientConfig(s3.endpoint));
     const config = {
@@ -122,12 +136,14 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       config,
       env,
       stop: async () => {
+        clearInterval(reminders);
+        scheduler.stop();
         await gateway.close();
         await Promise.all(started.map((s) => s.stop()));
       },
     };
   } catch (error) {
-    await Promise.all(started.map((s) => s.stop()));
+    await stopAll(); // also the emulators that started while another failed
     throw error;
   }
 }

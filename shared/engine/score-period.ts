@@ -51,6 +51,8 @@ export interface UnitScore extends UnitTally {
 
 export interface GroupScore {
   compiled: CompiledGroup;
+  /** Relative leaves' best values in the group (what their scores were divided by). */
+  bests: ReadonlyMap<string, number>;
   /** By rank; ties by Vietnamese name. */
   units: UnitScore[];
 }
@@ -143,7 +145,7 @@ export function scorePeriod(input: ScoringInput): PeriodScore {
         nodes: s.nodes,
       };
     });
-    return { compiled, units: rankedUnits };
+    return { compiled, bests: bestOf, units: rankedUnits };
   });
   return { framework: input.framework, groups };
 }

@@ -81,4 +81,18 @@ export interface Period {
   counts: { units: number; submitted: number; draft: number };
   createdAt: string;
   updatedAt: string;
+  /** When the self-assessment closed; `closing` while the close job runs (it resumes if it dies). */
+  closedAt?: string;
+  closing?: boolean;
+  /** When final scores were computed. */
+  finalizedAt?: string;
+  /** The latest published snapshot. */
+  publication?: { version: number; publishedAt: string };
+  /** A publication under way, recorded before any file is written so a rerun writes the same bytes. */
+  publishing?: { version: number; publishedAt: string };
+  /** Relative leaves' best values per group, as scored at close and at final scoring. */
+  bests?: { provisional?: GroupBests; final?: GroupBests };
 }
+
+/** Group id → leaf code → the best value of that relative leaf in the group. */
+export type GroupBests = Record<string, Record<string, number>>;

@@ -15,6 +15,8 @@ export const unitSchema = z.strictObject({
   /** First and last day the unit exists (inclusive); absent = unbounded. */
   validFrom: dateSchema.optional(),
   validTo: dateSchema.optional(),
+  /** Where deadline reminders go. */
+  email: z.email().max(254).optional(),
   /** Units merged into this one: its rank change compares with their mean index. */
   predecessorIds: z.array(idSchema).optional(),
 });

@@ -1,4 +1,5 @@
 import type { Actor } from "../access/roles.ts";
+import type { AppraisalRepository } from "../store/appraisals.ts";
 import type { AuditEntry, AuditLog } from "../store/audit.ts";
 import type { FrameworkRepository } from "../store/frameworks.ts";
 import type { PeriodRepository } from "../store/periods.ts";
@@ -32,7 +33,32 @@ export interface UserDirectory {
     password: string;
     roles: string[];
     unitId?: string | undefined;
+    scope?: { groups?: string[] | undefined; nodes?: string[] | undefined } | undefined;
   }): Promise<void>;
+}
+
+/** Published open data (the site bucket's public/ prefix; CloudFront in front in the cloud). */
+export interface PublishedFiles {
+  put(
+    key: string,
+    body: Uint8Array | string,
+    contentType: string,
+    cache: "immutable" | "pointer",
+  ): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Drops cached copies of moving files (the pointers); nothing to do without a CDN. */
+  invalidate(keys: string[]): Promise<void>;
+}
+
+/** Arms the one-time close of a period at its deadline (EventBridge Scheduler, or a local timer). */
+export interface CloseScheduler {
+  arm(periodId: string, closesAt: string): Promise<void>;
+  disarm(periodId: string): Promise<void>;
+}
+
+/** Deadline reminders (SES in the cloud; locally a log line and a file in an outbox folder). */
+export interface Mailer {
+  send(message: { to: string[]; unitId: string; subject: string; text: string }): Promise<void>;
 }
 
 export interface Services {
@@ -40,10 +66,14 @@ export interface Services {
   units: UnitRepository;
   periods: PeriodRepository;
   submissions: SubmissionRepository;
+  appraisals: AppraisalRepository;
   audit: AuditLog;
   evidenceFiles: EvidenceFiles;
   users: UserDirectory;
-  settings: { maxEvidenceBytes: number };
+  published: PublishedFiles;
+  scheduler: CloseScheduler;
+  mailer: Mailer;
+  settings: { maxEvidenceBytes: number; reminderDays: number[] };
 }
 
 export function auditEntry(

@@ -8,7 +8,9 @@ import { createPeriodSchema, PERIOD_STATES, type Period, patchPeriodSchema } fro
 import { unitValidOn } from "../model/unit.ts";
 import type { Page, PageRequest } from "../store/page.ts";
 import type { Members } from "../store/periods.ts";
+import { closePeriod } from "./close.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { finalizePeriod, publishPeriod } from "./publish.ts";
 import { parseBody } from "./validate.ts";
 
 const requireAdmin = (ctx: RequestContext, what: string) => {
@@ -115,6 +117,8 @@ export async function patchPeriod(
     { state: period.state, updatedAt: period.updatedAt },
     auditEntry(ctx, `period#${id}`, "period.update", period, next),
   );
+  if (period.state === "open" && next.closesAt !== period.closesAt)
+    await services.scheduler.arm(id, next.closesAt);
   return next;
 }
 
@@ -131,7 +135,7 @@ function checkOrder(period: Period): void {
 
 const transitionSchema = z.strictObject({ to: z.enum(PERIOD_STATES) });
 
-/** Moves a period along its lifecycle (DOMAIN.md §6). */
+/** Moves a period along its lifecycle (DOMAIN.md §6); each move runs the work it stands for. */
 export async function transitionPeriod(
   services: Services,
   ctx: RequestContext,
@@ -142,14 +146,50 @@ export async function transitionPeriod(
   const { to } = parseBody(transitionSchema, body, "transition");
   const period = await services.periods.require(id);
   assertTransition(period.state, to);
-  if (to === "open" && Date.parse(period.closesAt) <= ctx.now.getTime())
-    throw conflict("deadline-passed", `the deadline (${period.closesAt}) has passed: move it before opening`);
-  if (to !== "open") throw conflict("transition-not-available", `the move to "${to}" is not available yet`);
+  switch (to) {
+    case "open": {
+      if (Date.parse(period.closesAt) <= ctx.now.getTime())
+        throw conflict(
+          "deadline-passed",
+          `the deadline (${period.closesAt}) has passed: move it before opening`,
+        );
+      const open = await moveTo(services, ctx, period, "open");
+      await services.scheduler.arm(id, period.closesAt);
+      return open;
+    }
+    case "appraisal":
+      if (period.state === "open") {
+        await services.scheduler.disarm(id);
+        return (await closePeriod(services, ctx, id, { early: true })).period;
+      }
+      return moveTo(services, ctx, period, "appraisal"); // reopened for a correction after publication
+    case "explanation":
+      if (!period.explanationClosesAt || Date.parse(period.explanationClosesAt) <= ctx.now.getTime())
+        throw conflict(
+          "no-explanation-round",
+          "set a future explanationClosesAt before opening the explanation round",
+        );
+      return moveTo(services, ctx, period, "explanation");
+    case "final":
+      return finalizePeriod(services, ctx, period);
+    case "published":
+      return publishPeriod(services, ctx, period);
+    default:
+      throw conflict("transition-not-allowed", `cannot move to "${to}"`);
+  }
+}
+
+async function moveTo(
+  services: Services,
+  ctx: RequestContext,
+  period: Period,
+  to: Period["state"],
+): Promise<Period> {
   const next: Period = { ...period, state: to, updatedAt: ctx.now.toISOString() };
   await services.periods.update(
     next,
     { state: period.state },
-    auditEntry(ctx, `period#${id}`, "period.transition", { state: period.state }, { state: to }),
+    auditEntry(ctx, `period#${period.id}`, "period.transition", { state: period.state }, { state: to }),
   );
   return next;
 }

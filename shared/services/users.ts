@@ -22,6 +22,17 @@ export const createUserSchema = z
       }),
     roles: z.array(z.enum(ROLES)).min(1),
     unitId: idSchema.optional(),
+    /** A reviewer's field: the groups and top-level node codes they appraise (all when absent). */
+    scope: z
+      .strictObject({
+        groups: z.array(idSchema).min(1).max(20).optional(),
+        nodes: z
+          .array(z.string().regex(/^[A-Za-z0-9._-]+$/))
+          .min(1)
+          .max(50)
+          .optional(),
+      })
+      .optional(),
   })
   .superRefine((user, ctx) => {
     const unitRole = user.roles.some((r) => UNIT_ROLES.includes(r));
@@ -31,8 +42,14 @@ export const createUserSchema = z
         path: ["unitId"],
         message: "a unit role (unit-editor, unit-approver) needs unitId",
       });
-    if (!unitRole && user.unitId)
-      ctx.addIssue({ code: "custom", path: ["unitId"], message: "unitId goes with a unit role only" });
+    if (!unitRole && user.unitId && !user.roles.includes("reviewer"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["unitId"],
+        message: "unitId goes with a unit role (or a reviewer's own unit)",
+      });
+    if (user.scope && !user.roles.includes("reviewer"))
+      ctx.addIssue({ code: "custom", path: ["scope"], message: "a scope limits a reviewer only" });
   });
 
 export async function createUser(services: Services, ctx: RequestContext, body: unknown) {

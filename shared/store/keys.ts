@@ -9,10 +9,21 @@
  * | submission head | S#{periodId}#{unitId}  | #             | PS#{periodId} / {groupId}#{unitId}       |
  * | answer          | S#{periodId}#{unitId}  | A#{code}      | –                                        |
  * | evidence        | S#{periodId}#{unitId}  | E#{id}        | –                                        |
+ * | appraisal       | S#{periodId}#{unitId}  | R#{code}      | –                                        |
+ * | contest         | S#{periodId}#{unitId}  | C#{code}      | –                                        |
+ * | reminder sent   | P#{id}                 | REMIND#{d}#{unitId} | –                                  |
  *
  * A unit's whole submission is one partition (one Query); a period's submissions are read unit by unit
  * in parallel, never by Scan; units are one partition (12,000 small items).
  */
+/** An item of a unit's submission partition: prefix + its own id (a leaf code, an evidence id). */
+function inSubmission(prefix: string) {
+  return (periodId: string, unitId: string, id: string) => ({
+    pk: `S#${periodId}#${unitId}`,
+    sk: `${prefix}${id}`,
+  });
+}
+
 export const keys = {
   framework: (id: string) => ({ pk: `FW#${id}`, sk: "FW" }),
   frameworkList: "FRAMEWORKS",
@@ -24,14 +35,14 @@ export const keys = {
   submissionPartition: (periodId: string, unitId: string) => `S#${periodId}#${unitId}`,
   submissionHead: (periodId: string, unitId: string) => ({ pk: `S#${periodId}#${unitId}`, sk: "#" }),
   submissionList: (periodId: string) => `PS#${periodId}`,
-  answer: (periodId: string, unitId: string, code: string) => ({
-    pk: `S#${periodId}#${unitId}`,
-    sk: `A#${code}`,
-  }),
-  evidence: (periodId: string, unitId: string, id: string) => ({
-    pk: `S#${periodId}#${unitId}`,
-    sk: `E#${id}`,
+  answer: inSubmission("A#"),
+  evidence: inSubmission("E#"),
+  appraisal: inSubmission("R#"),
+  contest: inSubmission("C#"),
+  reminder: (periodId: string, days: number, unitId: string) => ({
+    pk: `P#${periodId}`,
+    sk: `REMIND#${days}#${unitId}`,
   }),
 };
 
-export const SK_PREFIX = { answer: "A#", evidence: "E#" } as const;
+export const SK_PREFIX = { answer: "A#", evidence: "E#", appraisal: "R#", contest: "C#" } as const;

@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { conflict, notFound } from "../errors.ts";
 import type { Period, PeriodState } from "../model/period.ts";
 import { type AuditEntry, auditPut } from "./audit.ts";
@@ -83,6 +84,30 @@ export class PeriodRepository {
     return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
+  /** Claims the reminder `days` before the deadline for one unit; false when it was already claimed. */
+  async claimReminder(periodId: string, days: number, unitId: string, at: string): Promise<boolean> {
+    try {
+      await this.config.client.send(
+        new PutCommand({
+          TableName: this.config.dataTable,
+          Item: { ...keys.reminder(periodId, days, unitId), at },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Gives a claim back when the reminder could not be sent, so the next run tries again. */
+  async releaseReminder(periodId: string, days: number, unitId: string): Promise<void> {
+    await this.config.client.send(
+      new DeleteCommand({ TableName: this.config.dataTable, Key: keys.reminder(periodId, days, unitId) }),
+    );
+  }
+
   /**
    * Writes a changed period if it is still in `expectedState` (and, when given, still at
    * `expectedUpdatedAt`), with its audit record; `extra` joins the same transaction.
@@ -159,8 +184,23 @@ function toItem(period: Period): Record<string, unknown> {
     submittedCount: period.counts.submitted,
     createdAt: period.createdAt,
     updatedAt: period.updatedAt,
+    closedAt: period.closedAt,
+    closing: period.closing,
+    finalizedAt: period.finalizedAt,
+    publication: period.publication,
+    publishing: period.publishing,
+    bests: period.bests,
   };
 }
+
+const LIFECYCLE_FIELDS = [
+  "closedAt",
+  "closing",
+  "finalizedAt",
+  "publication",
+  "publishing",
+  "bests",
+] as const;
 
 export function fromItem(item: PeriodItem): Period {
   const units = item.unitCount as number;
@@ -176,5 +216,6 @@ export function fromItem(item: PeriodItem): Period {
     counts: { units, submitted, draft: units - submitted },
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,
+    ...Object.fromEntries(LIFECYCLE_FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])),
   };
 }

@@ -1,8 +1,11 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { SubmissionState } from "../lifecycle.ts";
+import type { Appraisal, Contest } from "../model/appraisal.ts";
 import type { Evidence } from "../model/evidence.ts";
 import { type AuditEntry, auditPut } from "./audit.ts";
+import { mapLimit } from "./batches.ts";
 import { type DynamoConfig, type TransactItem, transact } from "./dynamo.ts";
 import { keys, SK_PREFIX } from "./keys.ts";
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page.ts";
@@ -19,6 +22,21 @@ export interface SubmissionHead {
   submittedBy?: string;
   /** A deadline extension for this unit alone. */
   extendedUntil?: string;
+  /** Set when the period closed: whether the unit had submitted by the deadline. */
+  submitted?: boolean;
+  /** The one supplement request: leaves reopened for this unit until a date, during appraisal. */
+  supplement?: { codes: string[]; until: string; message?: string; by: string; at: string };
+  /** Scores kept on the head after close (provisional) and after final scoring. */
+  provisional?: UnitResultSummary;
+  final?: UnitResultSummary;
+}
+
+export interface UnitResultSummary {
+  points: number;
+  index: number;
+  rank: number;
+  band: string | null;
+  flags: string[];
 }
 
 export interface StoredAnswer {
@@ -33,6 +51,8 @@ export interface StoredSubmission {
   head: SubmissionHead;
   answers: Map<string, StoredAnswer>;
   evidence: Evidence[];
+  appraisals: Map<string, Appraisal>;
+  contests: Map<string, Contest>;
 }
 
 /** Why a submission write did not happen: another write came first, the state moved, or the period did. */
@@ -89,16 +109,88 @@ export class SubmissionRepository {
     let head: SubmissionHead = { periodId, unitId, groupId, state: "draft", version: 0 };
     const answers = new Map<string, StoredAnswer>();
     const evidence: Evidence[] = [];
+    const appraisals = new Map<string, Appraisal>();
+    const contests = new Map<string, Contest>();
     for (const { pk: _pk, sk, lpk: _lpk, lsk: _lsk, extendedUntilMs: _ms, ...item } of items) {
       if (sk === "#") head = item as unknown as SubmissionHead;
       else if ((sk as string).startsWith(SK_PREFIX.answer))
         answers.set(item.code as string, item as unknown as StoredAnswer);
       else if ((sk as string).startsWith(SK_PREFIX.evidence)) evidence.push(item as unknown as Evidence);
+      else if ((sk as string).startsWith(SK_PREFIX.appraisal))
+        appraisals.set(item.code as string, item as unknown as Appraisal);
+      else if ((sk as string).startsWith(SK_PREFIX.contest))
+        contests.set(item.code as string, item as unknown as Contest);
     }
     evidence.sort((a, b) =>
       a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1,
     );
-    return { head, answers, evidence };
+    return { head, answers, evidence, appraisals, contests };
+  }
+
+  /** Every member's submission, read unit by unit in parallel (a partition each, never a Scan). */
+  async loadAll(
+    periodId: string,
+    members: ReadonlyMap<string, string>,
+    concurrency = 32,
+  ): Promise<StoredSubmission[]> {
+    return mapLimit([...members], concurrency, ([unitId, groupId]) => this.load(periodId, unitId, groupId));
+  }
+
+  /**
+   * Locks a submission at close and records whether it was submitted. Idempotent: a locked head
+   * stays as it is, so a close that is run again changes nothing.
+   */
+  async lock(periodId: string, unitId: string, groupId: string, closedAt: string): Promise<void> {
+    const attempt = async (condition: string, submitted: boolean) => {
+      try {
+        await this.config.client.send(
+          new UpdateCommand({
+            TableName: this.config.dataTable,
+            Key: keys.submissionHead(periodId, unitId),
+            UpdateExpression:
+              "SET #state = :locked, submitted = :submitted, lockedAt = :at, #version = if_not_exists(#version, :zero), groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk",
+            ConditionExpression: condition,
+            ExpressionAttributeNames: { "#state": "state", "#version": "version" },
+            ExpressionAttributeValues: {
+              ":locked": "locked",
+              ":submitted": submitted,
+              ":at": closedAt,
+              ":zero": 0,
+              ":groupId": groupId,
+              ":periodId": periodId,
+              ":unitId": unitId,
+              ":lpk": keys.submissionList(periodId),
+              ":lsk": `${groupId}#${unitId}`,
+              ...(submitted ? { ":from": "submitted" } : { ":from": "draft" }),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    };
+    if (await attempt("#state = :from", true)) return;
+    await attempt("attribute_not_exists(#state) OR #state = :from", false);
+  }
+
+  /** Keeps a unit's scores on its head ("provisional" at close, "final" after appraisal). */
+  async setResult(
+    periodId: string,
+    unitId: string,
+    field: "provisional" | "final",
+    result: UnitResultSummary,
+  ): Promise<void> {
+    await this.config.client.send(
+      new UpdateCommand({
+        TableName: this.config.dataTable,
+        Key: keys.submissionHead(periodId, unitId),
+        UpdateExpression: "SET #field = :result",
+        ExpressionAttributeNames: { "#field": field },
+        ExpressionAttributeValues: { ":result": result },
+      }),
+    );
   }
 
   /** The heads of a period's submissions that have been written, by group then unit. */

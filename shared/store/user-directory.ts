@@ -20,19 +20,19 @@ export class CognitoUserDirectory implements UserDirectory {
     );
   }
 
-  async create(user: {
-    username: string;
-    password: string;
-    roles: string[];
-    unitId?: string | undefined;
-  }): Promise<void> {
+  async create(user: Parameters<UserDirectory["create"]>[0]): Promise<void> {
+    const attributes = [
+      ...(user.unitId ? [{ Name: "custom:unitId", Value: user.unitId }] : []),
+      ...(user.scope?.groups ? [{ Name: "custom:scopeGroups", Value: user.scope.groups.join(",") }] : []),
+      ...(user.scope?.nodes ? [{ Name: "custom:scopeNodes", Value: user.scope.nodes.join(",") }] : []),
+    ];
     try {
       await this.client.send(
         new AdminCreateUserCommand({
           UserPoolId: this.userPoolId,
           Username: user.username,
           MessageAction: "SUPPRESS",
-          UserAttributes: user.unitId ? [{ Name: "custom:unitId", Value: user.unitId }] : [],
+          UserAttributes: attributes,
         }),
       );
     } catch (error) {

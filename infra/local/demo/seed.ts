@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import type { Actor } from "../../../shared/access/roles.ts";
 import { compileFramework } from "../../../shared/engine/compile.ts";
 import type { Unit } from "../../../shared/model/unit.ts";
+import { appraise, contest, decideContest } from "../../../shared/services/appraisal.ts";
+import { closePeriod, SCHEDULER } from "../../../shared/services/close.ts";
 import type { RequestContext, Services } from "../../../shared/services/context.ts";
 import { addEvidence, confirmEvidence } from "../../../shared/services/evidence.ts";
 import { importFramework } from "../../../shared/services/frameworks.ts";
@@ -102,6 +104,8 @@ export async function seedDemo(services: Services, log: (line: string) => void):
   log(
     `demo: "6 tháng đầu năm 2022" answered by ${plans.length} units, ${plans.filter((p) => p.submits).length} submitted`,
   );
+  await appraiseAndPublish(services, h1, plans);
+  log('demo: "6 tháng đầu năm 2022" closed, appraised and published');
 
   const now = Date.now();
   const day = 86_400_000;
@@ -185,4 +189,76 @@ async function answerAsUnit(
     );
   }
   if (plan.submits) await submit(services, at(approver, when, `demo-${unit.id}-submit`), periodId, unit.id);
+}
+
+const reviewer: Actor = { username: "reviewer", roles: ["reviewer"] };
+
+/**
+ * The first period's second half: the close at the deadline, a reviewer lowering one leaf of every
+ * tenth unit, one contest decided in the explanation round, final scoring and publication.
+ */
+async function appraiseAndPublish(
+  services: Services,
+  periodId: string,
+  plans: { unit: Unit; answers: Record<string, unknown>; submits: boolean }[],
+): Promise<void> {
+  await closePeriod(services, at(SCHEDULER, "2022-07-15T17:00:00+07:00", "demo-h1-close"), periodId, {
+    early: false,
+  });
+  const adjusted = plans.filter((plan, i) => plan.submits && i % 10 === 0);
+  for (const plan of adjusted) {
+    const code = Object.entries(plan.answers).find(([, value]) => value === true)?.[0];
+    if (!code) continue;
+    await appraise(
+      services,
+      at(reviewer, "2022-07-25T10:00:00+07:00", `demo-appraise-${plan.unit.id}`),
+      periodId,
+      plan.unit.id,
+      code,
+      {
+        value: false,
+        reason: "Tài liệu kiểm chứng không thể hiện nội dung đã kê khai",
+      },
+    );
+  }
+  await transitionPeriod(services, at(admin, "2022-07-27T08:00:00+07:00", "demo-h1-explanation"), periodId, {
+    to: "explanation",
+  });
+  const contested = adjusted[0];
+  const code = contested && Object.entries(contested.answers).find(([, value]) => value === true)?.[0];
+  if (contested && code) {
+    const approver: Actor = {
+      username: `approver.${contested.unit.code.toLowerCase()}`,
+      roles: ["unit-approver"],
+      unitId: contested.unit.id,
+    };
+    await contest(
+      services,
+      at(approver, "2022-07-28T09:00:00+07:00", "demo-contest"),
+      periodId,
+      contested.unit.id,
+      code,
+      {
+        explanation: "Đơn vị đã bổ sung quyết định ban hành kèm theo trong hồ sơ",
+      },
+    );
+    await decideContest(
+      services,
+      at(reviewer, "2022-08-01T15:00:00+07:00", "demo-decide"),
+      periodId,
+      contested.unit.id,
+      code,
+      {
+        outcome: "changed",
+        value: true,
+        reason: "Chấp nhận giải trình: quyết định hợp lệ",
+      },
+    );
+  }
+  await transitionPeriod(services, at(admin, "2022-08-06T08:00:00+07:00", "demo-h1-final"), periodId, {
+    to: "final",
+  });
+  await transitionPeriod(services, at(admin, "2022-08-10T09:00:00+07:00", "demo-h1-publish"), periodId, {
+    to: "published",
+  });
 }

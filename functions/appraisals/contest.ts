@@ -1,0 +1,15 @@
+import { contest } from "../../shared/services/appraisal.ts";
+import { apiHandler } from "../http/api.ts";
+import { services } from "../http/services.ts";
+
+export const handler = apiHandler(async ({ ctx, params, body }) => ({
+  status: 201,
+  body: await contest(
+    services(),
+    ctx,
+    params.periodId as string,
+    params.unitId as string,
+    params.code as string,
+    body,
+  ),
+}));

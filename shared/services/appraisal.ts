@@ -1,0 +1,161 @@
+import { appraisalRefusal, canApproveUnit, hasRole } from "../access/roles.ts";
+import { compileFramework } from "../engine/compile.ts";
+import { conflict, forbidden, notFound, unprocessable } from "../errors.ts";
+import { answerProblem } from "../model/answer.ts";
+import {
+  type Appraisal,
+  appraisalBodySchema,
+  type Contest,
+  contestBodySchema,
+  decisionBodySchema,
+} from "../model/appraisal.ts";
+import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { entityOf } from "./submissions.ts";
+import { openUnit, type UnitScope } from "./unit-scope.ts";
+import { parseBody } from "./validate.ts";
+
+/** The top-level node (pillar) a leaf belongs to: reviewer scopes are given by pillar. */
+function topNodeOf(scope: UnitScope, code: string): string {
+  const group = compileFramework(scope.framework).groups.find((g) => g.group.id === scope.groupId);
+  const slot = group?.leaves.find(({ leaf }) => leaf.code === code)?.slot;
+  if (!group || slot === undefined) return "";
+  let top = slot;
+  while ((group.parent[top] as number) !== -1) top = group.parent[top] as number;
+  return group.topNodes[group.topSlots.indexOf(top)]?.code ?? "";
+}
+
+async function leafScope(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  code: string,
+) {
+  const scope = await openUnit(services, ctx, periodId, unitId);
+  const leaf = scope.leaves.get(code);
+  if (!leaf) throw notFound(`indicator "${code}"`);
+  return { scope, leaf };
+}
+
+function assertMayAppraise(ctx: RequestContext, scope: UnitScope, code: string): void {
+  const refusal = appraisalRefusal(ctx.actor, scope.unitId, scope.groupId, topNodeOf(scope, code));
+  if (refusal) throw forbidden(refusal);
+}
+
+/** A reviewer accepts a leaf (the unit's value stands) or sets an appraised value with a reason. */
+export async function appraise(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  code: string,
+  body: unknown,
+) {
+  const { scope, leaf } = await leafScope(services, ctx, periodId, unitId, code);
+  assertMayAppraise(ctx, scope, code);
+  const input = parseBody(appraisalBodySchema, body, "appraisal");
+  if (scope.period.state !== "appraisal")
+    throw conflict("appraisal-closed", `the period is ${scope.period.state}, not in appraisal`);
+  const stored = await services.submissions.load(periodId, unitId, scope.groupId);
+  let value: unknown;
+  if ("accept" in input) value = stored.answers.get(code)?.value ?? null;
+  else {
+    const problem =
+      input.value === null ? "an appraised value cannot be empty" : answerProblem(leaf, input.value);
+    if (problem)
+      throw unprocessable("invalid-value", `${code}: ${problem}`, [{ path: "value", message: problem }]);
+    value = input.value;
+  }
+  const appraisal: Appraisal = {
+    code,
+    value,
+    accepted: "accept" in input,
+    ...(input.reason ? { reason: input.reason } : {}),
+    by: ctx.actor.username,
+    at: ctx.now.toISOString(),
+  };
+  await services.appraisals.putAppraisal(
+    periodId,
+    unitId,
+    appraisal,
+    auditEntry(ctx, entityOf(scope), "appraisal.set", stored.appraisals.get(code), appraisal),
+  );
+  return appraisal;
+}
+
+/** In the explanation round the unit's approver contests a leaf, once, with an explanation. */
+export async function contest(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  code: string,
+  body: unknown,
+) {
+  const { scope } = await leafScope(services, ctx, periodId, unitId, code);
+  if (!canApproveUnit(ctx.actor, unitId)) throw forbidden("only the unit's approver contests");
+  const input = parseBody(contestBodySchema, body, "contest");
+  const { period } = scope;
+  if (period.state !== "explanation")
+    throw conflict("not-explanation-round", `the period is ${period.state}, not in the explanation round`);
+  if (period.explanationClosesAt && ctx.now.getTime() >= Date.parse(period.explanationClosesAt))
+    throw conflict("deadline-passed", `the explanation round closed at ${period.explanationClosesAt}`);
+  const stored = await services.submissions.load(periodId, unitId, scope.groupId);
+  const known = new Set(stored.evidence.map((e) => e.id));
+  const unknown = (input.evidenceIds ?? []).flatMap((id, i) =>
+    known.has(id) ? [] : [{ path: `evidenceIds.${i}`, message: "not evidence of this unit" }],
+  );
+  if (unknown.length > 0)
+    throw unprocessable("unknown-evidence", "some evidence does not belong to this unit", unknown);
+  const record: Contest = {
+    code,
+    explanation: input.explanation,
+    evidenceIds: input.evidenceIds ?? [],
+    by: ctx.actor.username,
+    at: ctx.now.toISOString(),
+  };
+  await services.appraisals.putContest(
+    periodId,
+    unitId,
+    record,
+    auditEntry(ctx, entityOf(scope), "contest.open", undefined, record),
+  );
+  return record;
+}
+
+/** A reviewer decides a contest: upheld (the appraisal stands) or changed to a new value, with a reason. */
+export async function decideContest(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  code: string,
+  body: unknown,
+) {
+  const { scope, leaf } = await leafScope(services, ctx, periodId, unitId, code);
+  assertMayAppraise(ctx, scope, code);
+  const input = parseBody(decisionBodySchema, body, "decision");
+  if (input.outcome === "changed") {
+    const problem = input.value === null ? "the new value cannot be empty" : answerProblem(leaf, input.value);
+    if (problem)
+      throw unprocessable("invalid-value", `${code}: ${problem}`, [{ path: "value", message: problem }]);
+  }
+  const decision = {
+    outcome: input.outcome,
+    ...(input.outcome === "changed" ? { value: input.value } : {}),
+    reason: input.reason,
+    by: ctx.actor.username,
+    at: ctx.now.toISOString(),
+  };
+  await services.appraisals.decide(
+    periodId,
+    unitId,
+    code,
+    decision,
+    auditEntry(ctx, entityOf(scope), "contest.decide", undefined, { code, ...decision }),
+  );
+  return { code, decision };
+}
+
+/** Reviewers and admins see every unit; others see nothing here. */
+export const isStaff = (ctx: RequestContext) => hasRole(ctx.actor, "admin", "reviewer");

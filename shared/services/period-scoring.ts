@@ -1,0 +1,114 @@
+import type { ScoringBundle } from "../engine/bundle.ts";
+import { roundIndex, roundPoints } from "../engine/rounding.ts";
+import { type PeriodScore, scorePeriod } from "../engine/score-period.ts";
+import type { SubmissionFacts } from "../engine/score-unit.ts";
+import { conflict } from "../errors.ts";
+import { appraisedValue } from "../model/appraisal.ts";
+import { confirmedCodes } from "../model/evidence.ts";
+import type { GroupBests, Period } from "../model/period.ts";
+import type { RankingSnapshot } from "../model/snapshot.ts";
+import { mapLimit } from "../store/batches.ts";
+import type { StoredSubmission } from "../store/submissions.ts";
+import type { Services } from "./context.ts";
+import { previousSnapshot } from "./previous.ts";
+
+/** "provisional": the self-assessment as locked at close; "final": with appraised values. */
+export type ScoringStage = "provisional" | "final";
+
+/** Whether the unit counts as submitted: recorded at close, or its state while the period is open. */
+export const wasSubmitted = (stored: StoredSubmission): boolean =>
+  stored.head.submitted ?? stored.head.state === "submitted";
+
+export function submissionFacts(stored: StoredSubmission): SubmissionFacts {
+  const answers: Record<string, unknown> = {};
+  for (const [code, answer] of stored.answers)
+    if (answer.value !== null && answer.value !== undefined) answers[code] = answer.value;
+  return { submitted: wasSubmitted(stored), answers, evidence: confirmedCodes(stored.evidence) };
+}
+
+/** Leaf code → the value an appraiser (or a contest decision) set. */
+export function appraisalValues(stored: StoredSubmission): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const code of new Set([...stored.appraisals.keys(), ...stored.contests.keys()])) {
+    const value = appraisedValue(stored.appraisals.get(code), stored.contests.get(code));
+    if (value !== null && value !== undefined) values[code] = value;
+  }
+  return values;
+}
+
+/**
+ * A period's scoring bundle read from storage: exactly what the score CLI takes, so an export can
+ * be recomputed by anyone and the published ranking equals the CLI's output for the same inputs.
+ */
+export async function periodBundle(
+  services: Services,
+  period: Period,
+  stage: ScoringStage,
+  meta: { previous?: RankingSnapshot; version?: number; publishedAt?: string | null } = {},
+): Promise<{ bundle: ScoringBundle; stored: StoredSubmission[] }> {
+  const framework = await services.frameworks.get(period.frameworkId);
+  if (!framework) throw new Error(`framework ${period.frameworkId} of period ${period.id} is missing`);
+  const members = await services.periods.members(period.id);
+  const [units, stored] = await Promise.all([
+    services.units.getMany([...members.keys()]),
+    services.submissions.loadAll(period.id, members),
+  ]);
+  const submissions: Record<string, SubmissionFacts> = {};
+  const appraisals: Record<string, Record<string, unknown>> = {};
+  for (const s of stored) {
+    submissions[s.head.unitId] = submissionFacts(s);
+    if (stage === "final" && (s.appraisals.size > 0 || s.contests.size > 0))
+      appraisals[s.head.unitId] = appraisalValues(s);
+  }
+  const bundle: ScoringBundle = {
+    framework,
+    period: { id: period.id, name: period.name },
+    units: [...members.keys()].flatMap((id) => units.get(id) ?? []),
+    submissions,
+    ...(stage === "final" ? { appraisals } : {}),
+    ...(meta.previous ? { previous: meta.previous } : {}),
+    ...(meta.version ? { version: meta.version } : {}),
+    ...(meta.publishedAt !== undefined ? { publishedAt: meta.publishedAt } : {}),
+  };
+  return { bundle, stored };
+}
+
+/** Scores a period and keeps each unit's summary on its head; returns the score and the bests. */
+export async function scoreAndRecord(services: Services, period: Period, stage: ScoringStage) {
+  const { bundle } = await periodBundle(services, period, stage);
+  const score = scorePeriod(bundle);
+  const units = score.groups.flatMap((group) => group.units);
+  await mapLimit(units, 16, (u) =>
+    services.submissions.setResult(period.id, u.unit.id, stage, {
+      points: roundPoints(u.points),
+      index: roundIndex(u.index),
+      rank: u.rank,
+      band: u.band,
+      flags: u.flags,
+    }),
+  );
+  return { score, bests: bestsOf(score) };
+}
+
+export function bestsOf(score: PeriodScore): GroupBests {
+  return Object.fromEntries(score.groups.map((g) => [g.compiled.group.id, Object.fromEntries(g.bests)]));
+}
+
+/**
+ * The scoring bundle of a closed period, for the organiser to recompute the ranking with the score
+ * CLI (`npm run -s score -- bundle.json`). The final stage carries the published version's
+ * metadata, so the CLI prints exactly the published snapshot.
+ */
+export async function periodExport(services: Services, periodId: string, stageParam: string | undefined) {
+  const period = await services.periods.require(periodId);
+  if (period.state === "draft" || period.state === "open")
+    throw conflict("not-closed", "a period is exported once closed");
+  const stage: ScoringStage = stageParam === "provisional" || !period.finalizedAt ? "provisional" : "final";
+  const published = stage === "final" ? period.publication : undefined;
+  const previous = published ? await previousSnapshot(services, period) : undefined;
+  const { bundle } = await periodBundle(services, period, stage, {
+    ...(previous ? { previous } : {}),
+    ...(published ? { version: published.version, publishedAt: published.publishedAt } : {}),
+  });
+  return bundle;
+}

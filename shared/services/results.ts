@@ -1,0 +1,113 @@
+import { hasRole, UNIT_ROLES } from "../access/roles.ts";
+import { compileFramework } from "../engine/compile.ts";
+import { roundPoints } from "../engine/rounding.ts";
+import { LEAF_FLAG_NAMES, tallyUnit } from "../engine/score-unit.ts";
+import { conflict, forbidden } from "../errors.ts";
+import type { PageRequest } from "../store/page.ts";
+import type { StoredSubmission } from "../store/submissions.ts";
+import type { RequestContext, Services } from "./context.ts";
+import { appraisalValues, submissionFacts } from "./period-scoring.ts";
+
+/**
+ * The results route (API.md): each unit's provisional and final result with the per-leaf ledger —
+ * self → appraised → final, who, when, why. Reviewers and admins see every unit; a unit user sees
+ * only its own. Leaf scores are the engine's, with the group's relative bests kept at scoring time,
+ * so they add up to the ranking's points.
+ */
+export async function periodResults(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  page: PageRequest,
+  query: Record<string, string | undefined>,
+) {
+  const period = await services.periods.require(periodId);
+  if (period.state === "draft" || period.state === "open")
+    throw conflict("not-closed", "results exist once the period has closed");
+  const staff = hasRole(ctx.actor, "admin", "reviewer");
+  if (!staff && !(hasRole(ctx.actor, ...UNIT_ROLES) && ctx.actor.unitId))
+    throw forbidden("results are for reviewers, admins and units");
+  const framework = await services.frameworks.get(period.frameworkId);
+  if (!framework) throw new Error(`framework ${period.frameworkId} is missing`);
+  const compiled = compileFramework(framework);
+  const members = await services.periods.members(periodId);
+  const wanted = staff ? query.unitId : ctx.actor.unitId;
+  const rows = [...members].filter(
+    ([unitId, groupId]) => (!wanted || unitId === wanted) && (!query.groupId || groupId === query.groupId),
+  );
+  rows.sort(([a, ga], [b, gb]) => (ga === gb ? (a < b ? -1 : 1) : ga < gb ? -1 : 1));
+  const start = page.cursor ? Number(Buffer.from(page.cursor, "base64url").toString()) || 0 : 0;
+  const slice = rows.slice(start, start + page.limit);
+  const units = await services.units.getMany(slice.map(([id]) => id));
+  const items = await Promise.all(
+    slice.map(async ([unitId, groupId]) => {
+      const stored = await services.submissions.load(periodId, unitId, groupId);
+      const group = compiled.groups.find((g) => g.group.id === groupId);
+      if (!group) throw new Error(`group ${groupId} missing`);
+      const unit = units.get(unitId);
+      return {
+        unitId,
+        groupId,
+        code: unit?.code,
+        name: unit?.name,
+        submitted: stored.head.submitted ?? false,
+        provisional: stored.head.provisional ?? null,
+        final: stored.head.final ?? null,
+        leaves: ledger(
+          framework,
+          group,
+          stored,
+          period.bests?.provisional?.[groupId] ?? {},
+          period.bests?.final?.[groupId],
+        ),
+      };
+    }),
+  );
+  const next =
+    start + page.limit < rows.length ? Buffer.from(String(start + page.limit)).toString("base64url") : null;
+  return { period: { id: period.id, name: period.name, state: period.state }, items, nextCursor: next };
+}
+
+function ledger(
+  framework: Parameters<typeof tallyUnit>[1],
+  group: Parameters<typeof tallyUnit>[0],
+  stored: StoredSubmission,
+  provisionalBests: Record<string, number>,
+  finalBests: Record<string, number> | undefined,
+) {
+  const facts = submissionFacts(stored);
+  const self = tallyUnit(group, framework, facts, undefined, new Map(Object.entries(provisionalBests)));
+  const appraised = appraisalValues(stored);
+  const final = tallyUnit(
+    group,
+    framework,
+    facts,
+    appraised,
+    new Map(Object.entries(finalBests ?? provisionalBests)),
+  );
+  const flagsOf = (bits: number) =>
+    LEAF_FLAG_NAMES.filter(([bit]) => (bits & bit) !== 0).map(([, name]) => name);
+  return group.leaves.map(({ leaf }, i) => {
+    const answer = stored.answers.get(leaf.code);
+    const appraisal = stored.appraisals.get(leaf.code);
+    const contest = stored.contests.get(leaf.code);
+    return {
+      code: leaf.code,
+      self: {
+        value: answer?.value ?? null,
+        note: answer?.note ?? null,
+        by: answer?.updatedBy ?? null,
+        at: answer?.updatedAt ?? null,
+        score: facts.submitted ? roundPoints(self.leafScores[i] as number) : 0,
+        flags: facts.submitted ? flagsOf(self.leafFlags[i] as number) : ["not-submitted"],
+      },
+      appraisal: appraisal ?? null,
+      contest: contest ?? null,
+      final: {
+        value: leaf.code in appraised ? appraised[leaf.code] : (answer?.value ?? null),
+        score: facts.submitted ? roundPoints(final.leafScores[i] as number) : 0,
+        flags: facts.submitted ? flagsOf(final.leafFlags[i] as number) : ["not-submitted"],
+      },
+    };
+  });
+}
