@@ -50,3 +50,35 @@ export function assertEditable(
   if (submission.state !== "draft")
     throw conflict("not-a-draft", `the submission is ${submission.state}; withdraw it to edit`);
 }
+
+/**
+ * Where a unit write may land: the self-assessment (open, before the deadline, a draft), or — during
+ * appraisal — the one supplement a reviewer granted, for the leaves it reopened until its date.
+ */
+export type WriteWindow = "self-assessment" | "supplement";
+
+export function writeWindow(
+  period: Pick<Period, "state" | "closesAt">,
+  head: { state: SubmissionState; extendedUntil?: string; supplement?: { codes: string[]; until: string } },
+  now: Date,
+): WriteWindow {
+  if (period.state === "appraisal" && head.supplement && now.getTime() < Date.parse(head.supplement.until))
+    return "supplement";
+  assertEditable(period, head, now);
+  return "self-assessment";
+}
+
+/** In a supplement, only the reopened leaves may change. */
+export function assertReopened(
+  window: WriteWindow,
+  head: { supplement?: { codes: string[] } },
+  codes: readonly string[],
+): void {
+  if (window !== "supplement") return;
+  const closed = codes.filter((code) => !head.supplement?.codes.includes(code));
+  if (closed.length > 0)
+    throw conflict(
+      "not-reopened",
+      `the supplement reopened ${head.supplement?.codes.join(", ")}, not ${closed.join(", ")}`,
+    );
+}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { deadlineSchema } from "./period.ts";
 
 /**
  * Appraisal and the explanation round (DOMAIN.md §6). A reviewer accepts a leaf (the unit's value
@@ -28,6 +29,12 @@ export const decisionBodySchema = z
     message: "a changed outcome needs the new value",
     path: ["value"],
   });
+
+export const supplementBodySchema = z.strictObject({
+  indicatorCodes: z.array(z.string().min(1).max(32)).min(1).max(200),
+  until: deadlineSchema,
+  message: z.string().trim().max(MAX_REASON).optional(),
+});
 
 export interface Appraisal {
   code: string;

@@ -8,6 +8,7 @@ import {
   type Contest,
   contestBodySchema,
   decisionBodySchema,
+  supplementBodySchema,
 } from "../model/appraisal.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
 import { entityOf } from "./submissions.ts";
@@ -159,3 +160,47 @@ export async function decideContest(
 
 /** Reviewers and admins see every unit; others see nothing here. */
 export const isStaff = (ctx: RequestContext) => hasRole(ctx.actor, "admin", "reviewer");
+
+/**
+ * One supplement request per unit (DOMAIN.md §6): during appraisal a reviewer (or admin) reopens
+ * chosen leaves of the unit until a date; the unit may then change those answers and their evidence.
+ */
+export async function requestSupplement(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  body: unknown,
+) {
+  const scope = await openUnit(services, ctx, periodId, unitId);
+  const input = parseBody(supplementBodySchema, body, "supplement request");
+  if (!hasRole(ctx.actor, "admin"))
+    for (const code of input.indicatorCodes) assertMayAppraise(ctx, scope, code);
+  const unknown = input.indicatorCodes.flatMap((code, i) =>
+    scope.leaves.has(code)
+      ? []
+      : [{ path: `indicatorCodes.${i}`, message: `"${code}" is not an indicator of this unit` }],
+  );
+  if (unknown.length > 0) throw unprocessable("invalid-indicators", "some indicators are unknown", unknown);
+  if (Date.parse(input.until) <= ctx.now.getTime())
+    throw unprocessable("deadline-in-past", "the supplement must end in the future", [
+      { path: "until", message: "in the past" },
+    ]);
+  if (scope.period.state !== "appraisal")
+    throw conflict("appraisal-closed", `the period is ${scope.period.state}, not in appraisal`);
+  const supplement = {
+    codes: input.indicatorCodes,
+    until: input.until,
+    ...(input.message ? { message: input.message } : {}),
+    by: ctx.actor.username,
+    at: ctx.now.toISOString(),
+  };
+  await services.appraisals.requestSupplement(
+    periodId,
+    unitId,
+    scope.groupId,
+    supplement,
+    auditEntry(ctx, entityOf(scope), "supplement.request", undefined, supplement),
+  );
+  return supplement;
+}

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { fileTypeFromBuffer } from "file-type";
 import { canEditUnit } from "../access/roles.ts";
 import { forbidden, notFound, Refusal, unprocessable } from "../errors.ts";
-import { assertEditable } from "../lifecycle.ts";
+import { assertReopened, writeWindow } from "../lifecycle.ts";
 import {
   EVIDENCE_TYPES,
   type Evidence,
@@ -290,17 +290,21 @@ async function writeEvidence(
   change: EvidenceChange,
 ) {
   return withSubmission(services, ctx, scope, undefined, async (stored, version) => {
-    assertEditable(scope.period, stored.head, ctx.now);
+    const window = writeWindow(scope.period, stored.head, ctx.now);
     const { evidence, changed, before, remove } = change(stored);
+    assertReopened(window, stored.head, [
+      ...(before?.indicatorCodes ?? []),
+      ...(changed?.indicatorCodes ?? []),
+    ]);
     const time = ctx.now.toISOString();
     const updated = bumped(stored, version, time, { evidence });
     const { periodId, unitId } = target(scope);
     await services.submissions.write({
       ...target(scope),
       expectVersion: version,
-      expectState: "draft",
+      expectState: window === "supplement" ? "locked" : "draft",
       head: headScore(scope, updated),
-      period: guard(ctx, scope, stored),
+      period: guard(ctx, scope, stored, window),
       puts: changed ? [{ ...keys.evidence(periodId, unitId, changed.id), ...changed }] : [],
       deletes: remove ? [keys.evidence(periodId, unitId, remove)] : [],
       audit: [auditEntry(ctx, entityOf(scope), action, before, changed)],

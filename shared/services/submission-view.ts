@@ -21,6 +21,7 @@ export function submissionView(scope: UnitScope, stored: StoredSubmission, now: 
     ...(stored.head.submittedAt
       ? { submittedAt: stored.head.submittedAt, submittedBy: stored.head.submittedBy }
       : {}),
+    supplement: stored.head.supplement ?? null,
     answers,
     evidence: stored.evidence,
     preview: {

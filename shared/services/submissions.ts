@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { canApproveUnit, canEditUnit, hasRole } from "../access/roles.ts";
 import { forbidden, Refusal, unprocessable } from "../errors.ts";
-import { assertEditable, assertPeriodAcceptsWrites } from "../lifecycle.ts";
+import {
+  assertEditable,
+  assertPeriodAcceptsWrites,
+  assertReopened,
+  type WriteWindow,
+  writeWindow,
+} from "../lifecycle.ts";
 import { answerProblem } from "../model/answer.ts";
 import type { Issue } from "../model/issues.ts";
 import { keys } from "../store/keys.ts";
@@ -73,7 +79,8 @@ export async function saveAnswers(
   if (issues.length > 0) throw unprocessable("invalid-answer", "some answers are not valid", issues);
 
   return withSubmission(services, ctx, scope, ifMatch, async (stored, version) => {
-    assertEditable(scope.period, stored.head, ctx.now);
+    const window = writeWindow(scope.period, stored.head, ctx.now);
+    assertReopened(window, stored.head, Object.keys(answers));
     const time = ctx.now.toISOString();
     const next = new Map(stored.answers);
     const puts: Record<string, unknown>[] = [];
@@ -105,9 +112,9 @@ export async function saveAnswers(
     await services.submissions.write({
       ...target(scope),
       expectVersion: version,
-      expectState: "draft",
+      expectState: window === "supplement" ? "locked" : "draft",
       head: headScore(scope, updated),
-      period: guard(ctx, scope, stored),
+      period: guard(ctx, scope, stored, window),
       puts,
       audit,
     });
@@ -234,11 +241,17 @@ export async function listSubmissions(
     .sort((a, b) =>
       a.groupId === b.groupId ? (a.unitId < b.unitId ? -1 : 1) : a.groupId < b.groupId ? -1 : 1,
     );
-  const start = page.cursor
-    ? rows.findIndex(
-        (r) => `${r.groupId}#${r.unitId}` > Buffer.from(page.cursor ?? "", "base64url").toString(),
-      )
-    : 0;
+  // The cursor is the last row's "groupId#unitId" (two slugs): anything else was not issued here.
+  const after = page.cursor ? Buffer.from(page.cursor, "base64url").toString() : undefined;
+  if (
+    page.cursor &&
+    (!/^[a-z0-9][a-z0-9-]*#[a-z0-9][a-z0-9-]*$/.test(after ?? "") ||
+      Buffer.from(after ?? "").toString("base64url") !== page.cursor)
+  )
+    throw new Refusal("bad-request", "bad-cursor", "the cursor is not one this API returned", [
+      { path: "cursor", message: "unknown cursor" },
+    ]);
+  const start = after ? rows.findIndex((r) => `${r.groupId}#${r.unitId}` > after) : 0;
   const from = start < 0 ? rows.length : start;
   const items = rows.slice(from, from + page.limit);
   const last = items.at(-1);
@@ -258,11 +271,16 @@ export const target = (scope: UnitScope) => ({
 });
 
 /** The period guard of a unit write: open and before the deadline, or the unit's own later deadline. */
-export function guard(ctx: RequestContext, scope: UnitScope, stored: StoredSubmission) {
+export function guard(
+  ctx: RequestContext,
+  scope: UnitScope,
+  stored: StoredSubmission,
+  window: WriteWindow = "self-assessment",
+) {
   const extended =
     stored.head.extendedUntil !== undefined &&
     Date.parse(stored.head.extendedUntil) > Date.parse(scope.period.closesAt);
-  return { nowMs: ctx.now.getTime(), extended };
+  return { nowMs: ctx.now.getTime(), extended, supplement: window === "supplement" };
 }
 
 /** The submission as it will be after a write: one version up. */

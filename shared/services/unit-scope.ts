@@ -1,7 +1,7 @@
 import { canReadUnit } from "../access/roles.ts";
 import { compileFramework } from "../engine/compile.ts";
 import { conflict, notFound, Refusal } from "../errors.ts";
-import { assertEditable, assertPeriodAcceptsWrites, unitDeadline } from "../lifecycle.ts";
+import { assertPeriodAcceptsWrites, unitDeadline, writeWindow } from "../lifecycle.ts";
 import type { Framework, Leaf } from "../model/framework.ts";
 import type { Period } from "../model/period.ts";
 import { type StoredSubmission, SubmissionWriteConflict } from "../store/submissions.ts";
@@ -40,7 +40,7 @@ export async function openUnit(
 
 export function isEditable(scope: UnitScope, stored: StoredSubmission, now: Date): boolean {
   try {
-    assertEditable(scope.period, stored.head, now);
+    writeWindow(scope.period, stored.head, now);
     return true;
   } catch {
     return false;

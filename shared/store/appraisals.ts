@@ -4,6 +4,7 @@ import type { PeriodState } from "../model/period.ts";
 import { type AuditEntry, auditPut } from "./audit.ts";
 import { type DynamoConfig, type TransactItem, transact } from "./dynamo.ts";
 import { keys } from "./keys.ts";
+import type { SubmissionHead } from "./submissions.ts";
 
 /**
  * Appraisals and contests live in the unit's submission partition (R#{code}, C#{code}); each write
@@ -77,6 +78,39 @@ export class AppraisalRepository {
         position === 0
           ? conflict("no-open-contest", `there is no undecided contest of ${code}`)
           : conflict("not-explanation-round", "contests are decided in the explanation round"),
+    );
+  }
+
+  /** The one supplement request of a unit: reopens chosen leaves until a date. */
+  async requestSupplement(
+    periodId: string,
+    unitId: string,
+    groupId: string,
+    supplement: NonNullable<SubmissionHead["supplement"]>,
+    audit: AuditEntry,
+  ): Promise<void> {
+    await this.write(
+      periodId,
+      "appraisal",
+      {
+        Update: {
+          TableName: this.config.dataTable,
+          Key: keys.submissionHead(periodId, unitId),
+          UpdateExpression:
+            "SET supplement = :supplement, supplementUntilMs = :until, groupId = if_not_exists(groupId, :groupId)",
+          ConditionExpression: "attribute_not_exists(supplement)",
+          ExpressionAttributeValues: {
+            ":supplement": supplement,
+            ":until": Date.parse(supplement.until),
+            ":groupId": groupId,
+          },
+        },
+      },
+      audit,
+      (position) =>
+        position === 0
+          ? conflict("supplement-used", "this unit has already had its one supplement request")
+          : conflict("appraisal-closed", "supplements are requested during appraisal"),
     );
   }
 

@@ -79,7 +79,7 @@ export interface SubmissionWrite {
    * The period must be open and before its deadline; with a unit extension the deadline is checked on
    * the head instead. `submittedDelta` moves the period's counter in the same transaction.
    */
-  period: { nowMs: number; extended: boolean; submittedDelta?: 1 | -1 };
+  period: { nowMs: number; extended: boolean; submittedDelta?: 1 | -1; supplement?: boolean };
   puts?: Record<string, unknown>[];
   deletes?: { pk: string; sk: string }[];
   audit: AuditEntry[];
@@ -253,9 +253,9 @@ export class SubmissionRepository {
         : "#state = :expectState",
     ];
     if (change.expectVersion !== 0) values[":expectVersion"] = change.expectVersion;
-    if (change.period.extended) {
+    if (change.period.extended || change.period.supplement) {
       values[":now"] = change.period.nowMs;
-      conditions.push("extendedUntilMs > :now");
+      conditions.push(change.period.supplement ? "supplementUntilMs > :now" : "extendedUntilMs > :now");
     }
     const head: TransactItem = {
       Update: {
@@ -286,16 +286,20 @@ export class SubmissionRepository {
   }
 
   private periodGuard(periodId: string, guard: SubmissionWrite["period"]): TransactItem {
-    const condition = guard.extended ? "#state = :open" : "#state = :open AND closesAtMs > :now";
+    // In a supplement the period is in appraisal and the head carries the deadline.
+    const condition = guard.supplement
+      ? "#state = :appraisal"
+      : guard.extended
+        ? "#state = :open"
+        : "#state = :open AND closesAtMs > :now";
     const base = {
       TableName: this.config.dataTable,
       Key: keys.period(periodId),
       ConditionExpression: condition,
       ExpressionAttributeNames: { "#state": "state" },
-      ExpressionAttributeValues: {
-        ":open": "open",
-        ...(guard.extended ? {} : { ":now": guard.nowMs }),
-      } as Record<string, unknown>,
+      ExpressionAttributeValues: (guard.supplement
+        ? { ":appraisal": "appraisal" }
+        : { ":open": "open", ...(guard.extended ? {} : { ":now": guard.nowMs }) }) as Record<string, unknown>,
     };
     if (!guard.submittedDelta) return { ConditionCheck: base };
     return {
