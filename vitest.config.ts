@@ -18,7 +18,9 @@ export default defineConfig({
           include: ["test/integration/**/*.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 120_000,
-          // Each file starts its own stack (DynamoDB Local is a JVM): one file at a time on 2 cores.
+          // One local stack for the whole run (DynamoDB Local is a JVM, startup costs seconds): started
+          // here, handed to the files by `provide`. The files share it, one at a time on 2 cores.
+          globalSetup: ["test/support/integration-setup.ts"],
           fileParallelism: false,
         },
       },

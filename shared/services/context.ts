@@ -76,6 +76,9 @@ export interface Services {
   settings: { maxEvidenceBytes: number; reminderDays: number[] };
 }
 
+/** Audit records made so far per request, so each gets the next sequence number. */
+const recorded = new WeakMap<RequestContext, number>();
+
 export function auditEntry(
   ctx: RequestContext,
   entity: string,
@@ -91,5 +94,12 @@ export function auditEntry(
     time: ctx.now.toISOString(),
     ...(before === undefined ? {} : { before }),
     ...(after === undefined ? {} : { after }),
+    seq: nextSeq(ctx),
   };
+}
+
+function nextSeq(ctx: RequestContext): number {
+  const seq = recorded.get(ctx) ?? 0;
+  recorded.set(ctx, seq + 1);
+  return seq;
 }

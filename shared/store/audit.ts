@@ -13,6 +13,8 @@ export interface AuditEntry {
   time: string;
   before?: unknown;
   after?: unknown;
+  /** Order within the request: two records of one request and entity never share a key. */
+  seq?: number;
 }
 
 export interface AuditRecord extends AuditEntry {
@@ -21,7 +23,8 @@ export interface AuditRecord extends AuditEntry {
 
 /** Sort key: time first, then the request and a sequence so two records of one request never collide. */
 function item(entry: AuditEntry, seq: number): Record<string, unknown> {
-  return { ...entry, at: `${entry.time}#${entry.requestId}#${seq}`, day: entry.time.slice(0, 10) };
+  const order = String(entry.seq ?? seq).padStart(4, "0");
+  return { ...entry, at: `${entry.time}#${entry.requestId}#${order}`, day: entry.time.slice(0, 10) };
 }
 
 export function auditPut(config: DynamoConfig, entry: AuditEntry, seq = 0): TransactItem {
@@ -43,6 +46,7 @@ export class AuditLog {
     page: PageRequest,
   ): Promise<Page<AuditRecord>> {
     const byEntity = query.entity !== undefined;
+    const key = byEntity ? (query.entity as string) : (query.day ?? new Date().toISOString().slice(0, 10));
     const result = await this.config.client.send(
       new QueryCommand({
         TableName: this.config.auditTable,
@@ -50,11 +54,16 @@ export class AuditLog {
         KeyConditionExpression: byEntity ? "entity = :key" : "#day = :key",
         ...(byEntity ? {} : { ExpressionAttributeNames: { "#day": "day" } }),
         ExpressionAttributeValues: {
-          ":key": byEntity ? query.entity : (query.day ?? new Date().toISOString().slice(0, 10)),
+          ":key": key,
         },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(
+          page.cursor,
+          byEntity
+            ? { names: ["entity", "at"], equal: { entity: key } }
+            : { names: ["entity", "at", "day"], equal: { day: key } },
+        ),
       }),
     );
     const items = (result.Items ?? []).map(({ day: _day, ...rest }) => rest as AuditRecord);

@@ -15,11 +15,14 @@ export interface DynamoConfig {
   auditTable: string;
 }
 
-let shared: DynamoConfig | undefined;
+let shared: (DynamoConfig & { from: string }) | undefined;
 
 export function dynamoFromEnv(env: NodeJS.ProcessEnv = process.env): DynamoConfig {
-  if (shared) return shared;
   const endpoint = env.DYNAMODB_ENDPOINT;
+  // Built once, unless the environment now names other tables or another endpoint: a local stack
+  // stopped and started again in the same process (tests) runs DynamoDB Local on a new port.
+  const from = [endpoint, env.TABLE_NAME, env.AUDIT_TABLE_NAME].join("\n");
+  if (shared?.from === from) return shared;
   const raw = new DynamoDBClient({
     ...(endpoint ? { endpoint, region: env.AWS_REGION ?? "local" } : {}),
     maxAttempts: 5,
@@ -28,6 +31,7 @@ export function dynamoFromEnv(env: NodeJS.ProcessEnv = process.env): DynamoConfi
     client: DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
     dataTable: required(env, "TABLE_NAME"),
     auditTable: required(env, "AUDIT_TABLE_NAME"),
+    from,
   };
   return shared;
 }

@@ -74,7 +74,10 @@ export class FrameworkRepository {
         KeyConditionExpression: "lpk = :list",
         ExpressionAttributeValues: { ":list": keys.frameworkList },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, {
+          names: ["pk", "sk", "lpk", "lsk"],
+          equal: { lpk: keys.frameworkList },
+        }),
       }),
     );
     const items = (result.Items ?? []).map((i) => ({

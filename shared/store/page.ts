@@ -15,15 +15,47 @@ export function encodeCursor(lastKey: Record<string, unknown> | undefined): stri
   return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString("base64url") : null;
 }
 
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+/** The key a cursor must be for one query: its attribute names, and the values it must carry. */
+export interface CursorShape {
+  names: readonly string[];
+  /** Attributes with a fixed value in this query (its partition), or a required prefix (its range). */
+  equal?: Record<string, string>;
+  prefix?: Record<string, string>;
+}
+
+/**
+ * Reads a cursor back into the start key of the same query. A cursor this API did not issue for that
+ * query — wrong attributes, another partition — is refused (400) rather than handed to DynamoDB.
+ */
+export function decodeCursor(
+  cursor: string | undefined,
+  shape: CursorShape,
+): Record<string, unknown> | undefined {
   if (!cursor) return undefined;
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (typeof key === "object" && key !== null && !Array.isArray(key)) return key;
+    key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    // fall through to the refusal
+    key = undefined;
   }
-  throw new Refusal("bad-request", "bad-cursor", "the cursor is not one this API returned", [
-    { path: "cursor", message: "unknown cursor" },
-  ]);
+  if (!fits(key, shape))
+    throw new Refusal("bad-request", "bad-cursor", "the cursor is not one this API returned", [
+      { path: "cursor", message: "unknown cursor" },
+    ]);
+  return key;
+}
+
+function fits(key: unknown, shape: CursorShape): key is Record<string, string> {
+  if (typeof key !== "object" || key === null || Array.isArray(key)) return false;
+  const entries = Object.entries(key);
+  if (
+    entries.length !== shape.names.length ||
+    !entries.every(([k, v]) => shape.names.includes(k) && typeof v === "string")
+  )
+    return false;
+  const record = key as Record<string, string>;
+  return (
+    Object.entries(shape.equal ?? {}).every(([k, v]) => record[k] === v) &&
+    Object.entries(shape.prefix ?? {}).every(([k, v]) => record[k]?.startsWith(v))
+  );
 }

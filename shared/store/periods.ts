@@ -78,7 +78,11 @@ export class PeriodRepository {
         KeyConditionExpression: state ? "lpk = :list AND begins_with(lsk, :state)" : "lpk = :list",
         ExpressionAttributeValues: { ":list": keys.periodList, ...(state ? { ":state": `${state}#` } : {}) },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, {
+          names: ["pk", "sk", "lpk", "lsk"],
+          equal: { lpk: keys.periodList },
+          prefix: { lsk: state ? `${state}#` : "" },
+        }),
       }),
     );
     return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };

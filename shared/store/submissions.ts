@@ -202,7 +202,10 @@ export class SubmissionRepository {
         KeyConditionExpression: "lpk = :list",
         ExpressionAttributeValues: { ":list": keys.submissionList(periodId) },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, {
+          names: ["pk", "sk", "lpk", "lsk"],
+          equal: { lpk: keys.submissionList(periodId) },
+        }),
       }),
     );
     const items = (result.Items ?? []).map(

@@ -77,7 +77,7 @@ export class UnitRepository {
         KeyConditionExpression: "pk = :units",
         ExpressionAttributeValues: { ":units": keys.units },
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, { names: ["pk", "sk"], equal: { pk: keys.units } }),
       }),
     );
     return { items: (result.Items ?? []).map(toUnit), nextCursor: encodeCursor(result.LastEvaluatedKey) };

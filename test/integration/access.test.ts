@@ -1,0 +1,260 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROUTES, type Route, routeKey } from "../../functions/routes.ts";
+import {
+  type Api,
+  api,
+  createPeriod,
+  expectError,
+  forge,
+  frameworkFixture,
+  initiateAuth,
+  PASSWORD,
+  paths,
+  type Reply,
+  readAll,
+  setUpWorld,
+  submissionEntity,
+  type World,
+} from "../support/local-stack.ts";
+
+/**
+ * The refusals every route shares, driven by the route table itself (functions/routes.ts): without a
+ * valid IdToken 401, with the wrong role 403, another unit's route 404, and afterwards nothing changed.
+ * Also: unknown routes, and paging (limit + cursor) of every list route.
+ */
+
+let world: World;
+let admin: Api;
+let evidenceId: string;
+
+beforeAll(async () => {
+  world = await setUpWorld("access");
+  admin = api(world.admin);
+  const link = await api(world.a.editor).post(paths.evidence(world.periodId, world.a.id), {
+    indicatorCodes: ["1.1"],
+    url: "https://example.gov.vn/access",
+  });
+  expect(link.status).toBe(201);
+  evidenceId = link.body.evidence.id;
+  const saved = await api(world.a.editor).patch(paths.answers(world.periodId, world.a.id), {
+    answers: { "1.4": { value: 1 } },
+  });
+  expect(saved.status).toBe(200);
+  // Two of everything, so each list has a second page whatever ran before this file.
+  const second = `${world.prefix}-second`;
+  expect((await admin.post(paths.frameworks, frameworkFixture(`${second}-fw`))).status).toBe(201);
+  await createPeriod(world.admin, {
+    id: `${second}-p`,
+    frameworkId: world.frameworkId,
+    unitIds: [world.a.id],
+  });
+});
+
+/** A body that is valid for the route (so that only the caller is wrong), by route key. */
+function sampleBody(route: Route): unknown {
+  const id = `${world.prefix}-never`;
+  const bodies: Record<string, unknown> = {
+    "POST /api/frameworks": frameworkFixture(id),
+    "PUT /api/units": { units: [{ id, code: "N1", name: "Never", kind: "department" }] },
+    "POST /api/users": { username: `${world.prefix}.never`, password: PASSWORD, roles: ["admin"] },
+    "POST /api/periods": {
+      id,
+      name: "Never",
+      frameworkId: world.frameworkId,
+      unitIds: [world.a.id],
+      opensAt: "2030-01-01T00:00:00",
+      closesAt: "2030-02-01T00:00:00",
+    },
+    "PATCH /api/periods/{periodId}": { name: "Renamed" },
+    "POST /api/periods/{periodId}/transitions": { to: "appraisal" },
+    "PATCH /api/periods/{periodId}/units/{unitId}/answers": { answers: { "1.1": { value: false } } },
+    "POST /api/periods/{periodId}/units/{unitId}/evidence": {
+      indicatorCodes: ["1.1"],
+      url: "https://example.gov.vn/never",
+    },
+    "PATCH /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}": { indicatorCodes: ["1.1"] },
+  };
+  const key = routeKey(route);
+  if (key in bodies) return bodies[key];
+  return route.method === "GET" || route.method === "DELETE" ? undefined : {};
+}
+
+/** The route's path with the world's ids (unit A's routes by default). */
+function concrete(route: Route, unitId = world.a.id): string {
+  const values: Record<string, string> = {
+    periodId: world.periodId,
+    unitId,
+    evidenceId,
+    frameworkId: world.frameworkId,
+    code: "1.1",
+  };
+  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? "x"));
+}
+
+const call = (token: string | undefined, route: Route, unitId?: string): Promise<Reply> =>
+  api(token).call(route.method, concrete(route, unitId), sampleBody(route));
+
+/** What the refusals must not change: the unit's submission, the period, the lists, the audit trail. */
+async function snapshot() {
+  return {
+    submission: (await admin.get(paths.submission(world.periodId, world.a.id))).body,
+    period: (await admin.get(paths.period(world.periodId))).body,
+    frameworks: await readAll(admin, paths.frameworks),
+    units: await readAll(admin, paths.units),
+    periods: await readAll(admin, paths.periods),
+    submissions: await readAll(admin, paths.submissions(world.periodId)),
+    audit: await readAll(admin, paths.audit(submissionEntity(world.periodId, world.a.id))),
+    periodAudit: await readAll(admin, paths.audit(`period#${world.periodId}`)),
+  };
+}
+
+const protectedRoutes = () => ROUTES.filter((r) => r.access !== "public");
+const label = (route: Route) => routeKey(route);
+
+describe("authentication (401)", () => {
+  it("refuses every route without a token, with a malformed one, a forged one, or an access token", async () => {
+    const before = await snapshot();
+    const accessToken = (await initiateAuth(world.a.usernames.editor, PASSWORD)).body
+      .AuthenticationResult as {
+      AccessToken: string;
+    };
+    const forgedAdmin = await forge(world.admin);
+    const forgedEditor = await forge(world.a.editor);
+    const callers: [string, (route: Route) => Promise<Reply>][] = [
+      ["no token", (route) => call(undefined, route)],
+      ["not a JWT", (route) => call("not-a-jwt", route)],
+      ["forged admin", (route) => call(forgedAdmin, route)],
+      ["forged editor", (route) => call(forgedEditor, route)],
+      ["access token", (route) => call(accessToken.AccessToken, route)],
+      [
+        "wrong scheme",
+        (route) =>
+          api().call(route.method, concrete(route), sampleBody(route), {
+            headers: { authorization: `Basic ${world.admin}` },
+          }),
+      ],
+    ];
+    for (const route of protectedRoutes())
+      for (const [name, send] of callers) {
+        const reply = await send(route);
+        expect(reply.status, `${label(route)} with ${name}: ${JSON.stringify(reply.body)}`).toBe(401);
+        expectError(reply, 401);
+      }
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("authorisation", () => {
+  const roleTokens = () =>
+    ({
+      admin: world.admin,
+      reviewer: world.reviewer,
+      "unit-editor": world.a.editor,
+      "unit-approver": world.a.approver,
+    }) as const;
+
+  it("refuses every role a route does not name (403)", async () => {
+    const before = await snapshot();
+    let checked = 0;
+    for (const route of protectedRoutes()) {
+      if (route.access === "signed-in") continue;
+      for (const [role, token] of Object.entries(roleTokens())) {
+        if ((route.access as readonly string[]).includes(role)) continue;
+        const reply = await call(token, route);
+        expect(reply.status, `${label(route)} as ${role}: ${JSON.stringify(reply.body)}`).toBe(403);
+        expectError(reply, 403, "forbidden");
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("answers 404 to a unit user on another unit's routes, whatever its role allows", async () => {
+    const before = await snapshot();
+    const unitRoutes = protectedRoutes().filter((r) => r.path.includes("{unitId}"));
+    expect(unitRoutes.length).toBeGreaterThanOrEqual(10);
+    for (const route of unitRoutes) {
+      const access = route.access as readonly string[];
+      for (const [role, token] of [
+        ["unit-editor", world.b.editor],
+        ["unit-approver", world.b.approver],
+        ["unit-editor", world.c.editor],
+      ] as const) {
+        if (!access.includes(role)) continue;
+        const reply = await call(token, route, world.a.id);
+        expect(
+          reply.status,
+          `${label(route)} as ${role} of another unit: ${JSON.stringify(reply.body)}`,
+        ).toBe(404);
+        expectError(reply, 404);
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("answers 404 alike for a unit that does not exist and one that exists elsewhere", async () => {
+    const route = ROUTES.find((r) => routeKey(r) === "GET /api/periods/{periodId}/units/{unitId}/submission");
+    if (!route) throw new Error("no submission route");
+    const elsewhere = await call(world.b.editor, route, world.a.id);
+    const nowhere = await call(world.b.editor, route, `${world.prefix}-nowhere`);
+    expect([elsewhere.status, nowhere.status]).toEqual([404, 404]);
+    expect(elsewhere.body.error.code).toBe(nowhere.body.error.code);
+  });
+});
+
+describe("routes", () => {
+  it("answers 404 in the error shape for paths and methods that are not routes", async () => {
+    expectError(await admin.get("/api/nothing-here"), 404);
+    expectError(await admin.delete(paths.units), 404);
+    expectError(await admin.get(`${paths.period(world.periodId)}/units`), 404);
+    expectError(await api().get("/api/nothing-here"), 404);
+  });
+});
+
+describe("paging", () => {
+  const lists: Record<string, () => string> = {
+    "GET /api/frameworks": () => paths.frameworks,
+    "GET /api/units": () => paths.units,
+    "GET /api/periods": () => paths.periods,
+    "GET /api/periods/{periodId}/submissions": () => paths.submissions(world.periodId),
+    "GET /api/audit": () => paths.audit(submissionEntity(world.periodId, world.a.id)),
+  };
+  const withQuery = (path: string, query: string) => `${path}${path.includes("?") ? "&" : "?"}${query}`;
+
+  it.for(Object.keys(lists))("%s pages with limit and cursor", async (key) => {
+    const path = (lists[key] as () => string)();
+    const whole = await readAll(admin, path);
+    expect(whole.length).toBeGreaterThan(1);
+    const first = await admin.get(withQuery(path, "limit=1"));
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    expect(await readAll(admin, path, 1)).toEqual(whole);
+  });
+
+  it.for(Object.keys(lists))("%s refuses a bad limit (400, path limit)", async (key) => {
+    const path = (lists[key] as () => string)();
+    for (const limit of ["0", "-1", "1001", "abc", "2.5", "1e2x"]) {
+      const details = expectError(await admin.get(withQuery(path, `limit=${limit}`)), 400, "bad-limit");
+      expect(details.map((d) => d.path)).toContain("limit");
+    }
+  });
+
+  it.for(Object.keys(lists))("%s refuses a cursor it did not issue (400, path cursor)", async (key) => {
+    const path = (lists[key] as () => string)();
+    const garbage = await admin.get(withQuery(path, "cursor=%21%21not-a-cursor%21%21"));
+    expect(expectError(garbage, 400).map((d) => d.path)).toContain("cursor");
+    // Well-formed (base64url of a JSON object), but not a position this API handed out.
+    const made = Buffer.from(JSON.stringify({ pk: "X", sk: "Y" })).toString("base64url");
+    const forged = await admin.get(withQuery(path, `cursor=${made}`));
+    expect(expectError(forged, 400).map((d) => d.path)).toContain("cursor");
+  });
+
+  it("every list route of the route table is paged here", () => {
+    const listRoutes = ROUTES.filter(
+      (r) => r.method === "GET" && /s$/.test(r.path) && !r.path.endsWith("/results"),
+    );
+    for (const route of listRoutes) expect(Object.keys(lists)).toContain(routeKey(route));
+  });
+});

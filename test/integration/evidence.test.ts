@@ -1,0 +1,553 @@
+import { createHash } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  type Api,
+  api,
+  createClosingPeriod,
+  evidenceBucket,
+  expectError,
+  expectInvalid,
+  forge,
+  paths,
+  postUpload,
+  readAll,
+  setUpWorld,
+  submissionEntity,
+  TINY_PNG,
+  tinyPdf,
+  type World,
+  waitForDeadline,
+} from "../support/local-stack.ts";
+
+/**
+ * Evidence: a file goes by a presigned POST straight to the bucket (s3rver) and is confirmed by the
+ * API, which checks the stored bytes; a link is confirmed at once. Relink, delete, download.
+ */
+
+let world: World;
+let admin: Api;
+let editorA: Api;
+
+beforeAll(async () => {
+  world = await setUpWorld("evidence");
+  admin = api(world.admin);
+  editorA = api(world.a.editor);
+});
+
+const PDF_TYPE = "application/pdf";
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+const read = async (periodId: string, unitId: string) => {
+  const reply = await admin.get(paths.submission(periodId, unitId));
+  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+  return reply.body;
+};
+
+/** Runs refusals, then checks that the submission, the period and the audit trail are as before. */
+async function unchangedBy(periodId: string, unitId: string, refusals: () => Promise<void>) {
+  const before = await read(periodId, unitId);
+  const period = (await admin.get(paths.period(periodId))).body;
+  const audit = await readAll(admin, paths.audit(submissionEntity(periodId, unitId)));
+  await refusals();
+  expect(await read(periodId, unitId)).toEqual(before);
+  expect((await admin.get(paths.period(periodId))).body).toEqual(period);
+  expect(await readAll(admin, paths.audit(submissionEntity(periodId, unitId)))).toEqual(audit);
+}
+
+interface Asked {
+  evidence: { id: string; key: string; status: string; [field: string]: unknown };
+  upload: { url: string; fields: Record<string, string> };
+}
+
+/** Asks for an upload (201 expected) and, when given bytes, posts them to the bucket. */
+async function askFile(
+  client: Api,
+  periodId: string,
+  unitId: string,
+  declared: { indicatorCodes: string[]; fileName: string; contentType: string; size: number },
+  upload?: Uint8Array,
+): Promise<Asked> {
+  const reply = await client.post(paths.evidence(periodId, unitId), declared);
+  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+  if (upload) {
+    const stored = await postUpload(reply.body.upload, upload, declared.contentType, declared.fileName);
+    expect(stored.ok, `${stored.status} ${await stored.clone().text()}`).toBe(true);
+  }
+  return reply.body;
+}
+
+const pdfDeclared = (pdf: Uint8Array, indicatorCodes = ["1.1", "1.2"]) => ({
+  indicatorCodes,
+  fileName: "Quyết định thành lập.pdf",
+  contentType: PDF_TYPE,
+  size: pdf.byteLength,
+});
+
+describe("file evidence", () => {
+  it("asks (201, pending, a presigned POST for that key), uploads, confirms (sha256, size, type), downloads", async () => {
+    const { periodId } = world;
+    const pdf = tinyPdf("Quyet dinh thanh lap To cong tac chuyen doi so");
+    const before = await read(periodId, world.a.id);
+    const reply = await editorA.post(paths.evidence(periodId, world.a.id), pdfDeclared(pdf));
+    expect(reply.status).toBe(201);
+    const { evidence, upload } = reply.body;
+    expect(evidence).toMatchObject({
+      id: expect.any(String),
+      kind: "file",
+      status: "pending",
+      indicatorCodes: ["1.1", "1.2"],
+      fileName: "Quyết định thành lập.pdf",
+      contentType: PDF_TYPE,
+      size: pdf.byteLength,
+      createdBy: world.a.usernames.editor,
+    });
+    expect(upload.url).toMatch(/^http/);
+    expect(upload.fields).toMatchObject({ key: evidence.key, "Content-Type": PDF_TYPE });
+    expect(evidence.key).toContain(evidence.id);
+    const pending = await read(periodId, world.a.id);
+    expect(pending.version).toBe(before.version + 1);
+    expect(pending.evidence).toEqual([evidence]);
+
+    // Not uploaded yet: confirm and download are refused, and nothing changes.
+    await unchangedBy(periodId, world.a.id, async () => {
+      expectError(
+        await editorA.post(paths.confirm(periodId, world.a.id, evidence.id)),
+        422,
+        "upload-missing",
+      );
+      expectError(await editorA.get(paths.download(periodId, world.a.id, evidence.id)), 409, "not-confirmed");
+    });
+
+    const stored = await postUpload(upload, pdf, PDF_TYPE, "quyet-dinh.pdf");
+    expect(stored.ok).toBe(true);
+    expect(await evidenceBucket().exists(evidence.key)).toBe(true);
+
+    const confirmed = await editorA.post(paths.confirm(periodId, world.a.id, evidence.id));
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.evidence).toEqual({
+      ...evidence,
+      status: "confirmed",
+      sha256: sha256(pdf),
+      size: pdf.byteLength,
+      contentType: PDF_TYPE,
+      confirmedAt: expect.any(String),
+    });
+    const after = await read(periodId, world.a.id);
+    expect(after.version).toBe(before.version + 2);
+    expect(after.evidence).toEqual([confirmed.body.evidence]);
+
+    // The confirmed file now backs 1.1 and 1.2: answered, they score in full.
+    const saved = await editorA.patch(paths.answers(periodId, world.a.id), {
+      answers: { "1.1": { value: true }, "1.2": { value: "head" } },
+    });
+    expect(saved.body.preview.leaves["1.1"]).toEqual({ score: 10, flags: [] });
+    expect(saved.body.preview.leaves["1.2"]).toEqual({ score: 10, flags: [] });
+
+    // Confirming again changes nothing.
+    await unchangedBy(periodId, world.a.id, async () => {
+      const again = await editorA.post(paths.confirm(periodId, world.a.id, evidence.id));
+      expect(again.status).toBe(200);
+      expect(again.body.evidence).toEqual(confirmed.body.evidence);
+    });
+
+    // The unit, reviewers and admins download it by a short-lived link; other units cannot.
+    for (const token of [world.a.editor, world.a.approver, world.reviewer, world.admin]) {
+      const link = await api(token).get(paths.download(periodId, world.a.id, evidence.id));
+      expect(link.status).toBe(200);
+      const file = await fetch(link.body.url);
+      expect(file.status).toBe(200);
+      expect(file.headers.get("content-type")).toBe(PDF_TYPE);
+      expect(file.headers.get("content-disposition")).toMatch(/^attachment/);
+      expect(new Uint8Array(await file.arrayBuffer())).toEqual(pdf);
+    }
+    for (const token of [world.b.editor, world.c.approver])
+      expectError(await api(token).get(paths.download(periodId, world.a.id, evidence.id)), 404);
+    expectError(await api().get(paths.download(periodId, world.a.id, evidence.id)), 401);
+    expectError(await editorA.get(paths.download(periodId, world.a.id, "no-such-evidence")), 404);
+
+    const audit = await readAll(admin, paths.audit(submissionEntity(periodId, world.a.id)));
+    const confirmRecord = audit.find((r) => r.action === "evidence.confirm");
+    expect(confirmRecord).toMatchObject({ before: evidence, after: confirmed.body.evidence });
+    expect(audit.find((r) => r.action === "evidence.add")).toMatchObject({ after: evidence });
+  });
+
+  it("tells when the same bytes already back the submission (duplicateOf)", async () => {
+    const pdf = tinyPdf("Ke hoach nam");
+    const first = await askFile(editorA, world.periodId, world.a.id, pdfDeclared(pdf, ["1.1"]), pdf);
+    const one = await editorA.post(paths.confirm(world.periodId, world.a.id, first.evidence.id));
+    expect(one.status).toBe(200);
+    const second = await askFile(editorA, world.periodId, world.a.id, pdfDeclared(pdf, ["1.2"]), pdf);
+    const two = await editorA.post(paths.confirm(world.periodId, world.a.id, second.evidence.id));
+    expect(two.status).toBe(200);
+    expect(two.body.duplicateOf).toBe(first.evidence.id);
+    expect(two.body.evidence.sha256).toBe(one.body.evidence.sha256);
+  });
+
+  it("refuses a file over the size limit (413) or of a refused type (415), and writes nothing", async () => {
+    await unchangedBy(world.periodId, world.a.id, async () => {
+      const path = paths.evidence(world.periodId, world.a.id);
+      const declared = { indicatorCodes: ["1.1"], fileName: "scan.pdf", contentType: PDF_TYPE };
+      const huge = await editorA.post(path, { ...declared, size: 50 * 1024 * 1024 + 1 });
+      expect(expectError(huge, 413, "file-too-large").map((d) => d.path)).toContain("size");
+      // Exactly the limit is fine in principle; here it only must not be refused as too large.
+      for (const [fileName, contentType] of [
+        ["notes.txt", "text/plain"],
+        ["setup.exe", "application/x-msdownload"],
+        ["page.html", "text/html"],
+        ["scan.gif", "image/gif"],
+      ]) {
+        const refused = await editorA.post(path, { ...declared, fileName, contentType, size: 100 });
+        expect(expectError(refused, 415, "type-not-allowed").map((d) => d.path)).toContain("contentType");
+      }
+      const mismatch = await editorA.post(path, { ...declared, fileName: "scan.exe", size: 100 });
+      expect(expectError(mismatch, 415, "extension-mismatch").map((d) => d.path)).toContain("fileName");
+    });
+  });
+
+  it("refuses indicators the file cannot back (422, path indicatorCodes.<i>) and bodies that break the schema", async () => {
+    await unchangedBy(world.periodId, world.a.id, async () => {
+      const path = paths.evidence(world.periodId, world.a.id);
+      const file = { fileName: "a.pdf", contentType: PDF_TYPE, size: 100 };
+      // 1.3 and 2.3 take links only.
+      expectInvalid(await editorA.post(path, { ...file, indicatorCodes: ["1.3"] }), "indicatorCodes.0");
+      expectInvalid(
+        await editorA.post(path, { ...file, indicatorCodes: ["1.1", "2.3"] }),
+        "indicatorCodes.1",
+      );
+      expectInvalid(
+        await editorA.post(path, { ...file, indicatorCodes: ["1.1", "8.8"] }),
+        "indicatorCodes.1",
+      );
+      expectInvalid(await editorA.post(path, { ...file, indicatorCodes: ["2"] }), "indicatorCodes.0");
+      expectInvalid(await editorA.post(path, { ...file, indicatorCodes: ["1.1", "1.1"] }), "indicatorCodes");
+      expectInvalid(await editorA.post(path, { ...file, indicatorCodes: [] }), "indicatorCodes");
+      expectInvalid(await editorA.post(path, { ...file, indicatorCodes: ["1.1"], size: 0 }), "size");
+      expectInvalid(await editorA.post(path, { ...file, indicatorCodes: ["1.1"], size: 1.5 }), "size");
+      expectInvalid(await editorA.post(path, { ...file, indicatorCodes: ["1.1"], size: "100" }), "size");
+      expectInvalid(
+        await editorA.post(path, { indicatorCodes: ["1.1"], fileName: "a.pdf", contentType: PDF_TYPE }),
+        "size",
+      );
+      expectInvalid(await editorA.post(path, { ...file, indicatorCodes: ["1.1"], sha256: "abc" }), "sha256");
+      expectError(
+        await editorA.post(path, undefined, { raw: '{"indicatorCodes": ["1.1"' }),
+        400,
+        "malformed-json",
+      );
+      expectError(await editorA.post(path), 400, "body-required");
+    });
+  });
+
+  it("refuses reviewers and admins (403), other units (404), bad tokens (401)", async () => {
+    const body = pdfDeclared(tinyPdf("x"));
+    await unchangedBy(world.periodId, world.a.id, async () => {
+      const path = paths.evidence(world.periodId, world.a.id);
+      for (const token of [world.reviewer, world.admin]) expectError(await api(token).post(path, body), 403);
+      for (const token of [world.b.editor, world.b.approver, world.c.editor])
+        expectError(await api(token).post(path, body), 404, "not-found");
+      expectError(await api().post(path, body), 401);
+      expectError(await api(await forge(world.a.editor)).post(path, body), 401);
+      expectError(await editorA.post(paths.evidence(`${world.prefix}-nope`, world.a.id), body), 404);
+    });
+  });
+});
+
+describe("confirm", () => {
+  it("refuses bytes that are not what was declared (422) and removes them from the bucket", async () => {
+    const { periodId } = world;
+    const unit = world.b;
+    const editor = api(unit.editor);
+    const pdf = tinyPdf("Bao cao");
+    const cases: { declared: Parameters<typeof askFile>[3]; bytes: Uint8Array }[] = [
+      // A PNG posing as a PDF of the right size.
+      { declared: { ...pdfDeclared(TINY_PNG), fileName: "bao-cao.pdf" }, bytes: TINY_PNG },
+      // A real PDF, declared as a PDF, of another size than declared.
+      { declared: { ...pdfDeclared(pdf), size: pdf.byteLength + 7 }, bytes: pdf },
+      // A real PDF declared as a PNG.
+      {
+        declared: {
+          indicatorCodes: ["1.2"],
+          fileName: "anh.png",
+          contentType: "image/png",
+          size: pdf.byteLength,
+        },
+        bytes: pdf,
+      },
+      // Plain text declared as a DOCX.
+      {
+        declared: {
+          indicatorCodes: ["1.1"],
+          fileName: "ke-hoach.docx",
+          contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          size: 11,
+        },
+        bytes: new TextEncoder().encode("hello world"),
+      },
+    ];
+    for (const { declared, bytes } of cases) {
+      const asked = await askFile(editor, periodId, unit.id, declared, bytes);
+      expect(await evidenceBucket().exists(asked.evidence.key)).toBe(true);
+      await unchangedBy(periodId, unit.id, async () => {
+        const reply = await editor.post(paths.confirm(periodId, unit.id, asked.evidence.id));
+        expect(expectError(reply, 422, "upload-rejected").map((d) => d.path)).toContain("file");
+      });
+      expect(await evidenceBucket().exists(asked.evidence.key), JSON.stringify(declared)).toBe(false);
+      const still = (await read(periodId, unit.id)).evidence.find(
+        (e: { id: string }) => e.id === asked.evidence.id,
+      );
+      expect(still.status).toBe("pending");
+    }
+  });
+
+  it("refuses reviewers (403), other units (404), unknown evidence (404), bad tokens (401)", async () => {
+    const { periodId } = world;
+    const pdf = tinyPdf("Uploaded, not confirmed");
+    const asked = await askFile(editorA, periodId, world.a.id, pdfDeclared(pdf, ["1.2"]), pdf);
+    const path = paths.confirm(periodId, world.a.id, asked.evidence.id);
+    await unchangedBy(periodId, world.a.id, async () => {
+      for (const token of [world.reviewer, world.admin]) expectError(await api(token).post(path), 403);
+      for (const token of [world.b.editor, world.c.approver]) expectError(await api(token).post(path), 404);
+      expectError(await api().post(path), 401);
+      expectError(await api(await forge(world.a.editor)).post(path), 401);
+      expectError(await editorA.post(paths.confirm(periodId, world.a.id, "no-such-evidence")), 404);
+    });
+    expect(await evidenceBucket().exists(asked.evidence.key)).toBe(true);
+    // The approver may confirm what the editor uploaded.
+    const confirmed = await api(world.a.approver).post(path);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.evidence.status).toBe("confirmed");
+  });
+});
+
+describe("link evidence", () => {
+  it("is confirmed at once (201) for leaves that take links; its download is the link", async () => {
+    const { periodId } = world;
+    const before = await read(periodId, world.a.id);
+    const reply = await editorA.post(paths.evidence(periodId, world.a.id), {
+      indicatorCodes: ["1.3", "2.3", "1.1"],
+      url: "https://vanban.example.gov.vn/thong-ke?nam=2022",
+      title: "Thống kê văn bản ký số",
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body).not.toHaveProperty("upload");
+    expect(reply.body.evidence).toMatchObject({
+      id: expect.any(String),
+      kind: "url",
+      status: "confirmed",
+      indicatorCodes: ["1.3", "2.3", "1.1"],
+      url: "https://vanban.example.gov.vn/thong-ke?nam=2022",
+      title: "Thống kê văn bản ký số",
+      confirmedAt: expect.any(String),
+    });
+    const after = await read(periodId, world.a.id);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.evidence).toContainEqual(reply.body.evidence);
+    const saved = await editorA.patch(paths.answers(periodId, world.a.id), {
+      answers: { "1.3": { value: { numerator: 4, denominator: 4 } } },
+    });
+    expect(saved.body.preview.leaves["1.3"]).toEqual({ score: 10, flags: [] });
+    const link = await api(world.reviewer).get(paths.download(periodId, world.a.id, reply.body.evidence.id));
+    expect(link.body).toEqual({ url: "https://vanban.example.gov.vn/thong-ke?nam=2022" });
+  });
+
+  it("refuses links for file-only leaves, bad URLs and unknown fields (422 with the path)", async () => {
+    await unchangedBy(world.periodId, world.a.id, async () => {
+      const path = paths.evidence(world.periodId, world.a.id);
+      const link = { url: "https://example.gov.vn/qd", title: "QĐ" };
+      expectInvalid(await editorA.post(path, { ...link, indicatorCodes: ["1.2"] }), "indicatorCodes.0");
+      expectInvalid(
+        await editorA.post(path, { ...link, indicatorCodes: ["1.1", "1.2"] }),
+        "indicatorCodes.1",
+      );
+      expectInvalid(
+        await editorA.post(path, { ...link, indicatorCodes: ["1.1"], url: "ftp://example.gov.vn/qd" }),
+        "url",
+      );
+      expectInvalid(await editorA.post(path, { ...link, indicatorCodes: ["1.1"], url: "not a url" }), "url");
+      expectInvalid(await editorA.post(path, { ...link, indicatorCodes: ["1.1"], title: "" }), "title");
+    });
+  });
+});
+
+describe("relink and delete", () => {
+  let file: Asked;
+  let link: { id: string };
+  const pdf = tinyPdf("Relink and delete");
+
+  beforeAll(async () => {
+    file = await askFile(api(world.c.editor), world.periodId, world.c.id, pdfDeclared(pdf, ["1.1"]), pdf);
+    const reply = await api(world.c.editor).post(paths.evidence(world.periodId, world.c.id), {
+      indicatorCodes: ["1.1"],
+      url: "https://xa-c.example.gov.vn",
+    });
+    link = reply.body.evidence;
+  });
+
+  it("relinks (200) to other leaves of the unit's index set", async () => {
+    const editor = api(world.c.editor);
+    const before = await read(world.periodId, world.c.id);
+    const reply = await editor.patch(paths.evidence(world.periodId, world.c.id, file.evidence.id), {
+      indicatorCodes: ["1.1", "1.2"],
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.evidence).toEqual({ ...file.evidence, indicatorCodes: ["1.1", "1.2"] });
+    const after = await read(world.periodId, world.c.id);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.evidence.find((e: { id: string }) => e.id === file.evidence.id).indicatorCodes).toEqual([
+      "1.1",
+      "1.2",
+    ]);
+  });
+
+  it("refuses bad relinks (422, 400, 403, 404, 401) and changes nothing", async () => {
+    const path = paths.evidence(world.periodId, world.c.id, file.evidence.id);
+    const editor = api(world.c.editor);
+    await unchangedBy(world.periodId, world.c.id, async () => {
+      // Department codes do not exist for a commune.
+      expectInvalid(await editor.patch(path, { indicatorCodes: ["2.1"] }), "indicatorCodes.0");
+      expectInvalid(await editor.patch(path, { indicatorCodes: [] }), "indicatorCodes");
+      expectInvalid(await editor.patch(path, {}), "indicatorCodes");
+      expectInvalid(await editor.patch(path, { indicatorCodes: ["1.1"], url: "https://x.example" }), "url");
+      expectError(await editor.patch(path, undefined, { raw: "[" }), 400, "malformed-json");
+      for (const token of [world.reviewer, world.admin])
+        expectError(await api(token).patch(path, { indicatorCodes: ["1.2"] }), 403);
+      for (const token of [world.a.editor, world.b.approver])
+        expectError(await api(token).patch(path, { indicatorCodes: ["1.2"] }), 404);
+      expectError(await api().patch(path, { indicatorCodes: ["1.2"] }), 401);
+      expectError(
+        await editor.patch(paths.evidence(world.periodId, world.c.id, "no-such-evidence"), {
+          indicatorCodes: ["1.2"],
+        }),
+        404,
+      );
+    });
+    // A link may not be moved onto a leaf that takes files only.
+    const a = await editorA.post(paths.evidence(world.periodId, world.a.id), {
+      indicatorCodes: ["1.1"],
+      url: "https://example.gov.vn/a",
+    });
+    // Nor a file onto a leaf that takes links only.
+    const pdf = tinyPdf("Not uploaded");
+    const asked = await askFile(editorA, world.periodId, world.a.id, pdfDeclared(pdf, ["1.1"]));
+    await unchangedBy(world.periodId, world.a.id, async () => {
+      const moved = await editorA.patch(paths.evidence(world.periodId, world.a.id, a.body.evidence.id), {
+        indicatorCodes: ["1.2"],
+      });
+      expectInvalid(moved, "indicatorCodes.0");
+      const file = await editorA.patch(paths.evidence(world.periodId, world.a.id, asked.evidence.id), {
+        indicatorCodes: ["1.1", "1.3"],
+      });
+      expectInvalid(file, "indicatorCodes.1");
+    });
+  });
+
+  it("refuses deletes by others (403, 404, 401): the evidence and its object stay", async () => {
+    const path = paths.evidence(world.periodId, world.c.id, file.evidence.id);
+    await unchangedBy(world.periodId, world.c.id, async () => {
+      for (const token of [world.reviewer, world.admin]) expectError(await api(token).delete(path), 403);
+      for (const token of [world.a.editor, world.b.approver]) expectError(await api(token).delete(path), 404);
+      expectError(await api().delete(path), 401);
+      expectError(await api(await forge(world.c.editor)).delete(path), 401);
+    });
+    expect(await evidenceBucket().exists(file.evidence.key)).toBe(true);
+  });
+
+  it("deletes (204): gone from the submission and from the bucket; a second delete is 404", async () => {
+    const editor = api(world.c.approver);
+    const before = await read(world.periodId, world.c.id);
+    const path = paths.evidence(world.periodId, world.c.id, file.evidence.id);
+    const reply = await editor.delete(path);
+    expect(reply.status).toBe(204);
+    expect(reply.body).toBeUndefined();
+    const after = await read(world.periodId, world.c.id);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.evidence.map((e: { id: string }) => e.id)).toEqual([link.id]);
+    expect(await evidenceBucket().exists(file.evidence.key)).toBe(false);
+    await unchangedBy(world.periodId, world.c.id, async () => {
+      expectError(await editor.delete(path), 404);
+      expectError(await editor.get(paths.download(world.periodId, world.c.id, file.evidence.id)), 404);
+    });
+    const removed = await api(world.c.editor).delete(paths.evidence(world.periodId, world.c.id, link.id));
+    expect(removed.status).toBe(204);
+    expect((await read(world.periodId, world.c.id)).evidence).toEqual([]);
+    const audit = await readAll(admin, paths.audit(submissionEntity(world.periodId, world.c.id)));
+    expect(audit[0]).toMatchObject({ action: "evidence.remove", before: { id: link.id } });
+    expect(audit[0]).not.toHaveProperty("after");
+  });
+});
+
+describe("evidence of a submitted unit, and after the deadline", () => {
+  it("a submitted unit cannot add, confirm, relink or delete evidence (409) until it withdraws", async () => {
+    const { periodId } = world;
+    const unit = world.b;
+    const editor = api(unit.editor);
+    const approver = api(unit.approver);
+    const pdf = tinyPdf("Submitted unit");
+    const pending = await askFile(editor, periodId, unit.id, pdfDeclared(pdf, ["1.1"]), pdf);
+    const link = (
+      await editor.post(paths.evidence(periodId, unit.id), {
+        indicatorCodes: ["1.1"],
+        url: "https://b.example.gov.vn",
+      })
+    ).body.evidence;
+    expect((await approver.post(paths.submit(periodId, unit.id))).status).toBe(200);
+    await unchangedBy(periodId, unit.id, async () => {
+      expectError(await editor.post(paths.evidence(periodId, unit.id), pdfDeclared(pdf)), 409, "not-a-draft");
+      expectError(
+        await editor.post(paths.confirm(periodId, unit.id, pending.evidence.id)),
+        409,
+        "not-a-draft",
+      );
+      expectError(
+        await editor.patch(paths.evidence(periodId, unit.id, link.id), { indicatorCodes: ["1.1", "1.3"] }),
+        409,
+      );
+      expectError(await editor.delete(paths.evidence(periodId, unit.id, pending.evidence.id)), 409);
+    });
+    expect(await evidenceBucket().exists(pending.evidence.key)).toBe(true);
+    expect((await approver.post(paths.withdraw(periodId, unit.id))).status).toBe(200);
+    expect((await editor.post(paths.confirm(periodId, unit.id, pending.evidence.id))).status).toBe(200);
+  });
+
+  it("after closesAt, evidence writes are refused (409) though the period is still open; reads go on", async () => {
+    const { id: periodId, closesAtMs } = await createClosingPeriod(world, "evidence-deadline", 3);
+    const unit = world.a;
+    // Before the deadline: an upload asked for and made (not confirmed), and a link.
+    const pdf = tinyPdf("Late");
+    const pending = await askFile(editorA, periodId, unit.id, pdfDeclared(pdf, ["1.1"]), pdf);
+    const added = await editorA.post(paths.evidence(periodId, unit.id), {
+      indicatorCodes: ["1.3"],
+      url: "https://a.example.gov.vn",
+    });
+    expect(added.status).toBe(201);
+    const link = added.body.evidence;
+    expect(Date.now(), "the writes before the deadline took too long").toBeLessThan(closesAtMs);
+    await waitForDeadline(closesAtMs);
+    await unchangedBy(periodId, unit.id, async () => {
+      const file = pdfDeclared(pdf, ["1.2"]);
+      expectError(await editorA.post(paths.evidence(periodId, unit.id), file), 409, "deadline-passed");
+      const url = { indicatorCodes: ["1.3"], url: "https://late.example.gov.vn" };
+      expectError(await editorA.post(paths.evidence(periodId, unit.id), url), 409, "deadline-passed");
+      expectError(
+        await editorA.post(paths.confirm(periodId, unit.id, pending.evidence.id)),
+        409,
+        "deadline-passed",
+      );
+      expectError(
+        await editorA.patch(paths.evidence(periodId, unit.id, link.id), { indicatorCodes: ["1.3", "2.3"] }),
+        409,
+        "deadline-passed",
+      );
+      expectError(await editorA.delete(paths.evidence(periodId, unit.id, link.id)), 409, "deadline-passed");
+      expectError(
+        await editorA.delete(paths.evidence(periodId, unit.id, pending.evidence.id)),
+        409,
+        "deadline-passed",
+      );
+      const read = await api(world.reviewer).get(paths.download(periodId, unit.id, link.id));
+      expect(read.body).toEqual({ url: "https://a.example.gov.vn" });
+    });
+    expect(await evidenceBucket().exists(pending.evidence.key)).toBe(true);
+    expect((await admin.get(paths.period(periodId))).body.state).toBe("open");
+  });
+});
