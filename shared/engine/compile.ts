@@ -18,6 +18,8 @@ export interface CompiledGroup {
   /** Leaves in framework order with their slots. */
   leaves: { leaf: Leaf; slot: number }[];
   leafByCode: Map<string, Leaf>;
+  /** Leaf code → its position in `leaves`. */
+  leafIndex: Map<string, number>;
   /** Slots of the top-level nodes, in framework order. */
   topSlots: number[];
   topNodes: FrameworkNode[];
@@ -66,6 +68,7 @@ function compileGroup(group: Group): CompiledGroup {
     maxPointsOf: Float64Array.from(maxima),
     leaves,
     leafByCode: new Map(leaves.map(({ leaf }) => [leaf.code, leaf])),
+    leafIndex: new Map(leaves.map(({ leaf }, i) => [leaf.code, i])),
     topSlots,
     topNodes: group.nodes,
     bands: [...(group.bands ?? [])].sort((a, b) => b.minIndex - a.minIndex),

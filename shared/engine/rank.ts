@@ -38,11 +38,17 @@ export function competitionRanks(sortedKeys: readonly number[]): number[] {
 
 /** Ranks of a column of values (null = not ranked) without reordering it: rank = 1 + how many are higher. */
 export function ranksOf(values: readonly (number | null)[]): (number | null)[] {
-  const present = values.filter((v): v is number => v !== null).sort((a, b) => b - a);
+  // A typed array sorts numbers natively (ascending), far faster than sort() with a comparator.
+  const present = new Float64Array(values.length);
+  let count = 0;
+  for (const v of values) if (v !== null) present[count++] = v;
+  const ascending = present.subarray(0, count).sort();
   const rankOf = new Map<number, number>();
-  present.forEach((value, i) => {
-    if (!rankOf.has(value)) rankOf.set(value, i + 1);
-  });
+  // From the top down, a value is first met at its last position i: count - 1 - i values are higher.
+  for (let i = count - 1; i >= 0; i--) {
+    const value = ascending[i] as number;
+    if (!rankOf.has(value)) rankOf.set(value, count - i);
+  }
   return values.map((v) => (v === null ? null : (rankOf.get(v) as number)));
 }
 

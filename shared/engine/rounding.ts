@@ -6,6 +6,21 @@
  */
 export function roundHalfAwayFromZero(value: number, decimals: number): number {
   if (!Number.isFinite(value)) return value;
+  if (value === 0) return 0;
+  // Fast path, same result: unless the scaled value is within 1e-6 of a half, reading it to 12
+  // decimals first (≤ 5e-13 × 10^decimals) cannot move it across a half or a whole.
+  if (decimals <= 6) {
+    const scale = 10 ** decimals;
+    const scaled = Math.abs(value) * scale;
+    if (scaled < 1e9) {
+      const whole = Math.floor(scaled);
+      const fraction = scaled - whole;
+      if (Math.abs(fraction - 0.5) > 1e-6) {
+        const rounded = (fraction > 0.5 ? whole + 1 : whole) / scale;
+        return value < 0 && rounded !== 0 ? -rounded : rounded;
+      }
+    }
+  }
   const text = Math.abs(value).toFixed(12);
   const dot = text.indexOf(".");
   const kept = text.slice(0, dot) + text.slice(dot + 1, dot + 1 + decimals);

@@ -34,8 +34,11 @@ export interface UnitTally {
   maxPoints: number;
 }
 
-const has = (record: Readonly<Record<string, unknown>> | undefined, key: string): boolean =>
-  record !== undefined && Object.hasOwn(record, key) && record[key] !== null && record[key] !== undefined;
+/** The record's own, non-empty value for key, else null. One keyed load; hasOwn only for a hit. */
+const ownValue = (record: Readonly<Record<string, unknown>>, key: string): unknown => {
+  const value = record[key];
+  return value !== undefined && value !== null && Object.hasOwn(record, key) ? value : null;
+};
 
 /** The value that counts for a leaf: the appraised one when an appraiser set it, else the unit's answer. */
 export function effectiveValue(
@@ -43,8 +46,9 @@ export function effectiveValue(
   answers: Readonly<Record<string, unknown>>,
   appraised: AppraisedValues | undefined,
 ): { value: unknown; appraised: boolean } {
-  if (has(appraised, code)) return { value: appraised?.[code], appraised: true };
-  return { value: has(answers, code) ? answers[code] : null, appraised: false };
+  const value = appraised === undefined ? null : ownValue(appraised, code);
+  if (value !== null) return { value, appraised: true };
+  return { value: ownValue(answers, code), appraised: false };
 }
 
 /**
@@ -67,7 +71,12 @@ export function tallyUnit(
   const leafFlags = new Uint8Array(leafCount);
   const slotPoints = new Float64Array(compiled.slotCount);
   const slotMax = new Float64Array(compiled.slotCount);
-  const evidence = new Set(submission.evidence);
+  // Leaves with confirmed evidence, marked by position: no Set built per unit.
+  const proven = new Uint8Array(leafCount);
+  for (const code of submission.evidence) {
+    const k = compiled.leafIndex.get(code);
+    if (k !== undefined) proven[k] = 1;
+  }
   const zeroUnproven = framework.missingEvidence === "zero";
 
   for (let i = 0; i < leafCount; i++) {
@@ -79,9 +88,9 @@ export function tallyUnit(
       leafFlags[i] = LeafFlag.unanswered;
       continue;
     }
-    let score = leafScore(leaf, value, bestOf.get(leaf.code) ?? 0);
+    let score = leafScore(leaf, value, leaf.method.type === "relative" ? (bestOf.get(leaf.code) ?? 0) : 0);
     let flags = 0;
-    if (leaf.evidence.required && !isAppraised && score !== 0 && !evidence.has(leaf.code)) {
+    if (leaf.evidence.required && !isAppraised && score !== 0 && proven[i] === 0) {
       flags |= LeafFlag.missingEvidence;
       if (zeroUnproven) score = 0;
     }

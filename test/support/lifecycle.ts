@@ -1,0 +1,241 @@
+import { spawn } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import ExcelJS from "exceljs";
+import { expect } from "vitest";
+import { type Api, type CallOptions, expectErrorShape, PASSWORD, paths, type Reply } from "./local-stack.ts";
+
+/**
+ * Helpers of the issue-4 integration tests (the second half of a period's life): the lifecycle
+ * routes, polling, the score CLI as a child process, the published files, the outbox of a stack
+ * started in the test's own process, and a client for such a stack (the shared harness's client
+ * talks to the run's shared stack only).
+ */
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+export const lifecyclePaths = {
+  appraisal: (periodId: string, unitId: string, code: string) =>
+    `${paths.unit(periodId, unitId)}/appraisals/${encodeURIComponent(code)}`,
+  contest: (periodId: string, unitId: string, code: string) =>
+    `${paths.unit(periodId, unitId)}/contests/${encodeURIComponent(code)}`,
+  results: (periodId: string) => `${paths.period(periodId)}/results`,
+  export: (periodId: string) => `${paths.period(periodId)}/export`,
+};
+
+/** A JSON record of the API, checked by the tests' assertions (as the harness's Reply.body). */
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, checked by the tests' assertions
+export type Row = Record<string, any>;
+
+export const periodEntity = (periodId: string) => `period#${periodId}`;
+
+/** POST /api/users for a reviewer, with their own unit or a scope (groups, top-level nodes). */
+export async function createReviewer(
+  admin: Api,
+  username: string,
+  extra: { unitId?: string; scope?: { groups?: string[]; nodes?: string[] } },
+): Promise<void> {
+  const reply = await admin.post(paths.users, {
+    username,
+    password: PASSWORD,
+    roles: ["reviewer"],
+    ...extra,
+  });
+  expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+}
+
+/** POST transitions, expecting 200 and the new state. */
+export async function moveTo(admin: Api, periodId: string, to: string) {
+  const reply = await admin.post(paths.transitions(periodId), { to });
+  expect(reply.status, `${periodId} → ${to}: ${JSON.stringify(reply.body)}`).toBe(200);
+  expect(reply.body.state).toBe(to);
+  return reply.body;
+}
+
+/** Reads `read` every `intervalMs` until `done` holds; fails naming `what` after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+// ---------------------------------------------------------------------------------------------
+// A client of any gateway (a stack the test starts itself), with the harness's error checks.
+
+export interface AuthSettings {
+  endpoint: string;
+  clientId: string;
+}
+
+export function clientAt(baseUrl: string, token?: string): Api {
+  const call = async (method: string, path: string, body?: unknown, options: CallOptions = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    if (payload !== undefined) headers["content-type"] ??= "application/json";
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+    const reply: Reply = {
+      status: response.status,
+      headers: Object.fromEntries(response.headers),
+      body: parsed,
+    };
+    if (reply.status >= 400) expectErrorShape(reply);
+    return reply;
+  };
+  return {
+    get: (path: string, options?: CallOptions) => call("GET", path, undefined, options),
+    post: (path: string, body?: unknown, options?: CallOptions) => call("POST", path, body, options),
+    put: (path: string, body?: unknown, options?: CallOptions) => call("PUT", path, body, options),
+    patch: (path: string, body?: unknown, options?: CallOptions) => call("PATCH", path, body, options),
+    delete: (path: string, options?: CallOptions) => call("DELETE", path, undefined, options),
+    call,
+  };
+}
+
+/** InitiateAuth (USER_PASSWORD_AUTH) against the given pool; returns the IdToken. */
+export async function signInAt(auth: AuthSettings, username: string, password: string): Promise<string> {
+  const response = await fetch(`${auth.endpoint}/`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth",
+    },
+    body: JSON.stringify({
+      AuthFlow: "USER_PASSWORD_AUTH",
+      ClientId: auth.clientId,
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  });
+  const body = (await response.json()) as { AuthenticationResult?: { IdToken?: string } };
+  const token = body.AuthenticationResult?.IdToken;
+  if (!response.ok || !token) throw new Error(`sign-in of ${username} failed: ${JSON.stringify(body)}`);
+  return token;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Published files and open data.
+
+/** GET a file under /public/ (no token): status, content type and the exact bytes. */
+export async function fetchPublic(baseUrl: string, path: string) {
+  const response = await fetch(`${baseUrl}${path}`);
+  const bytes = Buffer.from(await response.arrayBuffer());
+  return { status: response.status, contentType: response.headers.get("content-type") ?? "", bytes };
+}
+
+/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF), after an optional byte order mark. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i] as string;
+    if (quoted) {
+      if (ch === '"' && body[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      row.push(field);
+      field = "";
+    } else if (ch === "\r" && body[i + 1] === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      i++;
+    } else field += ch;
+  }
+  if (field !== "" || row.length > 0) rows.push([...row, field]);
+  return rows;
+}
+
+/** The first sheet of a workbook as text cells (empty cells ""), `width` columns per row. */
+export async function readXlsx(bytes: Uint8Array, width: number): Promise<string[][]> {
+  const workbook = new ExcelJS.Workbook();
+  // exceljs's own Buffer type predates @types/node's generic Buffer.
+  await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw new Error("the workbook has no sheet");
+  const rows: string[][] = [];
+  sheet.eachRow({ includeEmpty: false }, (row) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= width; c++) {
+      const value = row.getCell(c).value;
+      cells.push(value === null || value === undefined ? "" : String(value));
+    }
+    rows.push(cells);
+  });
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The score CLI, as the organiser runs it (`npm run -s score -- bundle.json`), without npm.
+
+export function runScoreCli(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["shared/cli/score.ts", file], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The outbox of a local stack: one file per reminder sent.
+
+export interface OutboxMessage {
+  file: string;
+  unitId: string;
+  subject: string;
+  text: string;
+}
+
+export async function readOutbox(dataDir: string): Promise<OutboxMessage[]> {
+  const dir = join(dataDir, "outbox");
+  const files = await readdir(dir).catch(() => [] as string[]);
+  return Promise.all(
+    files.sort().map(async (file) => {
+      const content = await readFile(join(dir, file), "utf8");
+      const blank = content.indexOf("\n\n");
+      const head = blank < 0 ? content : content.slice(0, blank);
+      const text = blank < 0 ? "" : content.slice(blank + 2);
+      const subject = /^Subject: (.*)$/m.exec(head)?.[1] ?? "";
+      // <ISO time with : and . as ->-<unitId>.txt
+      const unitId = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-(.+)\.txt$/.exec(file)?.[1] ?? "";
+      return { file, unitId, subject, text };
+    }),
+  );
+}
