@@ -24,6 +24,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: "infra",
+          include: ["test/infra/**/*.test.ts"],
+          // The CDK app is synthesized once for the whole project (esbuild bundles ~30 functions):
+          // here, handed to the files by `provide`; the files only read templates and bundles.
+          globalSetup: ["test/infra/synth-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
 import { closePeriod, SCHEDULER } from "../../shared/services/close.ts";
 import { logger } from "../http/logger.ts";
 import { services } from "../http/services.ts";

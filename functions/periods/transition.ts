@@ -1,4 +1,4 @@
-import { transitionPeriod } from "../../shared/services/periods.ts";
+import { transitionPeriod } from "../../shared/services/transitions.ts";
 import { apiHandler } from "../http/api.ts";
 import { services } from "../http/services.ts";
 

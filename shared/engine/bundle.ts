@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { answerProblem } from "../model/answer.ts";
 import { nameSchema } from "../model/common.ts";
 import type { Framework, Leaf } from "../model/framework.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Identifiers travel in URLs and storage keys: lower-case slugs, short. */
 export const idSchema = z

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The ranking snapshot of API.md ("Ranking snapshot"): what is published and what the score CLI

@@ -1,16 +1,13 @@
-import { z } from "zod";
+import * as z from "zod";
 import { hasRole } from "../access/roles.ts";
 import { compileFramework } from "../engine/compile.ts";
 import { conflict, forbidden, Refusal, unprocessable } from "../errors.ts";
-import { assertTransition } from "../lifecycle.ts";
 import type { Issue } from "../model/issues.ts";
 import { createPeriodSchema, PERIOD_STATES, type Period, patchPeriodSchema } from "../model/period.ts";
 import { unitValidOn } from "../model/unit.ts";
 import type { Page, PageRequest } from "../store/page.ts";
 import type { Members } from "../store/periods.ts";
-import { closePeriod } from "./close.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
-import { finalizePeriod, publishPeriod } from "./publish.ts";
 import { parseBody } from "./validate.ts";
 
 const requireAdmin = (ctx: RequestContext, what: string) => {
@@ -131,65 +128,4 @@ function checkOrder(period: Period): void {
     throw unprocessable("deadline-order", "explanationClosesAt must be after closesAt", [
       { path: "explanationClosesAt", message: "before closesAt" },
     ]);
-}
-
-const transitionSchema = z.strictObject({ to: z.enum(PERIOD_STATES) });
-
-/** Moves a period along its lifecycle (DOMAIN.md §6); each move runs the work it stands for. */
-export async function transitionPeriod(
-  services: Services,
-  ctx: RequestContext,
-  id: string,
-  body: unknown,
-): Promise<Period> {
-  requireAdmin(ctx, "moves periods");
-  const { to } = parseBody(transitionSchema, body, "transition");
-  const period = await services.periods.require(id);
-  assertTransition(period.state, to);
-  switch (to) {
-    case "open": {
-      if (Date.parse(period.closesAt) <= ctx.now.getTime())
-        throw conflict(
-          "deadline-passed",
-          `the deadline (${period.closesAt}) has passed: move it before opening`,
-        );
-      const open = await moveTo(services, ctx, period, "open");
-      await services.scheduler.arm(id, period.closesAt);
-      return open;
-    }
-    case "appraisal":
-      if (period.state === "open") {
-        await services.scheduler.disarm(id);
-        return (await closePeriod(services, ctx, id, { early: true })).period;
-      }
-      return moveTo(services, ctx, period, "appraisal"); // reopened for a correction after publication
-    case "explanation":
-      if (!period.explanationClosesAt || Date.parse(period.explanationClosesAt) <= ctx.now.getTime())
-        throw conflict(
-          "no-explanation-round",
-          "set a future explanationClosesAt before opening the explanation round",
-        );
-      return moveTo(services, ctx, period, "explanation");
-    case "final":
-      return finalizePeriod(services, ctx, period);
-    case "published":
-      return publishPeriod(services, ctx, period);
-    default:
-      throw conflict("transition-not-allowed", `cannot move to "${to}"`);
-  }
-}
-
-async function moveTo(
-  services: Services,
-  ctx: RequestContext,
-  period: Period,
-  to: Period["state"],
-): Promise<Period> {
-  const next: Period = { ...period, state: to, updatedAt: ctx.now.toISOString() };
-  await services.periods.update(
-    next,
-    { state: period.state },
-    auditEntry(ctx, `period#${period.id}`, "period.transition", { state: period.state }, { state: to }),
-  );
-  return next;
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { canApproveUnit, canEditUnit, hasRole } from "../access/roles.ts";
 import { forbidden, Refusal, unprocessable } from "../errors.ts";
 import {

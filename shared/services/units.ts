@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { hasRole } from "../access/roles.ts";
 import { forbidden, unprocessable } from "../errors.ts";
 import { unitSchema } from "../model/unit.ts";

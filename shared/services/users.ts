@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { hasRole, ROLES, UNIT_ROLES } from "../access/roles.ts";
 import { forbidden, unprocessable } from "../errors.ts";
 import { idSchema } from "../model/common.ts";

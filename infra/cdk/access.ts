@@ -1,0 +1,88 @@
+/**
+ * What each function may touch, read off its handler's service calls (shared/services → shared/store):
+ * the grants and the environment of every function come from here, and nothing else. A handler that
+ * is not listed stops the synth, so a new route cannot ship with borrowed permissions.
+ *
+ * - data: the data table. "read" = grantReadData (GetItem, Query, BatchGetItem…); "write" =
+ *   grantReadWriteData (every write goes through a conditional Put/Update or a transaction).
+ * - audit: the audit table. "append" = dynamodb:PutItem only (the log is append-only: the writes are a
+ *   Put inside a transaction or AuditLog.append); "read" = grantReadData for GET /api/audit.
+ * - evidence: objects under evidence/ in the evidence bucket. "put" signs the browser's presigned POST,
+ *   "get" reads a file to check it (confirm) or signs a download link, "delete" removes one.
+ * - published: objects under public/ in the site bucket. "put" writes snapshots and pointers,
+ *   "get" reads the previous period's snapshot (rank change).
+ * - invalidate: cloudfront:CreateInvalidation on this distribution (the moving pointers).
+ * - users: AdminCreateUser, AdminSetUserPassword, AdminAddUserToGroup on the user pool.
+ * - closeSchedule: "arm" creates/updates the period's one-time close schedule; "arm-disarm" also deletes
+ *   it (an early close). Both pass the scheduler role.
+ * - mail: ses:SendEmail from the reminder identity.
+ */
+export interface Needs {
+  data?: "read" | "write";
+  audit?: "read" | "append";
+  evidence?: readonly ("put" | "get" | "delete")[];
+  published?: readonly ("put" | "get")[];
+  invalidate?: true;
+  users?: true;
+  closeSchedule?: "arm" | "arm-disarm";
+  mail?: true;
+  /** Reads MAX_EVIDENCE_BYTES (the upload limit). */
+  evidenceLimit?: true;
+  /** Memory and timeout beyond the API defaults (scoring a whole period). */
+  heavy?: true;
+}
+
+const READ: Needs = { data: "read" };
+const WRITE: Needs = { data: "write", audit: "append" };
+
+export const NEEDS: Readonly<Record<string, Needs>> = {
+  "frameworks/create": WRITE,
+  "frameworks/list": READ,
+  "frameworks/get": READ,
+  "units/upsert": WRITE,
+  "units/list": READ,
+  // createUser checks the unit exists (BatchGetItem), creates the Cognito user, appends an audit record.
+  "users/create": { data: "read", audit: "append", users: true },
+  "periods/create": WRITE,
+  "periods/list": READ,
+  "periods/get": READ,
+  // patchPeriod re-arms the close when the deadline moves.
+  "periods/patch": { ...WRITE, closeSchedule: "arm" },
+  // transitionPeriod: open (arm), close early (disarm + score), finalize (score), publish (files +
+  // invalidation; the previous snapshot is read back for rank changes).
+  "periods/transition": {
+    ...WRITE,
+    closeSchedule: "arm-disarm",
+    published: ["put", "get"],
+    invalidate: true,
+    heavy: true,
+  },
+  "submissions/list": READ,
+  "submissions/get": READ,
+  "submissions/save-answers": WRITE,
+  "submissions/submit": WRITE,
+  "submissions/withdraw": WRITE,
+  "evidence/add": { ...WRITE, evidence: ["put"], evidenceLimit: true },
+  // confirm reads the uploaded bytes (type sniffing) and deletes a file that fails the checks.
+  "evidence/confirm": { ...WRITE, evidence: ["get", "delete"], evidenceLimit: true },
+  "evidence/download": { data: "read", evidence: ["get"] },
+  "evidence/relink": WRITE,
+  "evidence/remove": { ...WRITE, evidence: ["delete"] },
+  "appraisals/appraise": WRITE,
+  "appraisals/contest": WRITE,
+  "appraisals/decide": WRITE,
+  "results/list": READ,
+  // the final bundle carries the previous published snapshot (rank change).
+  "results/export": { data: "read", published: ["get"], heavy: true },
+  "audit/list": { audit: "read" },
+  // closePeriod locks submissions, scores and records results, updates the period (+ audit).
+  "jobs/close-period": { ...WRITE, heavy: true },
+  // reminders claim each (period, days, unit) with a conditional Put, release it on a failed send.
+  "jobs/send-reminders": { data: "write", mail: true },
+};
+
+export function needsOf(handler: string): Needs {
+  const needs = NEEDS[handler];
+  if (!needs) throw new Error(`infra/cdk/access.ts: no entry for the handler "${handler}"`);
+  return needs;
+}

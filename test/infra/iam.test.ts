@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import { ROUTES } from "../../functions/routes.ts";
+import { NEEDS } from "../../infra/cdk/access.ts";
+import { JOBS } from "../../infra/cdk/chiso-stack.ts";
+import { type CfnTemplate, resourcesOf, synth } from "./synth-info.ts";
+
+const full = synth("full");
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** The statements of the policies attached to a role (by its logical id). */
+function statementsOf(json: CfnTemplate, roleId: string): Statement[] {
+  return resourcesOf(json, "AWS::IAM::Policy")
+    .filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+const actionsOf = (statements: Statement[]) =>
+  statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+/** handler → its role's statements. */
+const byHandler = new Map(
+  resourcesOf(full.json, "AWS::Lambda::Function")
+    .filter(([, r]) => String(r.Properties.Description).startsWith("chiso "))
+    .map(([, r]) => {
+      const handler = String(r.Properties.Description).slice("chiso ".length);
+      const roleId = (r.Properties.Role as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+      return [handler, { roleId, statements: statementsOf(full.json, roleId) }] as const;
+    }),
+);
+const has = (handler: string, action: string) =>
+  actionsOf(byHandler.get(handler)?.statements ?? []).includes(action);
+const holders = (action: string) => [...byHandler.keys()].filter((h) => has(h, action)).sort();
+
+const DATA_WRITES = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+];
+
+describe("least privilege", () => {
+  it("lists every handler of the route table in infra/cdk/access.ts, and nothing else", () => {
+    expect(Object.keys(NEEDS).sort()).toEqual(
+      [...new Set(ROUTES.map((r) => r.handler)), JOBS.close, JOBS.reminders].sort(),
+    );
+  });
+
+  it('uses no wildcard action and no Resource "*" in the app\'s roles', () => {
+    const appRoles = [
+      ...[...byHandler.values()].map((f) => f.roleId),
+      ...resourcesOf(full.json, "AWS::IAM::Role")
+        .map(([id]) => id)
+        .filter((id) => id.startsWith("CloseSchedulerRole") || id.startsWith("RemindersSchedulerRole")),
+    ];
+    expect(appRoles.length).toBe(byHandler.size + 2);
+    for (const roleId of appRoles) {
+      const statements = statementsOf(full.json, roleId);
+      expect(statements.length, roleId).toBeGreaterThan(0);
+      for (const action of actionsOf(statements)) expect(action, roleId).not.toContain("*");
+      for (const s of statements) expect(s.Resource, roleId).not.toBe("*");
+      expect(full.json.Resources[roleId]?.Properties.ManagedPolicyArns, roleId).toBeUndefined();
+    }
+  });
+
+  it("lets each function write only its own log group", () => {
+    for (const [handler, f] of byHandler) {
+      const logs = f.statements.filter((s) => actionsOf([s]).some((a) => a.startsWith("logs:")));
+      expect(logs, handler).toHaveLength(1);
+      expect(logs[0]?.Resource, handler).toEqual({ "Fn::GetAtt": [expect.stringMatching(/Logs/), "Arn"] });
+    }
+  });
+
+  it("never lets a GET route write the data table", () => {
+    for (const route of ROUTES.filter((r) => r.method === "GET"))
+      for (const action of DATA_WRITES)
+        expect(
+          byHandler
+            .get(route.handler)
+            ?.statements.some(
+              (s) => actionsOf([s]).includes(action) && JSON.stringify(s.Resource).includes("DataTable"),
+            ),
+          `${route.handler} ${action}`,
+        ).toBe(false);
+  });
+
+  it("lets the audit log only be appended to (PutItem), and read by GET /api/audit alone", () => {
+    for (const [handler, f] of byHandler) {
+      const audit = f.statements.filter((s) => JSON.stringify(s.Resource).includes("AuditTable"));
+      const actions = actionsOf(audit);
+      for (const a of ["dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"])
+        expect(actions, handler).not.toContain(a);
+      if (handler !== "audit/list")
+        expect(
+          actions.filter((a) => a !== "dynamodb:PutItem"),
+          handler,
+        ).toEqual([]);
+    }
+    const auditReaders = [...byHandler]
+      .filter(([, f]) =>
+        f.statements.some(
+          (s) =>
+            actionsOf([s]).includes("dynamodb:Query") && JSON.stringify(s.Resource).includes("AuditTable"),
+        ),
+      )
+      .map(([handler]) => handler);
+    expect(auditReaders).toEqual(["audit/list"]);
+  });
+
+  it("scopes S3 to a prefix: evidence/ for the evidence functions, public/ for the publication", () => {
+    const objectActions = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"];
+    for (const [handler, f] of byHandler)
+      for (const s of f.statements.filter((x) => actionsOf([x]).some((a) => objectActions.includes(a)))) {
+        const resource = JSON.stringify(s.Resource);
+        if (handler.startsWith("evidence/"))
+          expect(resource, handler).toMatch(/EvidenceBucket.*"\/evidence\/\*"/);
+        else expect(resource, handler).toMatch(/SiteBucket.*"\/public\/\*"/);
+      }
+    expect(holders("s3:PutObject")).toEqual(["evidence/add", "periods/transition"]);
+    expect(holders("s3:DeleteObject")).toEqual(["evidence/confirm", "evidence/remove"]);
+    expect(holders("s3:GetObject")).toEqual([
+      "evidence/confirm",
+      "evidence/download",
+      "periods/transition",
+      "results/export",
+    ]);
+  });
+
+  it("gives the rare rights to their one user each", () => {
+    expect(holders("cloudfront:CreateInvalidation")).toEqual(["periods/transition"]);
+    expect(holders("cognito-idp:AdminCreateUser")).toEqual(["users/create"]);
+    expect(holders("ses:SendEmail")).toEqual([JOBS.reminders]);
+    expect(holders("scheduler:CreateSchedule")).toEqual(["periods/patch", "periods/transition"]);
+    expect(holders("scheduler:DeleteSchedule")).toEqual(["periods/transition"]);
+    expect(holders("iam:PassRole")).toEqual(["periods/patch", "periods/transition"]);
+  });
+
+  it("limits schedule rights to close-* in the close group, and PassRole to the scheduler", () => {
+    for (const handler of ["periods/patch", "periods/transition"]) {
+      const statements = byHandler.get(handler)?.statements ?? [];
+      const schedule = statements.find((s) => actionsOf([s]).includes("scheduler:CreateSchedule"));
+      expect(JSON.stringify(schedule?.Resource)).toContain(":schedule/chiso-test-closes/close-*");
+      const pass = statements.find((s) => actionsOf([s]).includes("iam:PassRole"));
+      expect(pass?.Resource).toEqual({ "Fn::GetAtt": [expect.stringMatching(/^CloseSchedulerRole/), "Arn"] });
+      expect(pass?.Condition).toEqual({ StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } });
+    }
+  });
+
+  it("sends mail only from the configured identity", () => {
+    const ses = byHandler
+      .get(JOBS.reminders)
+      ?.statements.find((s) => actionsOf([s]).includes("ses:SendEmail"));
+    expect(JSON.stringify(ses?.Resource)).toContain(":identity/example.gov.vn");
+  });
+});

@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { Template } from "aws-cdk-lib/assertions";
+import { inject } from "vitest";
+import type { Acknowledgement } from "../../infra/cdk/nag.ts";
+
+/** One synthesized variant of the app, as the global setup hands it to the test files. */
+export interface SynthInfo {
+  name: string;
+  context: Record<string, string>;
+  outdir: string;
+  templateFile: string;
+  seconds: number;
+  /** The synth's error, when it failed (a cdk-nag finding that nobody acknowledged, say). */
+  error?: string;
+  /** cdk-nag's report (validation-report.json): violations and the suppressed (acknowledged) ones. */
+  report?: NagReport;
+  acknowledgements: Acknowledgement[];
+  /** handler module → the bundle's directory (bundled variants only). */
+  bundles: Record<string, string>;
+}
+
+export interface NagViolation {
+  ruleName: string;
+  severity: string;
+  violatingConstructs: { constructPath: string }[];
+  acknowledgedId?: string;
+  acknowledgedAt?: string;
+  reason?: string;
+}
+
+export interface NagReport {
+  pluginReports: {
+    pluginName: string;
+    conclusion: string;
+    violations: NagViolation[];
+    suppressedViolations?: NagViolation[];
+  }[];
+}
+
+export interface InfraSynth {
+  /** Full bundling, with a custom domain, SES, a web ACL and alarm e-mail: the production shape. */
+  full: SynthInfo;
+  /** No domain, no SES, no web ACL, plus one public route; assets not bundled (fast). */
+  bare: SynthInfo;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    chisoInfra: InfraSynth;
+  }
+}
+
+const templates = new Map<string, Template>();
+
+/** The synthesized variant and its template (parsed once per test file). */
+export function synth(variant: keyof InfraSynth): SynthInfo & { template: Template; json: CfnTemplate } {
+  const info = inject("chisoInfra")[variant];
+  const json = JSON.parse(readFileSync(info.templateFile, "utf8")) as CfnTemplate;
+  let template = templates.get(variant);
+  if (!template) {
+    template = Template.fromJSON(json);
+    templates.set(variant, template);
+  }
+  return { ...info, template, json };
+}
+
+/** CloudFormation JSON as the assertions read it: untyped by nature. */
+// biome-ignore lint/suspicious/noExplicitAny: a synthesized template is untyped JSON
+export type Cfn = any;
+
+export interface CfnResource {
+  Type: string;
+  Properties: Cfn;
+  Metadata?: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  DependsOn?: string[];
+}
+
+export interface CfnTemplate {
+  Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, { Value: unknown }>;
+}
+
+export const resourcesOf = (json: CfnTemplate, type: string): [string, CfnResource][] =>
+  Object.entries(json.Resources).filter(([, r]) => r.Type === type);
+
+/** The test context shared by the variants. */
+export const TEST_DOMAIN = "chiso.example.gov.vn";
+export const TEST_SES = "example.gov.vn";

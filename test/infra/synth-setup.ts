@@ -1,0 +1,111 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
+import type { TestProject } from "vitest/node";
+import type { Route } from "../../functions/routes.ts";
+import { ROUTES } from "../../functions/routes.ts";
+import { buildApp } from "../../infra/cdk/build.ts";
+import { ROOT } from "../../infra/cdk/settings.ts";
+import { type NagReport, type SynthInfo, TEST_DOMAIN, TEST_SES } from "./synth-info.ts";
+
+/** One public route on top of the table: the route table has none today, the stack must handle one. */
+export const EXTRA_PUBLIC_ROUTE: Route = {
+  method: "GET",
+  path: "/api/public-test",
+  handler: "frameworks/list",
+  access: "public",
+};
+
+/**
+ * The infra project's global setup: the app is synthesized ONCE per variant here (bundling ~30
+ * functions with esbuild is the slow part) and the test files read the results from disk. The
+ * output sits inside the repository so a bundle can be loaded with node_modules in reach.
+ */
+export default function setup(project: TestProject) {
+  process.env.CDK_DISABLE_VERSION_CHECK = "1";
+  process.env.CDK_DISABLE_NOTICES = "1";
+  process.env.CDK_DISABLE_CLI_TELEMETRY = "true";
+  const base = join(ROOT, ".cache", `infra-synth-${process.pid}`);
+  mkdirSync(base, { recursive: true });
+
+  const full = run("full", join(base, "full"), {
+    stage: "test",
+    domain: TEST_DOMAIN,
+    certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+    webAclArn:
+      "arn:aws:wafv2:us-east-1:123456789012:global/webacl/chiso/11111111-2222-3333-4444-555555555555",
+    sesIdentity: TEST_SES,
+    alarmEmail: "ops@example.gov.vn",
+    maxEvidenceBytes: "20000000",
+  });
+  const bare = run(
+    "bare",
+    join(base, "bare"),
+    { stage: "bare" },
+    { bundle: false, routes: [...ROUTES, EXTRA_PUBLIC_ROUTE] },
+  );
+  project.provide("chisoInfra", { full, bare });
+  console.log(
+    `infra: synthesized "full" in ${full.seconds.toFixed(1)} s, "bare" in ${bare.seconds.toFixed(1)} s`,
+  );
+  return () => {
+    if (!process.env.KEEP_INFRA_SYNTH) rmSync(base, { recursive: true, force: true });
+  };
+}
+
+function run(
+  name: string,
+  outdir: string,
+  context: Record<string, string>,
+  options: { bundle?: boolean; routes?: readonly Route[] } = {},
+): SynthInfo {
+  const began = Date.now();
+  // CDK announces each of the ~30 bundlings on stderr: keep the test output to what the tests say.
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+    String(chunk).startsWith("Bundling asset ")
+      ? true
+      : write(chunk, ...rest)) as typeof process.stderr.write;
+  let error: string | undefined;
+  let built: ReturnType<typeof buildApp>;
+  try {
+    built = buildApp({
+      outdir,
+      context: { ...context, ...(options.bundle === false ? { "aws:cdk:bundling-stacks": [] } : {}) },
+      ...(options.routes ? { routes: options.routes } : {}),
+    });
+    try {
+      built.app.synth();
+    } catch (e) {
+      // A cdk-nag finding nobody acknowledged fails the synth after the template is written: the nag
+      // test reports it, the other tests still read the template.
+      error = (e as Error).message;
+    }
+  } finally {
+    process.stderr.write = write;
+  }
+  const { stack } = built;
+  const reportFile = join(outdir, "validation-report.json");
+  const report = existsSync(reportFile)
+    ? (JSON.parse(readFileSync(reportFile, "utf8")) as NagReport)
+    : undefined;
+  const bundles: Record<string, string> = {};
+  if (options.bundle !== false)
+    for (const [handler, f] of stack.functions) {
+      // The asset's directory is named after the hash that is also the S3 key of its zip.
+      const code = (f.function.node.defaultChild as CfnFunction).code as { s3Key?: string };
+      const key = stack.resolve(code.s3Key) as string;
+      bundles[handler] = join(outdir, `asset.${key.replace(/\.zip$/, "")}`);
+    }
+  return {
+    name,
+    context,
+    outdir,
+    templateFile: join(outdir, `${stack.stackName}.template.json`),
+    seconds: (Date.now() - began) / 1000,
+    ...(error ? { error } : {}),
+    ...(report ? { report } : {}),
+    acknowledgements: stack.acknowledgements,
+    bundles,
+  };
+}
