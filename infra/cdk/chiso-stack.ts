@@ -43,7 +43,7 @@ export const REMINDER_SCHEDULE = "rate(1 hour)";
 /**
  * chiso in one AWS account and region: the HTTP API and its functions built from functions/routes.ts,
  * DynamoDB, the evidence and site buckets, CloudFront, Cognito, the close scheduler, reminders and
- * alarms. Parameters come from Settings (CDK context); see infra/cdk/README-deploy.md.
+ * alarms. Parameters come from Settings (CDK context); see README.md, "Deploying to AWS".
  */
 export class ChisoStack extends Stack {
   readonly functions = new Map<string, ChisoFunction>();

@@ -9,7 +9,7 @@ import { synth } from "./synth-info.ts";
 const BUDGET_KB = 400;
 
 /**
- * Causes we know push bundles over the budget, each with its fix (infra/cdk/README-deploy.md,
+ * Causes we know push bundles over the budget, each with its fix (README.md, "Deploying to AWS",
  * "Bundle sizes"). A bundle over the budget for a known cause is an expected failure (`it.fails`): it
  * is reported, not hidden, and the moment the cause is fixed the expected failure fails, so this list
  * must shrink with it. A cause is recognised from the source, not assumed.
