@@ -6,6 +6,7 @@
  * | framework       | FW#{id}                | FW            | FRAMEWORKS / {id}                        |
  * | unit            | UNITS                  | U#{id}        | –                                        |
  * | period          | P#{id}                 | P             | PERIODS / {state}#{closesAt}#{id}        |
+ * | its participants| P#{id}                 | MEMBERS       | –                                        |
  * | submission head | S#{periodId}#{unitId}  | #             | PS#{periodId} / {groupId}#{unitId}       |
  * | answer          | S#{periodId}#{unitId}  | A#{code}      | –                                        |
  * | evidence        | S#{periodId}#{unitId}  | E#{id}        | –                                        |
@@ -30,6 +31,7 @@ export const keys = {
   units: "UNITS",
   unit: (id: string) => ({ pk: "UNITS", sk: `U#${id}` }),
   period: (id: string) => ({ pk: `P#${id}`, sk: "P" }),
+  periodMembers: (id: string) => ({ pk: `P#${id}`, sk: "MEMBERS" }),
   periodList: "PERIODS",
   periodListSort: (state: string, closesAt: string, id: string) => `${state}#${closesAt}#${id}`,
   submissionPartition: (periodId: string, unitId: string) => `S#${periodId}#${unitId}`,

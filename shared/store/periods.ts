@@ -14,10 +14,14 @@ export type Members = Map<string, string>;
 type PeriodItem = Record<string, unknown>;
 
 /**
- * Periods. The participants are stored gzipped on the period item (12,000 ids fit well under the
- * item limit), so creating a period is one conditional write; submission items appear on first write.
+ * Periods. The participants are one gzipped item beside the period's (12,000 ids fit well under the
+ * item limit), written with it in one transaction; reading a period does not fetch them. Submission
+ * items appear on first write.
  */
 export class PeriodRepository {
+  /** Participants never change once a period exists: decoded once per process. */
+  private readonly memberCache = new Map<string, Members>();
+
   constructor(private readonly config: DynamoConfig) {}
 
   async create(period: Period, members: Members, audit: AuditEntry): Promise<void> {
@@ -25,8 +29,8 @@ export class PeriodRepository {
       ...keys.period(period.id),
       ...listKeys(period.state, period.closesAt, period.id),
       ...toItem(period),
-      members: gzipSync(JSON.stringify([...members])),
     };
+    const membersItem = { ...keys.periodMembers(period.id), members: gzipSync(JSON.stringify([...members])) };
     await transact(
       this.config.client,
       [
@@ -37,6 +41,7 @@ export class PeriodRepository {
             ConditionExpression: "attribute_not_exists(pk)",
           },
         },
+        { Put: { TableName: this.config.dataTable, Item: membersItem } },
         auditPut(this.config, audit),
       ],
       () => conflict("period-exists", `a period with id "${period.id}" exists`),
@@ -57,17 +62,17 @@ export class PeriodRepository {
   }
 
   async members(id: string): Promise<Members> {
+    const cached = this.memberCache.get(id);
+    if (cached) return cached;
     const result = await this.config.client.send(
-      new GetCommand({
-        TableName: this.config.dataTable,
-        Key: keys.period(id),
-        ProjectionExpression: "members",
-      }),
+      new GetCommand({ TableName: this.config.dataTable, Key: keys.periodMembers(id) }),
     );
     if (!result.Item) throw notFound(`period "${id}"`);
-    return new Map(
+    const members: Members = new Map(
       JSON.parse(gunzipSync(result.Item.members as Uint8Array).toString("utf8")) as [string, string][],
     );
+    this.memberCache.set(id, members);
+    return members;
   }
 
   async list(page: PageRequest, state?: PeriodState): Promise<Page<Period>> {
