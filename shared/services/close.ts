@@ -1,6 +1,5 @@
 import type { Actor } from "../access/roles.ts";
 import type { Period } from "../model/period.ts";
-import { mapLimit } from "../store/batches.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
 import { scoreAndRecord } from "./period-scoring.ts";
 
@@ -45,12 +44,10 @@ export async function closePeriod(
   }
   if (period.state !== "appraisal" || !period.closing) return { period, changed };
 
-  const members = await services.periods.members(periodId);
   const closedAt = period.closedAt ?? ctx.now.toISOString();
-  await mapLimit([...members], 16, ([unitId, groupId]) =>
-    services.submissions.lock(periodId, unitId, groupId, closedAt),
-  );
-  const { bests } = await scoreAndRecord(services, period, "provisional");
+  // Read after the period left `open` (no unit write lands any more), then one write per unit locks
+  // its head and keeps its provisional result.
+  const { score, bests } = await scoreAndRecord(services, period, "provisional", { lockAt: closedAt });
   const { closing: _closing, ...rest } = period;
   const closed: Period = {
     ...rest,
@@ -62,7 +59,7 @@ export async function closePeriod(
     { state: "appraisal" },
     auditEntry(ctx, `period#${periodId}`, "period.scored", undefined, {
       stage: "provisional",
-      units: members.size,
+      units: score.groups.reduce((n, g) => n + g.units.length, 0),
     }),
   );
   return { period: closed, changed: true };

@@ -7,7 +7,6 @@ import { appraisedValue } from "../model/appraisal.ts";
 import { confirmedCodes } from "../model/evidence.ts";
 import type { GroupBests, Period } from "../model/period.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
-import { mapLimit } from "../store/batches.ts";
 import type { StoredSubmission } from "../store/submissions.ts";
 import type { Services } from "./context.ts";
 import { previousSnapshot } from "./previous.ts";
@@ -73,20 +72,47 @@ export async function periodBundle(
   return { bundle, stored };
 }
 
-/** Scores a period and keeps each unit's summary on its head; returns the score and the bests. */
-export async function scoreAndRecord(services: Services, period: Period, stage: ScoringStage) {
-  const { bundle } = await periodBundle(services, period, stage);
+/**
+ * Scores a period and keeps each unit's summary on its head; returns the score and the bests. With
+ * `lockAt` (the close), the same write per unit also locks its head and records whether it was
+ * submitted, from the state read here.
+ */
+export async function scoreAndRecord(
+  services: Services,
+  period: Period,
+  stage: ScoringStage,
+  options: { lockAt?: string; keepBundleAt?: string } = {},
+) {
+  const { bundle, stored } = await periodBundle(services, period, stage);
   const score = scorePeriod(bundle);
-  const units = score.groups.flatMap((group) => group.units);
-  await mapLimit(units, 16, (u) =>
-    services.submissions.setResult(period.id, u.unit.id, stage, {
-      points: roundPoints(u.points),
-      index: roundIndex(u.index),
-      rank: u.rank,
-      band: u.band,
-      flags: u.flags,
-    }),
+  const kept = options.keepBundleAt
+    ? services.periods.keepBundle(period.id, stage, options.keepBundleAt, bundle)
+    : undefined;
+  const results = score.groups.flatMap((group) =>
+    group.units.map((u) => ({
+      unitId: u.unit.id,
+      groupId: group.compiled.group.id,
+      result: {
+        points: roundPoints(u.points),
+        index: roundIndex(u.index),
+        rank: u.rank,
+        band: u.band,
+        flags: u.flags,
+      },
+    })),
   );
+  if (options.lockAt) {
+    const read = new Map(stored.map((s) => [s.head.unitId, s]));
+    await services.submissions.lockWithResults(
+      period.id,
+      options.lockAt,
+      results.map((r) => {
+        const s = read.get(r.unitId);
+        return { ...r, seenState: s?.head.state ?? "draft", submitted: s ? wasSubmitted(s) : false };
+      }),
+    );
+  } else await services.submissions.setResults(period.id, stage, results);
+  await kept;
   return { score, bests: bestsOf(score) };
 }
 

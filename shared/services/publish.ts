@@ -10,14 +10,18 @@ const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 const JSON_TYPE = "application/json; charset=utf-8";
 const CSV = "text/csv; charset=utf-8";
 
-/** Final scoring (DOMAIN.md §6): the ranking over appraised values; the results are then frozen. */
+/**
+ * Final scoring (DOMAIN.md §6): the ranking over appraised values; the results are then frozen. The
+ * bundle scored is kept under the period (named by finalizedAt), so the publication scores exactly
+ * it without reading every submission again.
+ */
 export async function finalizePeriod(
   services: Services,
   ctx: RequestContext,
   period: Period,
 ): Promise<Period> {
-  const { bests } = await scoreAndRecord(services, period, "final");
   const now = ctx.now.toISOString();
+  const { bests } = await scoreAndRecord(services, period, "final", { keepBundleAt: now });
   const final: Period = {
     ...period,
     state: "final",
@@ -60,11 +64,13 @@ export async function publishPeriod(
   }
   const { version, publishedAt } = current.publishing as NonNullable<Period["publishing"]>;
   const previous = await previousSnapshot(services, current);
-  const { bundle } = await periodBundle(services, current, "final", {
-    ...(previous ? { previous } : {}),
-    version,
-    publishedAt,
-  });
+  const meta = { ...(previous ? { previous } : {}), version, publishedAt };
+  // The bundle final scoring kept; read from the submissions only for a period finalized before it
+  // was kept (or whose bundle is incomplete).
+  const kept = current.finalizedAt
+    ? await services.periods.keptBundle(current.id, "final", current.finalizedAt)
+    : undefined;
+  const bundle = kept ? { ...kept, ...meta } : (await periodBundle(services, current, "final", meta)).bundle;
   const snapshot = toSnapshot(scorePeriod(bundle), bundle);
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
   const table = rankingRows(snapshot);
@@ -120,7 +126,7 @@ async function publicationIndex(services: Services, publishing: Period) {
   return {
     periods: [publishing, ...periods]
       .filter((p) => p.publication)
-      .sort((a, b) => ((a.publication?.publishedAt ?? "") < (b.publication?.publishedAt ?? "") ? 1 : -1))
+      .sort(newestFirst)
       .map((p) => ({
         periodId: p.id,
         name: p.name,
@@ -129,4 +135,10 @@ async function publicationIndex(services: Services, publishing: Period) {
         url: `/public/rankings/${p.id}.json`,
       })),
   };
+}
+
+/** By publication time (to the second), then by deadline: two periods published in one second keep their order. */
+function newestFirst(a: Period, b: Period): number {
+  const at = (p: Period) => Date.parse(p.publication?.publishedAt ?? "") || 0;
+  return at(b) - at(a) || Date.parse(b.closesAt) - Date.parse(a.closesAt) || (a.id < b.id ? -1 : 1);
 }

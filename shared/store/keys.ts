@@ -13,6 +13,7 @@
  * | appraisal       | S#{periodId}#{unitId}  | R#{code}      | –                                        |
  * | contest         | S#{periodId}#{unitId}  | C#{code}      | –                                        |
  * | reminder sent   | P#{id}                 | REMIND#{d}#{unitId} | –                                  |
+ * | kept bundle     | P#{id}                 | BUNDLE#{stage}#{at}#{part} | –                           |
  *
  * A unit's whole submission is one partition (one Query); a period's submissions are read unit by unit
  * in parallel, never by Scan; units are one partition (12,000 small items).
@@ -41,6 +42,8 @@ export const keys = {
   evidence: inSubmission("E#"),
   appraisal: inSubmission("R#"),
   contest: inSubmission("C#"),
+  /** The scoring bundle kept at final scoring, gzipped JSON in parts: `BUNDLE#{stage}#{at}#{part}`. */
+  bundlePrefix: (stage: string, at: string) => `BUNDLE#${stage}#${at}#`,
   reminder: (periodId: string, days: number, unitId: string) => ({
     pk: `P#${periodId}`,
     sk: `REMIND#${days}#${unitId}`,

@@ -1,9 +1,11 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { ScoringBundle } from "../engine/bundle.ts";
 import { conflict, notFound } from "../errors.ts";
 import type { Period, PeriodState } from "../model/period.ts";
 import { type AuditEntry, auditPut } from "./audit.ts";
+import { mapLimit } from "./batches.ts";
 import { type DynamoConfig, type TransactItem, transact } from "./dynamo.ts";
 import { keys } from "./keys.ts";
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page.ts";
@@ -12,6 +14,9 @@ import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page.
 export type Members = Map<string, string>;
 
 type PeriodItem = Record<string, unknown>;
+
+/** Bytes of gzipped bundle per item, well under DynamoDB's 400 KB item limit. */
+const BUNDLE_PART_BYTES = 350_000;
 
 /**
  * Periods. The participants are one gzipped item beside the period's (12,000 ids fit well under the
@@ -73,6 +78,54 @@ export class PeriodRepository {
     );
     this.memberCache.set(id, members);
     return members;
+  }
+
+  /**
+   * Keeps a scoring bundle (gzipped JSON, in parts) under the period, for a later step to score it
+   * again without reading every submission: the final scoring keeps the bundle it scored, and the
+   * publication scores that. `at` names this one (the stage's time): a rerun writes a new one.
+   */
+  async keepBundle(id: string, stage: string, at: string, bundle: ScoringBundle): Promise<void> {
+    const body = gzipSync(JSON.stringify(bundle), { level: 1 });
+    const parts = Math.ceil(body.length / BUNDLE_PART_BYTES);
+    await mapLimit([...Array(parts).keys()], 4, async (i) => {
+      await this.config.client.send(
+        new PutCommand({
+          TableName: this.config.dataTable,
+          Item: {
+            pk: keys.period(id).pk,
+            sk: `${keys.bundlePrefix(stage, at)}${String(i).padStart(3, "0")}`,
+            parts,
+            body: body.subarray(i * BUNDLE_PART_BYTES, (i + 1) * BUNDLE_PART_BYTES),
+          },
+        }),
+      );
+    });
+  }
+
+  /** The bundle kept by keepBundle, or undefined when there is none (or it is incomplete). */
+  async keptBundle(id: string, stage: string, at: string): Promise<ScoringBundle | undefined> {
+    const parts: Uint8Array[] = [];
+    let expected = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.config.client.send(
+        new QueryCommand({
+          TableName: this.config.dataTable,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": keys.period(id).pk, ":prefix": keys.bundlePrefix(stage, at) },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        parts.push(item.body as Uint8Array);
+        expected = item.parts as number;
+      }
+      start = result.LastEvaluatedKey;
+    } while (start);
+    if (parts.length === 0 || parts.length !== expected) return undefined;
+    return JSON.parse(gunzipSync(Buffer.concat(parts)).toString("utf8")) as ScoringBundle;
   }
 
   async list(page: PageRequest, state?: PeriodState): Promise<Page<Period>> {

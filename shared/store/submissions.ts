@@ -1,11 +1,10 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { SubmissionState } from "../lifecycle.ts";
 import type { Appraisal, Contest } from "../model/appraisal.ts";
 import type { Evidence } from "../model/evidence.ts";
 import { type AuditEntry, auditPut } from "./audit.ts";
-import { mapLimit } from "./batches.ts";
+import { chunks, mapLimit } from "./batches.ts";
 import { type DynamoConfig, type TransactItem, transact } from "./dynamo.ts";
 import { keys, SK_PREFIX } from "./keys.ts";
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page.ts";
@@ -54,6 +53,24 @@ export interface StoredSubmission {
   appraisals: Map<string, Appraisal>;
   contests: Map<string, Contest>;
 }
+
+/** A unit's result to keep on its head; for the close, also what its head was when read. */
+export interface HeadResult {
+  unitId: string;
+  groupId: string;
+  result: UnitResultSummary;
+}
+
+export interface LockResult extends HeadResult {
+  /** The head's state as read after the period left `open` (no unit write lands after that). */
+  seenState: SubmissionState;
+  /** Whether the unit counts as submitted (recorded at close). */
+  submitted: boolean;
+}
+
+/** Heads written per TransactWriteItems (DynamoDB's limit is 100) and transactions in flight. */
+const RESULTS_PER_TRANSACTION = 100;
+const RESULT_TRANSACTIONS_IN_FLIGHT = 8;
 
 /** Why a submission write did not happen: another write came first, the state moved, or the period did. */
 export class SubmissionWriteConflict extends Error {
@@ -137,59 +154,64 @@ export class SubmissionRepository {
   }
 
   /**
-   * Locks a submission at close and records whether it was submitted. Idempotent: a locked head
-   * stays as it is, so a close that is run again changes nothing.
+   * The close's one write per unit: locks the head, records whether it was submitted and keeps its
+   * provisional result, RESULTS_PER_TRANSACTION heads per transaction. Each head must still be in the
+   * state it was read in (or already locked, by an earlier run of the same close): the close reads
+   * after the period left `open`, so a refusal means something wrote anyway and the close fails, to be
+   * run again from a fresh read. Idempotent: a rerun writes the same values.
    */
-  async lock(periodId: string, unitId: string, groupId: string, closedAt: string): Promise<void> {
-    const attempt = async (condition: string, submitted: boolean) => {
-      try {
-        await this.config.client.send(
-          new UpdateCommand({
+  async lockWithResults(periodId: string, closedAt: string, heads: readonly LockResult[]): Promise<void> {
+    await mapLimit(chunks(heads, RESULTS_PER_TRANSACTION), RESULT_TRANSACTIONS_IN_FLIGHT, (chunk) =>
+      transact(
+        this.config.client,
+        chunk.map(({ unitId, groupId, seenState, submitted, result }) => ({
+          Update: {
             TableName: this.config.dataTable,
             Key: keys.submissionHead(periodId, unitId),
             UpdateExpression:
-              "SET #state = :locked, submitted = :submitted, lockedAt = :at, #version = if_not_exists(#version, :zero), groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk",
-            ConditionExpression: condition,
+              "SET #state = :locked, submitted = :submitted, lockedAt = :at, provisional = :result, #version = if_not_exists(#version, :zero), groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk",
+            ConditionExpression: "attribute_not_exists(#state) OR #state = :seen OR #state = :locked",
             ExpressionAttributeNames: { "#state": "state", "#version": "version" },
             ExpressionAttributeValues: {
               ":locked": "locked",
+              ":seen": seenState,
               ":submitted": submitted,
               ":at": closedAt,
+              ":result": result,
               ":zero": 0,
               ":groupId": groupId,
               ":periodId": periodId,
               ":unitId": unitId,
               ":lpk": keys.submissionList(periodId),
               ":lsk": `${groupId}#${unitId}`,
-              ...(submitted ? { ":from": "submitted" } : { ":from": "draft" }),
             },
+          },
+        })),
+        (position) =>
+          new SubmissionWriteConflict("state", {
+            unitId: chunk[position]?.unitId,
+            expected: chunk[position]?.seenState,
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    };
-    if (await attempt("#state = :from", true)) return;
-    await attempt("attribute_not_exists(#state) OR #state = :from", false);
+      ),
+    );
   }
 
-  /** Keeps a unit's scores on its head ("provisional" at close, "final" after appraisal). */
-  async setResult(
-    periodId: string,
-    unitId: string,
-    field: "provisional" | "final",
-    result: UnitResultSummary,
-  ): Promise<void> {
-    await this.config.client.send(
-      new UpdateCommand({
-        TableName: this.config.dataTable,
-        Key: keys.submissionHead(periodId, unitId),
-        UpdateExpression: "SET #field = :result",
-        ExpressionAttributeNames: { "#field": field },
-        ExpressionAttributeValues: { ":result": result },
-      }),
+  /** Keeps many units' scores on their heads, RESULTS_PER_TRANSACTION per transaction. */
+  async setResults(periodId: string, field: "provisional" | "final", heads: readonly HeadResult[]) {
+    await mapLimit(chunks(heads, RESULTS_PER_TRANSACTION), RESULT_TRANSACTIONS_IN_FLIGHT, (chunk) =>
+      transact(
+        this.config.client,
+        chunk.map(({ unitId, result }) => ({
+          Update: {
+            TableName: this.config.dataTable,
+            Key: keys.submissionHead(periodId, unitId),
+            UpdateExpression: "SET #field = :result",
+            ExpressionAttributeNames: { "#field": field },
+            ExpressionAttributeValues: { ":result": result },
+          },
+        })),
+        () => new Error("unexpected condition failure while keeping results"),
+      ),
     );
   }
 

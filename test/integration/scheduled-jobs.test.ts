@@ -202,11 +202,10 @@ describe("a close killed half-way", () => {
 
     // The close job at the deadline, whose process dies after locking three submissions.
     const real = services();
-    let locks = 0;
     const submissions = Object.create(real.submissions) as Services["submissions"];
-    submissions.lock = (...args) => {
-      locks++;
-      return locks > 3 ? Promise.reject(new Error("killed")) : real.submissions.lock(...args);
+    submissions.lockWithResults = async (id, closedAt, heads) => {
+      await real.submissions.lockWithResults(id, closedAt, heads.slice(0, 3));
+      throw new Error("killed");
     };
     const dying: Services = { ...real, submissions };
     const ctx = { actor: SCHEDULER, requestId: "killed-close", now: new Date(closesAtMs) };
