@@ -35,6 +35,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          // Chromium against a local stack that the test file starts (after `npm run build:web`): one
+          // browser journey whose steps build on each other, so long timeouts and one file at a time.
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

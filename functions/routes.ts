@@ -65,6 +65,7 @@ export const ROUTES: readonly Route[] = [
     handler: "appraisals/appraise",
     access: ["reviewer"],
   },
+  { method: "POST", path: `${unitPath}/supplement`, handler: "appraisals/supplement", access: STAFF },
   {
     method: "POST",
     path: `${unitPath}/contests/{code}`,

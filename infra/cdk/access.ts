@@ -71,6 +71,7 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   "appraisals/appraise": WRITE,
   "appraisals/contest": WRITE,
   "appraisals/decide": WRITE,
+  "appraisals/supplement": WRITE,
   "results/list": READ,
   // the final bundle carries the previous published snapshot (rank change).
   "results/export": { data: "read", published: ["get"], heavy: true },

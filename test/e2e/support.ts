@@ -1,0 +1,183 @@
+import { copyFile, mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+
+/**
+ * The end-to-end harness: Debian's Chromium driven by playwright-core, sign-in through the app's own
+ * form, an axe-core check of each screen, screenshots under test-results/e2e/.
+ */
+/**
+ * The page's globals, in functions that run in the browser (page.evaluate): the root tsconfig is for
+ * Node and has no DOM types.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: browser globals, checked by running them
+export type InPage = any;
+declare const window: InPage;
+declare const document: InPage;
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const SHOTS = join(ROOT, "test-results/e2e");
+export const DOCS_SHOTS = join(ROOT, "docs/screenshots");
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+/** A fresh browser context (its own storage: one signed-in user) with a page that reports its errors. */
+export async function newPage(
+  browser: Browser,
+  base: string,
+  options: { width?: number; height?: number } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    baseURL: base,
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    locale: "vi-VN",
+    timezoneId: "Asia/Ho_Chi_Minh",
+  });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    // A refused request (e.g. the 412 the conflict test provokes) is logged by the browser: not an app error.
+    if (message.type() === "error" && !/Failed to load resource/.test(message.text()))
+      errors.push(`console: ${message.text()}`);
+  });
+  return { context, page, errors };
+}
+
+/** Signs in through the app's form and waits for the workspace. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Tên đăng nhập").fill(username);
+  await page.getByLabel("Mật khẩu").fill(password);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await page.waitForURL("**/app");
+  await page.getByRole("heading", { level: 1, name: "Khu làm việc" }).waitFor();
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+export const axeFindings: Record<string, AxeViolation[]> = {};
+
+/** Runs axe-core on the page as it is; fails on any serious or critical violation. */
+export async function checkA11y(page: Page, screen: string): Promise<void> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  const violations = (await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations;
+  })) as AxeViolation[];
+  axeFindings[screen] = violations;
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    bad.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    `axe on ${screen}`,
+  ).toEqual([]);
+}
+
+/** A full-page screenshot under test-results/e2e/. */
+export async function shoot(page: Page, name: string): Promise<string> {
+  await mkdir(SHOTS, { recursive: true });
+  const path = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/**
+ * A small screenshot for the README (the top of the screen, 1000 px wide), written to test-results/
+ * and, when UPDATE_SCREENSHOTS=1, copied to docs/screenshots/.
+ */
+export async function shootSmall(page: Page, name: string): Promise<void> {
+  await mkdir(SHOTS, { recursive: true });
+  const path = join(SHOTS, `${name}-small.png`);
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 1000, height: 720 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
+  await page.screenshot({ path, fullPage: false });
+  if (before) await page.setViewportSize(before);
+  if (process.env.UPDATE_SCREENSHOTS === "1") {
+    await mkdir(DOCS_SHOTS, { recursive: true });
+    await copyFile(path, join(DOCS_SHOTS, `${name}.png`));
+  }
+}
+
+/** A PDF of about `size` bytes: a real one-page PDF padded with comment lines (type sniffing reads %PDF). */
+export function paddedPdf(text: string, size: number): Buffer {
+  const head = `%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n% ${text}\n`;
+  const tail = "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
+  const line = `%${"x".repeat(78)}\n`;
+  const lines = Math.max(0, Math.floor((size - head.length - tail.length) / line.length));
+  return Buffer.from(head + line.repeat(lines) + tail);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API, for setting up what the browser journey does not do itself.
+
+export interface Auth {
+  endpoint: string;
+  clientId: string;
+}
+
+export async function apiSignIn(auth: Auth, username: string, password: string): Promise<string> {
+  const response = await fetch(`${auth.endpoint}/`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth",
+    },
+    body: JSON.stringify({
+      AuthFlow: "USER_PASSWORD_AUTH",
+      ClientId: auth.clientId,
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  });
+  const body = (await response.json()) as { AuthenticationResult?: { IdToken?: string } };
+  const token = body.AuthenticationResult?.IdToken;
+  if (!token) throw new Error(`sign-in of ${username} failed: ${JSON.stringify(body)}`);
+  return token;
+}
+
+export function api(base: string, token: string) {
+  return async <T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return parsed as T;
+  };
+}

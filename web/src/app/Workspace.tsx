@@ -1,0 +1,99 @@
+import { hasRole, type Role, useSession } from "../auth/session.ts";
+import { t } from "../i18n/index.ts";
+import { type Location, match } from "../router.ts";
+import { lazy } from "../ui/common.tsx";
+import "./app.css";
+import { EvidenceOpen } from "./EvidenceOpen.tsx";
+import { Home } from "./Home.tsx";
+import { SignIn } from "./SignIn.tsx";
+
+/** Each role's screens are their own chunk. */
+const UnitArea = lazy(() => import("./unit/UnitArea.tsx"));
+const ReviewArea = lazy(() => import("./review/ReviewArea.tsx"));
+const AdminArea = lazy(() => import("./admin/AdminArea.tsx"));
+
+interface Screen {
+  pattern: string;
+  roles: Role[] | "any";
+  render: (params: Record<string, string>, location: Location) => preact.ComponentChildren;
+}
+
+const UNIT: Role[] = ["unit-editor", "unit-approver"];
+
+const SCREENS: Screen[] = [
+  { pattern: "/app", roles: "any", render: () => <Home /> },
+  {
+    pattern: "/app/periods/:periodId/form",
+    roles: UNIT,
+    render: (p) => <UnitArea screen="form" periodId={p.periodId as string} />,
+  },
+  {
+    pattern: "/app/periods/:periodId/results",
+    roles: UNIT,
+    render: (p) => <UnitArea screen="results" periodId={p.periodId as string} />,
+  },
+  {
+    pattern: "/app/review/:periodId",
+    roles: ["reviewer", "admin"],
+    render: (p, l) => <ReviewArea screen="list" periodId={p.periodId as string} location={l} />,
+  },
+  {
+    pattern: "/app/review/:periodId/units/:unitId",
+    roles: ["reviewer", "admin"],
+    render: (p, l) => (
+      <ReviewArea screen="unit" periodId={p.periodId as string} unitId={p.unitId as string} location={l} />
+    ),
+  },
+  {
+    pattern: "/app/review/:periodId/contests",
+    roles: ["reviewer", "admin"],
+    render: (p, l) => <ReviewArea screen="contests" periodId={p.periodId as string} location={l} />,
+  },
+  { pattern: "/app/admin", roles: ["admin"], render: (_p, l) => <AdminArea screen="home" location={l} /> },
+  {
+    pattern: "/app/admin/periods/:periodId",
+    roles: ["admin"],
+    render: (p, l) => <AdminArea screen="period" periodId={p.periodId as string} location={l} />,
+  },
+  {
+    pattern: "/app/evidence/:periodId/:unitId/:evidenceId",
+    roles: "any",
+    render: (p) => (
+      <EvidenceOpen
+        periodId={p.periodId as string}
+        unitId={p.unitId as string}
+        evidenceId={p.evidenceId as string}
+      />
+    ),
+  },
+];
+
+/** The signed-in part of the app: sign-in, then the screens the user's roles may use. */
+export default function Workspace({ location }: { location: Location }) {
+  const session = useSession();
+  const here = `${location.path}${location.query.size ? `?${location.query}` : ""}`;
+  if (location.path === "/sign-in") return <SignIn next={location.query.get("next")} />;
+  if (!session) return <SignIn next={here} expired />;
+  for (const screen of SCREENS) {
+    const params = match(screen.pattern, location.path);
+    if (!params) continue;
+    if (screen.roles !== "any" && !hasRole(session, ...screen.roles))
+      return (
+        <>
+          <h1>{t("workspace.notForRole")}</h1>
+          <p>
+            <a href="/app">{t("workspace.home")}</a>
+          </p>
+        </>
+      );
+    return <>{screen.render(params, location)}</>;
+  }
+  return (
+    <>
+      <h1>{t("notFound.title")}</h1>
+      <p>
+        <a href="/app">{t("workspace.home")}</a>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,143 @@
+import { idToken } from "../auth/cognito.ts";
+import { setSession } from "../auth/session.ts";
+import { t } from "../i18n/index.ts";
+
+/**
+ * The API client: JSON with `Authorization: Bearer <IdToken>`, the token refreshed before it expires
+ * and once more on a 401. Errors carry API.md's {code, message, details}.
+ */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface Reply<T> {
+  data: T;
+  headers: Headers;
+}
+
+export async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply<T>> {
+  for (let attempt = 0; ; attempt++) {
+    const token = await idToken(attempt > 0);
+    if (!token) {
+      setSession(null);
+      throw new ApiError(401, "unauthenticated", t("error.signedOut"));
+    }
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new ApiError(0, "network", t("error.network"));
+    }
+    if (response.status === 401 && attempt === 0) continue;
+    const text = await response.text();
+    let data: unknown;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = text;
+    }
+    if (!response.ok) {
+      const error = (
+        data as { error?: { code?: string; message?: string; details?: ErrorDetail[] } } | undefined
+      )?.error;
+      if (response.status === 401) setSession(null);
+      throw new ApiError(
+        response.status,
+        error?.code ?? `http-${response.status}`,
+        error?.message ?? response.statusText,
+        error?.details ?? [],
+      );
+    }
+    return { data: data as T, headers: response.headers };
+  }
+}
+
+export const get = async <T>(path: string) => (await call<T>("GET", path)).data;
+export const post = async <T>(path: string, body?: unknown) => (await call<T>("POST", path, body ?? {})).data;
+export const put = async <T>(path: string, body: unknown) => (await call<T>("PUT", path, body)).data;
+export const patch = async <T>(path: string, body: unknown, headers?: Record<string, string>) =>
+  (await call<T>("PATCH", path, body, headers)).data;
+export const del = async <T>(path: string) => (await call<T>("DELETE", path)).data;
+
+/** Every page of a list route. */
+export async function getAll<T>(path: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  const join = path.includes("?") ? "&" : "?";
+  do {
+    const page: { items: T[]; nextCursor: string | null } = await get(
+      `${path}${join}limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** A readable message for an error, in the current language, for the common statuses. */
+export function errorText(error: unknown): string {
+  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  const known: Record<number, string> = {
+    0: t("error.network"),
+    401: t("error.signedOut"),
+    403: t("error.forbidden"),
+    404: t("error.notFound"),
+    409: t("error.conflict"),
+    412: t("error.stale"),
+    413: t("error.tooLarge"),
+    415: t("error.badType"),
+  };
+  const lead = known[error.status];
+  return lead ? `${lead} (${error.message})` : error.message;
+}
+
+const enc = encodeURIComponent;
+export const paths = {
+  periods: "/api/periods",
+  period: (id: string) => `/api/periods/${enc(id)}`,
+  transitions: (id: string) => `/api/periods/${enc(id)}/transitions`,
+  submissions: (id: string) => `/api/periods/${enc(id)}/submissions`,
+  results: (id: string) => `/api/periods/${enc(id)}/results`,
+  frameworks: "/api/frameworks",
+  framework: (id: string) => `/api/frameworks/${enc(id)}`,
+  units: "/api/units",
+  users: "/api/users",
+  unit: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}`,
+  submission: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}/submission`,
+  answers: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}/answers`,
+  submit: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}/submit`,
+  withdraw: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}/withdraw`,
+  evidence: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}/evidence`,
+  evidenceItem: (p: string, u: string, e: string) =>
+    `/api/periods/${enc(p)}/units/${enc(u)}/evidence/${enc(e)}`,
+  appraisal: (p: string, u: string, code: string) =>
+    `/api/periods/${enc(p)}/units/${enc(u)}/appraisals/${enc(code)}`,
+  contest: (p: string, u: string, code: string) =>
+    `/api/periods/${enc(p)}/units/${enc(u)}/contests/${enc(code)}`,
+};

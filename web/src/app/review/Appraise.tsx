@@ -1,0 +1,363 @@
+import { useState } from "preact/hooks";
+import { hasRole, useSession } from "../../auth/session.ts";
+import { fmt, localName, t } from "../../i18n/index.ts";
+import { ErrorNote, Loading, useAsync, useTitle } from "../../ui/common.tsx";
+import { ApiError, errorText, get, paths, put } from "../api.ts";
+import { loadUnitContext, nodeScore, type UnitContext } from "../context.ts";
+import { evidenceHref } from "../EvidenceOpen.tsx";
+import { LeafInput } from "../LeafInput.tsx";
+import { type FrameworkNode, isLeaf, type Leaf, type LedgerLeaf, type UnitResult } from "../types.ts";
+import { SubmissionBadge } from "../ui.tsx";
+import { flagText, formatValue, methodHint } from "../values.ts";
+
+async function loadLedger(periodId: string, unitId: string): Promise<UnitResult | undefined> {
+  try {
+    const page = await get<{ items: UnitResult[] }>(
+      `${paths.results(periodId)}?unitId=${encodeURIComponent(unitId)}`,
+    );
+    return page.items.find((r) => r.unitId === unitId);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409) return undefined; // not closed yet
+    throw error;
+  }
+}
+
+/** A unit's appraisal: each leaf's answer, note and evidence; accept it or adjust it with a reason. */
+export function Appraise({ periodId, unitId }: { periodId: string; unitId: string }) {
+  const session = useSession();
+  const context = useAsync(() => loadUnitContext(periodId, unitId), [periodId, unitId]);
+  const ledger = useAsync(() => loadLedger(periodId, unitId), [periodId, unitId]);
+  const [onlyOpen, setOnlyOpen] = useState(false);
+  const [bulk, setBulk] = useState<string>();
+  useTitle(context.data?.unit ? `${t("appraise.title")}: ${context.data.unit.name}` : t("appraise.title"));
+  if ((context.loading && !context.data) || (ledger.loading && !ledger.data && !ledger.error))
+    return <Loading />;
+  if (context.error !== undefined)
+    return <ErrorNote error={new Error(errorText(context.error))} retry={context.reload} />;
+  if (ledger.error !== undefined)
+    return <ErrorNote error={new Error(errorText(ledger.error))} retry={ledger.reload} />;
+  if (!context.data) return null;
+  const ctx = context.data;
+  const { period, submission: sub, group } = ctx;
+  const rows = new Map((ledger.data?.leaves ?? []).map((r) => [r.code, r]));
+  const canAppraise = hasRole(session, "reviewer") && period.state === "appraisal";
+  const finalScore = (code: string) => rows.get(code)?.final.score ?? sub.preview.leaves[code]?.score ?? 0;
+  const selfScore = (code: string) => rows.get(code)?.self.score ?? sub.preview.leaves[code]?.score ?? 0;
+  const total = (score: (code: string) => number) =>
+    group.nodes.reduce((sum, n) => sum + nodeScore(n, score), 0);
+  const open = ctx.leaves.filter((l) => !rows.get(l.code)?.appraisal);
+
+  const acceptRest = async () => {
+    setBulk(t("appraise.bulkBusy"));
+    try {
+      for (const leaf of open) await put(paths.appraisal(periodId, unitId, leaf.code), { accept: true });
+      setBulk(t("appraise.bulkDone", { n: open.length }));
+    } catch (e) {
+      setBulk(errorText(e));
+    }
+    ledger.reload();
+  };
+
+  return (
+    <>
+      <p>
+        <a href={`/app/review/${encodeURIComponent(periodId)}`}>← {t("appraise.back")}</a>
+      </p>
+      <h1>
+        {t("appraise.title")}: {ctx.unit ? localName(ctx.unit) : unitId}
+      </h1>
+      <p class="muted">
+        {period.name} · {localName(group)} · <SubmissionBadge state={sub.state} />
+        {sub.submittedAt &&
+          ` · ${t("appraise.submittedAt", { at: fmt.dateTime(sub.submittedAt), by: sub.submittedBy ?? "" })}`}
+      </p>
+      <dl class="stats">
+        <div>
+          <dt>{t("appraise.selfTotal")}</dt>
+          <dd>{fmt.points(ledger.data ? total(selfScore) : sub.preview.points)}</dd>
+        </div>
+        <div>
+          <dt>{t("appraise.appraisedTotal")}</dt>
+          <dd>{ledger.data ? fmt.points(total(finalScore)) : "—"}</dd>
+        </div>
+        <div>
+          <dt>{t("appraise.progress")}</dt>
+          <dd>
+            {ctx.leaves.length - open.length}/{ctx.leaves.length}
+          </dd>
+        </div>
+      </dl>
+      {!canAppraise && (
+        <p class="notice notice-info">
+          {hasRole(session, "reviewer")
+            ? t("appraise.notNow", { state: t(`periodState.${period.state}`) })
+            : t("appraise.readOnly")}
+        </p>
+      )}
+      <div class="toolbar">
+        <label class="choice">
+          <input type="checkbox" checked={onlyOpen} onChange={(e) => setOnlyOpen(e.currentTarget.checked)} />
+          {t("appraise.onlyOpen")}
+        </label>
+        {canAppraise && open.length > 0 && (
+          <button type="button" class="btn" onClick={() => void acceptRest()}>
+            {t("appraise.acceptRest", { n: open.length })}
+          </button>
+        )}
+      </div>
+      {bulk && (
+        <p class="notice notice-info" role="status">
+          {bulk}
+        </p>
+      )}
+      {group.nodes.map((node) => (
+        <AppraiseNode
+          key={node.code}
+          node={node}
+          depth={2}
+          ctx={ctx}
+          rows={rows}
+          canAppraise={canAppraise}
+          onlyOpen={onlyOpen}
+          score={finalScore}
+          onChanged={ledger.reload}
+        />
+      ))}
+    </>
+  );
+}
+
+function AppraiseNode({
+  node,
+  depth,
+  ctx,
+  rows,
+  canAppraise,
+  onlyOpen,
+  score,
+  onChanged,
+}: {
+  node: FrameworkNode;
+  depth: number;
+  ctx: UnitContext;
+  rows: Map<string, LedgerLeaf>;
+  canAppraise: boolean;
+  onlyOpen: boolean;
+  score: (code: string) => number;
+  onChanged: () => void;
+}) {
+  if (isLeaf(node)) {
+    if (onlyOpen && rows.get(node.code)?.appraisal) return null;
+    return (
+      <AppraiseLeaf
+        leaf={node}
+        ctx={ctx}
+        row={rows.get(node.code)}
+        canAppraise={canAppraise}
+        onChanged={onChanged}
+      />
+    );
+  }
+  const Heading = (depth <= 2 ? "h2" : depth === 3 ? "h3" : "h4") as "h2";
+  return (
+    <section class={`node node-depth-${depth}`} aria-labelledby={`an-${node.code}`}>
+      <Heading id={`an-${node.code}`} class="node-title">
+        <span>
+          {node.code}. {localName(node)}
+        </span>
+        <span class="node-score">
+          {t("form.nodeScore", {
+            points: fmt.points(nodeScore(node, score)),
+            max: fmt.points(node.maxPoints),
+          })}
+        </span>
+      </Heading>
+      {node.children.map((child) => (
+        <AppraiseNode
+          key={child.code}
+          node={child}
+          depth={depth + 1}
+          ctx={ctx}
+          rows={rows}
+          canAppraise={canAppraise}
+          onlyOpen={onlyOpen}
+          score={score}
+          onChanged={onChanged}
+        />
+      ))}
+    </section>
+  );
+}
+
+function AppraiseLeaf({
+  leaf,
+  ctx,
+  row,
+  canAppraise,
+  onChanged,
+}: {
+  leaf: Leaf;
+  ctx: UnitContext;
+  row: LedgerLeaf | undefined;
+  canAppraise: boolean;
+  onChanged: () => void;
+}) {
+  const sub = ctx.submission;
+  const answer = sub.answers[leaf.code];
+  const evidence = sub.evidence.filter(
+    (e) => e.indicatorCodes.includes(leaf.code) && e.status === "confirmed",
+  );
+  const appraisal = row?.appraisal ?? null;
+  const [adjusting, setAdjusting] = useState(false);
+  const [value, setValue] = useState<unknown>(
+    appraisal && !appraisal.accepted ? appraisal.value : (answer?.value ?? null),
+  );
+  const [reason, setReason] = useState(appraisal?.reason ?? "");
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const idBase = `ap-${leaf.code.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  const selfFlags = row?.self.flags ?? sub.preview.leaves[leaf.code]?.flags ?? [];
+
+  const send = async (body: unknown) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await put(paths.appraisal(ctx.period.id, sub.unitId, leaf.code), body);
+      setAdjusting(false);
+      onChanged();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article
+      class={`leaf appraise-leaf${appraisal ? " appraised" : ""}`}
+      aria-labelledby={`${idBase}-legend`}
+      data-code={leaf.code}
+    >
+      <h3 class="leaf-title" id={`${idBase}-legend`}>
+        <span class="leaf-code">{leaf.code}</span> {localName(leaf)}
+      </h3>
+      <p class="leaf-meta">
+        {t("form.max", { max: fmt.points(leaf.maxPoints) })} · {methodHint(leaf)}
+      </p>
+      <dl class="appraise-facts">
+        <div>
+          <dt>{t("appraise.answer")}</dt>
+          <dd>
+            <strong>{formatValue(leaf, answer?.value ?? null)}</strong>
+            {answer?.note && <span class="cell-sub">“{answer.note}”</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>{t("appraise.selfScore")}</dt>
+          <dd>
+            {fmt.points(row?.self.score ?? sub.preview.leaves[leaf.code]?.score ?? 0)}
+            {selfFlags.map((f) => (
+              <span key={f} class={`flag flag-${f}`}>
+                {flagText(f)}
+              </span>
+            ))}
+          </dd>
+        </div>
+        <div>
+          <dt>{t("appraise.evidence")}</dt>
+          <dd>
+            {evidence.length === 0 ? (
+              <span class="muted">{leaf.evidence.required ? t("appraise.noEvidenceRequired") : "—"}</span>
+            ) : (
+              <ul class="evidence-list">
+                {evidence.map((e) => (
+                  <li key={e.id}>
+                    <a href={evidenceHref(ctx.period.id, sub.unitId, e.id)} target="_blank" rel="noopener">
+                      {e.kind === "url" ? e.title || e.url : e.fileName}
+                      <span class="sr-only"> ({t("common.newTab")})</span>
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>{t("appraise.status")}</dt>
+          <dd>
+            {appraisal ? (
+              <>
+                <strong>
+                  {appraisal.accepted
+                    ? t("results.accepted")
+                    : t("appraise.adjustedTo", { value: formatValue(leaf, appraisal.value) })}
+                </strong>
+                {appraisal.reason && <span class="cell-sub">“{appraisal.reason}”</span>}
+                <span class="cell-sub muted">
+                  {appraisal.by} · {fmt.dateTime(appraisal.at)} ·{" "}
+                  {t("results.points", { points: fmt.points(row?.final.score ?? 0) })}
+                </span>
+              </>
+            ) : (
+              <span class="muted">{t("appraise.notYet")}</span>
+            )}
+          </dd>
+        </div>
+      </dl>
+      {canAppraise && (
+        <div class="appraise-actions">
+          <button
+            type="button"
+            class="btn btn-small"
+            disabled={busy}
+            onClick={() => void send({ accept: true })}
+          >
+            {t("appraise.accept")}
+            <span class="sr-only"> {leaf.code}</span>
+          </button>
+          <button
+            type="button"
+            class="btn btn-small"
+            aria-expanded={adjusting}
+            onClick={() => setAdjusting(!adjusting)}
+          >
+            {t("appraise.adjust")}
+            <span class="sr-only"> {leaf.code}</span>
+          </button>
+        </div>
+      )}
+      {canAppraise && adjusting && (
+        <fieldset class="adjust">
+          <legend>{t("appraise.adjustLegend", { code: leaf.code })}</legend>
+          <span id={`${idBase}-adj-legend`} class="sr-only">
+            {t("appraise.newValue")}
+          </span>
+          <LeafInput leaf={leaf} value={value} idBase={`${idBase}-adj`} onChange={setValue} />
+          <div class="field">
+            <label for={`${idBase}-reason`}>{t("appraise.reason")}</label>
+            <textarea
+              id={`${idBase}-reason`}
+              rows={2}
+              maxLength={2000}
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
+          </div>
+          <button
+            type="button"
+            class="btn btn-primary btn-small"
+            disabled={busy || reason.trim() === "" || value === null || value === undefined}
+            onClick={() => void send({ value, reason: reason.trim() })}
+          >
+            {t("appraise.saveAdjust")}
+          </button>
+        </fieldset>
+      )}
+      {error && (
+        <p class="input-error" role="alert">
+          {error}
+        </p>
+      )}
+    </article>
+  );
+}

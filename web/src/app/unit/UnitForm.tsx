@@ -1,0 +1,595 @@
+import { useState } from "preact/hooks";
+import { hasRole, useSession } from "../../auth/session.ts";
+import { fmt, localName, t } from "../../i18n/index.ts";
+import { ErrorNote, Loading, useAsync, useTitle } from "../../ui/common.tsx";
+import { call, errorText, paths } from "../api.ts";
+import { loadUnitContext, nodeScore, type UnitContext } from "../context.ts";
+import { LeafInput } from "../LeafInput.tsx";
+import { type FrameworkNode, isLeaf, type Leaf, type Submission } from "../types.ts";
+import { Dialog, SubmissionBadge } from "../ui.tsx";
+import { flagText, formatValue, methodHint } from "../values.ts";
+import { EvidenceList, LeafEvidence, type Uploads, useUploads } from "./Evidence.tsx";
+import { type SaveStatus, type SubmissionState, useSubmission } from "./useSubmission.ts";
+
+/** The self-assessment form of the signed-in user's unit. */
+export function UnitForm({ periodId }: { periodId: string }) {
+  const session = useSession();
+  const unitId = session?.unitId ?? "";
+  const context = useAsync(() => loadUnitContext(periodId, unitId), [periodId, unitId]);
+  useTitle(t("form.title"));
+  if (!unitId) return <p class="notice notice-error">{t("form.noUnit")}</p>;
+  if (context.loading && !context.data) return <Loading />;
+  if (context.error !== undefined)
+    return <ErrorNote error={new Error(errorText(context.error))} retry={context.reload} />;
+  if (!context.data) return null;
+  return <FormBody context={context.data} approver={hasRole(session, "unit-approver")} />;
+}
+
+/** Leaves that still need something: an answer (info leaves are optional) or their evidence. */
+export function missingOf(context: UnitContext, submission: Submission) {
+  const unanswered: Leaf[] = [];
+  const noEvidence: Leaf[] = [];
+  for (const leaf of context.leaves) {
+    const flags = submission.preview.leaves[leaf.code]?.flags ?? [];
+    if (flags.includes("unanswered") && leaf.method.type !== "info") unanswered.push(leaf);
+    if (flags.includes("missing-evidence")) noEvidence.push(leaf);
+  }
+  return { unanswered, noEvidence };
+}
+
+function FormBody({ context, approver }: { context: UnitContext; approver: boolean }) {
+  const { period, group, leaves } = context;
+  const unitId = context.submission.unitId;
+  const state = useSubmission(period.id, unitId, context.submission);
+  const uploads = useUploads(period.id, unitId, state);
+  const sub = state.submission;
+  const editable = sub.editable;
+  const missing = missingOf(context, sub);
+  const leafScore = (code: string) => sub.preview.leaves[code]?.score ?? 0;
+
+  return (
+    <>
+      <h1>
+        {t("form.title")} <span class="muted">· {period.name}</span>
+      </h1>
+      <p class="muted">
+        {context.unit ? localName(context.unit) : unitId} · {localName(group)} ·{" "}
+        {t("form.deadline", { date: fmt.dateTime(sub.closesAt) })} · <SubmissionBadge state={sub.state} />
+      </p>
+
+      <div class="form-bar">
+        <p class="form-total">
+          <strong>
+            {t("form.total", {
+              points: fmt.points(sub.preview.points),
+              max: fmt.points(sub.preview.maxPoints),
+            })}
+          </strong>{" "}
+          <span class="muted">· {t("form.index", { index: fmt.index(sub.preview.index) })}</span>
+        </p>
+        <SaveIndicator status={state.status} pending={state.pending.size} />
+      </div>
+
+      {state.status.kind === "conflict" && (
+        <div class="notice notice-error" role="alert">
+          <p>
+            <strong>{t("form.conflictTitle")}</strong>
+          </p>
+          <p>{t("form.conflictText", { n: state.pending.size })}</p>
+          <p class="button-row">
+            <button type="button" class="btn btn-primary" onClick={() => void state.keepMine()}>
+              {t("form.conflictKeep")}
+            </button>
+            <button type="button" class="btn" onClick={() => void state.discardMine()}>
+              {t("form.conflictDiscard")}
+            </button>
+          </p>
+        </div>
+      )}
+      {state.status.kind === "closed" && (
+        <p class="notice notice-warn" role="alert">
+          {t("form.closed")} <span class="muted">({state.status.message})</span>
+        </p>
+      )}
+      <ReadOnlyNote context={context} submission={sub} />
+
+      <SubmitPanel context={context} state={state} approver={approver} missing={missing} />
+
+      <MissingSummary missing={missing} editable={editable} />
+
+      <nav class="toc" aria-label={t("form.contents")}>
+        <ol>
+          {group.nodes.map((node) => (
+            <li key={node.code}>
+              <a href={`#node-${node.code}`}>
+                {node.code}. {localName(node)}
+              </a>{" "}
+              <span class="muted">
+                {fmt.points(nodeScore(node, leafScore))}/{fmt.points(node.maxPoints)}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </nav>
+
+      {group.nodes.map((node) => (
+        <NodeSection
+          key={`${node.code}-${state.generation}`}
+          node={node}
+          depth={2}
+          context={context}
+          state={state}
+          uploads={uploads}
+          editable={editable}
+          leafScore={leafScore}
+        />
+      ))}
+
+      <section aria-labelledby="all-evidence" class="all-evidence">
+        <h2 id="all-evidence">{t("evidence.all", { n: sub.evidence.length })}</h2>
+        {sub.evidence.length === 0 ? (
+          <p class="muted">{t("evidence.none")}</p>
+        ) : (
+          <EvidenceList
+            items={sub.evidence}
+            leaves={leaves}
+            periodId={period.id}
+            unitId={unitId}
+            state={state}
+            editable={editable}
+            showCodes
+          />
+        )}
+      </section>
+    </>
+  );
+}
+
+function SaveIndicator({ status, pending }: { status: SaveStatus; pending: number }) {
+  let text: string;
+  let tone = "";
+  switch (status.kind) {
+    case "idle":
+      text = pending > 0 ? t("save.unsaved") : t("save.idle");
+      break;
+    case "unsaved":
+      text = t("save.unsaved");
+      break;
+    case "saving":
+      text = t("save.saving");
+      break;
+    case "saved":
+      text = pending > 0 ? t("save.unsaved") : t("save.saved", { time: fmt.time(status.at) });
+      tone = pending > 0 ? "" : "ok";
+      break;
+    case "offline":
+      text = t("save.offline");
+      tone = "warn";
+      break;
+    case "invalid":
+      text = t("save.invalid");
+      tone = "error";
+      break;
+    case "error":
+      text = t("save.error", { message: status.message });
+      tone = "error";
+      break;
+    case "conflict":
+      text = t("save.conflict");
+      tone = "error";
+      break;
+    case "closed":
+      text = t("save.closed");
+      tone = "warn";
+      break;
+  }
+  return (
+    <p class={`save-status ${tone}`} role="status" data-save={status.kind}>
+      {text}
+    </p>
+  );
+}
+
+function ReadOnlyNote({ context, submission }: { context: UnitContext; submission: Submission }) {
+  if (submission.editable) {
+    if (submission.supplement)
+      return (
+        <p class="notice notice-info">
+          {t("form.supplement", {
+            codes: submission.supplement.codes.join(", "),
+            until: fmt.dateTime(submission.supplement.until),
+          })}
+        </p>
+      );
+    return null;
+  }
+  const { period } = context;
+  let text: string;
+  if (submission.state === "submitted" && period.state === "open")
+    text = t("form.readOnlySubmitted", {
+      who: submission.submittedBy ?? "",
+      at: submission.submittedAt ? fmt.dateTime(submission.submittedAt) : "",
+    });
+  else if (period.state === "draft") text = t("form.readOnlyDraft");
+  else if (period.state === "open") text = t("form.readOnlyDeadline");
+  else text = t("form.readOnlyClosed", { state: t(`periodState.${period.state}`) });
+  return (
+    <div class="notice notice-info">
+      <p>{text}</p>
+      {!["draft", "open"].includes(period.state) && (
+        <p>
+          <a href={`/app/periods/${encodeURIComponent(period.id)}/results`}>{t("form.seeResults")}</a>
+        </p>
+      )}
+    </div>
+  );
+}
+
+function MissingSummary({
+  missing,
+  editable,
+}: {
+  missing: { unanswered: Leaf[]; noEvidence: Leaf[] };
+  editable: boolean;
+}) {
+  if (!editable) return null;
+  const { unanswered, noEvidence } = missing;
+  if (unanswered.length === 0 && noEvidence.length === 0)
+    return <p class="notice notice-ok">{t("missing.none")}</p>;
+  return (
+    <section class="notice notice-warn missing" aria-labelledby="missing-title">
+      <h2 id="missing-title">{t("missing.title")}</h2>
+      {unanswered.length > 0 && (
+        <p>
+          {t("missing.unanswered", { n: unanswered.length })}{" "}
+          {unanswered.map((l, i) => (
+            <span key={l.code}>
+              {i > 0 && ", "}
+              <a href={`#leaf-${l.code}`}>{l.code}</a>
+            </span>
+          ))}
+        </p>
+      )}
+      {noEvidence.length > 0 && (
+        <p>
+          {t("missing.evidence", { n: noEvidence.length })}{" "}
+          {noEvidence.map((l, i) => (
+            <span key={l.code}>
+              {i > 0 && ", "}
+              <a href={`#leaf-${l.code}`}>{l.code}</a>
+            </span>
+          ))}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function SubmitPanel({
+  context,
+  state,
+  approver,
+  missing,
+}: {
+  context: UnitContext;
+  state: SubmissionState;
+  approver: boolean;
+  missing: { unanswered: Leaf[]; noEvidence: Leaf[] };
+}) {
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<string>();
+  const sub = state.submission;
+  const { period } = context;
+  const beforeDeadline = period.state === "open" && Date.now() < Date.parse(sub.closesAt);
+  if (!approver) {
+    if (sub.state === "draft" && sub.editable) return <p class="muted">{t("submit.editorNote")}</p>;
+    return null;
+  }
+  const canSubmit = sub.state === "draft" && sub.editable && !sub.supplement;
+  const canWithdraw = sub.state === "submitted" && beforeDeadline;
+  if (!canSubmit && !canWithdraw)
+    return done ? (
+      <p class="notice notice-ok" role="status">
+        {done}
+      </p>
+    ) : null;
+
+  const act = async (what: "submit" | "withdraw") => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      if (what === "submit" && !(await state.flush())) throw new Error(t("submit.unsaved"));
+      await state.write(async () => {
+        const path =
+          what === "submit" ? paths.submit(period.id, sub.unitId) : paths.withdraw(period.id, sub.unitId);
+        const { data } = await call<Submission>(
+          "POST",
+          path,
+          {},
+          { "if-match": `"${state.submission.version}"` },
+        );
+        state.apply(data);
+      }, false);
+      setDone(what === "submit" ? t("submit.done") : t("submit.withdrawn"));
+      setOpen(false);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="submit-panel" aria-labelledby="submit-title">
+      <h2 id="submit-title">{canSubmit ? t("submit.title") : t("submit.withdrawTitle")}</h2>
+      {done && (
+        <p class="notice notice-ok" role="status">
+          {done}
+        </p>
+      )}
+      {canSubmit && (
+        <>
+          <p>{t("submit.intro")}</p>
+          <button type="button" class="btn btn-primary" onClick={() => setOpen(true)}>
+            {t("submit.open")}
+          </button>
+        </>
+      )}
+      {canWithdraw && (
+        <>
+          <p>{t("submit.withdrawIntro")}</p>
+          <button type="button" class="btn" disabled={busy} onClick={() => void act("withdraw")}>
+            {t("submit.withdraw")}
+          </button>
+        </>
+      )}
+      {error && !open && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      <Dialog open={open} title={t("submit.confirmTitle")} onClose={() => setOpen(false)}>
+        <p>
+          {t("form.total", {
+            points: fmt.points(sub.preview.points),
+            max: fmt.points(sub.preview.maxPoints),
+          })}{" "}
+          · {t("form.index", { index: fmt.index(sub.preview.index) })}
+        </p>
+        {missing.unanswered.length === 0 && missing.noEvidence.length === 0 ? (
+          <p class="notice notice-ok">{t("missing.none")}</p>
+        ) : (
+          <div class="notice notice-warn">
+            <p>
+              <strong>{t("submit.missingLead")}</strong>
+            </p>
+            {missing.unanswered.length > 0 && (
+              <p>
+                {t("missing.unanswered", { n: missing.unanswered.length })}{" "}
+                {missing.unanswered.map((l) => l.code).join(", ")}
+              </p>
+            )}
+            {missing.noEvidence.length > 0 && (
+              <p>
+                {t("missing.evidence", { n: missing.noEvidence.length })}{" "}
+                {missing.noEvidence.map((l) => l.code).join(", ")}
+              </p>
+            )}
+            <p>{t("submit.missingNote")}</p>
+          </div>
+        )}
+        {state.pending.size > 0 && <p>{t("submit.willSave", { n: state.pending.size })}</p>}
+        {error && (
+          <p class="notice notice-error" role="alert">
+            {error}
+          </p>
+        )}
+        <div class="dialog-actions">
+          <button type="button" class="btn btn-primary" disabled={busy} onClick={() => void act("submit")}>
+            {busy ? t("submit.busy") : t("submit.confirm")}
+          </button>
+          <button type="button" class="btn" onClick={() => setOpen(false)}>
+            {t("common.back")}
+          </button>
+        </div>
+      </Dialog>
+    </section>
+  );
+}
+
+function NodeSection({
+  node,
+  depth,
+  context,
+  state,
+  uploads,
+  editable,
+  leafScore,
+}: {
+  node: FrameworkNode;
+  depth: number;
+  context: UnitContext;
+  state: SubmissionState;
+  uploads: Uploads;
+  editable: boolean;
+  leafScore: (code: string) => number;
+}) {
+  if (isLeaf(node))
+    return <LeafBlock leaf={node} context={context} state={state} uploads={uploads} editable={editable} />;
+  const Heading = (depth <= 2 ? "h2" : depth === 3 ? "h3" : "h4") as "h2";
+  return (
+    <section
+      class={`node node-depth-${depth}`}
+      id={`node-${node.code}`}
+      aria-labelledby={`node-${node.code}-title`}
+    >
+      <Heading id={`node-${node.code}-title`} class="node-title">
+        <span>
+          {node.code}. {localName(node)}
+        </span>
+        <span class="node-score">
+          {t("form.nodeScore", {
+            points: fmt.points(nodeScore(node, leafScore)),
+            max: fmt.points(node.maxPoints),
+          })}
+        </span>
+      </Heading>
+      {node.guidance && <p class="muted">{node.guidance}</p>}
+      {node.children.map((child) => (
+        <NodeSection
+          key={child.code}
+          node={child}
+          depth={depth + 1}
+          context={context}
+          state={state}
+          uploads={uploads}
+          editable={editable}
+          leafScore={leafScore}
+        />
+      ))}
+    </section>
+  );
+}
+
+function LeafBlock({
+  leaf,
+  context,
+  state,
+  uploads,
+  editable,
+}: {
+  leaf: Leaf;
+  context: UnitContext;
+  state: SubmissionState;
+  uploads: Uploads;
+  editable: boolean;
+}) {
+  const sub = state.submission;
+  const stored = sub.answers[leaf.code];
+  const pending = state.pending.get(leaf.code);
+  const value = pending && "value" in pending ? pending.value : (stored?.value ?? null);
+  const note = pending && "note" in pending ? pending.note : (stored?.note ?? null);
+  const preview = sub.preview.leaves[leaf.code];
+  const flags = (preview?.flags ?? []).filter((f) => !(f === "unanswered" && leaf.method.type === "info"));
+  const leafEditable = editable && (!sub.supplement || sub.supplement.codes.includes(leaf.code));
+  const error = state.leafErrors[leaf.code];
+  const idBase = `leaf-${leaf.code.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  const [noteOpen, setNoteOpen] = useState(!!note);
+  const [resets, setResets] = useState(0);
+  return (
+    <fieldset
+      class={`leaf${flags.length ? " leaf-flagged" : ""}`}
+      id={`leaf-${leaf.code}`}
+      data-code={leaf.code}
+    >
+      <legend id={`${idBase}-legend`}>
+        <span class="leaf-code">{leaf.code}</span> {localName(leaf)}
+      </legend>
+      <p class="leaf-meta">
+        <span>{t("form.max", { max: fmt.points(leaf.maxPoints) })}</span> · <span>{methodHint(leaf)}</span>
+        {leaf.source === "system" && <span> · {t("form.systemSource")}</span>}
+      </p>
+      {leaf.guidance && (
+        <details class="guidance">
+          <summary>{t("form.guidance")}</summary>
+          <p>{leaf.guidance}</p>
+        </details>
+      )}
+      {leafEditable ? (
+        <LeafInput
+          key={resets}
+          leaf={leaf}
+          value={value}
+          idBase={idBase}
+          dirty={!!pending && "value" in pending}
+          onChange={(v) => state.change(leaf.code, { value: v })}
+        />
+      ) : (
+        <p class="leaf-answer">
+          <span class="muted">{t("form.answer")}:</span> <AnswerText leaf={leaf} value={value} />
+        </p>
+      )}
+      {error && (
+        <p class="input-error" role="alert">
+          {error}
+        </p>
+      )}
+      {leafEditable ? (
+        <div class="note">
+          {noteOpen ? (
+            <div class="field">
+              <label for={`${idBase}-note`}>{t("form.note")}</label>
+              <textarea
+                id={`${idBase}-note`}
+                rows={2}
+                maxLength={2000}
+                value={note ?? ""}
+                onInput={(e) =>
+                  state.change(leaf.code, {
+                    note: e.currentTarget.value === "" ? null : e.currentTarget.value,
+                  })
+                }
+              />
+            </div>
+          ) : (
+            <button type="button" class="btn btn-small btn-quiet" onClick={() => setNoteOpen(true)}>
+              {t("form.addNote")}
+            </button>
+          )}
+          {value !== null && value !== undefined && (
+            <button
+              type="button"
+              class="btn btn-small btn-quiet"
+              onClick={() => {
+                state.change(leaf.code, { value: null });
+                setResets((n) => n + 1);
+              }}
+            >
+              {t("form.clear")}
+            </button>
+          )}
+        </div>
+      ) : (
+        note && (
+          <p class="leaf-note">
+            <span class="muted">{t("form.note")}:</span> {note}
+          </p>
+        )
+      )}
+      <p class="leaf-score">
+        <span>
+          {t("form.leafScore")}:{" "}
+          <strong>
+            {preview?.score === null || preview?.score === undefined ? "—" : fmt.points(preview.score)}
+          </strong>{" "}
+          / {fmt.points(leaf.maxPoints)}
+        </span>
+        {pending && <span class="muted"> · {t("form.pendingScore")}</span>}
+        {flags.map((f) => (
+          <span key={f} class={`flag flag-${f}`}>
+            {flagText(f)}
+          </span>
+        ))}
+      </p>
+      {(leaf.evidence.required ||
+        leafEditable ||
+        sub.evidence.some((e) => e.indicatorCodes.includes(leaf.code))) && (
+        <LeafEvidence
+          leaf={leaf}
+          leaves={context.leaves}
+          periodId={context.period.id}
+          unitId={sub.unitId}
+          state={state}
+          uploads={uploads}
+          editable={leafEditable}
+        />
+      )}
+    </fieldset>
+  );
+}
+
+export function AnswerText({ leaf, value }: { leaf: Leaf; value: unknown }) {
+  return <span class="answer">{formatValue(leaf, value)}</span>;
+}

@@ -1,0 +1,84 @@
+import { fmt, localLabel, t } from "../i18n/index.ts";
+import type { Leaf } from "./types.ts";
+
+/** An answer value as text, by the leaf's method ("—" when unanswered). */
+export function formatValue(leaf: Leaf, value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  const method = leaf.method;
+  switch (method.type) {
+    case "yesno":
+      return value === true ? t("value.yes") : value === false ? t("value.no") : String(value);
+    case "level": {
+      const option = method.options.find((o) => o.id === value);
+      return option ? localLabel(option) : String(value);
+    }
+    case "ratio": {
+      const v = value as { numerator?: number; denominator?: number };
+      return `${fmt.number(v.numerator ?? 0)} / ${fmt.number(v.denominator ?? 0)}`;
+    }
+    case "info":
+      return typeof value === "boolean" ? (value ? t("value.yes") : t("value.no")) : String(value);
+    default:
+      return typeof value === "number" ? fmt.number(value, 4) : String(value);
+  }
+}
+
+/** How the leaf's method turns an answer into points, in one line. */
+export function methodHint(leaf: Leaf): string {
+  const m = leaf.method;
+  const max = fmt.points(leaf.maxPoints);
+  switch (m.type) {
+    case "yesno":
+      return t("method.yesno", { max });
+    case "level":
+      return m.options.map((o) => `${localLabel(o)}: ${fmt.percent(o.fraction)}`).join(" · ");
+    case "ratio":
+      return m.target < 1
+        ? t("method.ratioTarget", { target: fmt.percent(m.target), max })
+        : t("method.ratio", { max });
+    case "steps":
+      return [...m.steps]
+        .sort((a, b) => b.min - a.min)
+        .map((s) => t("method.step", { min: fmt.number(s.min), points: fmt.points(s.points) }))
+        .join(" · ");
+    case "count":
+      return t("method.count", { each: fmt.points(m.pointsEach), max });
+    case "points":
+      return t("method.points", { max });
+    case "relative":
+      return t("method.relative", { max });
+    case "info":
+      return t("method.info");
+  }
+}
+
+const FLAG_KEYS = {
+  unanswered: "flag.unanswered",
+  "missing-evidence": "flag.missingEvidence",
+  excluded: "flag.excluded",
+  "scored-at-close": "flag.scoredAtClose",
+  "not-submitted": "flag.notSubmitted",
+} as const;
+
+export function flagText(flag: string): string {
+  const key = FLAG_KEYS[flag as keyof typeof FLAG_KEYS];
+  return key ? t(key) : flag;
+}
+
+/** Evidence types the API accepts (shared/model/evidence.ts), by extension. */
+export const EVIDENCE_TYPES: Record<string, string> = {
+  pdf: "application/pdf",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  odt: "application/vnd.oasis.opendocument.text",
+  ods: "application/vnd.oasis.opendocument.spreadsheet",
+  zip: "application/zip",
+};
+export const EVIDENCE_ACCEPT = Object.keys(EVIDENCE_TYPES)
+  .map((e) => `.${e}`)
+  .join(",");
+/** The server's default limit (DEFAULT_MAX_EVIDENCE_BYTES); the server's own answer (413) still counts. */
+export const MAX_EVIDENCE_BYTES = 50 * 1024 * 1024;

@@ -1,0 +1,116 @@
+import { useEffect, useState } from "preact/hooks";
+import { type MessageKey, vi } from "./vi.ts";
+
+/**
+ * The one i18n layer: every user-facing string is a key of vi.ts (Vietnamese, the default and the
+ * source of truth) and of en.ts (English, loaded only when chosen). `t` fills `{name}` placeholders;
+ * `fmt` formats numbers and dates for the current language, in Vietnam time.
+ */
+export type Lang = "vi" | "en";
+export type { MessageKey };
+
+const STORAGE_KEY = "chiso.lang";
+let current: Lang = "vi";
+let messages: Record<MessageKey, string> = vi;
+const listeners = new Set<() => void>();
+
+export const lang = (): Lang => current;
+
+export async function setLang(next: Lang): Promise<void> {
+  messages = next === "en" ? (await import("./en.ts")).en : vi;
+  current = next;
+  document.documentElement.lang = next;
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+  for (const listener of listeners) listener();
+}
+
+/** The stored choice (Vietnamese unless English was chosen before). */
+export async function initLang(): Promise<void> {
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    stored = null;
+  }
+  if (stored === "en") await setLang("en");
+  else document.documentElement.lang = "vi";
+}
+
+/** Re-renders the calling component when the language changes; returns the language. */
+export function useLang(): Lang {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const listener = () => setTick((n) => n + 1);
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  }, []);
+  return current;
+}
+
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const text = messages[key] ?? vi[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+const locale = () => (current === "vi" ? "vi-VN" : "en-GB");
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(min: number, max: number): Intl.NumberFormat {
+  const key = `${locale()}|${min}|${max}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale(), { minimumFractionDigits: min, maximumFractionDigits: max });
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
+const TIME_ZONE = "Asia/Ho_Chi_Minh";
+
+export const fmt = {
+  /** A number with up to `max` decimals. */
+  number: (n: number, max = 2, min = 0) => numberFormat(min, max).format(n),
+  points: (n: number) => numberFormat(0, 2).format(n),
+  index: (n: number) => numberFormat(4, 4).format(n),
+  percent: (fraction: number) => `${numberFormat(0, 1).format(fraction * 100)}%`,
+  date: (iso: string) =>
+    new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: TIME_ZONE }).format(new Date(iso)),
+  dateTime: (iso: string) =>
+    new Intl.DateTimeFormat(locale(), {
+      dateStyle: "medium",
+      timeStyle: "short",
+      timeZone: TIME_ZONE,
+    }).format(new Date(iso)),
+  time: (date: Date) =>
+    new Intl.DateTimeFormat(locale(), { timeStyle: "medium", timeZone: TIME_ZONE }).format(date),
+  bytes: (n: number) =>
+    n < 1024
+      ? `${n} B`
+      : n < 1024 * 1024
+        ? `${numberFormat(0, 1).format(n / 1024)} KB`
+        : `${numberFormat(0, 1).format(n / 1024 / 1024)} MB`,
+};
+
+/** A name in the current language when the data has one (`nameEn`, `labelEn`). */
+export function localName(item: { name: string; nameEn?: string | undefined }): string {
+  return current === "en" && item.nameEn ? item.nameEn : item.name;
+}
+export function localLabel(item: { label: string; labelEn?: string | undefined }): string {
+  return current === "en" && item.labelEn ? item.labelEn : item.label;
+}
+
+/** Lower-case, without Vietnamese diacritics: "Nội vụ" matches "noi vu". */
+export function fold(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/đ/g, "d")
+    .replace(/Đ/g, "D")
+    .toLowerCase();
+}

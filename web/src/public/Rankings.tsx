@@ -1,0 +1,345 @@
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { fmt, fold, t } from "../i18n/index.ts";
+import { type Location, navigate, setQuery } from "../router.ts";
+import { Band, ErrorNote, Loading, RankChange, Scroll, useAsync, useTitle } from "../ui/common.tsx";
+import {
+  downloads,
+  loadIndex,
+  loadSnapshot,
+  type PublishedPeriod,
+  type SnapshotGroup,
+  type SnapshotUnit,
+} from "./data.ts";
+import { GroupChart } from "./GroupChart.tsx";
+
+/** Rows per page: a 4,000-unit group renders 50 rows at a time, sorted and searched in memory. */
+export const PAGE_SIZE = 50;
+
+type SortKey = "rank" | "name" | "points" | "index" | "change" | `node:${string}`;
+
+export function Rankings({ location }: { location: Location }) {
+  const index = useAsync(loadIndex, []);
+  const wanted = location.query.get("period");
+  const periods = index.data ?? [];
+  const period = periods.find((p) => p.periodId === wanted) ?? periods[0];
+  useTitle(t("rankings.title"));
+
+  if (index.loading) return <Loading />;
+  if (index.error) return <ErrorNote error={index.error} retry={index.reload} />;
+  if (!period)
+    return (
+      <>
+        <h1>{t("rankings.title")}</h1>
+        <p>{t("rankings.none")}</p>
+      </>
+    );
+  return <PeriodRanking key={period.periodId} periods={periods} period={period} location={location} />;
+}
+
+function PeriodRanking({
+  periods,
+  period,
+  location,
+}: {
+  periods: PublishedPeriod[];
+  period: PublishedPeriod;
+  location: Location;
+}) {
+  const snapshot = useAsync(() => loadSnapshot(period), [period.url]);
+  const groups = snapshot.data?.groups ?? [];
+  const [groupId, setGroupId] = useState(location.query.get("group") ?? "");
+  const group = groups.find((g) => g.id === groupId) ?? groups[0];
+  const files = downloads(period);
+
+  const choosePeriod = (id: string) => navigate(`/?period=${encodeURIComponent(id)}`);
+
+  return (
+    <>
+      <div class="page-head">
+        <h1>{t("rankings.title")}</h1>
+        <div class="field inline">
+          <label for="period-picker">{t("rankings.period")}</label>
+          <select
+            id="period-picker"
+            value={period.periodId}
+            onChange={(e) => choosePeriod(e.currentTarget.value)}
+          >
+            {periods.map((p) => (
+              <option key={p.periodId} value={p.periodId}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {snapshot.data && (
+        <p class="muted">
+          {t("rankings.publishedAt", {
+            date: snapshot.data.publishedAt ? fmt.date(snapshot.data.publishedAt) : "—",
+            version: snapshot.data.version,
+          })}{" "}
+          · {snapshot.data.period.framework.decision ?? snapshot.data.period.framework.name} ·{" "}
+          <a href="/method">{t("nav.method")}</a>
+        </p>
+      )}
+      <p class="downloads">
+        <span>{t("rankings.download")}</span>{" "}
+        <a href={files.csv} download>
+          CSV
+        </a>{" "}
+        <a href={files.xlsx} download>
+          XLSX
+        </a>{" "}
+        <a href={files.json} download>
+          JSON
+        </a>
+      </p>
+      {snapshot.loading && <Loading />}
+      {snapshot.error !== undefined && <ErrorNote error={snapshot.error} retry={snapshot.reload} />}
+      {group && (
+        <>
+          <GroupTabs
+            groups={groups}
+            selected={group.id}
+            onSelect={(id) => {
+              setGroupId(id);
+              setQuery({ group: id, page: null });
+            }}
+          />
+          <div id="group-panel" role="tabpanel" aria-labelledby={`tab-${group.id}`}>
+            <GroupTable key={group.id} group={group} period={period} location={location} />
+            <GroupChart group={group} />
+          </div>
+        </>
+      )}
+    </>
+  );
+}
+
+function GroupTabs({
+  groups,
+  selected,
+  onSelect,
+}: {
+  groups: SnapshotGroup[];
+  selected: string;
+  onSelect: (id: string) => void;
+}) {
+  const refs = useRef<(HTMLButtonElement | null)[]>([]);
+  const move = (from: number, by: number) => {
+    const next = (from + by + groups.length) % groups.length;
+    const target = groups[next];
+    if (!target) return;
+    onSelect(target.id);
+    refs.current[next]?.focus();
+  };
+  return (
+    <div class="tabs" role="tablist" aria-label={t("rankings.groups")}>
+      {groups.map((g, i) => (
+        <button
+          key={g.id}
+          ref={(el) => {
+            refs.current[i] = el;
+          }}
+          type="button"
+          role="tab"
+          id={`tab-${g.id}`}
+          aria-selected={g.id === selected}
+          aria-controls="group-panel"
+          tabIndex={g.id === selected ? 0 : -1}
+          onClick={() => onSelect(g.id)}
+          onKeyDown={(e) => {
+            if (e.key === "ArrowRight") move(i, 1);
+            else if (e.key === "ArrowLeft") move(i, -1);
+            else if (e.key === "Home") move(0, 0);
+            else if (e.key === "End") move(groups.length - 1, 0);
+            else return;
+            e.preventDefault();
+          }}
+        >
+          {g.name} <span class="count">{g.units.length}</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function compare(key: SortKey) {
+  if (key === "name") return (a: SnapshotUnit, b: SnapshotUnit) => a.name.localeCompare(b.name, "vi");
+  if (key === "points") return (a: SnapshotUnit, b: SnapshotUnit) => b.points - a.points || a.rank - b.rank;
+  if (key === "index") return (a: SnapshotUnit, b: SnapshotUnit) => b.index - a.index || a.rank - b.rank;
+  if (key === "change")
+    return (a: SnapshotUnit, b: SnapshotUnit) =>
+      (b.rankChange ?? Number.NEGATIVE_INFINITY) - (a.rankChange ?? Number.NEGATIVE_INFINITY) ||
+      a.rank - b.rank;
+  if (key.startsWith("node:")) {
+    const code = key.slice(5);
+    const value = (u: SnapshotUnit) => u.nodes.find((n) => n.code === code)?.value ?? -1;
+    return (a: SnapshotUnit, b: SnapshotUnit) => value(b) - value(a) || a.rank - b.rank;
+  }
+  return (a: SnapshotUnit, b: SnapshotUnit) => a.rank - b.rank || a.name.localeCompare(b.name, "vi");
+}
+
+function GroupTable({
+  group,
+  period,
+  location,
+}: {
+  group: SnapshotGroup;
+  period: PublishedPeriod;
+  location: Location;
+}) {
+  const [search, setSearch] = useState(location.query.get("q") ?? "");
+  const [sort, setSort] = useState<SortKey>((location.query.get("sort") as SortKey | null) ?? "rank");
+  const [descending, setDescending] = useState(location.query.get("dir") === "desc");
+  const [page, setPage] = useState(Math.max(0, Number(location.query.get("page") ?? 1) - 1) || 0);
+
+  const folded = useMemo(() => group.units.map((u) => `${fold(u.name)} ${fold(u.code)}`), [group]);
+  const rows = useMemo(() => {
+    const needle = fold(search.trim());
+    const found = needle ? group.units.filter((_, i) => folded[i]?.includes(needle)) : [...group.units];
+    found.sort(compare(sort));
+    if (descending) found.reverse();
+    return found;
+  }, [group, folded, search, sort, descending]);
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  const current = Math.min(page, pages - 1);
+  const shown = rows.slice(current * PAGE_SIZE, current * PAGE_SIZE + PAGE_SIZE);
+
+  useEffect(() => {
+    setQuery({
+      q: search || null,
+      sort: sort === "rank" ? null : sort,
+      dir: descending ? "desc" : null,
+      page: current > 0 ? current + 1 : null,
+    });
+  }, [search, sort, descending, current]);
+
+  const sortBy = (key: SortKey) => {
+    if (key === sort) setDescending(!descending);
+    else {
+      setSort(key);
+      setDescending(false);
+    }
+    setPage(0);
+  };
+  const header = (key: SortKey, label: string, title?: string) => {
+    const active = sort === key;
+    return (
+      <th
+        scope="col"
+        aria-sort={active ? (descending ? "descending" : "ascending") : undefined}
+        class={key.startsWith("node:") ? "num node-col" : key === "name" ? "" : "num"}
+      >
+        <button type="button" class="sort" onClick={() => sortBy(key)} title={title}>
+          {label}
+          <span aria-hidden="true" class="sort-mark">
+            {active ? (descending ? " ↑" : " ↓") : ""}
+          </span>
+        </button>
+      </th>
+    );
+  };
+
+  return (
+    <section aria-labelledby="table-title">
+      <h2 id="table-title">
+        {group.name} <span class="muted">· {t("rankings.unitsCount", { n: group.units.length })}</span>
+      </h2>
+      <div class="toolbar">
+        <div class="field inline">
+          <label for="unit-search">{t("rankings.search")}</label>
+          <input
+            id="unit-search"
+            type="search"
+            value={search}
+            placeholder={t("rankings.searchPlaceholder")}
+            onInput={(e) => {
+              setSearch(e.currentTarget.value);
+              setPage(0);
+            }}
+          />
+        </div>
+        <p class="muted" aria-live="polite">
+          {t("rankings.showing", {
+            from: rows.length === 0 ? 0 : current * PAGE_SIZE + 1,
+            to: current * PAGE_SIZE + shown.length,
+            n: rows.length,
+          })}
+        </p>
+      </div>
+      <Scroll label={t("rankings.tableLabel", { group: group.name })}>
+        <table class="ranking">
+          <caption class="sr-only">
+            {t("rankings.caption", { group: group.name, period: period.name })}
+          </caption>
+          <thead>
+            <tr>
+              {header("rank", t("rankings.rank"))}
+              {header("change", t("rankings.change"), t("rankings.changeHelp"))}
+              {header("name", t("rankings.unit"))}
+              {header("points", t("rankings.points"), t("rankings.of", { max: fmt.points(group.maxPoints) }))}
+              {header("index", t("rankings.index"))}
+              <th scope="col">{t("rankings.band")}</th>
+              {group.nodes.map((n) =>
+                header(
+                  `node:${n.code}`,
+                  `${n.code}. ${n.name}`,
+                  t("rankings.of", { max: fmt.points(n.maxPoints) }),
+                ),
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((u) => (
+              <tr key={u.unitId}>
+                <td class="num rank">{u.rank}</td>
+                <td class="num">
+                  <RankChange change={u.rankChange} />
+                </td>
+                <th scope="row" class="unit-name">
+                  <a
+                    href={`/units/${encodeURIComponent(u.unitId)}?period=${encodeURIComponent(period.periodId)}`}
+                  >
+                    {u.name}
+                  </a>
+                </th>
+                <td class="num">{fmt.points(u.points)}</td>
+                <td class="num">{fmt.index(u.index)}</td>
+                <td>
+                  <Band label={u.band} />
+                </td>
+                {group.nodes.map((n) => {
+                  const r = u.nodes.find((x) => x.code === n.code);
+                  return (
+                    <td class="num" key={n.code}>
+                      {r ? fmt.points(r.points) : "—"}
+                      {r?.rank != null && <span class="node-rank">#{r.rank}</span>}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Scroll>
+      {rows.length === 0 && <p>{t("rankings.noMatch")}</p>}
+      {pages > 1 && (
+        <nav class="pager" aria-label={t("rankings.pages")}>
+          <button type="button" class="btn" disabled={current === 0} onClick={() => setPage(current - 1)}>
+            {t("common.previous")}
+          </button>
+          <span>{t("rankings.page", { page: current + 1, pages })}</span>
+          <button
+            type="button"
+            class="btn"
+            disabled={current >= pages - 1}
+            onClick={() => setPage(current + 1)}
+          >
+            {t("common.next")}
+          </button>
+        </nav>
+      )}
+    </section>
+  );
+}

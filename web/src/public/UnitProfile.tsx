@@ -1,0 +1,180 @@
+import { useMemo } from "preact/hooks";
+import { fmt, t } from "../i18n/index.ts";
+import type { Location } from "../router.ts";
+import { Band, ErrorNote, Loading, RankChange, Scroll, useAsync, useTitle } from "../ui/common.tsx";
+import {
+  loadIndex,
+  loadSnapshot,
+  type PublishedPeriod,
+  type SnapshotGroup,
+  type SnapshotUnit,
+} from "./data.ts";
+import { LazyChart } from "./GroupChart.tsx";
+
+interface Appearance {
+  period: PublishedPeriod;
+  group: SnapshotGroup;
+  unit: SnapshotUnit;
+}
+
+/** Every published period in which the unit was ranked, oldest first. */
+async function history(unitId: string): Promise<Appearance[]> {
+  const periods = await loadIndex();
+  const found = await Promise.all(
+    periods.map(async (period) => {
+      const snapshot = await loadSnapshot(period);
+      for (const group of snapshot.groups) {
+        const unit = group.units.find((u) => u.unitId === unitId);
+        if (unit) return { period, group, unit };
+      }
+      return undefined;
+    }),
+  );
+  return found.filter((a): a is Appearance => a !== undefined).reverse();
+}
+
+/** A unit's public page: its pillar profile in a period and its history across published periods. */
+export function UnitProfile({ unitId, location }: { unitId: string; location: Location }) {
+  const data = useAsync(() => history(unitId), [unitId]);
+  const appearances = data.data ?? [];
+  const wanted = location.query.get("period");
+  const current = appearances.find((a) => a.period.periodId === wanted) ?? appearances.at(-1);
+  useTitle(current?.unit.name ?? t("unit.title"));
+  const chart = useMemo(
+    () => ({ labels: appearances.map((a) => a.period.name), values: appearances.map((a) => a.unit.index) }),
+    [appearances],
+  );
+
+  if (data.loading) return <Loading />;
+  if (data.error) return <ErrorNote error={data.error} retry={data.reload} />;
+  if (!current)
+    return (
+      <>
+        <h1>{t("unit.title")}</h1>
+        <p>{t("unit.notFound")}</p>
+        <p>
+          <a href="/">{t("unit.back")}</a>
+        </p>
+      </>
+    );
+  const { unit, group, period } = current;
+  return (
+    <>
+      <p>
+        <a href={`/?period=${encodeURIComponent(period.periodId)}&group=${encodeURIComponent(group.id)}`}>
+          ← {t("unit.back")}
+        </a>
+      </p>
+      <h1>{unit.name}</h1>
+      <p class="muted">{t("unit.meta", { code: unit.code, group: group.name, period: period.name })}</p>
+      <dl class="stats">
+        <div>
+          <dt>{t("rankings.rank")}</dt>
+          <dd>
+            {t("unit.rankOf", { rank: unit.rank, n: group.units.length })}{" "}
+            <RankChange change={unit.rankChange} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t("rankings.points")}</dt>
+          <dd>
+            {fmt.points(unit.points)} <span class="muted">/ {fmt.points(unit.maxPoints)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t("rankings.index")}</dt>
+          <dd>{fmt.index(unit.index)}</dd>
+        </div>
+        <div>
+          <dt>{t("rankings.band")}</dt>
+          <dd>
+            <Band label={unit.band} />
+          </dd>
+        </div>
+      </dl>
+
+      <section aria-labelledby="profile-title">
+        <h2 id="profile-title">{t("unit.profile")}</h2>
+        <ul class="profile">
+          {group.nodes.map((node) => {
+            const r = unit.nodes.find((n) => n.code === node.code);
+            const value = r?.value ?? 0;
+            return (
+              <li key={node.code}>
+                <div class="profile-label">
+                  <span>
+                    {node.code}. {node.name}
+                  </span>
+                  <span class="muted">
+                    {r ? `${fmt.points(r.points)} / ${fmt.points(r.maxPoints)}` : "—"}
+                    {r && ` · ${fmt.percent(value)}`}
+                    {r?.rank != null && ` · ${t("unit.pillarRank", { rank: r.rank })}`}
+                  </span>
+                </div>
+                <div class="bar" aria-hidden="true">
+                  <span style={{ width: `${Math.round(value * 1000) / 10}%` }} />
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+
+      <section aria-labelledby="history-title">
+        <h2 id="history-title">{t("unit.history")}</h2>
+        <Scroll label={t("unit.history")}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("rankings.period")}</th>
+                <th scope="col" class="num">
+                  {t("rankings.rank")}
+                </th>
+                <th scope="col" class="num">
+                  {t("rankings.points")}
+                </th>
+                <th scope="col" class="num">
+                  {t("rankings.index")}
+                </th>
+                <th scope="col">{t("rankings.band")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {appearances.map((a) => (
+                <tr key={a.period.periodId}>
+                  <th scope="row">
+                    <a
+                      href={`/units/${encodeURIComponent(unitId)}?period=${encodeURIComponent(a.period.periodId)}`}
+                      aria-current={a === current ? "page" : undefined}
+                    >
+                      {a.period.name}
+                    </a>
+                  </th>
+                  <td class="num">
+                    {a.unit.rank}/{a.group.units.length}
+                  </td>
+                  <td class="num">{fmt.points(a.unit.points)}</td>
+                  <td class="num">{fmt.index(a.unit.index)}</td>
+                  <td>
+                    <Band label={a.unit.band} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Scroll>
+        {appearances.length > 1 && (
+          <LazyChart
+            kind="line"
+            labels={chart.labels}
+            values={chart.values}
+            xLabel={t("rankings.period")}
+            yLabel={t("rankings.index")}
+            description={t("chart.historyDescription", { unit: unit.name })}
+            height={200}
+          />
+        )}
+      </section>
+    </>
+  );
+}

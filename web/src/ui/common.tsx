@@ -1,0 +1,140 @@
+import type { ComponentChildren, ComponentType, JSX } from "preact";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { t } from "../i18n/index.ts";
+
+/** Sets the document title for the page shown. */
+export function useTitle(title: string | undefined): void {
+  useEffect(() => {
+    document.title = title ? `${title} · ${t("app.name")}` : t("app.name");
+  }, [title]);
+}
+
+export interface Async<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+  set: (data: T) => void;
+}
+
+/** Runs `load` when `deps` change; the latest call wins. */
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
+  const [tick, setTick] = useState(0);
+  const latest = useRef(0);
+  useEffect(() => {
+    const call = ++latest.current;
+    setState((s) => ({ ...s, loading: true, error: undefined }));
+    load().then(
+      (data) => call === latest.current && setState({ data, error: undefined, loading: false }),
+      (error: unknown) => call === latest.current && setState({ data: undefined, error, loading: false }),
+    );
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  const set = useCallback((data: T) => setState({ data, error: undefined, loading: false }), []);
+  return { ...state, reload, set };
+}
+
+export function Loading({ label }: { label?: string }) {
+  return (
+    <p class="loading" role="status">
+      <span class="spinner" aria-hidden="true" />
+      {label ?? t("common.loading")}
+    </p>
+  );
+}
+
+export function ErrorNote({ error, retry }: { error: unknown; retry?: () => void }) {
+  const message = error instanceof Error && error.message ? error.message : String(error);
+  return (
+    <div class="notice notice-error" role="alert">
+      <p>
+        {t("common.loadFailed")} <span class="muted">({message})</span>
+      </p>
+      {retry && (
+        <button type="button" class="btn" onClick={retry}>
+          {t("common.retry")}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Rank change since the last period: ▲ up, ▼ down, = same, — not ranked before. */
+export function RankChange({ change }: { change: number | null }) {
+  if (change === null)
+    return (
+      <span class="change change-none" title={t("rank.changeNone")}>
+        <span aria-hidden="true">—</span>
+        <span class="sr-only">{t("rank.changeNone")}</span>
+      </span>
+    );
+  if (change === 0)
+    return (
+      <span class="change change-same" title={t("rank.changeSame")}>
+        <span aria-hidden="true">=</span>
+        <span class="sr-only">{t("rank.changeSame")}</span>
+      </span>
+    );
+  const up = change > 0;
+  const label = t(up ? "rank.changeUp" : "rank.changeDown", { n: Math.abs(change) });
+  return (
+    <span class={`change ${up ? "change-up" : "change-down"}`} title={label}>
+      <span aria-hidden="true">
+        {up ? "▲" : "▼"}
+        {Math.abs(change)}
+      </span>
+      <span class="sr-only">{label}</span>
+    </span>
+  );
+}
+
+export function Band({ label }: { label: string | null }) {
+  if (!label) return <span class="muted">—</span>;
+  return <span class="band">{label}</span>;
+}
+
+/** Loads a component on first render (a separate chunk), with a loading state and an error. */
+export function lazy<P extends object>(load: () => Promise<{ default: ComponentType<P> }>) {
+  let loaded: ComponentType<P> | undefined;
+  let pending: Promise<void> | undefined;
+  return function Lazy(props: P) {
+    const [, setTick] = useState(0);
+    const [error, setError] = useState<unknown>();
+    useEffect(() => {
+      if (loaded) return;
+      pending ??= load().then((m) => {
+        loaded = m.default;
+      });
+      pending.then(
+        () => setTick((n) => n + 1),
+        (e: unknown) => {
+          pending = undefined;
+          setError(e);
+        },
+      );
+    }, []);
+    if (error) return <ErrorNote error={error} retry={() => location.reload()} />;
+    if (!loaded) return <Loading />;
+    const Component = loaded;
+    return <Component {...props} />;
+  };
+}
+
+/** A labelled, keyboard-focusable scroll region for wide tables on a phone. */
+export function Scroll({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+    <section class="scroll" tabIndex={0} aria-label={t("common.tableOf", { name: label })}>
+      {children}
+    </section>
+  );
+}
+
+export type Children = ComponentChildren;
+export type Handler<E extends Event> = (event: E) => void;
+export type InputEvent = JSX.TargetedEvent<HTMLInputElement, Event>;
