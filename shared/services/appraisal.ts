@@ -10,6 +10,7 @@ import {
   decisionBodySchema,
   supplementBodySchema,
 } from "../model/appraisal.ts";
+import type { Leaf } from "../model/framework.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
 import { entityOf } from "./submissions.ts";
 import { openUnit, type UnitScope } from "./unit-scope.ts";
@@ -43,6 +44,14 @@ function assertMayAppraise(ctx: RequestContext, scope: UnitScope, code: string):
   if (refusal) throw forbidden(refusal);
 }
 
+/** A value a reviewer sets: in the leaf's domain, and not empty (an appraisal never clears an answer). */
+function checkedValue(leaf: Leaf, value: unknown): unknown {
+  const problem = value === null ? "an appraised value cannot be empty" : answerProblem(leaf, value);
+  if (problem)
+    throw unprocessable("invalid-value", `${leaf.code}: ${problem}`, [{ path: "value", message: problem }]);
+  return value;
+}
+
 /** A reviewer accepts a leaf (the unit's value stands) or sets an appraised value with a reason. */
 export async function appraise(
   services: Services,
@@ -60,13 +69,7 @@ export async function appraise(
   const stored = await services.submissions.load(periodId, unitId, scope.groupId);
   let value: unknown;
   if ("accept" in input) value = stored.answers.get(code)?.value ?? null;
-  else {
-    const problem =
-      input.value === null ? "an appraised value cannot be empty" : answerProblem(leaf, input.value);
-    if (problem)
-      throw unprocessable("invalid-value", `${code}: ${problem}`, [{ path: "value", message: problem }]);
-    value = input.value;
-  }
+  else value = checkedValue(leaf, input.value);
   const appraisal: Appraisal = {
     code,
     value,
@@ -136,11 +139,7 @@ export async function decideContest(
   const { scope, leaf } = await leafScope(services, ctx, periodId, unitId, code);
   assertMayAppraise(ctx, scope, code);
   const input = parseBody(decisionBodySchema, body, "decision");
-  if (input.outcome === "changed") {
-    const problem = input.value === null ? "the new value cannot be empty" : answerProblem(leaf, input.value);
-    if (problem)
-      throw unprocessable("invalid-value", `${code}: ${problem}`, [{ path: "value", message: problem }]);
-  }
+  if (input.outcome === "changed") checkedValue(leaf, input.value);
   const decision = {
     outcome: input.outcome,
     ...(input.outcome === "changed" ? { value: input.value } : {}),
