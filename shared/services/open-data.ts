@@ -1,6 +1,5 @@
-import { PassThrough } from "node:stream";
-import ExcelJS from "exceljs";
 import type { RankingSnapshot } from "../model/snapshot.ts";
+import { writeXlsx } from "./xlsx.ts";
 
 /**
  * The period's open data as a table: one row per unit (group, rank, code, name, points, index, band,
@@ -54,31 +53,7 @@ export function toCsv({ header, rows }: { header: string[]; rows: OpenDataRow[] 
   return `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
 }
 
-/**
- * The XLSX by exceljs's streaming writer: rows are committed as they are added (no in-memory model of
- * the sheet) and strings are written inline, about twice as fast as the Workbook model for 4,000 rows.
- */
-export async function toXlsx(
-  table: { header: string[]; rows: OpenDataRow[] },
-  title: string,
-): Promise<Uint8Array> {
-  const out = new PassThrough();
-  const parts: Buffer[] = [];
-  out.on("data", (part: Buffer) => parts.push(part));
-  const ended = new Promise<void>((resolve, reject) => {
-    out.on("end", resolve);
-    out.on("error", reject);
-  });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
-  workbook.creator = "chiso";
-  workbook.title = title;
-  const sheet = workbook.addWorksheet("Xếp hạng", { views: [{ state: "frozen", ySplit: 1 }] });
-  const header = sheet.addRow(table.header);
-  header.font = { bold: true };
-  header.commit();
-  for (const row of table.rows) sheet.addRow(row.map((v) => v ?? undefined)).commit();
-  sheet.commit();
-  await workbook.commit();
-  await ended;
-  return new Uint8Array(Buffer.concat(parts));
+/** The same rows as an XLSX workbook: one sheet, the header in bold and frozen. */
+export function toXlsx(table: { header: string[]; rows: OpenDataRow[] }): Uint8Array {
+  return writeXlsx("Xếp hạng", table.header, table.rows);
 }

@@ -75,7 +75,7 @@ export async function publishPeriod(
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
   const table = rankingRows(snapshot);
   const csv = toCsv(table);
-  const xlsx = await toXlsx(table, `${period.name} — v${version}`);
+  const xlsx = toXlsx(table);
 
   const base = `public/rankings/${period.id}`;
   const files: [string, Uint8Array | string, string][] = [

@@ -8,11 +8,6 @@ import { auditEntry, type RequestContext, type Services } from "./context.ts";
 import { finalizePeriod, publishPeriod } from "./publish.ts";
 import { parseBody } from "./validate.ts";
 
-/*
- * Kept apart from periods.ts: publication writes XLSX (exceljs, ~1 MB), and only the transition
- * function should carry it.
- */
-
 const transitionSchema = z.strictObject({ to: z.enum(PERIOD_STATES) });
 
 /** Moves a period along its lifecycle (DOMAIN.md §6); each move runs the work it stands for. */

@@ -445,14 +445,14 @@ async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
  * text, the CSV and the XLSX. The rest of publish's computation is bundle assembly, scorePeriod and
  * toSnapshot.
  */
-async function replayFiles(snapshot: RankingSnapshot, title: string) {
+async function replayFiles(snapshot: RankingSnapshot) {
   const t0 = performance.now();
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
   const t1 = performance.now();
   const rows = rankingRows(snapshot);
   const csv = toCsv(rows);
   const t2 = performance.now();
-  const xlsx = await toXlsx(rows, title);
+  const xlsx = toXlsx(rows);
   const t3 = performance.now();
   return {
     json: t1 - t0,
@@ -551,7 +551,7 @@ export async function run(): Promise<void> {
     const snapshot = JSON.parse(new TextDecoder().decode(pointer)) as RankingSnapshot;
     const ranked = snapshot.groups.reduce((n, g) => n + g.units.length, 0);
     if (ranked !== members.size) throw new Error(`the snapshot ranks ${ranked} units, not ${members.size}`);
-    const replay = await replayFiles(snapshot, publish.result.name);
+    const replay = await replayFiles(snapshot);
 
     report({
       raw,

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../infra/cdk/settings.ts";
@@ -7,29 +7,6 @@ import { synth } from "./synth-info.ts";
 
 /** The budget of the issue: every function's minified bundle under 400 KB (cold starts). */
 const BUDGET_KB = 400;
-
-/**
- * Causes we know push bundles over the budget, each with its fix (README.md, "Deploying to AWS",
- * "Bundle sizes"). A bundle over the budget for a known cause is an expected failure (`it.fails`): it
- * is reported, not hidden, and the moment the cause is fixed the expected failure fails, so this list
- * must shrink with it. A cause is recognised from the source, not assumed.
- */
-const KNOWN_CAUSES: { why: string; applies: (handler: string) => boolean; ceilingKb: number }[] = [
-  {
-    why: "exceljs in the transition function: shared/services/transitions.ts imports publish.ts → open-data.ts → exceljs (≈ 1.05 MB). Fix: publication in its own function invoked asynchronously, or a small XLSX writer.",
-    applies: (handler) => handler === "periods/transition" && sourceImportsExcelOnTransitionPath(),
-    ceilingKb: 1700,
-  },
-];
-
-function sourceImportsExcelOnTransitionPath(): boolean {
-  const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
-  return (
-    read("shared/services/transitions.ts").includes('from "./publish.ts"') &&
-    read("shared/services/publish.ts").includes('from "./open-data.ts"') &&
-    read("shared/services/open-data.ts").includes('from "exceljs"')
-  );
-}
 
 const full = synth("full");
 const sizes = Object.entries(full.bundles)
@@ -47,15 +24,7 @@ describe("function bundles", () => {
   });
 
   for (const { handler, kb } of sizes) {
-    const causes = KNOWN_CAUSES.filter((c) => c.applies(handler));
-    const name = `${handler} is under ${BUDGET_KB} KB (${kb.toFixed(1)} KB)`;
-    if (causes.length === 0) it(name, () => expect(kb).toBeLessThan(BUDGET_KB));
-    else {
-      it.fails(`${name} [known: ${causes.map((c) => c.why.split(":")[0]).join("; ")}]`, () =>
-        expect(kb).toBeLessThan(BUDGET_KB));
-      it(`${handler} stays under its known cause's ceiling`, () =>
-        expect(kb).toBeLessThan(Math.max(...causes.map((c) => c.ceilingKb))));
-    }
+    it(`${handler} is under ${BUDGET_KB} KB (${kb.toFixed(1)} KB)`, () => expect(kb).toBeLessThan(BUDGET_KB));
   }
 
   it("load as ES modules and export a handler (the createRequire banner, no missing import)", () => {
