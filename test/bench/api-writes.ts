@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { Session } from "node:inspector/promises";
@@ -15,6 +15,7 @@ import { type DynamoConfig, dynamoFromEnv } from "../../shared/store/dynamo.ts";
 import { keys } from "../../shared/store/keys.ts";
 import { PeriodRepository } from "../../shared/store/periods.ts";
 import { SubmissionRepository } from "../../shared/store/submissions.ts";
+import { childJava, cpuMsOf } from "./cpu.ts";
 
 /**
  * Answer saves through the local gateway against DynamoDB Local's raw PutItem rate (issue 3, item 7).
@@ -229,33 +230,6 @@ function instrument(): void {
 // ---------------------------------------------------------------------------------------------------
 // CPU time per operation: this process (load generator, gateway, handlers, SDK) and DynamoDB Local,
 // a child JVM. Unlike rates, these hold up on a machine that other work shares. Linux /proc only.
-
-const TICK_MS = 10; // USER_HZ is 100 on every mainstream Linux build
-
-function childJava(): number | undefined {
-  try {
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[1]) === process.pid && stat.includes("(java)")) return Number(entry);
-    }
-  } catch {
-    // not Linux, or the process went away meanwhile
-  }
-  return undefined;
-}
-
-function cpuMsOf(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 let javaPid: number | undefined;
 

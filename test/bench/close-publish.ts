@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -27,6 +26,7 @@ import { chunks, mapLimit } from "../../shared/store/batches.ts";
 import { type DynamoConfig, dynamoFromEnv } from "../../shared/store/dynamo.ts";
 import { keys } from "../../shared/store/keys.ts";
 import { generatePeriod, nationalUnits } from "../support/generate-period.ts";
+import { childJava, cpuMsOf } from "./cpu.ts";
 import { nationalFramework } from "./scoring.ts";
 
 /**
@@ -90,33 +90,6 @@ function table(rows: readonly string[][]): string {
 
 // ---------------------------------------------------------------------------------------------------
 // CPU time of this process and of DynamoDB Local (a child JVM); Linux /proc only, NaN elsewhere.
-
-const TICK_MS = 10; // USER_HZ is 100 on every mainstream Linux build
-
-function childJava(): number | undefined {
-  try {
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[1]) === process.pid && stat.includes("(java)")) return Number(entry);
-    }
-  } catch {
-    // not Linux, or the process went away meanwhile
-  }
-  return undefined;
-}
-
-function javaCpuMs(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 const nodeCpuMs = (): number => {
   const used = process.cpuUsage();
@@ -269,7 +242,7 @@ async function timedStep<T>(name: string, javaPid: number | undefined, work: () 
   calls.clear();
   queriedItems = 0;
   const node0 = nodeCpuMs();
-  const java0 = javaCpuMs(javaPid);
+  const java0 = cpuMsOf(javaPid);
   const start = performance.now();
   recording = true;
   let result: T;
@@ -284,7 +257,7 @@ async function timedStep<T>(name: string, javaPid: number | undefined, work: () 
     start,
     end,
     nodeCpu: nodeCpuMs() - node0,
-    javaCpu: javaCpuMs(javaPid) - java0,
+    javaCpu: cpuMsOf(javaPid) - java0,
     calls: new Map(calls),
     items: queriedItems,
   };
@@ -398,7 +371,7 @@ async function rawRead(
 ): Promise<{ ms: number; items: number; cpu: number }> {
   let items = 0;
   const node0 = nodeCpuMs();
-  const java0 = javaCpuMs(javaPid);
+  const java0 = cpuMsOf(javaPid);
   const started = performance.now();
   await mapLimit(unitIds, READ_CONCURRENCY, async (unitId) => {
     let start: Record<string, unknown> | undefined;
@@ -417,7 +390,7 @@ async function rawRead(
     } while (start);
   });
   const ms = performance.now() - started;
-  return { ms, items, cpu: nodeCpuMs() - node0 + javaCpuMs(javaPid) - java0 };
+  return { ms, items, cpu: nodeCpuMs() - node0 + cpuMsOf(javaPid) - java0 };
 }
 
 // ---------------------------------------------------------------------------------------------------

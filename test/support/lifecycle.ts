@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import ExcelJS from "exceljs";
 import { expect } from "vitest";
-import { type Api, type CallOptions, expectErrorShape, PASSWORD, paths, type Reply } from "./local-stack.ts";
+import { type Api, clientFor, PASSWORD, paths } from "./local-stack.ts";
 
 /**
  * Helpers of the issue-4 integration tests (the second half of a period's life): the lifecycle
@@ -80,35 +80,7 @@ export interface AuthSettings {
 }
 
 export function clientAt(baseUrl: string, token?: string): Api {
-  const call = async (method: string, path: string, body?: unknown, options: CallOptions = {}) => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
-    if (payload !== undefined) headers["content-type"] ??= "application/json";
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-    const reply: Reply = {
-      status: response.status,
-      headers: Object.fromEntries(response.headers),
-      body: parsed,
-    };
-    if (reply.status >= 400) expectErrorShape(reply);
-    return reply;
-  };
-  return {
-    get: (path: string, options?: CallOptions) => call("GET", path, undefined, options),
-    post: (path: string, body?: unknown, options?: CallOptions) => call("POST", path, body, options),
-    put: (path: string, body?: unknown, options?: CallOptions) => call("PUT", path, body, options),
-    patch: (path: string, body?: unknown, options?: CallOptions) => call("PATCH", path, body, options),
-    delete: (path: string, options?: CallOptions) => call("DELETE", path, undefined, options),
-    call,
-  };
+  return clientFor(() => baseUrl, token);
 }
 
 /** InitiateAuth (USER_PASSWORD_AUTH) against the given pool; returns the IdToken. */

@@ -131,10 +131,13 @@ export function expectErrorShape(reply: Reply): void {
     expect(detail).toEqual({ path: expect.any(String), message: expect.any(String) });
 }
 
-export type Api = ReturnType<typeof api>;
+export type Api = ReturnType<typeof clientFor>;
 
-/** A client of the gateway, calling with `Authorization: Bearer <token>` when a token is given. */
-export function api(token?: string) {
+/** A client of the shared stack's gateway, calling with `Authorization: Bearer <token>` when given. */
+export const api = (token?: string) => clientFor(() => stack().url, token);
+
+/** A client of any gateway (also a stack a test starts itself), with the error-shape check on every reply. */
+export function clientFor(baseUrl: () => string, token?: string) {
   const call = async (method: string, path: string, body?: unknown, options: CallOptions = {}) => {
     const headers: Record<string, string> = { ...options.headers };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
@@ -142,7 +145,7 @@ export function api(token?: string) {
     if (options.raw !== undefined) payload = options.raw;
     else if (body !== undefined) payload = JSON.stringify(body);
     if (payload !== undefined) headers["content-type"] ??= "application/json";
-    const response = await fetch(`${stack().url}${path}`, { method, headers, body: payload });
+    const response = await fetch(`${baseUrl()}${path}`, { method, headers, body: payload });
     const text = await response.text();
     let parsed: unknown;
     try {

@@ -1,0 +1,34 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+/**
+ * CPU time of a process from /proc (Linux only; NaN elsewhere): the benchmarks print it for this
+ * process and for DynamoDB Local, a child JVM, because it holds up on a machine other work shares.
+ */
+const TICK_MS = 10; // USER_HZ is 100 on every mainstream Linux build
+
+/** The pid of this process's child JVM (DynamoDB Local), if any. */
+export function childJava(): number | undefined {
+  try {
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[1]) === process.pid && stat.includes("(java)")) return Number(entry);
+    }
+  } catch {
+    // not Linux, or the process went away meanwhile
+  }
+  return undefined;
+}
+
+/** User + system CPU milliseconds of a process so far. */
+export function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return Number.NaN;
+  }
+}
