@@ -28,6 +28,7 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/api/periods", handler: "periods/list", access: "signed-in" },
   { method: "GET", path: "/api/periods/{periodId}", handler: "periods/get", access: "signed-in" },
   { method: "PATCH", path: "/api/periods/{periodId}", handler: "periods/patch", access: ["admin"] },
+  { method: "PUT", path: `${unitPath}/deadline`, handler: "periods/extend-unit", access: ["admin"] },
   {
     method: "POST",
     path: "/api/periods/{periodId}/transitions",

@@ -22,6 +22,11 @@ export function assertTransition(from: PeriodState, to: PeriodState): void {
 
 export type SubmissionState = "draft" | "submitted" | "locked";
 
+/** When the period's self-assessment closes: its deadline, or the latest one extended to a unit. */
+export function closeTime(period: Pick<Period, "closesAt" | "lastUnitDeadline">): string {
+  return unitDeadline(period, period.lastUnitDeadline);
+}
+
 /** The deadline that applies to one unit: the period's, or the unit's own extension if later. */
 export function unitDeadline(period: Pick<Period, "closesAt">, extendedUntil?: string): string {
   return extendedUntil && Date.parse(extendedUntil) > Date.parse(period.closesAt)

@@ -48,6 +48,7 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   "periods/get": READ,
   // patchPeriod re-arms the close when the deadline moves.
   "periods/patch": { ...WRITE, closeSchedule: "arm" },
+  "periods/extend-unit": { ...WRITE, closeSchedule: "arm" },
   // transitionPeriod: open (arm), close early (disarm + score), finalize (score), publish (files +
   // invalidation; the previous snapshot is read back for rank changes).
   "periods/transition": {

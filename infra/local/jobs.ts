@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Context } from "aws-lambda";
+import { closeTime } from "../../shared/lifecycle.ts";
 import type { CloseScheduler, Mailer, Services } from "../../shared/services/context.ts";
 
 const JOBS = resolve(import.meta.dirname, "../../functions/jobs");
@@ -79,7 +80,7 @@ export async function rearmCloses(services: Services, scheduler: LocalCloseSched
     do {
       const page = await services.periods.list({ limit: 100, cursor }, state);
       for (const period of page.items) {
-        if (state === "open" || period.closing) await scheduler.arm(period.id, period.closesAt);
+        if (state === "open" || period.closing) await scheduler.arm(period.id, closeTime(period));
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

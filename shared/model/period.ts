@@ -81,6 +81,8 @@ export interface Period {
   counts: { units: number; submitted: number; draft: number };
   createdAt: string;
   updatedAt: string;
+  /** The latest deadline extended to a single unit, when later than closesAt: the close waits for it. */
+  lastUnitDeadline?: string;
   /** When the self-assessment closed; `closing` while the close job runs (it resumes if it dies). */
   closedAt?: string;
   closing?: boolean;

@@ -1,4 +1,5 @@
 import type { Actor } from "../access/roles.ts";
+import { closeTime } from "../lifecycle.ts";
 import type { Period } from "../model/period.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
 import { scoreAndRecord } from "./period-scoring.ts";
@@ -25,7 +26,7 @@ export async function closePeriod(
   let period = await services.periods.require(periodId);
   let changed = false;
   if (period.state === "open") {
-    if (!options.early && ctx.now.getTime() < Date.parse(period.closesAt)) return { period, changed };
+    if (!options.early && ctx.now.getTime() < Date.parse(closeTime(period))) return { period, changed };
     const now = ctx.now.toISOString();
     const closing: Period = { ...period, state: "appraisal", closing: true, closedAt: now, updatedAt: now };
     await services.periods.update(

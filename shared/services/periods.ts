@@ -1,9 +1,16 @@
 import * as z from "zod";
 import { hasRole } from "../access/roles.ts";
 import { compileFramework } from "../engine/compile.ts";
-import { conflict, forbidden, Refusal, unprocessable } from "../errors.ts";
+import { conflict, forbidden, notFound, Refusal, unprocessable } from "../errors.ts";
+import { closeTime } from "../lifecycle.ts";
 import type { Issue } from "../model/issues.ts";
-import { createPeriodSchema, PERIOD_STATES, type Period, patchPeriodSchema } from "../model/period.ts";
+import {
+  createPeriodSchema,
+  deadlineSchema,
+  PERIOD_STATES,
+  type Period,
+  patchPeriodSchema,
+} from "../model/period.ts";
 import { unitValidOn } from "../model/unit.ts";
 import type { Page, PageRequest } from "../store/page.ts";
 import type { Members } from "../store/periods.ts";
@@ -115,7 +122,7 @@ export async function patchPeriod(
     auditEntry(ctx, `period#${id}`, "period.update", period, next),
   );
   if (period.state === "open" && next.closesAt !== period.closesAt)
-    await services.scheduler.arm(id, next.closesAt);
+    await services.scheduler.arm(id, closeTime(next));
   return next;
 }
 
@@ -128,4 +135,50 @@ function checkOrder(period: Period): void {
     throw unprocessable("deadline-order", "explanationClosesAt must be after closesAt", [
       { path: "explanationClosesAt", message: "before closesAt" },
     ]);
+}
+
+const unitDeadlineSchema = z.strictObject({ closesAt: deadlineSchema });
+
+/**
+ * Extends the deadline for one unit when justified (DOMAIN.md §6): while the period is open, to a
+ * time after the period's deadline. Its writes stay accepted until then (the write guard reads the
+ * unit's own deadline), the others' stop at the period's; the scheduled close waits for the latest.
+ */
+export async function extendUnitDeadline(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  body: unknown,
+) {
+  if (!hasRole(ctx.actor, "admin")) throw forbidden("only an admin extends a deadline");
+  const { closesAt } = parseBody(unitDeadlineSchema, body, "deadline");
+  const period = await services.periods.require(periodId);
+  const groupId = (await services.periods.members(periodId)).get(unitId);
+  if (!groupId) throw notFound(`unit "${unitId}" in period "${periodId}"`);
+  if (period.state !== "open") throw conflict("period-not-open", `the period is ${period.state}, not open`);
+  if (Date.parse(closesAt) <= Math.max(Date.parse(period.closesAt), ctx.now.getTime()))
+    throw unprocessable(
+      "deadline-not-later",
+      "a unit's deadline must be later than the period's and in the future",
+      [{ path: "closesAt", message: `after ${period.closesAt} and now` }],
+    );
+  const entity = `submission#${periodId}#${unitId}`;
+  await services.submissions.extend(
+    periodId,
+    unitId,
+    groupId,
+    closesAt,
+    auditEntry(ctx, entity, "deadline.extend", undefined, { closesAt }),
+  );
+  if (Date.parse(closesAt) > Date.parse(closeTime(period))) {
+    const next: Period = { ...period, lastUnitDeadline: closesAt, updatedAt: ctx.now.toISOString() };
+    await services.periods.update(
+      next,
+      { state: "open" },
+      auditEntry(ctx, `period#${periodId}`, "period.unit-deadline", undefined, { unitId, closesAt }),
+    );
+    await services.scheduler.arm(periodId, closesAt);
+  }
+  return { periodId, unitId, closesAt };
 }

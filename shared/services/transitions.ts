@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { hasRole } from "../access/roles.ts";
 import { conflict, forbidden } from "../errors.ts";
-import { assertTransition } from "../lifecycle.ts";
+import { assertTransition, closeTime } from "../lifecycle.ts";
 import { PERIOD_STATES, type Period } from "../model/period.ts";
 import { closePeriod } from "./close.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
@@ -29,7 +29,7 @@ export async function transitionPeriod(
           `the deadline (${period.closesAt}) has passed: move it before opening`,
         );
       const open = await moveTo(services, ctx, period, "open");
-      await services.scheduler.arm(id, period.closesAt);
+      await services.scheduler.arm(id, closeTime(period));
       return open;
     }
     case "appraisal":

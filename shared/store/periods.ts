@@ -249,6 +249,7 @@ function toItem(period: Period): Record<string, unknown> {
     closedAt: period.closedAt,
     closing: period.closing,
     finalizedAt: period.finalizedAt,
+    lastUnitDeadline: period.lastUnitDeadline,
     publication: period.publication,
     publishing: period.publishing,
     bests: period.bests,
@@ -256,6 +257,7 @@ function toItem(period: Period): Record<string, unknown> {
 }
 
 const LIFECYCLE_FIELDS = [
+  "lastUnitDeadline",
   "closedAt",
   "closing",
   "finalizedAt",

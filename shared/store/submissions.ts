@@ -215,6 +215,55 @@ export class SubmissionRepository {
     );
   }
 
+  /**
+   * A deadline for one unit, later than the period's: set on its head (which the write guard reads)
+   * while the period is open, with its audit record.
+   */
+  async extend(
+    periodId: string,
+    unitId: string,
+    groupId: string,
+    until: string,
+    audit: AuditEntry,
+  ): Promise<void> {
+    await transact(
+      this.config.client,
+      [
+        {
+          Update: {
+            TableName: this.config.dataTable,
+            Key: keys.submissionHead(periodId, unitId),
+            UpdateExpression:
+              "SET extendedUntil = :until, extendedUntilMs = :ms, groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk, #state = if_not_exists(#state, :draft), #version = if_not_exists(#version, :zero)",
+            ExpressionAttributeNames: { "#state": "state", "#version": "version" },
+            ExpressionAttributeValues: {
+              ":until": until,
+              ":ms": Date.parse(until),
+              ":groupId": groupId,
+              ":periodId": periodId,
+              ":unitId": unitId,
+              ":lpk": keys.submissionList(periodId),
+              ":lsk": `${groupId}#${unitId}`,
+              ":draft": "draft",
+              ":zero": 0,
+            },
+          },
+        },
+        {
+          ConditionCheck: {
+            TableName: this.config.dataTable,
+            Key: keys.period(periodId),
+            ConditionExpression: "#state = :open",
+            ExpressionAttributeNames: { "#state": "state" },
+            ExpressionAttributeValues: { ":open": "open" },
+          },
+        },
+        auditPut(this.config, audit),
+      ],
+      () => new SubmissionWriteConflict("period"),
+    );
+  }
+
   /** The heads of a period's submissions that have been written, by group then unit. */
   async listHeads(periodId: string, page: PageRequest): Promise<Page<SubmissionHead>> {
     const result = await this.config.client.send(
@@ -272,12 +321,15 @@ export class SubmissionRepository {
       }
     }
     const conditions = [
-      change.expectVersion === 0 ? "attribute_not_exists(#version)" : "#version = :expectVersion",
+      // A head may exist at version 0 before the unit's first write (a deadline extension made it).
+      change.expectVersion === 0
+        ? "(attribute_not_exists(#version) OR #version = :expectVersion)"
+        : "#version = :expectVersion",
       change.expectState === "draft"
         ? "(attribute_not_exists(#state) OR #state = :expectState)"
         : "#state = :expectState",
     ];
-    if (change.expectVersion !== 0) values[":expectVersion"] = change.expectVersion;
+    values[":expectVersion"] = change.expectVersion;
     if (change.period.extended || change.period.supplement) {
       values[":now"] = change.period.nowMs;
       conditions.push(change.period.supplement ? "supplementUntilMs > :now" : "extendedUntilMs > :now");

@@ -494,6 +494,41 @@ describe("the deadline", () => {
   });
 });
 
+describe("one unit's deadline extension", () => {
+  it("keeps that unit's writes open after the period's deadline, refuses the others, and delays the close", async () => {
+    const { id: periodId, closesAtMs } = await createClosingPeriod(world, "extended", 3);
+    const until = new Date(closesAtMs + 120_000).toISOString();
+    const path = `${paths.unit(periodId, world.a.id)}/deadline`;
+    // Only an admin, only later than the period's deadline, only a unit of the period.
+    expectError(await editorA.put(path, { closesAt: until }), 403);
+    expectInvalid(await admin.put(path, { closesAt: new Date(closesAtMs - 1000).toISOString() }), "closesAt");
+    expectError(
+      await admin.put(`${paths.unit(periodId, "no-such-unit")}/deadline`, { closesAt: until }),
+      404,
+    );
+    const extended = await admin.put(path, { closesAt: until });
+    expect(extended.status).toBe(200);
+
+    await waitForDeadline(closesAtMs);
+    const late = await save(editorA, periodId, world.a.id, { "1.1": { value: true } });
+    expect(late.status, JSON.stringify(late.body)).toBe(200);
+    expect(Date.parse(late.body.closesAt)).toBe(Date.parse(until));
+    expect(late.body.editable).toBe(true);
+    expectError(
+      await save(api(world.b.editor), periodId, world.b.id, { "1.1": { value: true } }),
+      409,
+      "deadline-passed",
+    );
+    const period = (await admin.get(paths.period(periodId))).body;
+    expect(period.state).toBe("open");
+    expect(Date.parse(period.lastUnitDeadline)).toBe(Date.parse(until));
+    const audit = await admin.get(
+      `/api/audit?entity=${encodeURIComponent(`submission#${periodId}#${world.a.id}`)}`,
+    );
+    expect(audit.body.items.map((r: { action: string }) => r.action)).toContain("deadline.extend");
+  });
+});
+
 describe("the audit log", () => {
   it("holds one record per write of the submission, newest first, with before and after", async () => {
     const periodId = `${world.prefix}-audit`;
