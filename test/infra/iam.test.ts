@@ -135,9 +135,14 @@ describe("least privilege", () => {
     expect(holders("cloudfront:CreateInvalidation")).toEqual(["periods/transition"]);
     expect(holders("cognito-idp:AdminCreateUser")).toEqual(["users/create"]);
     expect(holders("ses:SendEmail")).toEqual([JOBS.reminders]);
-    expect(holders("scheduler:CreateSchedule")).toEqual(["periods/patch", "periods/transition"]);
+    // Arming a close: opening or re-dating a period, and one unit's later deadline.
+    expect(holders("scheduler:CreateSchedule")).toEqual([
+      "periods/extend-unit",
+      "periods/patch",
+      "periods/transition",
+    ]);
     expect(holders("scheduler:DeleteSchedule")).toEqual(["periods/transition"]);
-    expect(holders("iam:PassRole")).toEqual(["periods/patch", "periods/transition"]);
+    expect(holders("iam:PassRole")).toEqual(["periods/extend-unit", "periods/patch", "periods/transition"]);
   });
 
   it("limits schedule rights to close-* in the close group, and PassRole to the scheduler", () => {
