@@ -3,7 +3,7 @@ import { compileFramework } from "../engine/compile.ts";
 import { roundPoints } from "../engine/rounding.ts";
 import { LEAF_FLAG_NAMES, tallyUnit } from "../engine/score-unit.ts";
 import { conflict, forbidden } from "../errors.ts";
-import type { PageRequest } from "../store/page.ts";
+import { type PageRequest, pageByKey } from "../store/page.ts";
 import type { StoredSubmission } from "../store/submissions.ts";
 import type { RequestContext, Services } from "./context.ts";
 import { appraisalValues, submissionFacts } from "./period-scoring.ts";
@@ -35,9 +35,7 @@ export async function periodResults(
   const rows = [...members].filter(
     ([unitId, groupId]) => (!wanted || unitId === wanted) && (!query.groupId || groupId === query.groupId),
   );
-  rows.sort(([a, ga], [b, gb]) => (ga === gb ? (a < b ? -1 : 1) : ga < gb ? -1 : 1));
-  const start = page.cursor ? Number(Buffer.from(page.cursor, "base64url").toString()) || 0 : 0;
-  const slice = rows.slice(start, start + page.limit);
+  const { items: slice, nextCursor } = pageByKey(rows, ([unitId, groupId]) => `${groupId}#${unitId}`, page);
   const units = await services.units.getMany(slice.map(([id]) => id));
   const items = await Promise.all(
     slice.map(async ([unitId, groupId]) => {
@@ -63,9 +61,7 @@ export async function periodResults(
       };
     }),
   );
-  const next =
-    start + page.limit < rows.length ? Buffer.from(String(start + page.limit)).toString("base64url") : null;
-  return { period: { id: period.id, name: period.name, state: period.state }, items, nextCursor: next };
+  return { period: { id: period.id, name: period.name, state: period.state }, items, nextCursor };
 }
 
 function ledger(

@@ -11,7 +11,7 @@ import {
 import { answerProblem } from "../model/answer.ts";
 import type { Issue } from "../model/issues.ts";
 import { keys } from "../store/keys.ts";
-import type { PageRequest } from "../store/page.ts";
+import { type PageRequest, pageByKey } from "../store/page.ts";
 import type { StoredAnswer, StoredSubmission } from "../store/submissions.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
 import { headScore, submissionView } from "./submission-view.ts";
@@ -173,10 +173,7 @@ export async function withdraw(
       throw new Refusal("conflict", "not-submitted", `the submission is ${stored.head.state}, not submitted`);
     const time = ctx.now.toISOString();
     const { submittedAt: _at, submittedBy: _by, ...head } = stored.head;
-    const updated = {
-      ...bumped(stored, version, time, {}, { state: "draft" }),
-      head: { ...head, state: "draft" as const, version: version + 1, updatedAt: time },
-    };
+    const updated = bumped({ ...stored, head }, version, time, {}, { state: "draft" });
     await services.submissions.write({
       ...target(scope),
       expectVersion: version,
@@ -237,29 +234,8 @@ export async function listSubmissions(
       (r) =>
         (!filter.data.groupId || r.groupId === filter.data.groupId) &&
         (!filter.data.state || r.state === filter.data.state),
-    )
-    .sort((a, b) =>
-      a.groupId === b.groupId ? (a.unitId < b.unitId ? -1 : 1) : a.groupId < b.groupId ? -1 : 1,
     );
-  // The cursor is the last row's "groupId#unitId" (two slugs): anything else was not issued here.
-  const after = page.cursor ? Buffer.from(page.cursor, "base64url").toString() : undefined;
-  if (
-    page.cursor &&
-    (!/^[a-z0-9][a-z0-9-]*#[a-z0-9][a-z0-9-]*$/.test(after ?? "") ||
-      Buffer.from(after ?? "").toString("base64url") !== page.cursor)
-  )
-    throw new Refusal("bad-request", "bad-cursor", "the cursor is not one this API returned", [
-      { path: "cursor", message: "unknown cursor" },
-    ]);
-  const start = after ? rows.findIndex((r) => `${r.groupId}#${r.unitId}` > after) : 0;
-  const from = start < 0 ? rows.length : start;
-  const items = rows.slice(from, from + page.limit);
-  const last = items.at(-1);
-  const more = from + page.limit < rows.length && last;
-  return {
-    items,
-    nextCursor: more ? Buffer.from(`${last.groupId}#${last.unitId}`).toString("base64url") : null,
-  };
+  return pageByKey(rows, (r) => `${r.groupId}#${r.unitId}`, page);
 }
 
 export const entityOf = (scope: UnitScope) => `submission#${scope.period.id}#${scope.unitId}`;

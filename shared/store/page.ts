@@ -38,11 +38,35 @@ export function decodeCursor(
   } catch {
     key = undefined;
   }
-  if (!fits(key, shape))
-    throw new Refusal("bad-request", "bad-cursor", "the cursor is not one this API returned", [
-      { path: "cursor", message: "unknown cursor" },
-    ]);
+  if (!fits(key, shape)) throw badCursor();
   return key;
+}
+
+const badCursor = () =>
+  new Refusal("bad-request", "bad-cursor", "the cursor is not one this API returned", [
+    { path: "cursor", message: "unknown cursor" },
+  ]);
+
+/** A row key of an in-memory page: "groupId#unitId", two slugs. */
+const ROW_KEY = /^[a-z0-9][a-z0-9-]*#[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * Pages rows already in memory (a period's units, by "groupId#unitId"): sorts them by key, and the
+ * cursor is the last key given. A cursor that is not such a key is refused, as store cursors are.
+ */
+export function pageByKey<T>(rows: readonly T[], keyOf: (row: T) => string, page: PageRequest): Page<T> {
+  const sorted = [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  let from = 0;
+  if (page.cursor) {
+    const after = Buffer.from(page.cursor, "base64url").toString("utf8");
+    if (!ROW_KEY.test(after) || Buffer.from(after).toString("base64url") !== page.cursor) throw badCursor();
+    from = sorted.findIndex((row) => keyOf(row) > after);
+    if (from < 0) from = sorted.length;
+  }
+  const items = sorted.slice(from, from + page.limit);
+  const last = items.at(-1);
+  const more = last !== undefined && from + page.limit < sorted.length;
+  return { items, nextCursor: more ? Buffer.from(keyOf(last)).toString("base64url") : null };
 }
 
 function fits(key: unknown, shape: CursorShape): key is Record<string, string> {

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
-import { Session } from "node:inspector/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -15,7 +14,7 @@ import { type DynamoConfig, dynamoFromEnv } from "../../shared/store/dynamo.ts";
 import { keys } from "../../shared/store/keys.ts";
 import { PeriodRepository } from "../../shared/store/periods.ts";
 import { SubmissionRepository } from "../../shared/store/submissions.ts";
-import { childJava, cpuMsOf } from "./cpu.ts";
+import { childJava, cpuMsOf, startCpuProfile } from "./cpu.ts";
 
 /**
  * Answer saves through the local gateway against DynamoDB Local's raw PutItem rate (issue 3, item 7).
@@ -232,28 +231,6 @@ function instrument(): void {
 // a child JVM. Unlike rates, these hold up on a machine that other work shares. Linux /proc only.
 
 let javaPid: number | undefined;
-
-/**
- * API_WRITES_PROFILE=file.cpuprofile: a V8 CPU profile of this process during phase (a) only, for
- * Chrome DevTools or speedscope (the gateway, the handlers and the load generator all run here).
- */
-async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
-  const file = process.env.API_WRITES_PROFILE;
-  if (!file) return undefined;
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 500 });
-  await session.post("Profiler.start");
-  return {
-    async stop() {
-      const { profile } = await session.post("Profiler.stop");
-      await writeFile(file, JSON.stringify(profile));
-      session.disconnect();
-      console.log(`  (CPU profile of phase (a) written to ${file})`);
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The load: CONCURRENCY workers sharing one counter, each timing its own requests.
@@ -505,7 +482,7 @@ export async function run(): Promise<void> {
     const direct = await drive(SAVES, PHASE_CAP_MS, put);
     const floor = await drive(SAVES, PHASE_CAP_MS, sameCalls);
     spansOn = true;
-    const profile = await startProfile();
+    const profile = await startCpuProfile("API_WRITES_PROFILE", "phase (a)", 500);
     const api = await drive(SAVES, PHASE_CAP_MS, save);
     await profile?.stop();
     spansOn = false;

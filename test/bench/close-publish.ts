@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { Session } from "node:inspector/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -26,7 +25,7 @@ import { chunks, mapLimit } from "../../shared/store/batches.ts";
 import { type DynamoConfig, dynamoFromEnv } from "../../shared/store/dynamo.ts";
 import { keys } from "../../shared/store/keys.ts";
 import { generatePeriod, nationalUnits } from "../support/generate-period.ts";
-import { childJava, cpuMsOf } from "./cpu.ts";
+import { childJava, cpuMsOf, startCpuProfile } from "./cpu.ts";
 import { nationalFramework } from "./scoring.ts";
 
 /**
@@ -395,24 +394,6 @@ async function rawRead(
 
 // ---------------------------------------------------------------------------------------------------
 
-async function startProfile(): Promise<{ stop(): Promise<void> } | undefined> {
-  const file = process.env.CLOSE_PUBLISH_PROFILE;
-  if (!file) return undefined;
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 1000 });
-  await session.post("Profiler.start");
-  return {
-    async stop() {
-      const { profile } = await session.post("Profiler.stop");
-      await writeFile(file, JSON.stringify(profile));
-      session.disconnect();
-      console.log(`  (CPU profile of (e) written to ${file})`);
-    },
-  };
-}
-
 /**
  * The file making of publishPeriod, replayed on the published snapshot (no second read): the JSON
  * text, the CSV and the XLSX. The rest of publish's computation is bundle assembly, scorePeriod and
@@ -506,7 +487,7 @@ export async function run(): Promise<void> {
 
     // (e) end to end.
     await base.scheduler.disarm(PERIOD_ID); // as transitionPeriod does before an early close
-    const profile = await startProfile();
+    const profile = await startCpuProfile("CLOSE_PUBLISH_PROFILE", "(e)", 1000);
     const close = await timedStep("close", javaPid, () =>
       closePeriod(svc, adminCtx(), PERIOD_ID, { early: true }),
     );

@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 
 /**
  * CPU time of a process from /proc (Linux only; NaN elsewhere): the benchmarks print it for this
@@ -31,4 +33,30 @@ export function cpuMsOf(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * A V8 CPU profile of this process while a phase runs, when the environment variable `variable`
+ * names a file (for Chrome DevTools or speedscope); undefined otherwise.
+ */
+export async function startCpuProfile(
+  variable: string,
+  what: string,
+  intervalUs = 1000,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  const file = process.env[variable];
+  if (!file) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: intervalUs });
+  await session.post("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = await session.post("Profiler.stop");
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`  (CPU profile of ${what} written to ${file})`);
+    },
+  };
 }
