@@ -1,24 +1,29 @@
 import { conflict } from "./errors.ts";
-import type { Period, PeriodState } from "./model/period.ts";
+import { isTransient, type JobKind, MOVES, type Period, type PeriodState } from "./model/period.ts";
 
 /**
- * The period lifecycle of DOMAIN.md §6 and the rule that guards every unit write: the period is open,
- * its deadline (or the unit's extended one) has not passed, and the submission is a draft.
+ * The period lifecycle and the rule that guards every unit write: the period is open, its deadline
+ * (or the unit's extended one) has not passed, and the submission is a draft.
  */
-const NEXT: Record<PeriodState, readonly PeriodState[]> = {
-  draft: ["open"],
-  open: ["appraisal"],
-  appraisal: ["explanation", "final"],
-  explanation: ["final"],
-  final: ["published"],
-  // A correction after publication: back to appraisal, then final and published again as v{n+1}.
-  published: ["appraisal"],
-};
-
 export function assertTransition(from: PeriodState, to: PeriodState): void {
-  if (!NEXT[from].includes(to))
-    throw conflict("transition-not-allowed", `a period in state "${from}" cannot move to "${to}"`);
+  if (!MOVES[from].includes(to))
+    throw conflict(
+      "transition-not-allowed",
+      isTransient(from)
+        ? `the period is ${from}: it moves on when that work has finished`
+        : `a period in state "${from}" cannot move to "${to}"`,
+    );
 }
+
+/** The job that does the long work of a move, if it has one. */
+export function jobOfMove(from: PeriodState, to: PeriodState): JobKind | undefined {
+  if (to === "appraisal") return from === "open" || from === "closing" ? "close" : undefined;
+  if (to === "final") return "finalize";
+  if (to === "published") return "publish";
+  return undefined;
+}
+
+export { isTransient };
 
 export type SubmissionState = "draft" | "submitted" | "locked";
 

@@ -1,11 +1,12 @@
 import { DEFAULT_MAX_EVIDENCE_BYTES } from "../../shared/model/evidence.ts";
-import type { CloseScheduler, Mailer, Services } from "../../shared/services/context.ts";
+import type { CloseScheduler, JobQueue, Mailer, Services } from "../../shared/services/context.ts";
 import { AppraisalRepository } from "../../shared/store/appraisals.ts";
 import { AuditLog } from "../../shared/store/audit.ts";
 import { EventBridgeCloseScheduler } from "../../shared/store/close-scheduler.ts";
 import { dynamoFromEnv } from "../../shared/store/dynamo.ts";
 import { S3EvidenceFiles } from "../../shared/store/evidence-files.ts";
 import { FrameworkRepository } from "../../shared/store/frameworks.ts";
+import { LambdaJobQueue } from "../../shared/store/lambda-jobs.ts";
 import { PeriodRepository } from "../../shared/store/periods.ts";
 import { S3PublishedFiles } from "../../shared/store/published-files.ts";
 import { SesMailer } from "../../shared/store/ses-mailer.ts";
@@ -14,13 +15,14 @@ import { UnitRepository } from "../../shared/store/units.ts";
 import { CognitoUserDirectory } from "../../shared/store/user-directory.ts";
 
 let built: Services | undefined;
-let localParts: Partial<Pick<Services, "scheduler" | "mailer">> = {};
+type LocalParts = Partial<Pick<Services, "scheduler" | "mailer" | "jobs">>;
+let localParts: LocalParts = {};
 
 /**
- * On one machine the scheduler and the mailer are in-process stand-ins (infra/local): the local
- * stack hands them over here before the first request.
+ * On one machine the scheduler, the job queue and the mailer are in-process stand-ins (infra/local):
+ * the local stack hands them over here before the first request.
  */
-export function useLocalParts(parts: Partial<Pick<Services, "scheduler" | "mailer">>): void {
+export function useLocalParts(parts: LocalParts): void {
   localParts = parts;
   built = undefined;
 }
@@ -40,6 +42,7 @@ export function services(env: NodeJS.ProcessEnv = process.env): Services {
     users: new CognitoUserDirectory(env.USER_POOL_ID ?? "", env),
     published: new S3PublishedFiles(env.SITE_BUCKET ?? "", env),
     scheduler: localParts.scheduler ?? cloudScheduler(env),
+    jobs: localParts.jobs ?? cloudJobs(env),
     mailer: localParts.mailer ?? cloudMailer(env),
     settings: {
       maxEvidenceBytes: Number(env.MAX_EVIDENCE_BYTES) || DEFAULT_MAX_EVIDENCE_BYTES,
@@ -53,15 +56,19 @@ export function services(env: NodeJS.ProcessEnv = process.env): Services {
 }
 
 function cloudScheduler(env: NodeJS.ProcessEnv): CloseScheduler {
-  const { SCHEDULE_GROUP, CLOSE_FUNCTION_ARN, SCHEDULER_ROLE_ARN, CLOSE_DLQ_ARN } = env;
-  if (!SCHEDULE_GROUP || !CLOSE_FUNCTION_ARN || !SCHEDULER_ROLE_ARN || !CLOSE_DLQ_ARN)
+  const { SCHEDULE_GROUP, JOB_FUNCTION_ARN, SCHEDULER_ROLE_ARN, CLOSE_DLQ_ARN } = env;
+  if (!SCHEDULE_GROUP || !JOB_FUNCTION_ARN || !SCHEDULER_ROLE_ARN || !CLOSE_DLQ_ARN)
     return missing("scheduler");
   return new EventBridgeCloseScheduler({
     group: SCHEDULE_GROUP,
-    targetArn: CLOSE_FUNCTION_ARN,
+    targetArn: JOB_FUNCTION_ARN,
     roleArn: SCHEDULER_ROLE_ARN,
     deadLetterArn: CLOSE_DLQ_ARN,
   });
+}
+
+function cloudJobs(env: NodeJS.ProcessEnv): JobQueue {
+  return env.JOB_FUNCTION_NAME ? new LambdaJobQueue(env.JOB_FUNCTION_NAME) : missing("job queue");
 }
 
 function cloudMailer(env: NodeJS.ProcessEnv): Mailer {

@@ -2,6 +2,6 @@ import { getPeriod } from "../../shared/services/periods.ts";
 import { apiHandler } from "../http/api.ts";
 import { services } from "../http/services.ts";
 
-export const handler = apiHandler(async ({ params }) => ({
-  body: await getPeriod(services(), params.periodId as string),
+export const handler = apiHandler(async ({ ctx, params }) => ({
+  body: await getPeriod(services(), ctx, params.periodId as string),
 }));

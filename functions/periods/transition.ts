@@ -2,6 +2,8 @@ import { transitionPeriod } from "../../shared/services/transitions.ts";
 import { apiHandler } from "../http/api.ts";
 import { services } from "../http/services.ts";
 
-export const handler = apiHandler(async ({ ctx, params, body }) => ({
-  body: await transitionPeriod(services(), ctx, params.periodId as string, body),
-}));
+/** 202 when the move started a job (close, final scoring, publication): the period carries its progress. */
+export const handler = apiHandler(async ({ ctx, params, body }) => {
+  const { period, started } = await transitionPeriod(services(), ctx, params.periodId as string, body);
+  return { status: started ? 202 : 200, body: period };
+});

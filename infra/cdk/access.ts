@@ -7,14 +7,18 @@
  *   grantReadWriteData (every write goes through a conditional Put/Update or a transaction).
  * - audit: the audit table. "append" = dynamodb:PutItem only (the log is append-only: the writes are a
  *   Put inside a transaction or AuditLog.append); "read" = grantReadData for GET /api/audit.
- * - evidence: objects under evidence/ in the evidence bucket. "put" signs the browser's presigned POST,
- *   "get" reads a file to check it (confirm) or signs a download link, "delete" removes one.
+ * - evidence: objects under evidence/ in the evidence bucket. "put" signs the browser's presigned POST
+ *   or writes a confirmed file, "get" reads a file to check it (confirm) or signs a download link,
+ *   "delete" removes one.
  * - published: objects under public/ in the site bucket. "put" writes snapshots and pointers,
  *   "get" reads the previous period's snapshot (rank change).
  * - invalidate: cloudfront:CreateInvalidation on this distribution (the moving pointers).
  * - users: AdminCreateUser, AdminSetUserPassword, AdminAddUserToGroup on the user pool.
  * - closeSchedule: "arm" creates/updates the period's one-time close schedule; "arm-disarm" also deletes
- *   it (an early close). Both pass the scheduler role.
+ *   it (the schedule follows the stored period: armed while open, deleted otherwise). Both pass the
+ *   scheduler role.
+ * - jobs: lambda:InvokeFunction on the job function (a transition starts a close, final scoring or
+ *   publication asynchronously).
  * - mail: ses:SendEmail from the reminder identity.
  */
 export interface Needs {
@@ -25,6 +29,7 @@ export interface Needs {
   invalidate?: true;
   users?: true;
   closeSchedule?: "arm" | "arm-disarm";
+  jobs?: true;
   mail?: true;
   /** Reads MAX_EVIDENCE_BYTES (the upload limit). */
   evidenceLimit?: true;
@@ -46,26 +51,21 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   "periods/create": WRITE,
   "periods/list": READ,
   "periods/get": READ,
-  // patchPeriod re-arms the close when the deadline moves.
-  "periods/patch": { ...WRITE, closeSchedule: "arm" },
-  "periods/extend-unit": { ...WRITE, closeSchedule: "arm" },
-  // transitionPeriod: open (arm), close early (disarm + score), finalize (score), publish (files +
-  // invalidation; the previous snapshot is read back for rank changes).
-  "periods/transition": {
-    ...WRITE,
-    closeSchedule: "arm-disarm",
-    published: ["put", "get"],
-    invalidate: true,
-    heavy: true,
-  },
+  // A deadline moved: the close schedule is armed again from the stored period.
+  "periods/patch": { ...WRITE, closeSchedule: "arm-disarm" },
+  "periods/extend-unit": { ...WRITE, closeSchedule: "arm-disarm" },
+  // transitionPeriod: open (arm); the early close, final scoring and publication record their intent
+  // and start the job function (the close also disarms the schedule).
+  "periods/transition": { ...WRITE, closeSchedule: "arm-disarm", jobs: true },
   "submissions/list": READ,
   "submissions/get": READ,
   "submissions/save-answers": WRITE,
   "submissions/submit": WRITE,
   "submissions/withdraw": WRITE,
   "evidence/add": { ...WRITE, evidence: ["put"], evidenceLimit: true },
-  // confirm reads the uploaded bytes (type sniffing) and deletes a file that fails the checks.
-  "evidence/confirm": { ...WRITE, evidence: ["get", "delete"], evidenceLimit: true },
+  // confirm reads the uploaded bytes (type sniffing), writes them to the confirmed file's key and
+  // deletes the upload (also one that fails the checks).
+  "evidence/confirm": { ...WRITE, evidence: ["put", "get", "delete"], evidenceLimit: true },
   "evidence/download": { data: "read", evidence: ["get"] },
   "evidence/relink": WRITE,
   "evidence/remove": { ...WRITE, evidence: ["delete"] },
@@ -77,8 +77,16 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   // the final bundle carries the previous published snapshot (rank change).
   "results/export": { data: "read", published: ["get"], heavy: true },
   "audit/list": { audit: "read" },
-  // closePeriod locks submissions, scores and records results, updates the period (+ audit).
-  "jobs/close-period": { ...WRITE, heavy: true },
+  // The job function: the close (locks submissions, scores, records results; a schedule that fired
+  // before a moved deadline arms it again), final scoring (keeps the bundle), publication (files +
+  // invalidation; the previous snapshot is read back for rank changes).
+  "jobs/period-job": {
+    ...WRITE,
+    closeSchedule: "arm-disarm",
+    published: ["put", "get"],
+    invalidate: true,
+    heavy: true,
+  },
   // reminders claim each (period, days, unit) with a conditional Put, release it on a failed send.
   "jobs/send-reminders": { data: "write", mail: true },
 };

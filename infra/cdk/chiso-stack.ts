@@ -34,8 +34,8 @@ export interface ChisoStackProps extends StackProps {
   routes?: readonly Route[];
 }
 
-/** The handler modules that are not routes: the close target and the reminder job. */
-export const JOBS = { close: "jobs/close-period", reminders: "jobs/send-reminders" } as const;
+/** The handler modules that are not routes: the period job (and close target) and the reminder job. */
+export const JOBS = { period: "jobs/period-job", reminders: "jobs/send-reminders" } as const;
 
 /** Hourly: a reminder is due "3 days before" to the hour, and each is claimed once (reminders.ts). */
 export const REMINDER_SCHEDULE = "rate(1 hour)";
@@ -83,6 +83,14 @@ export class ChisoStack extends Stack {
       serverAccessLogsPrefix: "s3/evidence/",
       lifecycleRules: [
         { id: "abort-incomplete-uploads", abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Confirm writes an upload's checked bytes to a key of their own, then deletes the upload: what
+        // is left under uploads/ (never confirmed, or posted again after confirm) is garbage.
+        {
+          id: "expire-uploads",
+          prefix: "evidence/uploads/",
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
         // A removed or replaced file stays recoverable for 90 days, then goes.
         {
           id: "expire-old-versions",
@@ -208,31 +216,40 @@ export class ChisoStack extends Stack {
       return made;
     };
 
-    const close = fn(JOBS.close);
+    // The period job runs a close, final scoring or publication (one job per period at a time, held by
+    // a lease on the period). Transitions and the close schedule invoke it asynchronously: a failing
+    // attempt is retried by Lambda (twice), then sent to the same dead-letter queue as undeliverable
+    // invocations, which raises the alarm; the job records its progress and error on the period.
+    const scheduleEnv = {
+      SCHEDULE_GROUP: scheduleGroup.scheduleGroupName,
+      SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
+      CLOSE_DLQ_ARN: closeDlq.queueArn,
+    };
+    // The job function arms a close schedule targeting itself: it reads its own ARN from its
+    // invocation context (its ARN in its own environment would be a circular reference).
+    const periodJob = fn(JOBS.period, scheduleEnv);
     const reminders = fn(JOBS.reminders);
-    // EventBridge Scheduler invokes Lambda asynchronously: a failing close is retried by Lambda
-    // (twice), then sent to the same dead-letter queue as undeliverable invocations.
-    for (const job of [close, reminders])
+    for (const job of [periodJob, reminders])
       job.function.configureAsyncInvoke({
         retryAttempts: 2,
         maxEventAge: Duration.hours(1),
         onFailure: new SqsDestination(closeDlq),
       });
-    const closeEnv = {
-      SCHEDULE_GROUP: scheduleGroup.scheduleGroupName,
-      CLOSE_FUNCTION_ARN: close.function.functionArn,
-      SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
-      CLOSE_DLQ_ARN: closeDlq.queueArn,
-    };
+    const closeEnv = { ...scheduleEnv, JOB_FUNCTION_ARN: periodJob.function.functionArn };
     schedulerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ["lambda:InvokeFunction"],
-        resources: [close.function.functionArn],
+        resources: [periodJob.function.functionArn],
       }),
     );
+    const jobEnv = { JOB_FUNCTION_NAME: periodJob.function.functionName };
 
     const handlers = [...new Set(routes.map((r) => r.handler))];
-    for (const handler of handlers) fn(handler, needsOf(handler).closeSchedule ? closeEnv : {});
+    for (const handler of handlers)
+      fn(handler, {
+        ...(needsOf(handler).closeSchedule ? closeEnv : {}),
+        ...(needsOf(handler).jobs ? jobEnv : {}),
+      });
 
     // ---- grants, from access.ts -------------------------------------------------------------------
     const closeScheduleArn = this.formatArn({
@@ -278,6 +295,14 @@ export class ChisoStack extends Stack {
           }),
         );
       }
+      // The unqualified function only (grantInvoke would add every version and alias, ":*").
+      if (needs.jobs)
+        role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: ["lambda:InvokeFunction"],
+            resources: [periodJob.function.functionArn],
+          }),
+        );
       if (needs.mail && settings.sesIdentity)
         role.addToPrincipalPolicy(
           new iam.PolicyStatement({

@@ -3,7 +3,10 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Context } from "aws-lambda";
 import { closeTime } from "../../shared/lifecycle.ts";
-import type { CloseScheduler, Mailer, Services } from "../../shared/services/context.ts";
+import { JOB_KINDS, JOB_STATES, type JobKind, type PeriodState } from "../../shared/model/period.ts";
+import { SCHEDULER } from "../../shared/services/close.ts";
+import type { CloseScheduler, JobQueue, Mailer, Services } from "../../shared/services/context.ts";
+import { runPeriodJob } from "../../shared/services/transitions.ts";
 
 const JOBS = resolve(import.meta.dirname, "../../functions/jobs");
 /** setTimeout's limit (~24.8 days): a later deadline is re-armed in steps. */
@@ -17,8 +20,60 @@ export async function invokeJob(name: string, event: unknown): Promise<unknown> 
 }
 
 /**
- * EventBridge Scheduler on one machine: one timer per period firing the close function with the same
- * `{"periodId"}` event; a failed close is retried with backoff, as the Scheduler's retry policy does.
+ * Asynchronous Lambda invocation on one machine: the job function's handler module runs in this
+ * process, after the request that queued it has answered; a failed attempt is retried with backoff
+ * (1, 2, 4 … 32 s: past the lease of an attempt that died with the process, so a job resumed at start
+ * gets its turn), then given up and logged, as the dead-letter queue would hold it. The job itself
+ * records its progress and failure on the period.
+ */
+export class LocalJobQueue implements JobQueue {
+  private readonly pending = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly retries = 6,
+  ) {}
+
+  async enqueue(job: { periodId: string; kind: JobKind }): Promise<void> {
+    this.later(job, 0, 0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.pending) clearTimeout(timer);
+    this.pending.clear();
+  }
+
+  private later(job: { periodId: string; kind: JobKind }, attempt: number, delay: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.pending.delete(timer);
+      void this.run(job, attempt);
+    }, delay);
+    this.pending.add(timer);
+  }
+
+  private async run(job: { periodId: string; kind: JobKind }, attempt: number): Promise<void> {
+    try {
+      const result = await invokeJob("period-job", job);
+      this.log(`job: ${job.kind} ${job.periodId} → ${JSON.stringify(result)}`);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (attempt >= this.retries) {
+        this.log(`job: ${job.kind} ${job.periodId} failed after ${attempt + 1} attempts: ${message}`);
+        return;
+      }
+      this.log(`job: ${job.kind} ${job.periodId} failed (attempt ${attempt + 1}), retrying: ${message}`);
+      this.later(job, attempt + 1, 1000 * 2 ** attempt);
+    }
+  }
+}
+
+/**
+ * EventBridge Scheduler on one machine: one timer per period firing the job function's close with the
+ * same `{"periodId", "kind": "close"}` event; a failed close is retried with backoff, as the
+ * Scheduler's retry policy does.
  */
 export class LocalCloseScheduler implements CloseScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -64,7 +119,7 @@ export class LocalCloseScheduler implements CloseScheduler {
   private async fire(periodId: string, attempt = 0): Promise<void> {
     this.timers.delete(periodId);
     try {
-      const result = await invokeJob("close-period", { periodId });
+      const result = await invokeJob("period-job", { periodId, kind: "close" });
       this.log(`scheduler: close ${periodId} → ${JSON.stringify(result)}`);
     } catch (error) {
       this.log(`scheduler: close ${periodId} failed (attempt ${attempt + 1}): ${(error as Error).message}`);
@@ -73,18 +128,51 @@ export class LocalCloseScheduler implements CloseScheduler {
   }
 }
 
-/** Re-arms every open period's close from the database; finishes closes that died half-way. */
-export async function rearmCloses(services: Services, scheduler: LocalCloseScheduler): Promise<void> {
-  for (const state of ["open", "appraisal"] as const) {
+/**
+ * At start: re-arms every open period's close from the database (a deadline passed while the stack
+ * was down closes now) and starts again every job that had not finished (a close, final scoring or
+ * publication that died with the process completes).
+ */
+export async function resumeLifecycle(
+  services: Services,
+  scheduler: LocalCloseScheduler,
+  jobs: JobQueue,
+): Promise<void> {
+  const during = new Map<PeriodState, JobKind>(JOB_KINDS.map((kind) => [JOB_STATES[kind].during, kind]));
+  for (const state of ["open", ...during.keys()] as const) {
     let cursor: string | undefined;
     do {
       const page = await services.periods.list({ limit: 100, cursor }, state);
       for (const period of page.items) {
-        if (state === "open" || period.closing) await scheduler.arm(period.id, closeTime(period));
+        const kind = during.get(period.state);
+        if (kind) await jobs.enqueue({ periodId: period.id, kind });
+        else await scheduler.arm(period.id, closeTime(period));
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
   }
+}
+
+/**
+ * The services with each job run at once, inside the move that started it, at the time it was queued
+ * (the move's time): for the demo's history and for benchmarks that time the whole move.
+ */
+export function withInlineJobs(services: Services): Services {
+  const inline: Services = {
+    ...services,
+    jobs: {
+      enqueue: async ({ periodId, kind }) => {
+        const queuedAt = (await inline.periods.require(periodId)).job?.queuedAt;
+        const ctx = {
+          actor: SCHEDULER,
+          requestId: `inline-${kind}-${periodId}`,
+          now: queuedAt ? new Date(queuedAt) : new Date(),
+        };
+        await runPeriodJob(inline, ctx, periodId, kind);
+      },
+    },
+  };
+  return inline;
 }
 
 /** Reminders on one machine: a line in the log and a file in the outbox folder. */

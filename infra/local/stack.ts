@@ -9,7 +9,7 @@ import { type CognitoUser, ensureUserPool, ensureUsers, startCognito } from "./c
 import { demoUnits, demoUsers, seedDemo } from "./demo/seed.ts";
 import { localDynamoDbClientConfig, startDynamoDbLocal } from "./dynamodb-local.ts";
 import { startGateway } from "./gateway.ts";
-import { invokeJob, LocalCloseScheduler, OutboxMailer, rearmCloses } from "./jobs.ts";
+import { invokeJob, LocalCloseScheduler, LocalJobQueue, OutboxMailer, resumeLifecycle } from "./jobs.ts";
 import { createIdTokenVerifier } from "./jwt.ts";
 import { freePort } from "./ports.ts";
 import { type RunningEmulator, stopAll } from "./processes.ts";
@@ -100,10 +100,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const created = await ensureUsers(cognito.endpoint, pool, users);
     if (created > 0) log(`users: ${created} created in the local user pool`);
     const scheduler = new LocalCloseScheduler(log, options.closeLagMs);
-    useLocalParts({ scheduler, mailer: new OutboxMailer(join(options.dataDir, "outbox"), log) });
+    const jobs = new LocalJobQueue(log);
+    useLocalParts({ scheduler, jobs, mailer: new OutboxMailer(join(options.dataDir, "outbox"), log) });
     if (options.demo && (await seedDemo(services(), log))) log("demo: seeded");
     scheduler.start();
-    await rearmCloses(services(), scheduler);
+    await resumeLifecycle(services(), scheduler, jobs);
     const remind = () =>
       invokeJob("send-reminders", {}).catch((error) => log(`reminders failed: ${error.message}`));
     await remind();
@@ -138,6 +139,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       stop: async () => {
         clearInterval(reminders);
         scheduler.stop();
+        jobs.stop();
         await gateway.close();
         await Promise.all(started.map((s) => s.stop()));
       },

@@ -1,9 +1,18 @@
 import * as z from "zod";
 import { idSchema, nameSchema } from "./common.ts";
+import type { PeriodJob, PeriodState } from "./period-states.ts";
 
-/** DOMAIN.md §6. */
-export const PERIOD_STATES = ["draft", "open", "appraisal", "explanation", "final", "published"] as const;
-export type PeriodState = (typeof PERIOD_STATES)[number];
+export {
+  isTransient,
+  JOB_KINDS,
+  JOB_STATES,
+  type JobKind,
+  type JobStatus,
+  MOVES,
+  PERIOD_STATES,
+  type PeriodJob,
+  type PeriodState,
+} from "./period-states.ts";
 
 /** Vietnam keeps +07:00 all year (no daylight saving), so Asia/Ho_Chi_Minh is a fixed offset. */
 export const VIETNAM_OFFSET = "+07:00";
@@ -78,20 +87,23 @@ export interface Period {
   closesAt: string;
   explanationClosesAt?: string;
   state: PeriodState;
+  /** Grows by one with every change of the period (not with its counts): writes condition on it. */
+  version: number;
   counts: { units: number; submitted: number; draft: number };
   createdAt: string;
   updatedAt: string;
+  /** The latest job (close, final scoring, publication) and how far it is. */
+  job?: PeriodJob;
   /** The latest deadline extended to a single unit, when later than closesAt: the close waits for it. */
   lastUnitDeadline?: string;
-  /** When the self-assessment closed; `closing` while the close job runs (it resumes if it dies). */
+  /** When the self-assessment closed (the close job locks units as of then). */
   closedAt?: string;
-  closing?: boolean;
   /** When final scores were computed. */
   finalizedAt?: string;
   /** The latest published snapshot. */
   publication?: { version: number; publishedAt: string };
   /** A publication under way, recorded before any file is written so a rerun writes the same bytes. */
-  publishing?: { version: number; publishedAt: string };
+  nextPublication?: { version: number; publishedAt: string };
   /** Relative leaves' best values per group, as scored at close and at final scoring. */
   bests?: { provisional?: GroupBests; final?: GroupBests };
 }

@@ -1,67 +1,62 @@
 import type { Actor } from "../access/roles.ts";
 import { closeTime } from "../lifecycle.ts";
 import type { Period } from "../model/period.ts";
-import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import type { RequestContext, Services } from "./context.ts";
+import { armFromStored, type JobWork, retryOnPeriodChange, runJob, startJob } from "./jobs.ts";
 import { scoreAndRecord } from "./period-scoring.ts";
 
 /** The actor of scheduled jobs in the audit log. */
 export const SCHEDULER: Actor = { username: "scheduler", roles: ["admin"] };
 
 /**
- * Closes a period's self-assessment (DOMAIN.md §6): moves it to appraisal, locks every submission
- * recording whether it was submitted, scores the provisional ranking from the self-assessment and
- * keeps each unit's result. The scheduled close and an admin's early close run this same code.
- *
- * Idempotent and resumable: the period leaves `open` first (from then on the server refuses every
- * unit write), marked `closing`; locking and scoring are safe to repeat, and `closing` is cleared
- * only at the end. A duplicate close of a closed period changes nothing; a close that died half-way
- * completes when run again. A schedule that fires before the (moved) deadline does nothing.
+ * The close's work, run by the close job once the period has left `open` for `closing` (from then on
+ * the server refuses every unit write, in the write's own transaction): reads every submission,
+ * scores the provisional ranking from the self-assessment, and writes per unit one conditional update
+ * that locks its head, records whether it was submitted and keeps its result. Safe to repeat: an
+ * attempt that died half-way is completed by the next one, which reads again.
+ */
+export const closeWork: JobWork = async (services, ctx, period, progress) => {
+  const closedAt = period.closedAt ?? ctx.now.toISOString();
+  const { score, bests } = await scoreAndRecord(services, period, "provisional", {
+    lockAt: closedAt,
+    progress,
+  });
+  return {
+    changes: { bests: { ...period.bests, provisional: bests } },
+    audit: {
+      action: "period.scored",
+      after: { stage: "provisional", units: score.groups.reduce((n, g) => n + g.units.length, 0) },
+    },
+  };
+};
+
+/**
+ * The target of a period's one-time close schedule, and the close job: at (or after) the deadline the
+ * period moves from `open` to `closing` (conditional on the version read, so a deadline moved at the
+ * same moment either wins or loses whole), then the close's work runs here. A schedule that fires
+ * before the (moved) deadline arms itself again for the stored deadline and changes nothing; a
+ * duplicate close of a closed period changes nothing; a close that died half-way completes.
  */
 export async function closePeriod(
   services: Services,
   ctx: RequestContext,
   periodId: string,
-  options: { early: boolean },
 ): Promise<{ period: Period; changed: boolean }> {
-  let period = await services.periods.require(periodId);
-  let changed = false;
-  if (period.state === "open") {
-    if (!options.early && ctx.now.getTime() < Date.parse(closeTime(period))) return { period, changed };
-    const now = ctx.now.toISOString();
-    const closing: Period = { ...period, state: "appraisal", closing: true, closedAt: now, updatedAt: now };
-    await services.periods.update(
-      closing,
-      { state: "open" },
-      auditEntry(
-        ctx,
-        `period#${periodId}`,
-        options.early ? "period.close-early" : "period.close",
-        { state: "open" },
-        { state: "appraisal" },
-      ),
-    );
-    period = closing;
-    changed = true;
+  const begun = await retryOnPeriodChange(async () => {
+    const period = await services.periods.require(periodId);
+    if (period.state !== "open") return period;
+    if (ctx.now.getTime() < Date.parse(closeTime(period))) return undefined;
+    return startJob(services, ctx, period, "close", {
+      changes: { closedAt: ctx.now.toISOString() },
+      action: "period.close",
+      enqueue: false,
+    });
+  });
+  if (!begun) {
+    await armFromStored(services, periodId);
+    return { period: await services.periods.require(periodId), changed: false };
   }
-  if (period.state !== "appraisal" || !period.closing) return { period, changed };
-
-  const closedAt = period.closedAt ?? ctx.now.toISOString();
-  // Read after the period left `open` (no unit write lands any more), then one write per unit locks
-  // its head and keeps its provisional result.
-  const { score, bests } = await scoreAndRecord(services, period, "provisional", { lockAt: closedAt });
-  const { closing: _closing, ...rest } = period;
-  const closed: Period = {
-    ...rest,
-    bests: { ...period.bests, provisional: bests },
-    updatedAt: ctx.now.toISOString(),
-  };
-  await services.periods.update(
-    closed,
-    { state: "appraisal" },
-    auditEntry(ctx, `period#${periodId}`, "period.scored", undefined, {
-      stage: "provisional",
-      units: score.groups.reduce((n, g) => n + g.units.length, 0),
-    }),
-  );
-  return { period: closed, changed: true };
+  if (begun.state !== "closing") return { period: begun, changed: false };
+  const outcome = await runJob(services, ctx, periodId, "close", closeWork);
+  return { period: await services.periods.require(periodId), changed: outcome === "succeeded" };
 }

@@ -1,4 +1,5 @@
 import type { Actor } from "../access/roles.ts";
+import type { JobKind } from "../model/period.ts";
 import type { AppraisalRepository } from "../store/appraisals.ts";
 import type { AuditEntry, AuditLog } from "../store/audit.ts";
 import type { FrameworkRepository } from "../store/frameworks.ts";
@@ -22,6 +23,8 @@ export interface EvidenceFiles {
   ): Promise<{ url: string; fields: Record<string, string> }>;
   /** The object's bytes, or undefined when nothing was uploaded. */
   read(key: string): Promise<Uint8Array | undefined>;
+  /** Writes exactly these bytes under a key no upload form targets (a confirmed file). */
+  keep(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   remove(key: string): Promise<void>;
   presignDownload(key: string, fileName: string, contentType: string): Promise<string>;
 }
@@ -56,6 +59,15 @@ export interface CloseScheduler {
   disarm(periodId: string): Promise<void>;
 }
 
+/**
+ * Starts a period's job (close, final scoring, publication) in the background: an asynchronous
+ * invocation of the job function in the cloud, the same handler module in-process on one machine.
+ * Jobs are idempotent and resumable, so a job started twice, or started again after it died, is safe.
+ */
+export interface JobQueue {
+  enqueue(job: { periodId: string; kind: JobKind }): Promise<void>;
+}
+
 /** Deadline reminders (SES in the cloud; locally a log line and a file in an outbox folder). */
 export interface Mailer {
   send(message: { to: string[]; unitId: string; subject: string; text: string }): Promise<void>;
@@ -72,6 +84,7 @@ export interface Services {
   users: UserDirectory;
   published: PublishedFiles;
   scheduler: CloseScheduler;
+  jobs: JobQueue;
   mailer: Mailer;
   settings: { maxEvidenceBytes: number; reminderDays: number[] };
 }

@@ -20,9 +20,11 @@ import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
 import { parseBody } from "./validate.ts";
 
 /**
- * Evidence (DOMAIN.md §4, issue 3): a file goes browser → storage by a presigned POST limited to one
- * key, its declared type and size; confirm then reads the stored bytes, checks size and sniffed type,
- * records the sha256, and removes the object when it is not what was declared. A URL is confirmed at once.
+ * Evidence (DOMAIN.md §4, issue 3): a file goes browser → storage by a short-lived presigned POST limited
+ * to one upload key, its declared type and size; confirm then reads the uploaded bytes once, checks size
+ * and sniffed type, and writes those same bytes to a key named by their sha256 that no form targets, so
+ * what a reviewer downloads is what was hashed, whatever is posted later. An upload that is not what was
+ * declared is removed. A URL is confirmed at once.
  */
 export async function addEvidence(
   services: Services,
@@ -59,7 +61,7 @@ export async function addEvidence(
           fileName: request.fileName,
           contentType: request.contentType,
           size: request.size,
-          key: `evidence/${periodId}/${unitId}/${id}`,
+          key: uploadKey(periodId, unitId, id),
           createdAt: time,
           createdBy: ctx.actor.username,
         };
@@ -86,41 +88,75 @@ export async function confirmEvidence(
   evidenceId: string,
 ) {
   const scope = await editableScope(services, ctx, periodId, unitId);
-  const current = await findEvidence(services, scope, evidenceId);
+  const stored = await services.submissions.load(scope.period.id, scope.unitId, scope.groupId);
+  const current = evidenceIn(stored, evidenceId);
   if (current.kind === "url" || current.status === "confirmed") return { evidence: current };
-  const key = current.key as string;
-  const bytes = await services.evidenceFiles.read(key);
+  // A write the submission refuses anyway should not leave a kept file behind.
+  assertReopened(writeWindow(scope.period, stored.head, ctx.now), stored.head, current.indicatorCodes);
+  // A pending record's key is its upload's (one made before confirmed files had their own keys too).
+  const upload = current.key as string;
+  // Read once: the checks, the hash and the kept file all come from these bytes, whatever is posted later.
+  const bytes = await services.evidenceFiles.read(upload);
+  const problem = bytes ? await fileProblem(current, bytes) : undefined;
+  if (!bytes || problem) {
+    // A concurrent confirm may have kept the file and removed the upload meanwhile.
+    const latest = await findEvidence(services, scope, evidenceId);
+    if (latest.status === "confirmed") return { evidence: latest };
+  }
   if (!bytes)
     throw unprocessable(
       "upload-missing",
       "nothing has been uploaded for this evidence yet; upload, then confirm",
     );
-  const problem = await fileProblem(current, bytes);
   if (problem) {
-    await services.evidenceFiles.remove(key);
+    await services.evidenceFiles.remove(upload);
     throw unprocessable("upload-rejected", `${problem}; the uploaded file was removed`, [
       { path: "file", message: problem },
     ]);
   }
   const sha256 = createHash("sha256").update(bytes).digest("hex");
+  // Named by its hash: a retry after a crash, or a concurrent confirm of other bytes, can never make
+  // a record's key hold bytes other than the ones its sha256 was computed from.
+  const key = confirmedKey(periodId, unitId, evidenceId, sha256);
+  await services.evidenceFiles.keep(key, bytes, current.contentType as string);
   const confirmed: Evidence = {
     ...current,
     status: "confirmed",
     sha256,
     size: bytes.byteLength,
+    key,
     confirmedAt: ctx.now.toISOString(),
   };
   let duplicateOf: Evidence | undefined;
-  const evidence = await writeEvidence(services, ctx, scope, "evidence.confirm", (stored) => {
-    const before = stored.evidence.find((e) => e.id === evidenceId);
-    if (!before) throw notFound(`evidence "${evidenceId}"`);
-    duplicateOf = stored.evidence.find((e) => e.id !== evidenceId && e.sha256 === sha256);
-    return {
-      evidence: stored.evidence.map((e) => (e.id === evidenceId ? confirmed : e)),
-      changed: confirmed,
-      before,
-    };
-  });
+  let gone = false;
+  let evidence: Evidence | undefined;
+  try {
+    evidence = await writeEvidence(services, ctx, scope, "evidence.confirm", (stored) => {
+      const before = stored.evidence.find((e) => e.id === evidenceId);
+      if (!before) {
+        gone = true;
+        throw notFound(`evidence "${evidenceId}"`);
+      }
+      // A concurrent confirm won: its record stands, and its key holds the bytes it hashed.
+      if (before.status === "confirmed") return { unchanged: before };
+      duplicateOf = stored.evidence.find((e) => e.id !== evidenceId && e.sha256 === sha256);
+      return {
+        evidence: stored.evidence.map((e) => (e.id === evidenceId ? confirmed : e)),
+        changed: confirmed,
+        before,
+      };
+    });
+  } catch (error) {
+    // Removed meanwhile (ids are never reused): no record can ever point at the kept file. On any
+    // other failure it stays, since a concurrent confirm of the same bytes may be recording this key.
+    if (gone) await services.evidenceFiles.remove(key);
+    throw error;
+  }
+  // A confirmed record never changes its key again, so a file the winner did not record is garbage.
+  if (evidence?.key !== key) await services.evidenceFiles.remove(key);
+  // Only once the record points at the kept file is the upload garbage; a crash before this line
+  // leaves it for a retried confirm to converge on.
+  await services.evidenceFiles.remove(upload);
   // The same bytes already back this submission: worth telling, not refusing (one file may serve many leaves).
   return { evidence, ...(duplicateOf ? { duplicateOf: duplicateOf.id } : {}) };
 }
@@ -201,8 +237,22 @@ async function editableScope(
   return scope;
 }
 
+/** The only key an upload form is ever signed for. */
+const uploadKey = (periodId: string, unitId: string, id: string) =>
+  `evidence/uploads/${periodId}/${unitId}/${id}`;
+
+/** Where confirmed bytes live, named by their hash; no form ever targets it. */
+const confirmedKey = (periodId: string, unitId: string, id: string, sha256: string) =>
+  `evidence/files/${periodId}/${unitId}/${id}/${sha256}`;
+
 async function findEvidence(services: Services, scope: UnitScope, evidenceId: string): Promise<Evidence> {
-  const stored = await services.submissions.load(scope.period.id, scope.unitId, scope.groupId);
+  return evidenceIn(
+    await services.submissions.load(scope.period.id, scope.unitId, scope.groupId),
+    evidenceId,
+  );
+}
+
+function evidenceIn(stored: StoredSubmission, evidenceId: string): Evidence {
   const evidence = stored.evidence.find((e) => e.id === evidenceId);
   if (!evidence) throw notFound(`evidence "${evidenceId}"`);
   return evidence;
@@ -274,12 +324,15 @@ async function fileProblem(evidence: Evidence, bytes: Uint8Array): Promise<strin
   return undefined;
 }
 
-type EvidenceChange = (stored: StoredSubmission) => {
-  evidence: Evidence[];
-  changed: Evidence | undefined;
-  before: Evidence | undefined;
-  remove?: string;
-};
+/** The new evidence list, or `unchanged` when there is nothing to write (the item as it stands). */
+type EvidenceChange = (stored: StoredSubmission) =>
+  | {
+      evidence: Evidence[];
+      changed: Evidence | undefined;
+      before: Evidence | undefined;
+      remove?: string;
+    }
+  | { unchanged: Evidence };
 
 /** One evidence change with its audit record and the new self-score, as one write of the submission. */
 async function writeEvidence(
@@ -291,7 +344,9 @@ async function writeEvidence(
 ) {
   return withSubmission(services, ctx, scope, undefined, async (stored, version) => {
     const window = writeWindow(scope.period, stored.head, ctx.now);
-    const { evidence, changed, before, remove } = change(stored);
+    const result = change(stored);
+    if ("unchanged" in result) return result.unchanged;
+    const { evidence, changed, before, remove } = result;
     assertReopened(window, stored.head, [
       ...(before?.indicatorCodes ?? []),
       ...(changed?.indicatorCodes ?? []),

@@ -9,6 +9,7 @@ import type { GroupBests, Period } from "../model/period.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { StoredSubmission } from "../store/submissions.ts";
 import type { Services } from "./context.ts";
+import type { JobProgress } from "./jobs.ts";
 import { previousSnapshot } from "./previous.ts";
 
 /** "provisional": the self-assessment as locked at close; "final": with appraised values. */
@@ -44,13 +45,14 @@ export async function periodBundle(
   period: Period,
   stage: ScoringStage,
   meta: { previous?: RankingSnapshot; version?: number; publishedAt?: string | null } = {},
+  onRead?: (count: number) => Promise<void>,
 ): Promise<{ bundle: ScoringBundle; stored: StoredSubmission[] }> {
   const framework = await services.frameworks.get(period.frameworkId);
   if (!framework) throw new Error(`framework ${period.frameworkId} of period ${period.id} is missing`);
   const members = await services.periods.members(period.id);
   const [units, stored] = await Promise.all([
     services.units.getMany([...members.keys()]),
-    services.submissions.loadAll(period.id, members),
+    services.submissions.loadAll(period.id, members, onRead),
   ]);
   const submissions: Record<string, SubmissionFacts> = {};
   const appraisals: Record<string, Record<string, unknown>> = {};
@@ -75,15 +77,18 @@ export async function periodBundle(
 /**
  * Scores a period and keeps each unit's summary on its head; returns the score and the bests. With
  * `lockAt` (the close), the same write per unit also locks its head and records whether it was
- * submitted, from the state read here.
+ * submitted, from the state read here. `progress` counts each unit read and each unit written.
  */
 export async function scoreAndRecord(
   services: Services,
   period: Period,
   stage: ScoringStage,
-  options: { lockAt?: string; keepBundleAt?: string } = {},
+  options: { lockAt?: string; keepBundleAt?: string; progress?: JobProgress } = {},
 ) {
-  const { bundle, stored } = await periodBundle(services, period, stage);
+  const { progress } = options;
+  progress?.setTotal(2 * period.counts.units);
+  const step = progress ? (count: number) => progress.add(count) : undefined;
+  const { bundle, stored } = await periodBundle(services, period, stage, {}, step);
   const score = scorePeriod(bundle);
   const kept = options.keepBundleAt
     ? services.periods.keepBundle(period.id, stage, options.keepBundleAt, bundle)
@@ -110,8 +115,9 @@ export async function scoreAndRecord(
         const s = read.get(r.unitId);
         return { ...r, seenState: s?.head.state ?? "draft", submitted: s ? wasSubmitted(s) : false };
       }),
+      step,
     );
-  } else await services.submissions.setResults(period.id, stage, results);
+  } else await services.submissions.setResults(period.id, stage, results, step);
   await kept;
   return { score, bests: bestsOf(score) };
 }
@@ -127,7 +133,7 @@ export function bestsOf(score: PeriodScore): GroupBests {
  */
 export async function periodExport(services: Services, periodId: string, stageParam: string | undefined) {
   const period = await services.periods.require(periodId);
-  if (period.state === "draft" || period.state === "open")
+  if (period.state === "draft" || period.state === "open" || period.state === "closing")
     throw conflict("not-closed", "a period is exported once closed");
   const stage: ScoringStage = stageParam === "provisional" || !period.finalizedAt ? "provisional" : "final";
   const published = stage === "final" ? period.publication : undefined;

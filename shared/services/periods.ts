@@ -15,6 +15,7 @@ import { unitValidOn } from "../model/unit.ts";
 import type { Page, PageRequest } from "../store/page.ts";
 import type { Members } from "../store/periods.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { armFromStored, periodView, retryOnPeriodChange } from "./jobs.ts";
 import { parseBody } from "./validate.ts";
 
 const requireAdmin = (ctx: RequestContext, what: string) => {
@@ -60,6 +61,7 @@ export async function createPeriod(services: Services, ctx: RequestContext, body
   const period: Period = {
     ...fields,
     state: "draft",
+    version: 1,
     counts: { units: members.size, submitted: 0, draft: members.size },
     createdAt: now,
     updatedAt: now,
@@ -72,20 +74,31 @@ export async function createPeriod(services: Services, ctx: RequestContext, body
   return period;
 }
 
-export const getPeriod = (services: Services, id: string): Promise<Period> => services.periods.require(id);
+export const getPeriod = async (services: Services, ctx: RequestContext, id: string): Promise<Period> =>
+  periodView(await services.periods.require(id), ctx.now);
 
 const stateFilter = z.enum(PERIOD_STATES).optional();
 
-export function listPeriods(services: Services, page: PageRequest, state?: string): Promise<Page<Period>> {
+export async function listPeriods(
+  services: Services,
+  ctx: RequestContext,
+  page: PageRequest,
+  state?: string,
+): Promise<Page<Period>> {
   const parsed = stateFilter.safeParse(state || undefined);
   if (!parsed.success)
     throw new Refusal("bad-request", "bad-state", `unknown state "${state}"`, [
       { path: "state", message: "unknown state" },
     ]);
-  return services.periods.list(page, parsed.data);
+  const result = await services.periods.list(page, parsed.data);
+  return { ...result, items: result.items.map((p) => periodView(p, ctx.now)) };
 }
 
-/** Renames a period or moves its deadlines. A self-assessment deadline moves only before the close. */
+/**
+ * Renames a period or moves its deadlines. A self-assessment deadline moves only before the close.
+ * The change is decided again on a fresh read when another write came first (it merges safely: a
+ * close that came first refuses it), and the close schedule is armed from what was stored.
+ */
 export async function patchPeriod(
   services: Services,
   ctx: RequestContext,
@@ -94,36 +107,38 @@ export async function patchPeriod(
 ): Promise<Period> {
   requireAdmin(ctx, "changes periods");
   const patch = parseBody(patchPeriodSchema, body, "period change");
-  const period = await services.periods.require(id);
-  const next: Period = { ...period, updatedAt: ctx.now.toISOString() };
-  if (patch.name !== undefined) next.name = patch.name;
-  if (patch.closesAt !== undefined) {
-    if (period.state !== "draft" && period.state !== "open")
-      throw conflict(
-        "period-closed",
-        `the self-assessment deadline cannot move once the period is ${period.state}`,
-      );
-    if (period.state === "open" && Date.parse(patch.closesAt) <= ctx.now.getTime())
-      throw unprocessable(
-        "deadline-in-past",
-        "a new deadline must be in the future; close early with a transition",
-        [{ path: "closesAt", message: "in the past" }],
-      );
-    next.closesAt = patch.closesAt;
-  }
-  if (patch.explanationClosesAt !== undefined) {
-    if (patch.explanationClosesAt === null) delete next.explanationClosesAt;
-    else next.explanationClosesAt = patch.explanationClosesAt;
-  }
-  checkOrder(next);
-  await services.periods.update(
-    next,
-    { state: period.state, updatedAt: period.updatedAt },
-    auditEntry(ctx, `period#${id}`, "period.update", period, next),
-  );
-  if (period.state === "open" && next.closesAt !== period.closesAt)
-    await services.scheduler.arm(id, closeTime(next));
-  return next;
+  const stored = await retryOnPeriodChange(async () => {
+    const period = await services.periods.require(id);
+    // The version it will have once written, so the audit record's "after" is what is stored.
+    const next: Period = { ...period, version: period.version + 1, updatedAt: ctx.now.toISOString() };
+    if (patch.name !== undefined) next.name = patch.name;
+    if (patch.closesAt !== undefined) {
+      if (period.state !== "draft" && period.state !== "open")
+        throw conflict(
+          "period-closed",
+          `the self-assessment deadline cannot move once the period is ${period.state}`,
+        );
+      if (period.state === "open" && Date.parse(patch.closesAt) <= ctx.now.getTime())
+        throw unprocessable(
+          "deadline-in-past",
+          "a new deadline must be in the future; close early with a transition",
+          [{ path: "closesAt", message: "in the past" }],
+        );
+      next.closesAt = patch.closesAt;
+    }
+    if (patch.explanationClosesAt !== undefined) {
+      if (patch.explanationClosesAt === null) delete next.explanationClosesAt;
+      else next.explanationClosesAt = patch.explanationClosesAt;
+    }
+    checkOrder(next);
+    return services.periods.update(
+      period,
+      next,
+      auditEntry(ctx, `period#${id}`, "period.update", period, next),
+    );
+  });
+  if (patch.closesAt !== undefined) await armFromStored(services, id);
+  return periodView(stored, ctx.now);
 }
 
 function checkOrder(period: Period): void {
@@ -140,9 +155,11 @@ function checkOrder(period: Period): void {
 const unitDeadlineSchema = z.strictObject({ closesAt: deadlineSchema });
 
 /**
- * Extends the deadline for one unit when justified (DOMAIN.md §6): while the period is open, to a
- * time after the period's deadline. Its writes stay accepted until then (the write guard reads the
- * unit's own deadline), the others' stop at the period's; the scheduled close waits for the latest.
+ * Extends the deadline for one unit when justified: while the period is open, to a time after the
+ * period's deadline. Its writes stay accepted until then (the write guard reads the unit's own
+ * deadline), the others' stop at the period's; the scheduled close waits for the latest. The unit's
+ * extension and the period's latest deadline are one write, conditional on the period's version:
+ * two extensions at once both land (the later deadline wins), and a close that came first refuses it.
  */
 export async function extendUnitDeadline(
   services: Services,
@@ -153,32 +170,33 @@ export async function extendUnitDeadline(
 ) {
   if (!hasRole(ctx.actor, "admin")) throw forbidden("only an admin extends a deadline");
   const { closesAt } = parseBody(unitDeadlineSchema, body, "deadline");
-  const period = await services.periods.require(periodId);
   const groupId = (await services.periods.members(periodId)).get(unitId);
   if (!groupId) throw notFound(`unit "${unitId}" in period "${periodId}"`);
-  if (period.state !== "open") throw conflict("period-not-open", `the period is ${period.state}, not open`);
-  if (Date.parse(closesAt) <= Math.max(Date.parse(period.closesAt), ctx.now.getTime()))
-    throw unprocessable(
-      "deadline-not-later",
-      "a unit's deadline must be later than the period's and in the future",
-      [{ path: "closesAt", message: `after ${period.closesAt} and now` }],
-    );
-  const entity = `submission#${periodId}#${unitId}`;
-  await services.submissions.extend(
-    periodId,
-    unitId,
-    groupId,
-    closesAt,
-    auditEntry(ctx, entity, "deadline.extend", undefined, { closesAt }),
-  );
-  if (Date.parse(closesAt) > Date.parse(closeTime(period))) {
-    const next: Period = { ...period, lastUnitDeadline: closesAt, updatedAt: ctx.now.toISOString() };
+  await retryOnPeriodChange(async () => {
+    const period = await services.periods.require(periodId);
+    if (period.state !== "open") throw conflict("period-not-open", `the period is ${period.state}, not open`);
+    if (Date.parse(closesAt) <= Math.max(Date.parse(period.closesAt), ctx.now.getTime()))
+      throw unprocessable(
+        "deadline-not-later",
+        "a unit's deadline must be later than the period's and in the future",
+        [{ path: "closesAt", message: `after ${period.closesAt} and now` }],
+      );
+    const later = Date.parse(closesAt) > Date.parse(closeTime(period));
+    const next: Period = {
+      ...period,
+      ...(later ? { lastUnitDeadline: closesAt } : {}),
+      updatedAt: ctx.now.toISOString(),
+    };
+    const extension = auditEntry(ctx, `submission#${periodId}#${unitId}`, "deadline.extend", undefined, {
+      closesAt,
+    });
     await services.periods.update(
+      period,
       next,
-      { state: "open" },
       auditEntry(ctx, `period#${periodId}`, "period.unit-deadline", undefined, { unitId, closesAt }),
+      { extra: services.submissions.extensionItems(periodId, unitId, groupId, closesAt, extension) },
     );
-    await services.scheduler.arm(periodId, closesAt);
-  }
+  });
+  await armFromStored(services, periodId);
   return { periodId, unitId, closesAt };
 }

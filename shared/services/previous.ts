@@ -2,12 +2,16 @@ import type { Period } from "../model/period.ts";
 import { type RankingSnapshot, rankingSnapshotSchema } from "../model/snapshot.ts";
 import type { Services } from "./context.ts";
 
+/**
+ * Every period with a published snapshot, whatever its state now: one reopened for a correction, or
+ * publishing its next version, still has its last version on the public page.
+ */
 export async function publishedPeriods(services: Services): Promise<Period[]> {
   const out: Period[] = [];
   let cursor: string | undefined;
   do {
-    const page = await services.periods.list({ limit: 200, cursor }, "published");
-    out.push(...page.items);
+    const page = await services.periods.list({ limit: 200, cursor });
+    out.push(...page.items.filter((p) => p.publication));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return out;

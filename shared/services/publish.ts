@@ -1,7 +1,8 @@
 import { scorePeriod } from "../engine/score-period.ts";
 import { toSnapshot } from "../engine/snapshot.ts";
-import { type Period, toVietnamTime } from "../model/period.ts";
-import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import type { Period } from "../model/period.ts";
+import type { Services } from "./context.ts";
+import type { JobWork } from "./jobs.ts";
 import { rankingRows, toCsv, toXlsx } from "./open-data.ts";
 import { periodBundle, scoreAndRecord } from "./period-scoring.ts";
 import { previousSnapshot, publishedPeriods } from "./previous.ts";
@@ -11,66 +12,40 @@ const JSON_TYPE = "application/json; charset=utf-8";
 const CSV = "text/csv; charset=utf-8";
 
 /**
- * Final scoring (DOMAIN.md §6): the ranking over appraised values; the results are then frozen. The
- * bundle scored is kept under the period (named by finalizedAt), so the publication scores exactly
- * it without reading every submission again.
+ * Final scoring's work, run by the finalize job once the period is `finalizing` (from then on every
+ * appraisal, contest and decision is refused in its own transaction, so nothing accepted is left
+ * out): the ranking over appraised values, each unit's result kept on its head. The bundle scored is
+ * kept under the period (named by finalizedAt), so the publication scores exactly it without reading
+ * every submission again.
  */
-export async function finalizePeriod(
-  services: Services,
-  ctx: RequestContext,
-  period: Period,
-): Promise<Period> {
-  const now = ctx.now.toISOString();
-  const { bests } = await scoreAndRecord(services, period, "final", { keepBundleAt: now });
-  const final: Period = {
-    ...period,
-    state: "final",
-    finalizedAt: now,
-    bests: { ...period.bests, final: bests },
-    updatedAt: now,
+export const finalizeWork: JobWork = async (services, ctx, period, progress) => {
+  const finalizedAt = ctx.now.toISOString();
+  const { bests } = await scoreAndRecord(services, period, "final", { keepBundleAt: finalizedAt, progress });
+  return {
+    changes: { finalizedAt, bests: { ...period.bests, final: bests } },
+    audit: { action: "period.transition", after: { state: "final" } },
   };
-  await services.periods.update(
-    final,
-    { state: period.state },
-    auditEntry(ctx, `period#${period.id}`, "period.transition", { state: period.state }, { state: "final" }),
-  );
-  return final;
-}
+};
 
 /**
- * Publishes the final ranking as open data: the immutable snapshot v{n} (JSON, CSV, XLSX), then the
- * pointers ({periodId}.json/.csv/.xlsx), then index.json — so a pointer never names a missing file.
- * The version and time are recorded on the period before any file is written: a publication that
- * dies half-way, run again, writes the same bytes. Publishing after a correction makes v{n+1}.
+ * Publication's work, run by the publish job once the period is `publishing` with the version and
+ * time recorded (by the request that asked for it, before any file is written: an attempt run again
+ * writes the same bytes): the immutable snapshot v{n} (JSON, CSV, XLSX), then the pointers
+ * ({periodId}.json/.csv/.xlsx), then index.json — so a pointer never names a missing file.
+ * Publishing after a correction makes v{n+1}.
  */
-export async function publishPeriod(
-  services: Services,
-  ctx: RequestContext,
-  period: Period,
-): Promise<Period> {
-  let current = period;
-  if (!current.publishing) {
-    const publishing = {
-      version: (current.publication?.version ?? 0) + 1,
-      publishedAt: toVietnamTime(ctx.now.getTime()),
-    };
-    const next: Period = { ...current, publishing, updatedAt: ctx.now.toISOString() };
-    await services.periods.update(
-      next,
-      { state: "final", updatedAt: current.updatedAt },
-      auditEntry(ctx, `period#${period.id}`, "period.publishing", undefined, publishing),
-    );
-    current = next;
-  }
-  const { version, publishedAt } = current.publishing as NonNullable<Period["publishing"]>;
-  const previous = await previousSnapshot(services, current);
+export const publishWork: JobWork = async (services, _ctx, period, progress) => {
+  const pending = period.nextPublication;
+  if (!pending) throw new Error(`period ${period.id} is publishing without a recorded version`);
+  const { version, publishedAt } = pending;
+  const previous = await previousSnapshot(services, period);
   const meta = { ...(previous ? { previous } : {}), version, publishedAt };
   // The bundle final scoring kept; read from the submissions only for a period finalized before it
   // was kept (or whose bundle is incomplete).
-  const kept = current.finalizedAt
-    ? await services.periods.keptBundle(current.id, "final", current.finalizedAt)
+  const kept = period.finalizedAt
+    ? await services.periods.keptBundle(period.id, "final", period.finalizedAt)
     : undefined;
-  const bundle = kept ? { ...kept, ...meta } : (await periodBundle(services, current, "final", meta)).bundle;
+  const bundle = kept ? { ...kept, ...meta } : (await periodBundle(services, period, "final", meta)).bundle;
   const snapshot = toSnapshot(scorePeriod(bundle), bundle);
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
   const table = rankingRows(snapshot);
@@ -83,42 +58,32 @@ export async function publishPeriod(
     ["csv", csv, CSV],
     ["xlsx", xlsx, XLSX],
   ];
-  for (const [ext, body, type] of files)
+  progress.setTotal(files.length * 2 + 1);
+  for (const [ext, body, type] of files) {
     await services.published.put(`${base}/v${version}.${ext}`, body, type, "immutable");
-  for (const [ext, body, type] of files)
+    await progress.add(1);
+  }
+  for (const [ext, body, type] of files) {
     await services.published.put(`${base}.${ext}`, body, type, "pointer");
-  const index = await publicationIndex(services, { ...current, publication: { version, publishedAt } });
+    await progress.add(1);
+  }
+  const index = await publicationIndex(services, { ...period, publication: { version, publishedAt } });
   await services.published.put(
     "public/rankings/index.json",
     `${JSON.stringify(index, null, 2)}\n`,
     JSON_TYPE,
     "pointer",
   );
+  await progress.add(1);
   await services.published.invalidate([
     ...files.map(([ext]) => `${base}.${ext}`),
     "public/rankings/index.json",
   ]);
-
-  const { publishing: _publishing, ...rest } = current;
-  const published: Period = {
-    ...rest,
-    state: "published",
-    publication: { version, publishedAt },
-    updatedAt: ctx.now.toISOString(),
+  return {
+    changes: { publication: { version, publishedAt }, nextPublication: undefined },
+    audit: { action: "period.publish", after: { state: "published", version, publishedAt } },
   };
-  await services.periods.update(
-    published,
-    { state: "final" },
-    auditEntry(
-      ctx,
-      `period#${period.id}`,
-      "period.publish",
-      { state: "final" },
-      { state: "published", version, publishedAt },
-    ),
-  );
-  return published;
-}
+};
 
 /** Every published period, newest first, with the latest version of each. */
 async function publicationIndex(services: Services, publishing: Period) {

@@ -22,7 +22,7 @@ export async function periodResults(
   query: Record<string, string | undefined>,
 ) {
   const period = await services.periods.require(periodId);
-  if (period.state === "draft" || period.state === "open")
+  if (period.state === "draft" || period.state === "open" || period.state === "closing")
     throw conflict("not-closed", "results exist once the period has closed");
   const staff = hasRole(ctx.actor, "admin", "reviewer");
   if (!staff && !(hasRole(ctx.actor, ...UNIT_ROLES) && ctx.actor.unitId))

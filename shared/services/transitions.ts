@@ -1,26 +1,48 @@
 import * as z from "zod";
 import { hasRole } from "../access/roles.ts";
 import { conflict, forbidden } from "../errors.ts";
-import { assertTransition, closeTime } from "../lifecycle.ts";
-import { PERIOD_STATES, type Period } from "../model/period.ts";
+import { assertTransition, jobOfMove } from "../lifecycle.ts";
+import { type JobKind, PERIOD_STATES, type Period, toVietnamTime } from "../model/period.ts";
 import { closePeriod } from "./close.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
-import { finalizePeriod, publishPeriod } from "./publish.ts";
+import { armFromStored, type JobWork, periodView, retryOnPeriodChange, runJob, startJob } from "./jobs.ts";
+import { finalizeWork, publishWork } from "./publish.ts";
 import { parseBody } from "./validate.ts";
 
 const transitionSchema = z.strictObject({ to: z.enum(PERIOD_STATES) });
 
-/** Moves a period along its lifecycle (DOMAIN.md §6); each move runs the work it stands for. */
+/**
+ * Moves a period along its lifecycle. The moves that do long work — the early close, final scoring,
+ * publication — record the intent (the period enters `closing`, `finalizing` or `publishing` with its
+ * job queued) and start a job; `started` says so (the edge answers 202). The others are one write.
+ * Every write is conditional on the version read; a request that lost a race is decided again on a
+ * fresh read, so a double click on a long move answers the job the first click started.
+ */
 export async function transitionPeriod(
   services: Services,
   ctx: RequestContext,
   id: string,
   body: unknown,
-): Promise<Period> {
+): Promise<{ period: Period; started: boolean }> {
   if (!hasRole(ctx.actor, "admin")) throw forbidden("only an admin moves periods");
   const { to } = parseBody(transitionSchema, body, "transition");
+  return retryOnPeriodChange(() => move(services, ctx, id, to));
+}
+
+async function move(
+  services: Services,
+  ctx: RequestContext,
+  id: string,
+  to: Period["state"],
+): Promise<{ period: Period; started: boolean }> {
   const period = await services.periods.require(id);
   assertTransition(period.state, to);
+  const kind = jobOfMove(period.state, to);
+  if (kind) {
+    const started = await startJob(services, ctx, period, kind, jobIntent(ctx, period, kind));
+    if (kind === "close") await armFromStored(services, id); // no scheduled close for a closing period
+    return { period: periodView(started, ctx.now), started: true };
+  }
   switch (to) {
     case "open": {
       if (Date.parse(period.closesAt) <= ctx.now.getTime())
@@ -29,28 +51,37 @@ export async function transitionPeriod(
           `the deadline (${period.closesAt}) has passed: move it before opening`,
         );
       const open = await moveTo(services, ctx, period, "open");
-      await services.scheduler.arm(id, closeTime(period));
-      return open;
+      await armFromStored(services, id);
+      return { period: open, started: false };
     }
-    case "appraisal":
-      if (period.state === "open") {
-        await services.scheduler.disarm(id);
-        return (await closePeriod(services, ctx, id, { early: true })).period;
-      }
-      return moveTo(services, ctx, period, "appraisal"); // reopened for a correction after publication
     case "explanation":
       if (!period.explanationClosesAt || Date.parse(period.explanationClosesAt) <= ctx.now.getTime())
         throw conflict(
           "no-explanation-round",
           "set a future explanationClosesAt before opening the explanation round",
         );
-      return moveTo(services, ctx, period, "explanation");
-    case "final":
-      return finalizePeriod(services, ctx, period);
-    case "published":
-      return publishPeriod(services, ctx, period);
+      return { period: await moveTo(services, ctx, period, "explanation"), started: false };
     default:
-      throw conflict("transition-not-allowed", `cannot move to "${to}"`);
+      // Back to appraisal after publication, for a correction.
+      return { period: await moveTo(services, ctx, period, to), started: false };
+  }
+}
+
+/** What a long move records on the period with its job. */
+function jobIntent(ctx: RequestContext, period: Period, kind: JobKind) {
+  switch (kind) {
+    case "close":
+      return { changes: { closedAt: ctx.now.toISOString() }, action: "period.close-early" };
+    case "publish": {
+      // Fixed now, so every attempt of the job writes the same bytes.
+      const nextPublication = {
+        version: (period.publication?.version ?? 0) + 1,
+        publishedAt: toVietnamTime(ctx.now.getTime()),
+      };
+      return { changes: { nextPublication }, action: "period.publishing" };
+    }
+    default:
+      return {};
   }
 }
 
@@ -60,11 +91,30 @@ async function moveTo(
   period: Period,
   to: Period["state"],
 ): Promise<Period> {
-  const next: Period = { ...period, state: to, updatedAt: ctx.now.toISOString() };
-  await services.periods.update(
-    next,
-    { state: period.state },
+  return services.periods.update(
+    period,
+    { ...period, state: to, updatedAt: ctx.now.toISOString() },
     auditEntry(ctx, `period#${period.id}`, "period.transition", { state: period.state }, { state: to }),
   );
-  return next;
+}
+
+const WORK: Record<Exclude<JobKind, "close">, JobWork> = { finalize: finalizeWork, publish: publishWork };
+
+/**
+ * One attempt of a period's job, as the job function runs it (the close also as the target of the
+ * close schedule). Throws when the attempt failed or another attempt is alive, so it is retried.
+ */
+export async function runPeriodJob(
+  services: Services,
+  ctx: RequestContext,
+  periodId: string,
+  kind: JobKind,
+): Promise<{ periodId: string; kind: JobKind; changed: boolean; state: string }> {
+  if (kind === "close") {
+    const { period, changed } = await closePeriod(services, ctx, periodId);
+    return { periodId, kind, changed, state: period.state };
+  }
+  const outcome = await runJob(services, ctx, periodId, kind, WORK[kind]);
+  const period = await services.periods.require(periodId);
+  return { periodId, kind, changed: outcome === "succeeded", state: period.state };
 }

@@ -10,7 +10,7 @@ import type { CloseScheduler } from "../services/context.ts";
 
 /**
  * The close of a period as a one-time EventBridge Scheduler schedule, `at(...)` in Vietnam time,
- * targeting the close function with retries and a dead-letter queue. Moving the deadline updates it.
+ * targeting the job function (the close job) with retries and a dead-letter queue. Moving the deadline updates it.
  */
 export class EventBridgeCloseScheduler implements CloseScheduler {
   private readonly client = new SchedulerClient({});
@@ -31,7 +31,7 @@ export class EventBridgeCloseScheduler implements CloseScheduler {
       Target: {
         Arn: this.settings.targetArn,
         RoleArn: this.settings.roleArn,
-        Input: JSON.stringify({ periodId }),
+        Input: JSON.stringify({ periodId, kind: "close" }),
         RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
         DeadLetterConfig: { Arn: this.settings.deadLetterArn },
       },

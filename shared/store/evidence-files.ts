@@ -2,6 +2,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   NoSuchKey,
+  PutObjectCommand,
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
@@ -9,7 +10,8 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { EvidenceFiles } from "../services/context.ts";
 
-export const UPLOAD_URL_SECONDS = 15 * 60;
+/** An upload form is short-lived: re-posting it only ever replaces the upload, never a confirmed file. */
+export const UPLOAD_URL_SECONDS = 5 * 60;
 export const DOWNLOAD_URL_SECONDS = 5 * 60;
 
 /**
@@ -51,6 +53,12 @@ export class S3EvidenceFiles implements EvidenceFiles {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
       throw error;
     }
+  }
+
+  async keep(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }),
+    );
   }
 
   async remove(key: string): Promise<void> {

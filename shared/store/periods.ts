@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ScoringBundle } from "../engine/bundle.ts";
 import { conflict, notFound } from "../errors.ts";
 import type { Period, PeriodState } from "../model/period.ts";
@@ -34,6 +34,7 @@ export class PeriodRepository {
       ...keys.period(period.id),
       ...listKeys(period.state, period.closesAt, period.id),
       ...toItem(period),
+      version: period.version,
     };
     const membersItem = { ...keys.periodMembers(period.id), members: gzipSync(JSON.stringify([...members])) };
     await transact(
@@ -171,24 +172,34 @@ export class PeriodRepository {
   }
 
   /**
-   * Writes a changed period if it is still in `expectedState` (and, when given, still at
-   * `expectedUpdatedAt`), with its audit record; `extra` joins the same transaction.
+   * Writes the fields in which `next` differs from `current`, with its audit record, if the stored
+   * period is still at `current.version` (optimistic concurrency: a lost race is a `period-changed`
+   * conflict, to be retried from a fresh read where merging is safe); the version grows by one. A job
+   * finishing its work writes with `expect.runId` instead: only while it still holds the job. `extra`
+   * joins the same transaction. Returns the period as stored (for a job's write, its version may be
+   * behind: read it again when it matters).
    */
   async update(
+    current: Period,
     next: Period,
-    expected: { state: PeriodState; updatedAt?: string },
     audit: AuditEntry,
-    extra: TransactItem[] = [],
-  ): Promise<void> {
-    const names: Record<string, string> = { "#state": "state" };
-    const values: Record<string, unknown> = { ":expected": expected.state };
-    const sets: string[] = [];
+    options: { runId?: string; extra?: TransactItem[] } = {},
+  ): Promise<Period> {
+    const stored: Period = { ...next, version: current.version + 1 };
+    const names: Record<string, string> = { "#version": "version", "#state": "state" };
+    // Condition values are named apart from the fields' (":<field>"), which the loop below sets.
+    const values: Record<string, unknown> = { ":one": 1, ":zero": 0, ":expectedState": current.state };
+    // A job's write is not conditioned on the version (the admin may rename meanwhile): it adds one.
+    const sets = ["#version = if_not_exists(#version, :zero) + :one"];
     const removes: string[] = [];
-    const fields = { ...toItem(next), ...listKeys(next.state, next.closesAt, next.id) };
-    for (const [field, value] of Object.entries(fields)) {
+    const before: Record<string, unknown> = {
+      ...toItem(current),
+      ...listKeys(current.state, current.closesAt, current.id),
+    };
+    const after = { ...toItem(stored), ...listKeys(stored.state, stored.closesAt, stored.id) };
+    for (const [field, value] of Object.entries(after)) {
       // Counts move only with submit and withdraw (ADD), never from a read-modify-write of the period.
-      if (field === "createdAt" || field === "id" || field === "unitCount" || field === "submittedCount")
-        continue;
+      if (UNVERSIONED.has(field) || JSON.stringify(value) === JSON.stringify(before[field])) continue;
       names[`#${field}`] = field;
       if (value === undefined) removes.push(`#${field}`);
       else {
@@ -196,10 +207,17 @@ export class PeriodRepository {
         sets.push(`#${field} = :${field}`);
       }
     }
-    let condition = "#state = :expected";
-    if (expected.updatedAt) {
-      values[":expectedUpdatedAt"] = expected.updatedAt;
-      condition += " AND updatedAt = :expectedUpdatedAt";
+    let condition = "#state = :expectedState";
+    if (options.runId) {
+      names["#job"] = "job";
+      values[":expectedRunId"] = options.runId;
+      condition += " AND #job.runId = :expectedRunId";
+    } else {
+      values[":expectedVersion"] = current.version;
+      condition +=
+        current.version === 0
+          ? " AND (attribute_not_exists(#version) OR #version = :expectedVersion)"
+          : " AND #version = :expectedVersion";
     }
     await transact(
       this.config.client,
@@ -215,18 +233,129 @@ export class PeriodRepository {
           },
         },
         auditPut(this.config, audit),
-        ...extra,
+        ...(options.extra ?? []),
       ],
       (position) =>
         position === 0
-          ? conflict(
-              "period-changed",
-              `the period changed meanwhile (expected state "${expected.state}"); reload and retry`,
-            )
+          ? options.runId
+            ? new JobLost(next.id)
+            : conflict(
+                "period-changed",
+                `the period changed meanwhile (it was at version ${current.version}); reload and retry`,
+              )
           : new Error(`unexpected condition failure at item ${position}`),
     );
+    return stored;
+  }
+
+  /**
+   * Takes the period's job for one attempt: only while the period is in the job's transient state and
+   * the job is queued, failed, or running under a lease that ran out (its worker died). The lease is
+   * renewed with every progress write; a worker that lost it stops. Undefined when someone else holds
+   * the job or it has finished.
+   */
+  async claimJob(
+    periodId: string,
+    during: PeriodState,
+    claim: { runId: string; now: string; leaseUntil: string },
+  ): Promise<Period | undefined> {
+    try {
+      const result = await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.dataTable,
+          Key: keys.period(periodId),
+          UpdateExpression:
+            "SET #job.#status = :running, #job.runId = :runId, #job.leaseUntil = :lease, #job.startedAt = if_not_exists(#job.startedAt, :now), #job.attempts = #job.attempts + :one REMOVE #job.#error",
+          ConditionExpression:
+            "#state = :during AND (#job.#status IN (:queued, :failed) OR (#job.#status = :running AND #job.leaseUntil < :now))",
+          ExpressionAttributeNames: {
+            "#job": "job",
+            "#status": "status",
+            "#state": "state",
+            "#error": "error",
+          },
+          ExpressionAttributeValues: {
+            ":running": "running",
+            ":queued": "queued",
+            ":failed": "failed",
+            ":runId": claim.runId,
+            ":lease": claim.leaseUntil,
+            ":now": claim.now,
+            ":one": 1,
+            ":during": during,
+          },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return result.Attributes ? fromItem(result.Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /** Records a job's progress and renews its lease; throws JobLost when another attempt took it over. */
+  async jobProgress(
+    periodId: string,
+    runId: string,
+    progress: { done: number; total: number; leaseUntil: string },
+  ): Promise<void> {
+    await this.jobWrite(
+      periodId,
+      runId,
+      "SET #job.done = :done, #job.#total = :total, #job.leaseUntil = :lease",
+      { ":done": progress.done, ":total": progress.total, ":lease": progress.leaseUntil },
+    );
+  }
+
+  /** Records that an attempt failed, and why; the period stays in its transient state, to be run again. */
+  async failJob(periodId: string, runId: string, failure: { error: string; at: string }): Promise<void> {
+    await this.jobWrite(
+      periodId,
+      runId,
+      "SET #job.#status = :failed, #job.#error = :error, #job.finishedAt = :at REMOVE #job.leaseUntil",
+      { ":failed": "failed", ":error": failure.error, ":at": failure.at },
+    );
+  }
+
+  private async jobWrite(
+    periodId: string,
+    runId: string,
+    expression: string,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    try {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.dataTable,
+          Key: keys.period(periodId),
+          UpdateExpression: expression,
+          ConditionExpression: "#job.runId = :runId",
+          ExpressionAttributeNames: {
+            "#job": "job",
+            ...(expression.includes("#status") ? { "#status": "status" } : {}),
+            ...(expression.includes("#error") ? { "#error": "error" } : {}),
+            ...(expression.includes("#total") ? { "#total": "total" } : {}),
+          },
+          ExpressionAttributeValues: { ...values, ":runId": runId },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new JobLost(periodId);
+      throw error;
+    }
   }
 }
+
+/** A job attempt that no longer holds its job (another attempt took it over): it stops, quietly. */
+export class JobLost extends Error {
+  constructor(periodId: string) {
+    super(`the job of period ${periodId} was taken over by another attempt`);
+  }
+}
+
+/** Item fields a period write never copies from what it read. */
+const UNVERSIONED = new Set(["createdAt", "id", "unitCount", "submittedCount", "version"]);
 
 function listKeys(state: PeriodState, closesAt: string, id: string) {
   return { lpk: keys.periodList, lsk: keys.periodListSort(state, new Date(closesAt).toISOString(), id) };
@@ -247,23 +376,23 @@ function toItem(period: Period): Record<string, unknown> {
     createdAt: period.createdAt,
     updatedAt: period.updatedAt,
     closedAt: period.closedAt,
-    closing: period.closing,
     finalizedAt: period.finalizedAt,
     lastUnitDeadline: period.lastUnitDeadline,
     publication: period.publication,
-    publishing: period.publishing,
+    nextPublication: period.nextPublication,
     bests: period.bests,
+    job: period.job,
   };
 }
 
 const LIFECYCLE_FIELDS = [
   "lastUnitDeadline",
   "closedAt",
-  "closing",
   "finalizedAt",
   "publication",
-  "publishing",
+  "nextPublication",
   "bests",
+  "job",
 ] as const;
 
 export function fromItem(item: PeriodItem): Period {
@@ -277,6 +406,8 @@ export function fromItem(item: PeriodItem): Period {
     closesAt: item.closesAt as string,
     ...(item.explanationClosesAt ? { explanationClosesAt: item.explanationClosesAt as string } : {}),
     state: item.state as PeriodState,
+    // Periods written before versions existed read as version 0.
+    version: (item.version as number | undefined) ?? 0,
     counts: { units, submitted, draft: units - submitted },
     createdAt: item.createdAt as string,
     updatedAt: item.updatedAt as string,

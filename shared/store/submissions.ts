@@ -144,13 +144,21 @@ export class SubmissionRepository {
     return { head, answers, evidence, appraisals, contests };
   }
 
-  /** Every member's submission, read unit by unit in parallel (a partition each, never a Scan). */
+  /**
+   * Every member's submission, read unit by unit in parallel (a partition each, never a Scan);
+   * `onRead` hears of each one read (a job's progress).
+   */
   async loadAll(
     periodId: string,
     members: ReadonlyMap<string, string>,
+    onRead?: (count: number) => Promise<void>,
     concurrency = 32,
   ): Promise<StoredSubmission[]> {
-    return mapLimit([...members], concurrency, ([unitId, groupId]) => this.load(periodId, unitId, groupId));
+    return mapLimit([...members], concurrency, async ([unitId, groupId]) => {
+      const stored = await this.load(periodId, unitId, groupId);
+      await onRead?.(1);
+      return stored;
+    });
   }
 
   /**
@@ -160,9 +168,14 @@ export class SubmissionRepository {
    * after the period left `open`, so a refusal means something wrote anyway and the close fails, to be
    * run again from a fresh read. Idempotent: a rerun writes the same values.
    */
-  async lockWithResults(periodId: string, closedAt: string, heads: readonly LockResult[]): Promise<void> {
-    await mapLimit(chunks(heads, RESULTS_PER_TRANSACTION), RESULT_TRANSACTIONS_IN_FLIGHT, (chunk) =>
-      transact(
+  async lockWithResults(
+    periodId: string,
+    closedAt: string,
+    heads: readonly LockResult[],
+    onWritten?: (count: number) => Promise<void>,
+  ): Promise<void> {
+    await mapLimit(chunks(heads, RESULTS_PER_TRANSACTION), RESULT_TRANSACTIONS_IN_FLIGHT, async (chunk) => {
+      await transact(
         this.config.client,
         chunk.map(({ unitId, groupId, seenState, submitted, result }) => ({
           Update: {
@@ -192,14 +205,20 @@ export class SubmissionRepository {
             unitId: chunk[position]?.unitId,
             expected: chunk[position]?.seenState,
           }),
-      ),
-    );
+      );
+      await onWritten?.(chunk.length);
+    });
   }
 
   /** Keeps many units' scores on their heads, RESULTS_PER_TRANSACTION per transaction. */
-  async setResults(periodId: string, field: "provisional" | "final", heads: readonly HeadResult[]) {
-    await mapLimit(chunks(heads, RESULTS_PER_TRANSACTION), RESULT_TRANSACTIONS_IN_FLIGHT, (chunk) =>
-      transact(
+  async setResults(
+    periodId: string,
+    field: "provisional" | "final",
+    heads: readonly HeadResult[],
+    onWritten?: (count: number) => Promise<void>,
+  ) {
+    await mapLimit(chunks(heads, RESULTS_PER_TRANSACTION), RESULT_TRANSACTIONS_IN_FLIGHT, async (chunk) => {
+      await transact(
         this.config.client,
         chunk.map(({ unitId, result }) => ({
           Update: {
@@ -211,57 +230,46 @@ export class SubmissionRepository {
           },
         })),
         () => new Error("unexpected condition failure while keeping results"),
-      ),
-    );
+      );
+      await onWritten?.(chunk.length);
+    });
   }
 
   /**
-   * A deadline for one unit, later than the period's: set on its head (which the write guard reads)
-   * while the period is open, with its audit record.
+   * A deadline for one unit, later than the period's: set on its head (which the write guard reads),
+   * with its audit record. The items join the period's own update (conditional on the version read
+   * while open), so the extension and the period's latest deadline land together or not at all.
    */
-  async extend(
+  extensionItems(
     periodId: string,
     unitId: string,
     groupId: string,
     until: string,
     audit: AuditEntry,
-  ): Promise<void> {
-    await transact(
-      this.config.client,
-      [
-        {
-          Update: {
-            TableName: this.config.dataTable,
-            Key: keys.submissionHead(periodId, unitId),
-            UpdateExpression:
-              "SET extendedUntil = :until, extendedUntilMs = :ms, groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk, #state = if_not_exists(#state, :draft), #version = if_not_exists(#version, :zero)",
-            ExpressionAttributeNames: { "#state": "state", "#version": "version" },
-            ExpressionAttributeValues: {
-              ":until": until,
-              ":ms": Date.parse(until),
-              ":groupId": groupId,
-              ":periodId": periodId,
-              ":unitId": unitId,
-              ":lpk": keys.submissionList(periodId),
-              ":lsk": `${groupId}#${unitId}`,
-              ":draft": "draft",
-              ":zero": 0,
-            },
+  ): TransactItem[] {
+    return [
+      {
+        Update: {
+          TableName: this.config.dataTable,
+          Key: keys.submissionHead(periodId, unitId),
+          UpdateExpression:
+            "SET extendedUntil = :until, extendedUntilMs = :ms, groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk, #state = if_not_exists(#state, :draft), #version = if_not_exists(#version, :zero)",
+          ExpressionAttributeNames: { "#state": "state", "#version": "version" },
+          ExpressionAttributeValues: {
+            ":until": until,
+            ":ms": Date.parse(until),
+            ":groupId": groupId,
+            ":periodId": periodId,
+            ":unitId": unitId,
+            ":lpk": keys.submissionList(periodId),
+            ":lsk": `${groupId}#${unitId}`,
+            ":draft": "draft",
+            ":zero": 0,
           },
         },
-        {
-          ConditionCheck: {
-            TableName: this.config.dataTable,
-            Key: keys.period(periodId),
-            ConditionExpression: "#state = :open",
-            ExpressionAttributeNames: { "#state": "state" },
-            ExpressionAttributeValues: { ":open": "open" },
-          },
-        },
-        auditPut(this.config, audit),
-      ],
-      () => new SubmissionWriteConflict("period"),
-    );
+      },
+      auditPut(this.config, audit),
+    ];
   }
 
   /** The heads of a period's submissions that have been written, by group then unit. */

@@ -11,14 +11,13 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { services } from "../../functions/http/services.ts";
+import { withInlineJobs } from "../../infra/local/jobs.ts";
 import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
 import type { RankingSnapshot } from "../../shared/model/snapshot.ts";
-import { closePeriod } from "../../shared/services/close.ts";
 import type { RequestContext, Services } from "../../shared/services/context.ts";
 import { importFramework } from "../../shared/services/frameworks.ts";
 import { rankingRows, toCsv, toXlsx } from "../../shared/services/open-data.ts";
 import { createPeriod } from "../../shared/services/periods.ts";
-import { finalizePeriod, publishPeriod } from "../../shared/services/publish.ts";
 import { transitionPeriod } from "../../shared/services/transitions.ts";
 import { upsertUnits } from "../../shared/services/units.ts";
 import { chunks, mapLimit } from "../../shared/store/batches.ts";
@@ -41,8 +40,8 @@ import { nationalFramework } from "./scoring.ts";
  *
  *   (r) raw read: one Query per unit (every partition, ConsistentRead, READ_CONCURRENCY in flight, as
  *       loadAll does), nothing else — the floor, measured just before (e).
- *   (e) end to end: closePeriod (early) → finalizePeriod → publishPeriod, the code an admin's
- *       transitions run. Split by wrapping the Services' methods (no change to shared/): "read" is
+ *   (e) end to end: the early close, final scoring and publication, each the admin's transition and
+ *       the job it starts (run inline). Split by wrapping the Services' methods (no change to shared/): "read" is
  *       time inside loadAll, units.getMany and the small reads, "write" inside lock, setResult and
  *       periods.update, "put" inside published.put; the rest of each step is computation: bundle
  *       assembly and scorePeriod, and in publish also toSnapshot and the three files (the files'
@@ -150,6 +149,8 @@ function instrumented(base: Services): Services {
       keptBundle: read,
       update: write,
       keepBundle: write,
+      claimJob: write,
+      jobProgress: write,
     }),
     submissions: timedMethods(base.submissions, {
       loadAll: read,
@@ -486,19 +487,24 @@ export async function run(): Promise<void> {
     const raw = await rawRead(rawClient, table, PERIOD_ID, [...members.keys()], javaPid);
 
     // (e) end to end.
-    await base.scheduler.disarm(PERIOD_ID); // as transitionPeriod does before an early close
+    // Each step is the admin's transition and the job it starts, run to the end (inline, so it is
+    // timed: the same job function code the job queue invokes).
+    const jobs = withInlineJobs(svc);
+    const move = (to: string) => async () => {
+      await transitionPeriod(jobs, adminCtx(), PERIOD_ID, { to });
+      return base.periods.require(PERIOD_ID);
+    };
     const profile = await startCpuProfile("CLOSE_PUBLISH_PROFILE", "(e)", 1000);
-    const close = await timedStep("close", javaPid, () =>
-      closePeriod(svc, adminCtx(), PERIOD_ID, { early: true }),
-    );
-    const finalize = await timedStep("finalize", javaPid, () =>
-      finalizePeriod(svc, adminCtx(), close.result.period),
-    );
-    const publish = await timedStep("publish", javaPid, () =>
-      publishPeriod(svc, adminCtx(), finalize.result),
-    );
+    const close = await timedStep("close", javaPid, move("appraisal"));
+    const finalize = await timedStep("finalize", javaPid, move("final"));
+    const publish = await timedStep("publish", javaPid, move("published"));
     await profile?.stop();
-    if (publish.result.state !== "published") throw new Error(`the period ended ${publish.result.state}`);
+    for (const [step, want] of [
+      [close, "appraisal"],
+      [finalize, "final"],
+      [publish, "published"],
+    ] as const)
+      if (step.result.state !== want) throw new Error(`a step ended ${step.result.state}, not ${want}`);
     const pointer = await base.published.get(`public/rankings/${PERIOD_ID}.json`);
     if (!pointer) throw new Error("the published pointer is missing");
 

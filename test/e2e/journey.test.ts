@@ -88,13 +88,23 @@ const excelFramework = (nodes: (string | number)[][]) => ({
   nodes: [NODE_HEADER, ...nodes],
 });
 
+/**
+ * Confirms a move and waits until the screen shows the period in its target state: at once for a move
+ * the API answers 200, after the job's progress for one it answers 202 (the close, final, publish),
+ * whose transient state (e.g. "Đang tính điểm chính thức") must not pass for the target.
+ */
 async function confirmTransition(page: Page, button: string, state: string): Promise<void> {
   await page.getByRole("button", { name: button, exact: true }).click();
   const dialog = page.getByRole("dialog");
   await dialog.waitFor();
   await checkA11y(page, `admin-transition-${state}`);
   await dialog.getByRole("button", { name: "Xác nhận" }).click();
-  await page.getByText(`Kỳ đã chuyển sang bước: ${state}.`).waitFor({ timeout: 60_000 });
+  await page
+    .getByRole("status")
+    .filter({ hasText: `Kỳ đã chuyển sang bước: ${state}.` })
+    .waitFor({ timeout: 60_000 });
+  await page.getByRole("heading", { level: 1 }).getByText(state, { exact: true }).waitFor();
+  expect(await page.locator('.lifecycle [aria-current="step"]').textContent()).toBe(state);
 }
 
 describe("the journey in the browser", () => {

@@ -89,12 +89,12 @@ describe("the functions", () => {
 
   it("are one per handler module, plus the two jobs", () => {
     expect(functions.map(([, r]) => r.Properties.Description).sort()).toEqual(
-      [...handlers, JOBS.close, JOBS.reminders].map((h) => `chiso ${h}`).sort(),
+      [...handlers, JOBS.period, JOBS.reminders].map((h) => `chiso ${h}`).sort(),
     );
   });
 
   it("run Node.js 22 on ARM64, from an esbuild bundle, with source maps on", () => {
-    expect(Object.keys(full.bundles).sort()).toEqual([...handlers, JOBS.close, JOBS.reminders].sort());
+    expect(Object.keys(full.bundles).sort()).toEqual([...handlers, JOBS.period, JOBS.reminders].sort());
     for (const [id, r] of functions) {
       expect(r.Properties.Runtime, id).toBe("nodejs22.x");
       expect(r.Properties.Architectures, id).toEqual(["arm64"]);
@@ -125,8 +125,11 @@ describe("the functions", () => {
       >;
     expect(env("evidence/add").EVIDENCE_BUCKET).toEqual({ Ref: expect.stringMatching(/^EvidenceBucket/) });
     expect(env("evidence/add").MAX_EVIDENCE_BYTES).toBe("20000000");
-    expect(env("periods/transition").SITE_BUCKET).toEqual({ Ref: expect.stringMatching(/^SiteBucket/) });
-    expect(env("periods/transition").DISTRIBUTION_ID).toEqual({
+    expect(env(JOBS.period).SITE_BUCKET).toEqual({ Ref: expect.stringMatching(/^SiteBucket/) });
+    expect(env("periods/transition").JOB_FUNCTION_NAME).toEqual({
+      Ref: expect.stringMatching(/^JobsPeriodJob/),
+    });
+    expect(env(JOBS.period).DISTRIBUTION_ID).toEqual({
       Ref: expect.stringMatching(/^Distribution/),
     });
     expect(env("users/create").USER_POOL_ID).toEqual({ Ref: expect.stringMatching(/^UserPool/) });
@@ -134,12 +137,7 @@ describe("the functions", () => {
     expect(env(JOBS.reminders).REMINDER_DAYS).toBe("3,1");
     for (const handler of ["periods/patch", "periods/transition"])
       expect(Object.keys(env(handler))).toEqual(
-        expect.arrayContaining([
-          "SCHEDULE_GROUP",
-          "CLOSE_FUNCTION_ARN",
-          "SCHEDULER_ROLE_ARN",
-          "CLOSE_DLQ_ARN",
-        ]),
+        expect.arrayContaining(["SCHEDULE_GROUP", "JOB_FUNCTION_ARN", "SCHEDULER_ROLE_ARN", "CLOSE_DLQ_ARN"]),
       );
     // A function gets only what it uses: a reader knows no bucket, no pool, no scheduler.
     expect(Object.keys(env("periods/list")).sort()).toEqual(

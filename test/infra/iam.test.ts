@@ -47,7 +47,7 @@ const DATA_WRITES = [
 describe("least privilege", () => {
   it("lists every handler of the route table in infra/cdk/access.ts, and nothing else", () => {
     expect(Object.keys(NEEDS).sort()).toEqual(
-      [...new Set(ROUTES.map((r) => r.handler)), JOBS.close, JOBS.reminders].sort(),
+      [...new Set(ROUTES.map((r) => r.handler)), JOBS.period, JOBS.reminders].sort(),
     );
   });
 
@@ -121,32 +121,37 @@ describe("least privilege", () => {
           expect(resource, handler).toMatch(/EvidenceBucket.*"\/evidence\/\*"/);
         else expect(resource, handler).toMatch(/SiteBucket.*"\/public\/\*"/);
       }
-    expect(holders("s3:PutObject")).toEqual(["evidence/add", "periods/transition"]);
+    expect(holders("s3:PutObject")).toEqual(["evidence/add", "evidence/confirm", JOBS.period]);
     expect(holders("s3:DeleteObject")).toEqual(["evidence/confirm", "evidence/remove"]);
     expect(holders("s3:GetObject")).toEqual([
       "evidence/confirm",
       "evidence/download",
-      "periods/transition",
+      JOBS.period,
       "results/export",
     ]);
   });
 
   it("gives the rare rights to their one user each", () => {
-    expect(holders("cloudfront:CreateInvalidation")).toEqual(["periods/transition"]);
+    expect(holders("cloudfront:CreateInvalidation")).toEqual([JOBS.period]);
     expect(holders("cognito-idp:AdminCreateUser")).toEqual(["users/create"]);
     expect(holders("ses:SendEmail")).toEqual([JOBS.reminders]);
-    // Arming a close: opening or re-dating a period, and one unit's later deadline.
-    expect(holders("scheduler:CreateSchedule")).toEqual([
-      "periods/extend-unit",
-      "periods/patch",
-      "periods/transition",
-    ]);
-    expect(holders("scheduler:DeleteSchedule")).toEqual(["periods/transition"]);
-    expect(holders("iam:PassRole")).toEqual(["periods/extend-unit", "periods/patch", "periods/transition"]);
+    // Only a transition starts a job, and only the unqualified job function.
+    expect(holders("lambda:InvokeFunction")).toEqual(["periods/transition"]);
+    const invoke = byHandler
+      .get("periods/transition")
+      ?.statements.find((s) => actionsOf([s]).includes("lambda:InvokeFunction"));
+    expect(invoke?.Resource).toEqual({ "Fn::GetAtt": [expect.stringMatching(/^JobsPeriodJob/), "Arn"] });
+    // The close schedule follows the stored period (armed while open, deleted otherwise): after opening
+    // or re-dating a period, one unit's later deadline, and in the close job (a schedule that fired
+    // before a moved deadline arms itself again).
+    const armers = [JOBS.period, "periods/extend-unit", "periods/patch", "periods/transition"];
+    expect(holders("scheduler:CreateSchedule")).toEqual(armers);
+    expect(holders("scheduler:DeleteSchedule")).toEqual(armers);
+    expect(holders("iam:PassRole")).toEqual(armers);
   });
 
   it("limits schedule rights to close-* in the close group, and PassRole to the scheduler", () => {
-    for (const handler of ["periods/patch", "periods/transition"]) {
+    for (const handler of ["periods/patch", "periods/transition", JOBS.period]) {
       const statements = byHandler.get(handler)?.statements ?? [];
       const schedule = statements.find((s) => actionsOf([s]).includes("scheduler:CreateSchedule"));
       expect(JSON.stringify(schedule?.Resource)).toContain(":schedule/chiso-test-closes/close-*");

@@ -95,6 +95,27 @@ describe("S3", () => {
     });
   });
 
+  it("expires evidence uploads after a day; nothing expires a confirmed file", () => {
+    const evidence = buckets.find(
+      ([, b]) => b.Properties.LoggingConfiguration?.LogFilePrefix === "s3/evidence/",
+    )?.[1] as Cfn;
+    const rules = evidence.Properties.LifecycleConfiguration.Rules as Cfn[];
+    const uploads = rules.filter((r) => r.Id === "expire-uploads");
+    expect(uploads).toEqual([
+      {
+        Id: "expire-uploads",
+        Prefix: "evidence/uploads/",
+        ExpirationInDays: 1,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        Status: "Enabled",
+      },
+    ]);
+    // Current objects expire only under uploads/: confirmed files (evidence/files/) stay.
+    expect(rules.filter((r) => r.ExpirationInDays !== undefined || r.ExpirationDate !== undefined)).toEqual(
+      uploads,
+    );
+  });
+
   it("without a domain, lets the CloudFront name upload evidence", () => {
     bare.template.hasResourceProperties("AWS::S3::Bucket", {
       CorsConfiguration: {
@@ -233,7 +254,7 @@ describe("Cognito", () => {
 });
 
 describe("closing a period: the scheduler group, role and dead-letter queue", () => {
-  const closeFn = functionId(full.json, JOBS.close);
+  const closeFn = functionId(full.json, JOBS.period);
   const dlq = idOf(full.json, "AWS::SQS::Queue", "CloseDeadLetterQueue");
   const role = idOf(full.json, "AWS::IAM::Role", "CloseSchedulerRole");
   const group = idOf(full.json, "AWS::Scheduler::ScheduleGroup", "CloseScheduleGroup");
@@ -274,7 +295,7 @@ describe("closing a period: the scheduler group, role and dead-letter queue", ()
   it("hands the app the target, role, queue and group it arms schedules with", () => {
     for (const handler of ["periods/patch", "periods/transition"]) {
       const env = full.json.Resources[functionId(full.json, handler)]?.Properties.Environment.Variables;
-      expect(env.CLOSE_FUNCTION_ARN).toEqual({ "Fn::GetAtt": [closeFn, "Arn"] });
+      expect(env.JOB_FUNCTION_ARN).toEqual({ "Fn::GetAtt": [closeFn, "Arn"] });
       expect(env.SCHEDULER_ROLE_ARN).toEqual({ "Fn::GetAtt": [role, "Arn"] });
       expect(env.CLOSE_DLQ_ARN).toEqual({ "Fn::GetAtt": [dlq, "Arn"] });
       expect(env.SCHEDULE_GROUP).toBe("chiso-test-closes");

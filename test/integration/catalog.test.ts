@@ -428,6 +428,7 @@ describe("periods", () => {
         closesAt: expect.any(String),
         explanationClosesAt: "2031-01-01T00:00:00+07:00",
         updatedAt: expect.any(String),
+        version: before.version + 1,
       });
       expect(Date.parse(reply.body.closesAt)).toBe(Date.parse(closesAt));
       expect(reply.body.closesAt).toMatch(/\+07:00$/);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { sleep, waitFor } from "../support/lifecycle.ts";
 import {
   type Api,
   api,
@@ -36,6 +37,11 @@ beforeAll(async () => {
 
 const PDF_TYPE = "application/pdf";
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+/** The one key a form is signed for, and the key confirm writes the checked bytes to. */
+const uploadKey = (periodId: string, unitId: string, id: string) =>
+  `evidence/uploads/${periodId}/${unitId}/${id}`;
+const fileKey = (periodId: string, unitId: string, id: string, hash: string) =>
+  `evidence/files/${periodId}/${unitId}/${id}/${hash}`;
 
 const read = async (periodId: string, unitId: string) => {
   const reply = await admin.get(paths.submission(periodId, unitId));
@@ -103,7 +109,7 @@ describe("file evidence", () => {
     });
     expect(upload.url).toMatch(/^http/);
     expect(upload.fields).toMatchObject({ key: evidence.key, "Content-Type": PDF_TYPE });
-    expect(evidence.key).toContain(evidence.id);
+    expect(evidence.key).toBe(uploadKey(periodId, world.a.id, evidence.id));
     const pending = await read(periodId, world.a.id);
     expect(pending.version).toBe(before.version + 1);
     expect(pending.evidence).toEqual([evidence]);
@@ -130,8 +136,12 @@ describe("file evidence", () => {
       sha256: sha256(pdf),
       size: pdf.byteLength,
       contentType: PDF_TYPE,
+      key: fileKey(periodId, world.a.id, evidence.id, sha256(pdf)),
       confirmedAt: expect.any(String),
     });
+    // The checked bytes now live under their own key; the upload is gone.
+    expect(await evidenceBucket().exists(confirmed.body.evidence.key)).toBe(true);
+    expect(await evidenceBucket().exists(evidence.key)).toBe(false);
     const after = await read(periodId, world.a.id);
     expect(after.version).toBe(before.version + 2);
     expect(after.evidence).toEqual([confirmed.body.evidence]);
@@ -549,5 +559,147 @@ describe("evidence of a submitted unit, and after the deadline", () => {
     });
     expect(await evidenceBucket().exists(pending.evidence.key)).toBe(true);
     expect((await admin.get(paths.period(periodId))).body.state).toBe("open");
+  });
+});
+
+describe("confirmed evidence is immutable", () => {
+  // Two valid PDFs of the same size: a form posted again with the other passes every storage check.
+  const pair = (label: string) => {
+    const original = tinyPdf(`${label} original`);
+    const replaced = tinyPdf(`${label} replaced`);
+    expect(replaced.byteLength).toBe(original.byteLength);
+    expect(replaced).not.toEqual(original);
+    return { original, replaced };
+  };
+
+  const recordOf = async (periodId: string, unitId: string, id: string) =>
+    (await read(periodId, unitId)).evidence.find((e: { id: string }) => e.id === id);
+
+  /** What a reviewer downloads. */
+  async function downloaded(periodId: string, unitId: string, id: string): Promise<Uint8Array> {
+    const link = await api(world.reviewer).get(paths.download(periodId, unitId, id));
+    expect(link.status, JSON.stringify(link.body)).toBe(200);
+    const file = await fetch(link.body.url);
+    expect(file.status).toBe(200);
+    return new Uint8Array(await file.arrayBuffer());
+  }
+
+  it("signs a form for 5 minutes, for the upload key, the declared type and size only", async () => {
+    const pdf = tinyPdf("Form expiry");
+    const sent = Date.now();
+    const asked = await askFile(editorA, world.periodId, world.a.id, pdfDeclared(pdf, ["1.1"]));
+    const answered = Date.now();
+    expect(asked.evidence.key).toBe(uploadKey(world.periodId, world.a.id, asked.evidence.id));
+    const policy = JSON.parse(Buffer.from(asked.upload.fields.Policy as string, "base64").toString("utf8"));
+    const expires = Date.parse(policy.expiration);
+    // ISO seconds may be cut: a second of slack either side.
+    expect(expires).toBeGreaterThanOrEqual(sent + 5 * 60_000 - 1_000);
+    expect(expires).toBeLessThanOrEqual(answered + 5 * 60_000 + 1_000);
+    expect(policy.conditions).toEqual(
+      expect.arrayContaining([
+        ["eq", "$key", asked.evidence.key],
+        ["eq", "$Content-Type", PDF_TYPE],
+        ["content-length-range", pdf.byteLength, pdf.byteLength],
+      ]),
+    );
+  });
+
+  it("posting the form again after confirm changes neither the download nor the recorded sha256", async () => {
+    const { periodId } = world;
+    const unitId = world.a.id;
+    const { original, replaced } = pair("Immutable");
+    const asked = await askFile(editorA, periodId, unitId, pdfDeclared(original, ["1.1"]), original);
+    const confirmed = await editorA.post(paths.confirm(periodId, unitId, asked.evidence.id));
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    expect(confirmed.body.evidence.sha256).toBe(sha256(original));
+
+    // The form is still valid and storage takes the other bytes, but only at the upload key.
+    const again = await postUpload(asked.upload, replaced, PDF_TYPE, "thay-the.pdf");
+    expect(again.ok, `${again.status} ${await again.clone().text()}`).toBe(true);
+    expect(await evidenceBucket().exists(asked.evidence.key)).toBe(true);
+
+    const bytes = await downloaded(periodId, unitId, asked.evidence.id);
+    expect(bytes).toEqual(original);
+    expect(sha256(bytes)).toBe(confirmed.body.evidence.sha256);
+    expect(await recordOf(periodId, unitId, asked.evidence.id)).toEqual(confirmed.body.evidence);
+    // Confirming again does not pick up the new upload.
+    await unchangedBy(periodId, unitId, async () => {
+      const repeat = await editorA.post(paths.confirm(periodId, unitId, asked.evidence.id));
+      expect(repeat.status).toBe(200);
+      expect(repeat.body.evidence).toEqual(confirmed.body.evidence);
+    });
+    expect(await downloaded(periodId, unitId, asked.evidence.id)).toEqual(original);
+  });
+
+  it("keeps the confirmed bytes when the form is posted again after the deadline and after the close", async () => {
+    const { id: periodId, closesAtMs } = await createClosingPeriod(world, "evidence-immutable", 3);
+    const unitId = world.a.id;
+    const { original, replaced } = pair("Closed");
+    const asked = await askFile(editorA, periodId, unitId, pdfDeclared(original, ["1.1"]), original);
+    const confirmed = await editorA.post(paths.confirm(periodId, unitId, asked.evidence.id));
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    expect(Date.now(), "the writes before the deadline took too long").toBeLessThan(closesAtMs);
+
+    await waitForDeadline(closesAtMs);
+    expect((await postUpload(asked.upload, replaced, PDF_TYPE, "tre-han.pdf")).ok).toBe(true);
+    expect(await downloaded(periodId, unitId, asked.evidence.id)).toEqual(original);
+
+    await waitFor(
+      "the scheduled close",
+      async () => (await admin.get(paths.period(periodId))).body.state,
+      (state) => state === "appraisal",
+      40_000,
+    );
+    const late = tinyPdf("Closed replace2");
+    expect(late.byteLength).toBe(original.byteLength);
+    expect((await postUpload(asked.upload, late, PDF_TYPE, "sau-khi-dong.pdf")).ok).toBe(true);
+    const bytes = await downloaded(periodId, unitId, asked.evidence.id);
+    expect(bytes).toEqual(original);
+    expect(sha256(bytes)).toBe(confirmed.body.evidence.sha256);
+    expect((await recordOf(periodId, unitId, asked.evidence.id)).sha256).toBe(sha256(original));
+  }, 90_000);
+
+  it("a confirm racing a second post of the form never records a sha256 the download does not match", async () => {
+    const { periodId } = world;
+    const unit = world.b;
+    const editor = api(unit.editor);
+    let confirmedRounds = 0;
+    for (let round = 0; round < 20; round++) {
+      const { original, replaced } = pair(`Race ${String(round).padStart(2, "0")}`);
+      const asked = await askFile(editor, periodId, unit.id, pdfDeclared(original, ["1.1"]), original);
+      // The second post starts a little later each round, so that it lands before, during and after
+      // confirm's read of the upload.
+      const [confirm, reposted] = await Promise.all([
+        editor.post(paths.confirm(periodId, unit.id, asked.evidence.id)),
+        sleep(round * 8).then(() => postUpload(asked.upload, replaced, PDF_TYPE, "dua.pdf")),
+      ]);
+      expect(reposted.ok).toBe(true);
+      // Storage may hand confirm a half-written object: then it is refused, never recorded.
+      if (confirm.status !== 200) expectError(confirm, 422);
+      const record = await recordOf(periodId, unit.id, asked.evidence.id);
+      if (record.status !== "confirmed") continue;
+      confirmedRounds++;
+      expect([sha256(original), sha256(replaced)]).toContain(record.sha256);
+      const bytes = await downloaded(periodId, unit.id, asked.evidence.id);
+      expect(sha256(bytes), `round ${round}`).toBe(record.sha256);
+      expect(record.key).toBe(fileKey(periodId, unit.id, asked.evidence.id, record.sha256));
+    }
+    expect(confirmedRounds).toBeGreaterThan(0);
+  }, 90_000);
+
+  it("removing confirmed evidence deletes its file from the bucket", async () => {
+    const { periodId } = world;
+    const unitId = world.a.id;
+    const pdf = tinyPdf("Removed after confirm");
+    const asked = await askFile(editorA, periodId, unitId, pdfDeclared(pdf, ["1.1"]), pdf);
+    const confirmed = await editorA.post(paths.confirm(periodId, unitId, asked.evidence.id));
+    expect(confirmed.status).toBe(200);
+    const key = confirmed.body.evidence.key;
+    expect(key).toBe(fileKey(periodId, unitId, asked.evidence.id, sha256(pdf)));
+    expect(await evidenceBucket().exists(key)).toBe(true);
+    const removed = await editorA.delete(paths.evidence(periodId, unitId, asked.evidence.id));
+    expect(removed.status).toBe(204);
+    expect(await evidenceBucket().exists(key)).toBe(false);
+    expect(await evidenceBucket().exists(asked.evidence.key)).toBe(false);
   });
 });

@@ -374,11 +374,13 @@ describe("the audit log", () => {
     expect(period.map((r) => [r.action, r.actor, r.after?.state])).toEqual([
       ["period.create", "admin", "draft"],
       ["period.transition", "admin", "open"],
-      ["period.close-early", "admin", "appraisal"],
-      ["period.scored", "admin", undefined],
+      // The close and final scoring are jobs: the admin's request records the intent, the job the end.
+      ["period.close-early", "admin", "closing"],
+      ["period.scored", "scheduler", undefined],
       ["period.update", "admin", "appraisal"],
       ["period.transition", "admin", "explanation"],
-      ["period.transition", "admin", "final"],
+      ["period.transition", "admin", "finalizing"],
+      ["period.transition", "scheduler", "final"],
     ]);
     for (const record of period) expect(Date.parse(record.time)).not.toBeNaN();
 
@@ -404,7 +406,7 @@ describe("the scheduled close", () => {
     const period = await waitFor(
       `the scheduled close of ${scheduled.id}`,
       async () => (await admin.get(paths.period(scheduled.id))).body,
-      (p) => p.state === "appraisal" && !p.closing,
+      (p) => p.state === "appraisal",
       timeout,
     );
     expect(Date.parse(period.closedAt)).toBeGreaterThanOrEqual(scheduled.closesAtMs);
@@ -414,7 +416,7 @@ describe("the scheduled close", () => {
       expect.objectContaining({
         actor: "scheduler",
         before: { state: "open" },
-        after: { state: "appraisal" },
+        after: { state: "closing", job: "close", closedAt: period.closedAt },
       }),
     ]);
     await expectClosed(scheduled.id, new Set([world.a.id]));

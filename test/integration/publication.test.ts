@@ -258,20 +258,23 @@ describe("final scoring and publication", () => {
 
   it("keeps every transition and publication of the period in the audit log", async () => {
     const records = (await readAll<Row>(admin, paths.audit(periodEntity(first)))).reverse();
-    expect(records.map((r) => [r.action, r.actor, r.after?.state ?? null, r.after?.version ?? null])).toEqual(
-      [
-        ["period.create", "admin", "draft", null],
-        ["period.transition", "admin", "open", null],
-        ["period.close-early", "admin", "appraisal", null],
-        ["period.scored", "admin", null, null],
-        ["period.transition", "admin", "final", null],
-        ["period.publishing", "admin", null, 1],
-        ["period.publish", "admin", "published", 1],
-        ["period.transition", "admin", "appraisal", null],
-        ["period.transition", "admin", "final", null],
-        ["period.publishing", "admin", null, 2],
-        ["period.publish", "admin", "published", 2],
-      ],
-    );
+    // The publication's version: recorded with the intent (nextPublication), then published.
+    const version = (r: Row) =>
+      r.after?.nextPublication?.version ?? (r.action === "period.publish" ? r.after?.version : null);
+    expect(records.map((r) => [r.action, r.actor, r.after?.state ?? null, version(r)])).toEqual([
+      ["period.create", "admin", "draft", null],
+      ["period.transition", "admin", "open", null],
+      ["period.close-early", "admin", "closing", null],
+      ["period.scored", "scheduler", null, null],
+      ["period.transition", "admin", "finalizing", null],
+      ["period.transition", "scheduler", "final", null],
+      ["period.publishing", "admin", "publishing", 1],
+      ["period.publish", "scheduler", "published", 1],
+      ["period.transition", "admin", "appraisal", null],
+      ["period.transition", "admin", "finalizing", null],
+      ["period.transition", "scheduler", "final", null],
+      ["period.publishing", "admin", "publishing", 2],
+      ["period.publish", "scheduler", "published", 2],
+    ]);
   });
 });

@@ -209,7 +209,7 @@ describe("a close killed half-way", () => {
     };
     const dying: Services = { ...real, submissions };
     const ctx = { actor: SCHEDULER, requestId: "killed-close", now: new Date(closesAtMs) };
-    await expect(closePeriod(dying, ctx, periodId, { early: false })).rejects.toThrow("killed");
+    await expect(closePeriod(dying, ctx, periodId)).rejects.toThrow("killed");
 
     const locked = (rows: Row[]) => rows.filter((r) => r.state === "locked").length;
     await waitFor(
@@ -223,7 +223,12 @@ describe("a close killed half-way", () => {
     expect(locked(half)).toBe(3);
     expect(half).toHaveLength(everyUnit.length);
     const period = await ok(admin.get(paths.period(periodId)));
-    expect(period).toMatchObject({ state: "appraisal", closing: true });
+    // Not yet in appraisal: the close's job failed, said so, and final scoring is refused meanwhile.
+    expect(period).toMatchObject({
+      state: "closing",
+      job: { kind: "close", status: "failed", error: "killed" },
+    });
+    expectError(await admin.post(paths.transitions(periodId), { to: "final" }), 409);
     // Closed for units all the same.
     expectError(await as(d1).post(paths.withdraw(periodId, d1)), 409);
     expectError(
@@ -231,14 +236,15 @@ describe("a close killed half-way", () => {
       409,
     );
 
-    expect(await invokeJob("close-period", { periodId })).toEqual({
+    expect(await invokeJob("period-job", { periodId, kind: "close" })).toEqual({
       periodId,
+      kind: "close",
       changed: true,
       state: "appraisal",
     });
     const closed = await ok(admin.get(paths.period(periodId)));
     expect(closed.state).toBe("appraisal");
-    expect(closed.closing).toBeUndefined();
+    expect(closed.job).toMatchObject({ kind: "close", status: "succeeded", attempts: 2 });
     expect((await heads(periodId)).map((r) => r.state)).toEqual(everyUnit.map(() => "locked"));
     for (const row of await results(periodId)) {
       expect(row.submitted, row.unitId).toBe(row.unitId === d1);
@@ -272,13 +278,15 @@ describe("a deadline that passes while the stack is down", () => {
     const period = await waitFor(
       "the close at start",
       async () => ok(admin.get(paths.period(periodId))),
-      (p) => p.state === "appraisal" && !p.closing,
+      (p) => p.state === "appraisal",
       10_000,
       100,
     );
     expect(Date.parse(period.closedAt)).toBeGreaterThanOrEqual(startedAt);
     const close = (await auditOf(periodId)).filter((r) => r.action === "period.close");
-    expect(close).toEqual([expect.objectContaining({ actor: "scheduler", after: { state: "appraisal" } })]);
+    expect(close).toEqual([
+      expect.objectContaining({ actor: "scheduler", after: expect.objectContaining({ state: "closing" }) }),
+    ]);
     expect((await heads(periodId)).map((r) => r.state)).toEqual(everyUnit.map(() => "locked"));
     for (const row of await results(periodId)) expect(row.submitted, row.unitId).toBe(row.unitId === d1);
   }, 120_000);
@@ -293,8 +301,9 @@ describe("a deadline that passes while the stack is down", () => {
     });
     const before = await state();
     for (let i = 0; i < 2; i++)
-      expect(await invokeJob("close-period", { periodId })).toEqual({
+      expect(await invokeJob("period-job", { periodId })).toEqual({
         periodId,
+        kind: "close",
         changed: false,
         state: "appraisal",
       });

@@ -32,6 +32,7 @@ export default async function setup(project: TestProject) {
     s3Endpoint: stack.env.S3_ENDPOINT as string,
     evidenceBucket: stack.env.EVIDENCE_BUCKET as string,
     dataDir,
+    env: stack.env,
   };
   project.provide("chisoStack", info);
   console.log(`integration: local stack at ${stack.url} in ${((Date.now() - began) / 1000).toFixed(1)} s`);

@@ -44,9 +44,30 @@ export async function createReviewer(
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
 }
 
-/** POST transitions, expecting 200 and the new state. */
+/** The moves that run as a job: the request answers 202 in the transient state. */
+const DURING: Record<string, string> = { appraisal: "closing", final: "finalizing", published: "publishing" };
+
+/**
+ * POST transitions, expecting the new state: at once (200), or — for a move that runs as a job (202,
+ * the period in its transient state) — once the job has succeeded, read back by polling the period.
+ */
 export async function moveTo(admin: Api, periodId: string, to: string) {
   const reply = await admin.post(paths.transitions(periodId), { to });
+  const during = DURING[to];
+  if (reply.status === 202 && during) {
+    expect(reply.body.state, `${periodId} → ${to}`).toBe(during);
+    expect(reply.body.job).toMatchObject({ status: "queued" });
+    const period = await waitFor(
+      `${periodId} → ${to}`,
+      async () => (await admin.get(paths.period(periodId))).body as Row,
+      (p) => p.state !== during || p.job?.status === "failed",
+      60_000,
+      100,
+    );
+    expect(period.state, JSON.stringify(period.job)).toBe(to);
+    expect(period.job).toMatchObject({ status: "succeeded" });
+    return period;
+  }
   expect(reply.status, `${periodId} → ${to}: ${JSON.stringify(reply.body)}`).toBe(200);
   expect(reply.body.state).toBe(to);
   return reply.body;

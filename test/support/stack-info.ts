@@ -8,6 +8,8 @@ export interface StackInfo {
   evidenceBucket: string;
   /** The stack's temporary data folder (logs under logs/). */
   dataDir: string;
+  /** The environment the stack gives its functions (emulator endpoints, table and bucket names). */
+  env: Record<string, string>;
 }
 
 export const ADMIN_PASSWORD = "Admin@12345";

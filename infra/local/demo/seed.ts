@@ -14,6 +14,7 @@ import { transitionPeriod } from "../../../shared/services/transitions.ts";
 import { upsertUnits } from "../../../shared/services/units.ts";
 import { mapLimit } from "../../../shared/store/batches.ts";
 import type { CognitoUser } from "../cognito.ts";
+import { withInlineJobs } from "../jobs.ts";
 import { calibratedAnswers, REAL_RANGES } from "./answers.ts";
 import { tinyPdf } from "./pdf.ts";
 import { mulberry32 } from "./random.ts";
@@ -63,8 +64,10 @@ const at = (actor: Actor, iso: string, requestId: string): RequestContext => ({
  * (answers calibrated to the real ranges), and "Năm 2022" open now with a few drafts begun.
  * Everything goes through the same services as the API, with audit records.
  */
-export async function seedDemo(services: Services, log: (line: string) => void): Promise<boolean> {
-  if (await services.frameworks.get(DEMO_FRAMEWORK_ID)) return false;
+export async function seedDemo(real: Services, log: (line: string) => void): Promise<boolean> {
+  if (await real.frameworks.get(DEMO_FRAMEWORK_ID)) return false;
+  // The demo's history runs each job inside the move that started it, at that move's time.
+  const services = withInlineJobs(real);
   const framework = JSON.parse(await readFile(resolve(DATA, "sample-framework-tq-2022.json"), "utf8"));
   await importFramework(services, at(admin, new Date().toISOString(), "demo-framework"), framework);
   const units = await demoUnits();
@@ -203,9 +206,7 @@ async function appraiseAndPublish(
   periodId: string,
   plans: { unit: Unit; answers: Record<string, unknown>; submits: boolean }[],
 ): Promise<void> {
-  await closePeriod(services, at(SCHEDULER, "2022-07-15T17:00:00+07:00", "demo-h1-close"), periodId, {
-    early: false,
-  });
+  await closePeriod(services, at(SCHEDULER, "2022-07-15T17:00:00+07:00", "demo-h1-close"), periodId);
   const adjusted = plans.filter((plan, i) => plan.submits && i % 10 === 0);
   for (const plan of adjusted) {
     const code = Object.entries(plan.answers).find(([, value]) => value === true)?.[0];

@@ -2,6 +2,7 @@ import { hasRole, useSession } from "../auth/session.ts";
 import { fmt, t } from "../i18n/index.ts";
 import { ErrorNote, Loading, Scroll, useAsync, useTitle } from "../ui/common.tsx";
 import { getAll, paths } from "./api.ts";
+import { hasContests, hasResults } from "./lifecycle.ts";
 import type { Period } from "./types.ts";
 import { PeriodBadge } from "./ui.tsx";
 
@@ -60,7 +61,7 @@ export function Home() {
                         {p.state === "open" ? t("home.fillIn") : t("home.viewForm")}
                       </a>
                     )}
-                    {unit && !["draft", "open"].includes(p.state) && (
+                    {unit && hasResults(p.state) && (
                       <a href={`/app/periods/${encodeURIComponent(p.id)}/results`}>{t("home.results")}</a>
                     )}
                     {(reviewer || admin) && p.state !== "draft" && (
@@ -68,7 +69,7 @@ export function Home() {
                         {reviewer ? t("home.review") : t("home.units")}
                       </a>
                     )}
-                    {reviewer && ["explanation", "final", "published"].includes(p.state) && (
+                    {reviewer && hasContests(p.state) && (
                       <a href={`/app/review/${encodeURIComponent(p.id)}/contests`}>{t("home.contests")}</a>
                     )}
                     {admin && (

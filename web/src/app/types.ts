@@ -66,15 +66,18 @@ export interface FrameworkSummary {
   createdAt: string;
 }
 
-export type PeriodState = "draft" | "open" | "appraisal" | "explanation" | "final" | "published";
-export const PERIOD_STATES: PeriodState[] = [
-  "draft",
-  "open",
-  "appraisal",
-  "explanation",
-  "final",
-  "published",
-];
+// The lifecycle's states and jobs are the server's own (plain data, no dependencies).
+export {
+  type JobKind,
+  type JobStatus,
+  PERIOD_STATES,
+  type PeriodJob,
+  type PeriodState,
+  type SteadyState,
+  type TransientState,
+} from "../../../shared/model/period-states.ts";
+
+import type { PeriodJob, PeriodState } from "../../../shared/model/period-states.ts";
 
 export interface Period {
   id: string;
@@ -84,8 +87,10 @@ export interface Period {
   closesAt: string;
   explanationClosesAt?: string;
   state: PeriodState;
+  version: number;
   counts: { units: number; submitted: number; draft: number };
   publication?: { version: number; publishedAt: string };
+  job?: PeriodJob;
   closedAt?: string;
   finalizedAt?: string;
   updatedAt: string;

@@ -164,6 +164,9 @@ export const en: Record<MessageKey, string> = {
   "periodState.explanation": "Explanation",
   "periodState.final": "Final",
   "periodState.published": "Published",
+  "periodState.closing": "Closing",
+  "periodState.finalizing": "Finalizing",
+  "periodState.publishing": "Publishing",
 
   "submissionState.draft": "Draft",
   "submissionState.submitted": "Submitted",
@@ -417,6 +420,7 @@ export const en: Record<MessageKey, string> = {
   "admin.publicPage": "Public page (version {version})",
   "admin.lifecycle": "Lifecycle",
   "admin.moved": "The period is now: {state}.",
+  "admin.started": "Started: {state}. The progress is shown below.",
   "admin.progress": "Submissions by group",
   "admin.progressTotal": "{submitted} of {units} units submitted, {draft} not.",
   "admin.deadlines": "Name and deadlines",
@@ -442,6 +446,12 @@ export const en: Record<MessageKey, string> = {
   "transitionHelp.final": "Final scores are computed. Publish them on the public page.",
   "transitionHelp.published":
     "Published. For a correction, reopen the appraisal; the next publication is a new version.",
+  "transitionHelp.closing":
+    "Locking every self-assessment and computing each unit's provisional score; then the period moves to appraisal. This runs on the server: you may leave this page.",
+  "transitionHelp.finalizing":
+    "Computing the final scores and ranks; then the period is final. This runs on the server: you may leave this page.",
+  "transitionHelp.publishing":
+    "Writing the publication files (JSON, CSV, XLSX); then the results are on the public page. This runs on the server: you may leave this page.",
   "transitionConfirm.open": "Open “{name}”? Units can start their self-assessment.",
   "transitionConfirm.appraisal":
     "Move “{name}” to appraisal? Every self-assessment is locked and provisional scores computed.",
@@ -450,4 +460,23 @@ export const en: Record<MessageKey, string> = {
   "transitionConfirm.final": "Compute the final scores of “{name}”? The results are frozen.",
   "transitionConfirm.published": "Publish “{name}”? The results go on the public page and cannot be edited.",
   "transitionConfirm.draft": "Move “{name}” back to draft?",
+
+  "job.kind.close": "Closing the period",
+  "job.kind.finalize": "Final scoring",
+  "job.kind.publish": "Publication",
+  "job.status.queued": "queued",
+  "job.status.running": "running",
+  "job.status.succeeded": "succeeded",
+  "job.status.failed": "failed",
+  "job.entering": "in progress",
+  "job.units": "{done}/{total} steps done (each unit is read, then written)",
+  "job.files": "{done} of {total} files written",
+  "job.queuedAt": "Queued at {at}",
+  "job.startedAt": "Started at {at}",
+  "job.finishedAt": "finished at {at}",
+  "job.attempts": "attempt {n}",
+  "job.pollTrouble": "Could not update the progress ({error}); trying again.",
+  "job.failed": "{kind} failed.",
+  "job.retryHelp": "The period stays “{state}”. Fix the cause if needed, then run it again.",
+  "job.retry": "Run again",
 };

@@ -165,6 +165,9 @@ export const vi = {
   "periodState.explanation": "Giải trình",
   "periodState.final": "Chính thức",
   "periodState.published": "Đã công bố",
+  "periodState.closing": "Đang đóng kỳ",
+  "periodState.finalizing": "Đang tính điểm chính thức",
+  "periodState.publishing": "Đang công bố",
 
   "submissionState.draft": "Đang soạn",
   "submissionState.submitted": "Đã nộp",
@@ -414,6 +417,7 @@ export const vi = {
   "admin.publicPage": "Trang công bố (phiên bản {version})",
   "admin.lifecycle": "Các bước của kỳ",
   "admin.moved": "Kỳ đã chuyển sang bước: {state}.",
+  "admin.started": "Đã bắt đầu: {state}. Tiến trình hiện ngay dưới đây.",
   "admin.progress": "Tiến độ nộp theo nhóm",
   "admin.progressTotal": "{submitted}/{units} đơn vị đã nộp, {draft} chưa nộp.",
   "admin.deadlines": "Tên và thời hạn",
@@ -438,6 +442,12 @@ export const vi = {
   "transitionHelp.final": "Điểm chính thức đã tính. Công bố để đưa lên trang công khai.",
   "transitionHelp.published":
     "Đã công bố. Nếu cần đính chính, mở lại thẩm định; lần công bố sau là phiên bản mới.",
+  "transitionHelp.closing":
+    "Hệ thống đang khoá các bản tự đánh giá và tính điểm tạm từng đơn vị; xong thì kỳ sang bước Thẩm định. Việc chạy trên máy chủ, có thể rời trang này.",
+  "transitionHelp.finalizing":
+    "Hệ thống đang tính điểm chính thức và xếp hạng; xong thì kỳ sang bước Chính thức. Việc chạy trên máy chủ, có thể rời trang này.",
+  "transitionHelp.publishing":
+    "Hệ thống đang tạo các tệp công bố (JSON, CSV, XLSX); xong thì kết quả hiện trên trang công khai. Việc chạy trên máy chủ, có thể rời trang này.",
   "transitionConfirm.open": "Mở kỳ “{name}”? Các đơn vị sẽ bắt đầu tự đánh giá.",
   "transitionConfirm.appraisal":
     "Chuyển “{name}” sang thẩm định? Mọi bản tự đánh giá sẽ bị khoá và tính điểm tạm.",
@@ -446,6 +456,25 @@ export const vi = {
   "transitionConfirm.final": "Tính điểm chính thức của “{name}”? Kết quả sẽ được chốt.",
   "transitionConfirm.published": "Công bố “{name}”? Kết quả sẽ hiện trên trang công khai và không sửa được.",
   "transitionConfirm.draft": "Đưa “{name}” về nháp?",
+
+  "job.kind.close": "Đóng kỳ",
+  "job.kind.finalize": "Tính điểm chính thức",
+  "job.kind.publish": "Công bố kết quả",
+  "job.status.queued": "đang chờ",
+  "job.status.running": "đang chạy",
+  "job.status.succeeded": "đã xong",
+  "job.status.failed": "thất bại",
+  "job.entering": "đang thực hiện",
+  "job.units": "Đã xử lý {done}/{total} bước (mỗi đơn vị được đọc rồi ghi)",
+  "job.files": "Đã tạo {done}/{total} tệp",
+  "job.queuedAt": "Xếp hàng lúc {at}",
+  "job.startedAt": "Bắt đầu lúc {at}",
+  "job.finishedAt": "kết thúc lúc {at}",
+  "job.attempts": "lần chạy thứ {n}",
+  "job.pollTrouble": "Chưa cập nhật được tiến trình ({error}); đang thử lại.",
+  "job.failed": "{kind} không thành công.",
+  "job.retryHelp": "Kỳ vẫn ở trạng thái “{state}”. Khắc phục nguyên nhân nếu cần, rồi chạy lại.",
+  "job.retry": "Chạy lại",
 } as const;
 
 export type MessageKey = keyof typeof vi;

@@ -1,21 +1,12 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { fmt, localName, t } from "../../i18n/index.ts";
 import { ErrorNote, Loading, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
 import { ApiError, type ErrorDetail, errorText, get, getAll, patch, paths, post } from "../api.ts";
 import { getFramework } from "../context.ts";
-import type { Framework, Period, PeriodState, SubmissionRow } from "../types.ts";
+import { awaitsJob, isTransient, movesFrom, pollDelay, retryTarget, STEPS, stepOf } from "../lifecycle.ts";
+import type { Framework, Period, PeriodJob, PeriodState, SteadyState, SubmissionRow } from "../types.ts";
 import { Details, Dialog, PeriodBadge } from "../ui.tsx";
 import { toLocalInput } from "./AdminHome.tsx";
-
-/** The lifecycle's moves (DOMAIN.md §6), as the server allows them. */
-const NEXT: Record<PeriodState, PeriodState[]> = {
-  draft: ["open"],
-  open: ["appraisal"],
-  appraisal: ["explanation", "final"],
-  explanation: ["final"],
-  final: ["published"],
-  published: ["appraisal"],
-};
 
 /** One period for the organiser: deadlines, progress per group, the moves through to publication. */
 export function AdminPeriod({ periodId }: { periodId: string }) {
@@ -34,7 +25,8 @@ export function AdminPeriod({ periodId }: { periodId: string }) {
   if (data.error !== undefined)
     return <ErrorNote error={new Error(errorText(data.error))} retry={data.reload} />;
   if (!data.data) return null;
-  const { period, framework, rows } = data.data;
+  const loaded = data.data;
+  const { period, framework, rows } = loaded;
   return (
     <>
       <p>
@@ -56,41 +48,155 @@ export function AdminPeriod({ periodId }: { periodId: string }) {
           </a>
         )}
       </p>
-      <Transitions period={period} onDone={data.reload} />
+      <Transitions
+        key={period.id}
+        period={period}
+        onPeriod={(next) => data.set({ ...loaded, period: next })}
+        onDone={data.reload}
+      />
       <Progress period={period} framework={framework} rows={rows} />
       <Deadlines period={period} onDone={data.reload} />
     </>
   );
 }
 
-function Transitions({ period, onDone }: { period: Period; onDone: () => void }) {
-  const [target, setTarget] = useState<PeriodState>();
+/**
+ * Follows a period while it waits on its job: asks for it every POLL_MS (less often after failed
+ * polls, so a lost connection is not hammered) and hands each answer to `onPeriod`. Stops when the
+ * job has ended or the screen is left. Returns the last poll's error, if it failed.
+ */
+function useFollowJob(period: Period, onPeriod: (next: Period) => void): string | undefined {
+  const [trouble, setTrouble] = useState<string>();
+  const latest = useRef(onPeriod);
+  latest.current = onPeriod;
+  const waiting = awaitsJob(period);
+  const id = period.id;
+  useEffect(() => {
+    if (!waiting) return;
+    let stopped = false;
+    let failures = 0;
+    let timer: ReturnType<typeof setTimeout>;
+    const poll = async () => {
+      try {
+        const next = await get<Period>(paths.period(id));
+        if (stopped) return;
+        failures = 0;
+        setTrouble(undefined);
+        latest.current(next);
+        if (!awaitsJob(next)) return;
+      } catch (error) {
+        if (stopped) return;
+        failures += 1;
+        setTrouble(errorText(error));
+      }
+      timer = setTimeout(poll, pollDelay(failures));
+    };
+    timer = setTimeout(poll, pollDelay(0));
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [id, waiting]);
+  return waiting ? trouble : undefined;
+}
+
+function Transitions({
+  period,
+  onPeriod,
+  onDone,
+}: {
+  period: Period;
+  /** The period as just answered, shown in place (a job's progress). */
+  onPeriod: (next: Period) => void;
+  /** Everything on the screen may have changed: load it again. */
+  onDone: () => void;
+}) {
+  const [target, setTarget] = useState<SteadyState>();
   const [error, setError] = useState<{ text: string; details: ErrorDetail[] }>();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string>();
-  const label = (to: PeriodState) =>
+  // The job this screen followed to its end stays in view once the period has moved on.
+  const [followed, setFollowed] = useState<PeriodJob>();
+  const moved = (state: PeriodState) => t("admin.moved", { state: t(`periodState.${state}`) });
+  const trouble = useFollowJob(period, (next) => {
+    onPeriod(next);
+    if (awaitsJob(next)) return;
+    // Failed: the alert below says so and offers to run it again.
+    if (isTransient(next.state)) {
+      setDone(undefined);
+      return;
+    }
+    setFollowed(next.job);
+    setDone(moved(next.state));
+    onDone();
+  });
+  const label = (to: SteadyState) =>
     period.state === "open" && to === "appraisal"
       ? t("transition.closeEarly")
       : period.state === "published" && to === "appraisal"
         ? t("transition.reopen")
         : t(`transition.${to}`);
+  const move = async (to: SteadyState) => {
+    setBusy(true);
+    setError(undefined);
+    setFollowed(undefined);
+    try {
+      const next = await post<Period>(paths.transitions(period.id), { to });
+      setTarget(undefined);
+      if (isTransient(next.state)) {
+        // Accepted (202): a job does the work, followed from here until it has.
+        setDone(t("admin.started", { state: t(`periodState.${next.state}`) }));
+        onPeriod(next);
+      } else {
+        setDone(moved(next.state));
+        onDone();
+      }
+    } catch (e) {
+      setError({ text: errorText(e), details: e instanceof ApiError ? e.details : [] });
+      // Someone else has started the job meanwhile: show it.
+      if (e instanceof ApiError && e.code === "job-running") onDone();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const step = stepOf(period.state);
+  const entering = isTransient(period.state);
+  const job = entering ? period.job : followed;
+  const retry = retryTarget(period);
   return (
     <section aria-labelledby="transitions" class="admin-section">
       <h2 id="transitions">{t("admin.lifecycle")}</h2>
       <ol class="lifecycle">
-        {(["draft", "open", "appraisal", "explanation", "final", "published"] as const).map((s) => (
+        {STEPS.map((s) => (
           <li
             key={s}
-            aria-current={s === period.state ? "step" : undefined}
-            class={s === period.state ? "current" : ""}
+            aria-current={s === step ? "step" : undefined}
+            class={s !== step ? "" : entering ? "current entering" : "current"}
           >
             {t(`periodState.${s}`)}
+            {s === step && entering && (
+              <>
+                <span class="spinner" aria-hidden="true" />
+                <span class="sr-only"> ({t("job.entering")})</span>
+              </>
+            )}
           </li>
         ))}
       </ol>
-      <p class="muted">{t(`transitionHelp.${period.state}`)}</p>
+      {!retry && <p class="muted">{t(`transitionHelp.${period.state}`)}</p>}
+      {job && <JobProgress job={job} trouble={trouble} />}
+      {retry && job && (
+        <div class="notice notice-error" role="alert">
+          <p>{t("job.failed", { kind: t(`job.kind.${job.kind}`) })}</p>
+          {job.error && <p>{job.error}</p>}
+          <p>{t("job.retryHelp", { state: t(`periodState.${period.state}`) })}</p>
+          <button type="button" class="btn btn-primary" disabled={busy} onClick={() => void move(retry)}>
+            {busy ? t("common.working") : t("job.retry")}
+          </button>
+        </div>
+      )}
       <div class="button-row">
-        {NEXT[period.state].map((to) => (
+        {movesFrom(period.state).map((to) => (
           <button key={to} type="button" class="btn btn-primary" onClick={() => setTarget(to)}>
             {label(to)}
           </button>
@@ -119,20 +225,8 @@ function Transitions({ period, onDone }: { period: Period; onDone: () => void })
             type="button"
             class="btn btn-primary"
             disabled={busy}
-            onClick={async () => {
-              if (!target) return;
-              setBusy(true);
-              setError(undefined);
-              try {
-                const next = await post<Period>(paths.transitions(period.id), { to: target });
-                setDone(t("admin.moved", { state: t(`periodState.${next.state}`) }));
-                setTarget(undefined);
-                onDone();
-              } catch (e) {
-                setError({ text: errorText(e), details: e instanceof ApiError ? e.details : [] });
-              } finally {
-                setBusy(false);
-              }
+            onClick={() => {
+              if (target) void move(target);
             }}
           >
             {busy ? t("common.working") : t("common.confirm")}
@@ -143,6 +237,39 @@ function Transitions({ period, onDone }: { period: Period; onDone: () => void })
         </div>
       </Dialog>
     </section>
+  );
+}
+
+/** A job's progress: what it does, where it is, how far it got, since when. */
+function JobProgress({ job, trouble }: { job: PeriodJob; trouble: string | undefined }) {
+  const kind = t(`job.kind.${job.kind}`);
+  // Until the job has counted its work the bar has no value, which the browser shows as indeterminate
+  // (a new element then, as a value once set cannot be taken back).
+  const max = Math.max(job.total, 1);
+  const value = job.status === "succeeded" ? max : job.total > 0 ? job.done : undefined;
+  return (
+    <div class={`card job job-${job.status}`}>
+      <p>
+        <strong>{kind}</strong> · <span class="job-status">{t(`job.status.${job.status}`)}</span>
+      </p>
+      <progress
+        key={value === undefined ? "waiting" : "counting"}
+        max={max}
+        value={value}
+        aria-label={kind}
+      />
+      {job.total > 0 && (
+        <p>{t(job.kind === "publish" ? "job.files" : "job.units", { done: job.done, total: job.total })}</p>
+      )}
+      <p class="muted">
+        {job.startedAt
+          ? t("job.startedAt", { at: fmt.dateTime(job.startedAt) })
+          : t("job.queuedAt", { at: fmt.dateTime(job.queuedAt) })}
+        {job.finishedAt && ` · ${t("job.finishedAt", { at: fmt.dateTime(job.finishedAt) })}`}
+        {job.attempts > 1 && ` · ${t("job.attempts", { n: job.attempts })}`}
+      </p>
+      {trouble && <p class="muted">{t("job.pollTrouble", { error: trouble })}</p>}
+    </div>
   );
 }
 

@@ -5,6 +5,7 @@ import { type Location, setQuery } from "../../router.ts";
 import { ErrorNote, Loading, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
 import { errorText, get, getAll, paths } from "../api.ts";
 import { allUnits, getFramework } from "../context.ts";
+import { hasContests } from "../lifecycle.ts";
 import type { Period, SubmissionRow } from "../types.ts";
 import { PeriodBadge, SubmissionBadge } from "../ui.tsx";
 
@@ -73,7 +74,7 @@ export function ReviewList({ periodId, location }: { periodId: string; location:
           })}
         </span>
       </p>
-      {hasRole(session, "reviewer") && ["explanation", "final", "published"].includes(period.state) && (
+      {hasRole(session, "reviewer") && hasContests(period.state) && (
         <p>
           <a href={`/app/review/${encodeURIComponent(periodId)}/contests`}>{t("home.contests")}</a>
         </p>

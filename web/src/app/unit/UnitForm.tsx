@@ -5,6 +5,7 @@ import { ErrorNote, Loading, useAsync, useTitle } from "../../ui/common.tsx";
 import { call, errorText, paths } from "../api.ts";
 import { loadUnitContext, nodeScore, type UnitContext } from "../context.ts";
 import { LeafInput } from "../LeafInput.tsx";
+import { hasResults } from "../lifecycle.ts";
 import { type FrameworkNode, isLeaf, type Leaf, type Submission } from "../types.ts";
 import { Dialog, SubmissionBadge } from "../ui.tsx";
 import { flagText, formatValue, methodHint } from "../values.ts";
@@ -216,7 +217,7 @@ function ReadOnlyNote({ context, submission }: { context: UnitContext; submissio
   return (
     <div class="notice notice-info">
       <p>{text}</p>
-      {!["draft", "open"].includes(period.state) && (
+      {hasResults(period.state) && (
         <p>
           <a href={`/app/periods/${encodeURIComponent(period.id)}/results`}>{t("form.seeResults")}</a>
         </p>
