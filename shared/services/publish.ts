@@ -67,13 +67,11 @@ export const publishWork: JobWork = async (services, _ctx, period, progress) => 
     await services.published.put(`${base}.${ext}`, body, type, "pointer");
     await progress.add(1);
   }
-  const index = await publicationIndex(services, { ...period, publication: { version, publishedAt } });
-  await services.published.put(
-    "public/rankings/index.json",
-    `${JSON.stringify(index, null, 2)}\n`,
-    JSON_TYPE,
-    "pointer",
-  );
+  // The pointers are live at v{n}: recorded before the index is written, so that any publication
+  // writing the index from now on lists this one at v{n} (two periods may publish at once).
+  const publication = { version, publishedAt };
+  await services.periods.recordPublication(period.id, period.job?.runId ?? "", publication);
+  await writeIndex(services);
   await progress.add(1);
   await services.published.invalidate([
     ...files.map(([ext]) => `${base}.${ext}`),
@@ -85,20 +83,33 @@ export const publishWork: JobWork = async (services, _ctx, period, progress) => 
   };
 };
 
+const INDEX = "public/rankings/index.json";
+
+/**
+ * Writes index.json from the periods as stored, then reads both again until the file equals what the
+ * periods say: of two publications writing it at once, the one that writes last sees the other's
+ * recorded version on its next read and writes again, so the index converges on every publication.
+ */
+async function writeIndex(services: Services): Promise<void> {
+  for (let round = 0; round < 5; round++) {
+    const body = `${JSON.stringify(await publicationIndex(services), null, 2)}\n`;
+    const current = await services.published.get(INDEX);
+    if (current && new TextDecoder().decode(current) === body) return;
+    await services.published.put(INDEX, body, JSON_TYPE, "pointer");
+  }
+}
+
 /** Every published period, newest first, with the latest version of each. */
-async function publicationIndex(services: Services, publishing: Period) {
-  const periods = (await publishedPeriods(services)).filter((p) => p.id !== publishing.id);
+async function publicationIndex(services: Services) {
+  const periods = await publishedPeriods(services);
   return {
-    periods: [publishing, ...periods]
-      .filter((p) => p.publication)
-      .sort(newestFirst)
-      .map((p) => ({
-        periodId: p.id,
-        name: p.name,
-        version: p.publication?.version,
-        publishedAt: p.publication?.publishedAt,
-        url: `/public/rankings/${p.id}.json`,
-      })),
+    periods: periods.sort(newestFirst).map((p) => ({
+      periodId: p.id,
+      name: p.name,
+      version: p.publication?.version,
+      publishedAt: p.publication?.publishedAt,
+      url: `/public/rankings/${p.id}.json`,
+    })),
   };
 }
 

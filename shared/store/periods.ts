@@ -308,6 +308,18 @@ export class PeriodRepository {
     );
   }
 
+  /**
+   * Records a publication whose files (and pointers) are written, while its job still holds the
+   * period: from then on every other period's index lists it at that version.
+   */
+  async recordPublication(
+    periodId: string,
+    runId: string,
+    publication: { version: number; publishedAt: string },
+  ): Promise<void> {
+    await this.jobWrite(periodId, runId, "SET publication = :publication", { ":publication": publication });
+  }
+
   /** Records that an attempt failed, and why; the period stays in its transient state, to be run again. */
   async failJob(periodId: string, runId: string, failure: { error: string; at: string }): Promise<void> {
     await this.jobWrite(
