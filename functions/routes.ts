@@ -10,7 +10,14 @@ export interface Route {
   path: string;
   handler: string;
   access: "public" | "signed-in" | readonly Role[];
+  /** The largest request body the route takes (bytes); MAX_BODY_BYTES when absent. */
+  maxBodyBytes?: number;
 }
+
+/** Request bodies are refused (413) above this before they are parsed: no form comes near it. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Bulk imports (units, frameworks, a period's unit list) may be larger: up to Lambda's payload limit. */
+export const MAX_BULK_BODY_BYTES = 6 * 1024 * 1024;
 
 const UNIT: readonly Role[] = ["unit-editor", "unit-approver"];
 const READERS: readonly Role[] = ["admin", "reviewer", "unit-editor", "unit-approver"];
@@ -18,13 +25,31 @@ const STAFF: readonly Role[] = ["admin", "reviewer"];
 const unitPath = "/api/periods/{periodId}/units/{unitId}";
 
 export const ROUTES: readonly Route[] = [
-  { method: "POST", path: "/api/frameworks", handler: "frameworks/create", access: ["admin"] },
+  {
+    method: "POST",
+    path: "/api/frameworks",
+    handler: "frameworks/create",
+    access: ["admin"],
+    maxBodyBytes: MAX_BULK_BODY_BYTES,
+  },
   { method: "GET", path: "/api/frameworks", handler: "frameworks/list", access: "signed-in" },
   { method: "GET", path: "/api/frameworks/{frameworkId}", handler: "frameworks/get", access: "signed-in" },
-  { method: "PUT", path: "/api/units", handler: "units/upsert", access: ["admin"] },
+  {
+    method: "PUT",
+    path: "/api/units",
+    handler: "units/upsert",
+    access: ["admin"],
+    maxBodyBytes: MAX_BULK_BODY_BYTES,
+  },
   { method: "GET", path: "/api/units", handler: "units/list", access: "signed-in" },
   { method: "POST", path: "/api/users", handler: "users/create", access: ["admin"] },
-  { method: "POST", path: "/api/periods", handler: "periods/create", access: ["admin"] },
+  {
+    method: "POST",
+    path: "/api/periods",
+    handler: "periods/create",
+    access: ["admin"],
+    maxBodyBytes: MAX_BULK_BODY_BYTES,
+  },
   { method: "GET", path: "/api/periods", handler: "periods/list", access: "signed-in" },
   { method: "GET", path: "/api/periods/{periodId}", handler: "periods/get", access: "signed-in" },
   { method: "PATCH", path: "/api/periods/{periodId}", handler: "periods/patch", access: ["admin"] },

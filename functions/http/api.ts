@@ -2,12 +2,13 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { hasRole } from "../../shared/access/roles.ts";
-import { Refusal } from "../../shared/errors.ts";
+import { excerpt, Refusal } from "../../shared/errors.ts";
 import type { RequestContext } from "../../shared/services/context.ts";
 import type { PageRequest } from "../../shared/store/page.ts";
-import { ROUTE_BY_KEY } from "../routes.ts";
+import { MAX_BODY_BYTES, ROUTE_BY_KEY, type Route } from "../routes.ts";
 import { actorFromClaims } from "./claims.ts";
 import { logger } from "./logger.ts";
+import { originCheck } from "./origin.ts";
 import { errorResponse, jsonResponse } from "./responses.ts";
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -35,11 +36,14 @@ export interface ApiReply {
  * API.md. Business rules stay in shared/; this is only the edge.
  */
 export function apiHandler(run: (request: ApiRequest) => Promise<ApiReply>) {
+  const fromCloudFront = originCheck();
   return middy<ApiEvent, ApiResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
       logger.appendKeys({ requestId: event.requestContext.requestId, route: event.routeKey });
       try {
+        if (!(await fromCloudFront(event.headers ?? {})))
+          throw new Refusal("forbidden", "not-through-site", "the API is reached through the site only");
         const reply = await run(toRequest(event));
         return jsonResponse(reply.status ?? 200, reply.body, reply.headers);
       } catch (error) {
@@ -69,23 +73,86 @@ function toRequest(event: ApiEvent): ApiRequest {
       requestId: event.requestContext.requestId,
       now: new Date(),
     },
-    params: (event.pathParameters ?? {}) as Record<string, string>,
-    query,
+    params: checkedParams(event.pathParameters ?? {}),
+    query: checkedQuery(query),
     headers: event.headers ?? {},
-    body: parseJson(event),
+    body: parseJson(event, route),
     page: pageOf(query),
   };
 }
 
-function parseJson(event: ApiEvent): unknown {
+/** A path parameter longer than this, or with characters no id has, is refused (400) at the edge. */
+export const MAX_PARAM_LENGTH = 128;
+/** A query value longer than this (UTF-8 bytes) is refused: some become storage keys. */
+export const MAX_QUERY_BYTES = 1024;
+
+const PARAM_CHARACTERS = /^[A-Za-z0-9._~-]+$/;
+const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const CODE = /^[A-Za-z0-9]{1,32}([._-][A-Za-z0-9]+)*$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What each path parameter looks like; a value of the right characters but another shape cannot exist. */
+const PARAM_SHAPES: Record<string, { shape: RegExp; what: string }> = {
+  periodId: { shape: SLUG, what: "period" },
+  unitId: { shape: SLUG, what: "unit" },
+  frameworkId: { shape: SLUG, what: "framework" },
+  code: { shape: CODE, what: "indicator" },
+  evidenceId: { shape: UUID, what: "evidence" },
+};
+
+/**
+ * Path parameters are checked before anything reads the store: too long or with characters no id has
+ * → 400 `bad-path` (the parameter's name as path); an id of another shape → 404. Neither quotes the
+ * input, so a 3,000-character id neither reaches DynamoDB's key limit nor comes back in the answer.
+ */
+function checkedParams(params: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const text = value ?? "";
+    if (text.length === 0 || text.length > MAX_PARAM_LENGTH || !PARAM_CHARACTERS.test(text))
+      throw new Refusal("bad-request", "bad-path", `the path parameter ${name} is not valid`, [
+        {
+          path: name,
+          message: `expected at most ${MAX_PARAM_LENGTH} characters: letters, digits, '.', '_', '-'`,
+        },
+      ]);
+    const rule = PARAM_SHAPES[name];
+    if (rule && !rule.shape.test(text)) throw new Refusal("not-found", "not-found", `${rule.what} not found`);
+    out[name] = text;
+  }
+  return out;
+}
+
+function checkedQuery(query: Record<string, string | undefined>): Record<string, string | undefined> {
+  for (const [name, value] of Object.entries(query))
+    if (value !== undefined && Buffer.byteLength(value, "utf8") > MAX_QUERY_BYTES)
+      throw new Refusal("bad-request", "bad-query", `the query parameter ${excerpt(name)} is too long`, [
+        { path: excerpt(name), message: `at most ${MAX_QUERY_BYTES} bytes` },
+      ]);
+  return query;
+}
+
+/** Refuses a body over the route's limit (413 `too-large`) before decoding or parsing it. */
+function parseJson(event: ApiEvent, route: Route): unknown {
   if (event.body === undefined || event.body === null || event.body === "") return undefined;
+  const limit = route.maxBodyBytes ?? MAX_BODY_BYTES;
+  const size = event.isBase64Encoded
+    ? Math.floor((event.body.length * 3) / 4)
+    : Buffer.byteLength(event.body, "utf8");
+  if (size > limit)
+    throw new Refusal("too-large", "too-large", `the body is larger than ${limit} bytes`, [
+      { path: "", message: `at most ${limit} bytes` },
+    ]);
   const text = event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Refusal("bad-request", "malformed-json", `the body is not JSON: ${(error as Error).message}`, [
-      { path: "", message: "malformed JSON" },
-    ]);
+    throw new Refusal(
+      "bad-request",
+      "malformed-json",
+      `the body is not JSON: ${excerpt((error as Error).message, 100)}`,
+      [{ path: "", message: "malformed JSON" }],
+    );
   }
 }
 

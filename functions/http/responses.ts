@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { Refusal, RefusalKind } from "../../shared/errors.ts";
+import { excerpt, type Refusal, type RefusalKind } from "../../shared/errors.ts";
 
 const STATUS: Record<RefusalKind, number> = {
   "bad-request": 400,
@@ -25,12 +25,32 @@ export function jsonResponse(
   };
 }
 
-/** The error shape of API.md: {"error": {"code", "message", "details": [{"path", "message"}]}}. */
+/** At most this many problems are listed in `details`; `more` counts the rest (README "API notes"). */
+export const MAX_DETAILS = 100;
+const MAX_MESSAGE = 500;
+const MAX_DETAIL_TEXT = 200;
+
+/**
+ * The error shape of API.md: {"error": {"code", "message", "details": [{"path", "message"}]}}, with
+ * `"more": n` when more than MAX_DETAILS problems were found. Messages and paths are cut short and
+ * sanitised, whatever input they quote.
+ */
 export function errorResponse(
   refusal: Refusal,
   status = STATUS[refusal.kind],
 ): APIGatewayProxyStructuredResultV2 {
+  const all = refusal.details;
+  const details = all.slice(0, MAX_DETAILS).map((d) => ({
+    path: excerpt(d.path, MAX_DETAIL_TEXT),
+    message: excerpt(d.message, MAX_DETAIL_TEXT),
+  }));
+  const more = all.length - details.length;
   return jsonResponse(status, {
-    error: { code: refusal.code, message: refusal.message, details: refusal.details },
+    error: {
+      code: refusal.code,
+      message: excerpt(refusal.message, MAX_MESSAGE),
+      details,
+      ...(more > 0 ? { more } : {}),
+    },
   });
 }

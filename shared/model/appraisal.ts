@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { capped } from "./common.ts";
 import { deadlineSchema } from "./period.ts";
 
 /**
@@ -31,7 +32,7 @@ export const decisionBodySchema = z
   });
 
 export const supplementBodySchema = z.strictObject({
-  indicatorCodes: z.array(z.string().min(1).max(32)).min(1).max(200),
+  indicatorCodes: capped(200, z.array(z.string().min(1).max(32)).min(1), "at most 200 indicator codes"),
   until: deadlineSchema,
   message: z.string().trim().max(MAX_REASON).optional(),
 });

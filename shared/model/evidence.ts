@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { codeSchema, nameSchema } from "./common.ts";
+import { capped, codeSchema, lineSchema, nameSchema } from "./common.ts";
 
 /**
  * Evidence files a unit may upload (issue 3): PDF, JPEG/PNG images, office documents (DOCX, XLSX, ODT,
@@ -28,11 +28,21 @@ export const DEFAULT_MAX_EVIDENCE_BYTES = 50 * 1024 * 1024;
 export const MAX_CODES_PER_EVIDENCE = 200;
 export const MAX_EVIDENCE_PER_SUBMISSION = 500;
 
-const indicatorCodesSchema = z.array(codeSchema).min(1).max(MAX_CODES_PER_EVIDENCE);
+/** A file's name as the unit's computer gave it: one visible line, no folder, at most 255 characters. */
+export const fileNameSchema = lineSchema(255).refine(
+  (s) => !/[/\\]/.test(s),
+  "must be a file name, without '/' or '\\'",
+);
+
+const indicatorCodesSchema = capped(
+  MAX_CODES_PER_EVIDENCE,
+  z.array(codeSchema).min(1),
+  `at most ${MAX_CODES_PER_EVIDENCE} indicator codes`,
+);
 
 export const fileEvidenceRequestSchema = z.strictObject({
   indicatorCodes: indicatorCodesSchema,
-  fileName: z.string().trim().min(1).max(255),
+  fileName: fileNameSchema,
   contentType: z.string().min(1).max(200),
   size: z.number().int().positive(),
 });

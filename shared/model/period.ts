@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { idSchema, nameSchema } from "./common.ts";
+import { capped, idSchema, nameSchema } from "./common.ts";
 import type { PeriodJob, PeriodState } from "./period-states.ts";
 
 export {
@@ -17,25 +17,68 @@ export {
 /** Vietnam keeps +07:00 all year (no daylight saving), so Asia/Ho_Chi_Minh is a fixed offset. */
 export const VIETNAM_OFFSET = "+07:00";
 
+const DEADLINE =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|([+-])(\d{2}):(\d{2}))?$/;
+
 /**
  * A deadline: ISO 8601 with an offset, or without one and then read in Asia/Ho_Chi_Minh (API.md).
- * Normalised to Vietnam time with its offset, e.g. "2022-12-15T17:00:00+07:00".
+ * Normalised to Vietnam time with its offset, e.g. "2022-12-15T17:00:00+07:00". Every calendar field
+ * must exist as written (no 30 February, no hour 24, no offset beyond ±14:00): `Date.parse` would roll
+ * 2027-02-30 over to 2 March. Deadlines are kept to the second: a fraction of a second (which
+ * `Date.toISOString()` always writes) is accepted and cut off, as README "API notes" says.
  */
 export const deadlineSchema = z
   .string()
+  .max(40)
   .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/,
+    DEADLINE,
     "expected a date and time such as 2022-12-15T17:00:00+07:00 (Vietnam time when no offset is given)",
   )
   .transform((text, ctx) => {
-    const hasOffset = /(Z|[+-]\d{2}:\d{2})$/.test(text);
-    const ms = Date.parse(hasOffset ? text : `${text}${VIETNAM_OFFSET}`);
-    if (Number.isNaN(ms)) {
-      ctx.addIssue({ code: "custom", message: "not a real date and time" });
+    const ms = deadlineMs(text);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: "not a real date and time (check the day, month, hour and offset)",
+      });
       return z.NEVER;
     }
     return toVietnamTime(ms);
   });
+
+/** The instant a deadline text names, or undefined when one of its fields does not exist. */
+export function deadlineMs(text: string): number | undefined {
+  const m = DEADLINE.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const local = Date.UTC(year, month - 1, day, hour, minute, second);
+  const back = new Date(local);
+  if (
+    back.getUTCFullYear() !== year ||
+    back.getUTCMonth() !== month - 1 ||
+    back.getUTCDate() !== day ||
+    back.getUTCHours() !== hour ||
+    back.getUTCMinutes() !== minute ||
+    back.getUTCSeconds() !== second
+  )
+    return undefined;
+  let offsetMinutes = 7 * 60; // no offset: Vietnam time
+  if (m[8] === "Z") offsetMinutes = 0;
+  else if (m[8] !== undefined) {
+    const hours = Number(m[10]);
+    const minutes = Number(m[11]);
+    if (hours > 14 || minutes > 59 || (hours === 14 && minutes > 0)) return undefined;
+    offsetMinutes = (m[9] === "-" ? -1 : 1) * (hours * 60 + minutes);
+  }
+  return local - offsetMinutes * 60_000;
+}
 
 export function toVietnamTime(ms: number): string {
   const local = new Date(ms + 7 * 3600_000).toISOString().slice(0, 19);
@@ -47,7 +90,7 @@ export const createPeriodSchema = z
     id: idSchema,
     name: nameSchema,
     frameworkId: idSchema,
-    unitIds: z.array(idSchema).min(1).max(20_000).optional(),
+    unitIds: capped(20_000, z.array(idSchema).min(1), "at most 20000 units").optional(),
     opensAt: deadlineSchema,
     closesAt: deadlineSchema,
     explanationClosesAt: deadlineSchema.optional(),

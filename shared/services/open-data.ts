@@ -43,14 +43,23 @@ export function rankingRows(snapshot: RankingSnapshot): { header: string[]; rows
   return { header, rows };
 }
 
+/** A text cell a spreadsheet would read as a formula: it starts with =, +, -, @, a tab or a CR (OWASP). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell. Text is neutralised against CSV injection (OWASP "CSV Injection"): a text cell that
+ * starts like a formula gets a leading single quote, so a unit named "=HYPERLINK(…)" is shown, never
+ * run. Numbers are data, a negative one included, and stay as they are. Then RFC 4180 quoting.
+ */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return "";
+  const text = typeof value === "number" ? String(value) : FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
 /** RFC 4180 CSV with a UTF-8 byte order mark, so spreadsheet programs read Vietnamese correctly. */
 export function toCsv({ header, rows }: { header: string[]; rows: OpenDataRow[] }): string {
-  const cell = (value: string | number | null) => {
-    if (value === null) return "";
-    const text = String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return `\uFEFF${[header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
+  return `\uFEFF${[header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n")}\r\n`;
 }
 
 /** The same rows as an XLSX workbook: one sheet, the header in bold and frozen. */

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { hasRole } from "../access/roles.ts";
 import { compileFramework } from "../engine/compile.ts";
-import { conflict, forbidden, notFound, Refusal, unprocessable } from "../errors.ts";
+import { conflict, excerpt, forbidden, notFound, Refusal, unprocessable } from "../errors.ts";
 import { closeTime } from "../lifecycle.ts";
 import type { Issue } from "../model/issues.ts";
 import {
@@ -17,6 +17,7 @@ import type { Members } from "../store/periods.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
 import { armFromStored, periodView, retryOnPeriodChange } from "./jobs.ts";
 import { parseBody } from "./validate.ts";
+import { periodFor } from "./views.ts";
 
 const requireAdmin = (ctx: RequestContext, what: string) => {
   if (!hasRole(ctx.actor, "admin")) throw forbidden(`only an admin ${what}`);
@@ -75,7 +76,7 @@ export async function createPeriod(services: Services, ctx: RequestContext, body
 }
 
 export const getPeriod = async (services: Services, ctx: RequestContext, id: string): Promise<Period> =>
-  periodView(await services.periods.require(id), ctx.now);
+  periodFor(ctx.actor, await services.periods.require(id), ctx.now);
 
 const stateFilter = z.enum(PERIOD_STATES).optional();
 
@@ -87,11 +88,11 @@ export async function listPeriods(
 ): Promise<Page<Period>> {
   const parsed = stateFilter.safeParse(state || undefined);
   if (!parsed.success)
-    throw new Refusal("bad-request", "bad-state", `unknown state "${state}"`, [
+    throw new Refusal("bad-request", "bad-state", `unknown state "${excerpt(state)}"`, [
       { path: "state", message: "unknown state" },
     ]);
   const result = await services.periods.list(page, parsed.data);
-  return { ...result, items: result.items.map((p) => periodView(p, ctx.now)) };
+  return { ...result, items: result.items.map((p) => periodFor(ctx.actor, p, ctx.now)) };
 }
 
 /**

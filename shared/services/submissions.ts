@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { canApproveUnit, canEditUnit, hasRole } from "../access/roles.ts";
-import { forbidden, Refusal, unprocessable } from "../errors.ts";
+import { excerpt, forbidden, Refusal, unprocessable } from "../errors.ts";
 import {
   assertEditable,
   assertPeriodAcceptsWrites,
@@ -9,6 +9,7 @@ import {
   writeWindow,
 } from "../lifecycle.ts";
 import { answerProblem } from "../model/answer.ts";
+import { capped } from "../model/common.ts";
 import type { Issue } from "../model/issues.ts";
 import { keys } from "../store/keys.ts";
 import { type PageRequest, pageByKey } from "../store/page.ts";
@@ -22,20 +23,21 @@ import { parseBody } from "./validate.ts";
 export const MAX_ANSWERS_PER_SAVE = 40;
 export const MAX_NOTE_LENGTH = 2000;
 
-const answersBodySchema = z.strictObject({
-  answers: z
-    .record(
-      z.string(),
-      z.strictObject({
-        value: z.unknown().optional(),
-        note: z.string().max(MAX_NOTE_LENGTH).nullable().optional(),
-      }),
-    )
-    .refine((a) => Object.keys(a).length > 0, "no answers given")
-    .refine(
-      (a) => Object.keys(a).length <= MAX_ANSWERS_PER_SAVE,
-      `at most ${MAX_ANSWERS_PER_SAVE} answers per save`,
-    ),
+export const answersBodySchema = z.strictObject({
+  // The count is checked before any answer is: a body of 200,000 keys is refused at once.
+  answers: capped(
+    MAX_ANSWERS_PER_SAVE,
+    z
+      .record(
+        z.string().max(64),
+        z.strictObject({
+          value: z.unknown().optional(),
+          note: z.string().max(MAX_NOTE_LENGTH).nullable().optional(),
+        }),
+      )
+      .refine((a) => Object.keys(a).length > 0, "no answers given"),
+    `at most ${MAX_ANSWERS_PER_SAVE} answers per save`,
+  ),
 });
 
 export async function getSubmission(
@@ -67,7 +69,7 @@ export async function saveAnswers(
     if (!leaf)
       issues.push({
         path: `answers.${code}`,
-        message: `"${code}" is not an indicator of this unit's index set`,
+        message: `"${excerpt(code)}" is not an indicator of this unit's index set`,
       });
     else if (!("value" in answer) && answer.note === undefined)
       issues.push({ path: `answers.${code}`, message: "give a value, a note or both" });

@@ -1,14 +1,19 @@
 import * as z from "zod";
 import { hasRole } from "../access/roles.ts";
 import { forbidden, unprocessable } from "../errors.ts";
-import { unitSchema } from "../model/unit.ts";
+import { capped } from "../model/common.ts";
+import { type Unit, unitSchema } from "../model/unit.ts";
+import type { Page, PageRequest } from "../store/page.ts";
 import type { UpsertCounts } from "../store/units.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
 import { parseBody } from "./validate.ts";
+import { unitFor } from "./views.ts";
 
 export const MAX_UNITS_PER_IMPORT = 20_000;
 
-const unitsBodySchema = z.strictObject({ units: z.array(unitSchema).min(1).max(MAX_UNITS_PER_IMPORT) });
+const unitsBodySchema = z.strictObject({
+  units: capped(MAX_UNITS_PER_IMPORT, z.array(unitSchema).min(1), `at most ${MAX_UNITS_PER_IMPORT} units`),
+});
 
 export async function upsertUnits(
   services: Services,
@@ -28,4 +33,14 @@ export async function upsertUnits(
   if (issues.length > 0) throw unprocessable("duplicate-unit", "unit ids must be unique", issues);
   const { entity: _entity, action: _action, ...audit } = auditEntry(ctx, "units", "units.upsert");
   return services.units.upsert(units, audit);
+}
+
+/** The unit list as the caller may read it (reminder e-mails to admins only). */
+export async function listUnits(
+  services: Services,
+  ctx: RequestContext,
+  page: PageRequest,
+): Promise<Page<Unit>> {
+  const result = await services.units.list(page);
+  return { ...result, items: result.items.map((u) => unitFor(ctx.actor, u)) };
 }
