@@ -11,9 +11,16 @@
  * Here each file gets at most one write in flight. Changes made meanwhile are written together
  * by the next write (group commit: every caller still waits until its change is on disk), and
  * each write goes to a temporary file renamed over the old one, so the file is always whole.
+ *
+ * It also replaces the key pair cognito-local signs tokens with: the package's own
+ * (`lib/keys/cognitoLocal.*.json`) is public, so anyone could forge a token the API accepts. The
+ * installation's key pair (cognito.ts, `CHISO_COGNITO_SIGNING_KEY`) is put in the module cache
+ * under those two files' names before cognito-local loads them: its token generator signs with it
+ * and its JWKS endpoint publishes it.
  */
+import { readFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { createRequire, Module } from "node:module";
 import { dirname, join } from "node:path";
 
 interface Waiter {
@@ -39,6 +46,19 @@ const cognitoDir = dirname(requireHere.resolve("cognito-local/package.json"));
 const requireFromCognito = createRequire(join(cognitoDir, "package.json"));
 const engineClass: { prototype: { write(this: LocalEngine, data: unknown): Promise<void> | null } } =
   requireFromCognito("stormdb").localFileEngine;
+
+const keyFile = process.env.CHISO_COGNITO_SIGNING_KEY;
+if (!keyFile)
+  throw new Error("CHISO_COGNITO_SIGNING_KEY is not set: refusing to sign with the package's key");
+const keys = JSON.parse(readFileSync(keyFile, "utf8")) as Record<"private" | "public", unknown>;
+for (const half of ["private", "public"] as const) {
+  const path = join(cognitoDir, "lib", "keys", `cognitoLocal.${half}.json`);
+  const cached = new Module(path);
+  cached.filename = path;
+  cached.loaded = true;
+  cached.exports = keys[half];
+  requireFromCognito.cache[path] = cached;
+}
 
 const queues = new Map<string, FileQueue>();
 const syncWrite = engineClass.prototype.write;

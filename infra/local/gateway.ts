@@ -5,10 +5,61 @@ import { pathToFileURL } from "node:url";
 import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { Route } from "../../functions/routes.ts";
 import { matchRoute, toApiEvent } from "./gateway-event.ts";
+import {
+  type SigningCredentials,
+  StorageRefusal,
+  verifyPresignedGet,
+  verifyPresignedPost,
+} from "./s3-gate.ts";
 
 const FUNCTIONS_DIR = resolve(import.meta.dirname, "../../functions");
 /** Lambda's synchronous payload limit. */
 const MAX_BODY = 6 * 1024 * 1024;
+/** A sign-in request is small. */
+const MAX_AUTH_BODY = 64 * 1024;
+/** The largest evidence file (shared/model/evidence.ts) plus the form's fields. */
+const MAX_UPLOAD_BODY = 50 * 1024 * 1024 + 256 * 1024;
+
+/**
+ * The Cognito operations the browser's sign-in needs (web/src/auth/cognito.ts): InitiateAuth with a
+ * password or a refresh token, and RespondToAuthChallenge for a challenge such as a new password.
+ * Everything else (SignUp, Admin*, UpdateUserAttributes, …) is the API's, on the private port.
+ */
+const AUTH_TARGETS = new Set([
+  "AWSCognitoIdentityProviderService.InitiateAuth",
+  "AWSCognitoIdentityProviderService.RespondToAuthChallenge",
+]);
+const AUTH_FLOWS = new Set(["USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"]);
+
+/** Published files are data, never a page: only the types publication writes, by extension. */
+const PUBLIC_TYPES: Record<string, string> = {
+  ".json": "application/json; charset=utf-8",
+  ".csv": "text/csv; charset=utf-8",
+  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+};
+
+/** The app's policy: everything from this origin, nothing inline, no framing. */
+const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join("; ");
+/** What is not the app (data, downloads): no script runs, even if a browser tried to render it. */
+const DATA_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox";
+
+const SECURITY_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+};
 
 type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -24,6 +75,17 @@ export interface GatewayOptions {
   readPublic: (key: string) => Promise<{ body: Uint8Array; contentType: string } | undefined>;
   /** The built web app, served at / when present. */
   webDist?: string;
+  /** The sign-in endpoint at /auth/: cognito-local's private address, and the one app client. */
+  auth?: { upstream: string; clientId: string };
+  /** Storage at /s3/: only presigned POSTs and GETs of the evidence bucket, verified here. */
+  storage?: {
+    bucket: string;
+    credentials: SigningCredentials;
+    put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+    get(key: string): Promise<{ body: Uint8Array; contentType: string } | undefined>;
+  };
+  /** Other origins allowed to call /auth/ and /s3/ (the Vite dev server). */
+  corsOrigins?: string[];
 }
 
 /**
@@ -47,6 +109,8 @@ export async function startGateway(
   };
 
   const server = createServer((request, response) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    response.setHeader("content-security-policy", DATA_CSP);
     serve(request, response).catch((error) => {
       console.error("gateway:", error);
       if (!response.headersSent) send(response, 500, { message: "Internal Server Error" });
@@ -54,11 +118,132 @@ export async function startGateway(
   });
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? "/", "http://localhost");
+    let url: URL;
+    try {
+      url = new URL(request.url ?? "/", "http://localhost");
+      decodeURIComponent(url.pathname);
+    } catch {
+      return send(response, 400, gatewayError(400, "Bad Request", "malformed-url"));
+    }
     if (url.pathname.startsWith("/api/")) return api(request, response, url);
     if (url.pathname === "/config.json") return send(response, 200, options.config);
     if (url.pathname.startsWith("/public/")) return published(response, url.pathname.slice(1));
+    if (url.pathname === "/auth" || url.pathname.startsWith("/auth/")) return auth(request, response, url);
+    if (url.pathname === "/s3" || url.pathname.startsWith("/s3/")) return storage(request, response, url);
     return web(response, url.pathname);
+  }
+
+  /** CORS for /auth/ and /s3/ from an allowed other origin; true when the request was a preflight. */
+  function cors(request: IncomingMessage, response: ServerResponse): boolean {
+    const origin = request.headers.origin;
+    if (origin && options.corsOrigins?.includes(origin)) {
+      response.setHeader("access-control-allow-origin", origin);
+      response.setHeader("vary", "Origin");
+      response.setHeader("access-control-expose-headers", "ETag");
+      if (request.method === "OPTIONS") {
+        response.setHeader("access-control-allow-methods", "GET, POST");
+        response.setHeader("access-control-allow-headers", "content-type, x-amz-target, x-amz-user-agent");
+        response.setHeader("access-control-max-age", "3000");
+      }
+    }
+    if (request.method !== "OPTIONS") return false;
+    response.writeHead(origin && options.corsOrigins?.includes(origin) ? 204 : 403);
+    response.end();
+    return true;
+  }
+
+  async function auth(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if (cors(request, response)) return;
+    const refuse = (message: string) => send(response, 400, { __type: "NotAuthorizedException", message });
+    if (!options.auth) return refuse("sign-in is not served here");
+    if (request.method !== "POST" || (url.pathname !== "/auth" && url.pathname !== "/auth/"))
+      return refuse("this endpoint takes only POST /auth/ with a sign-in request");
+    const target = request.headers["x-amz-target"];
+    if (typeof target !== "string" || !AUTH_TARGETS.has(target))
+      return refuse(
+        `${typeof target === "string" ? target : "a request without X-Amz-Target"} is not available here: ` +
+          "this endpoint serves only sign-in (InitiateAuth, RespondToAuthChallenge)",
+      );
+    const body = await readBody(request, MAX_AUTH_BODY);
+    if (body === "too-large") return refuse("the request is too large");
+    let input: { ClientId?: unknown; AuthFlow?: unknown };
+    try {
+      input = JSON.parse(body.toString("utf8"));
+    } catch {
+      return refuse("the request is not JSON");
+    }
+    if (input?.ClientId !== options.auth.clientId) return refuse("unknown ClientId");
+    if (target.endsWith(".InitiateAuth") && !AUTH_FLOWS.has(String(input.AuthFlow)))
+      return refuse(`AuthFlow ${String(input.AuthFlow)} is not available here`);
+    const upstream = await fetch(`${options.auth.upstream}/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
+      body,
+    });
+    response.writeHead(upstream.status, {
+      "content-type": upstream.headers.get("content-type") ?? "application/x-amz-json-1.1",
+      "cache-control": "no-store",
+    });
+    response.end(Buffer.from(await upstream.arrayBuffer()));
+  }
+
+  async function storage(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if (cors(request, response)) return;
+    const store = options.storage;
+    try {
+      if (!store) throw new StorageRefusal("AccessDenied", "storage is not served here");
+      const bucketPath = `/s3/${store.bucket}`;
+      if (request.method === "POST" && (url.pathname === bucketPath || url.pathname === `${bucketPath}/`)) {
+        if (url.search !== "")
+          throw new StorageRefusal("AccessDenied", "only a presigned POST form is accepted");
+        const type = request.headers["content-type"] ?? "";
+        if (!/^multipart\/form-data;/i.test(type))
+          throw new StorageRefusal("AccessDenied", "only a presigned POST form is accepted");
+        const body = await readBody(request, MAX_UPLOAD_BODY);
+        if (body === "too-large")
+          throw new StorageRefusal("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
+        let form: FormData;
+        try {
+          form = await new Request("http://localhost/", {
+            method: "POST",
+            headers: { "content-type": type },
+            body,
+          }).formData();
+        } catch {
+          throw new StorageRefusal("InvalidRequest", "the form could not be read");
+        }
+        const upload = await verifyPresignedPost(form, store.bucket, store.credentials);
+        await store.put(upload.key, upload.body, upload.contentType);
+        response.writeHead(upload.successStatus, { location: `${bucketPath}/${upload.key}` });
+        response.end();
+        return;
+      }
+      if (request.method === "GET") {
+        const download = verifyPresignedGet(
+          request.url ?? "",
+          "/s3",
+          store.bucket,
+          request.headers.host ?? "",
+          store.credentials,
+        );
+        const object = await store.get(download.key);
+        if (!object) return s3Error(response, 404, "NoSuchKey", "The specified key does not exist.");
+        response.writeHead(200, {
+          "content-type": download.contentType ?? object.contentType,
+          "content-length": object.body.length,
+          "cache-control": "private, no-store",
+          ...(download.contentDisposition ? { "content-disposition": download.contentDisposition } : {}),
+        });
+        response.end(object.body);
+        return;
+      }
+      throw new StorageRefusal("AccessDenied", "only presigned uploads and downloads are accepted");
+    } catch (error) {
+      if (!(error instanceof StorageRefusal)) throw error;
+      // The request body may not have been read: drain it so that the answer reaches the client.
+      request.resume();
+      return s3Error(response, error.code === "InvalidRequest" ? 400 : 403, error.code, error.message);
+    }
   }
 
   async function api(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -67,7 +252,7 @@ export async function startGateway(
     if (match === undefined) return send(response, 404, gatewayError(404, "Not Found", "no-route"));
     if (match === "method-not-allowed")
       return send(response, 404, gatewayError(404, "Not Found", "no-route"));
-    const body = await readBody(request);
+    const body = await readBody(request, MAX_BODY);
     if (body === "too-large")
       return send(response, 413, gatewayError(413, "Request Entity Too Large", "payload-too-large"));
     let claims: Record<string, unknown> | undefined;
@@ -90,15 +275,20 @@ export async function startGateway(
   }
 
   async function published(response: ServerResponse, key: string): Promise<void> {
-    const file = await options.readPublic(key);
-    if (!file) return send(response, 404, { message: "Not Found" });
-    response.writeHead(200, { "content-type": file.contentType, "cache-control": "public, max-age=60" });
+    const contentType = PUBLIC_TYPES[extname(key).toLowerCase()];
+    const file = contentType ? await options.readPublic(key) : undefined;
+    if (!file || !contentType) return send(response, 404, { message: "Not Found" });
+    response.writeHead(200, {
+      "content-type": contentType,
+      "cache-control": "public, max-age=60",
+    });
     response.end(file.body);
   }
 
   async function web(response: ServerResponse, pathname: string): Promise<void> {
     const root = options.webDist;
     const file = root ? await findStatic(root, pathname) : undefined;
+    response.setHeader("content-security-policy", APP_CSP);
     if (!file) {
       response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       response.end(
@@ -122,17 +312,26 @@ function gatewayError(status: number, message: string, code: string) {
   return { message, error: { code, message: status === 401 ? "sign in first" : message, details: [] } };
 }
 
+function s3Error(response: ServerResponse, status: number, code: string, message: string): void {
+  const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  response.writeHead(status, { "content-type": "application/xml", connection: "close" });
+  response.end(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`,
+  );
+}
+
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
   response.end(JSON.stringify(body));
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer | "too-large"> {
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
+  if (Number(request.headers["content-length"] ?? 0) > limit) return "too-large";
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return "too-large";
+    if (size > limit) return "too-large";
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

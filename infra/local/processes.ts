@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { sleep } from "./ports.ts";
 
@@ -42,6 +43,13 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
+/**
+ * Every child ends with the stack, even when the stack is killed with SIGKILL: lifeline.cjs,
+ * preloaded into a Node child (`--require LIFELINE`) or run as a wrapper around another command
+ * (`node LIFELINE java …`), ends it once its parent (CHISO_PARENT_PID, set here) is gone.
+ */
+export const LIFELINE = fileURLToPath(new URL("./lifeline.cjs", import.meta.url));
+
 const DEFAULT_GRACE_MS = 5000;
 const tracked = new Set<ManagedProcess>();
 const shutdownHooks = new Set<() => unknown>();
@@ -62,7 +70,7 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
     // Own process group: a stop reaches any grandchildren too, and Ctrl-C is handled here, in order.
     child = spawn(options.command, args, {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...options.env, CHISO_PARENT_PID: String(process.pid) },
       stdio: ["ignore", fd, fd],
       detached: true,
     });

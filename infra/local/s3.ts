@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { answersHttp, freePort, LOCAL_HOST } from "./ports.ts";
-import { type RunningEmulator, startProcess, waitUntilReady } from "./processes.ts";
+import { LIFELINE, type RunningEmulator, startProcess, waitUntilReady } from "./processes.ts";
 
 export interface S3Options {
   port?: number;
@@ -55,6 +55,10 @@ function escapeXml(text: string): string {
  * must be given when Node starts and weakens OpenSSL for the whole process, so it is confined to
  * the child instead of being imposed on `npm start` and every test worker. The child also keeps
  * s3rver's file I/O and MD5 hashing off the gateway's event loop.
+ *
+ * s3rver accepts unsigned requests and ignores a presigned POST's policy, so it listens on
+ * 127.0.0.1 only and is never handed to a browser: the stack's presigned forms and URLs point at
+ * the gateway's /s3/, which verifies them (s3-gate.ts) before it reads or writes here.
  */
 export async function startS3(options: S3Options): Promise<RunningEmulator> {
   const port = options.port ?? (await freePort());
@@ -81,7 +85,18 @@ export async function startS3(options: S3Options): Promise<RunningEmulator> {
   const proc = startProcess({
     name: "s3rver",
     command: process.execPath,
-    args: [bin, "--directory", directory, "--address", LOCAL_HOST, "--port", String(port), ...bucketArgs],
+    args: [
+      "--require",
+      LIFELINE,
+      bin,
+      "--directory",
+      directory,
+      "--address",
+      LOCAL_HOST,
+      "--port",
+      String(port),
+      ...bucketArgs,
+    ],
     env: { NODE_OPTIONS: "--openssl-legacy-provider" },
     logDir,
   });

@@ -1,7 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { services, useLocalParts } from "../../functions/http/services.ts";
 import { ROUTES } from "../../functions/routes.ts";
 import { AUDIT_TABLE, DATA_TABLE } from "../../shared/store/tables.ts";
@@ -11,8 +12,9 @@ import { localDynamoDbClientConfig, startDynamoDbLocal } from "./dynamodb-local.
 import { startGateway } from "./gateway.ts";
 import { invokeJob, LocalCloseScheduler, LocalJobQueue, OutboxMailer, resumeLifecycle } from "./jobs.ts";
 import { createIdTokenVerifier } from "./jwt.ts";
-import { freePort } from "./ports.ts";
-import { type RunningEmulator, stopAll } from "./processes.ts";
+import { lockDataDir } from "./lock.ts";
+import { freePort, LOCAL_HOST } from "./ports.ts";
+import { type RunningEmulator, runningProcesses, stopAll } from "./processes.ts";
 import { localS3ClientConfig, startS3 } from "./s3.ts";
 import { ensureTables } from "./tables.ts";
 
@@ -23,6 +25,11 @@ export interface StackOptions {
   dataDir: string;
   /** Port of the one origin (gateway); 0 picks a free one. */
   port: number;
+  /**
+   * The one address the gateway listens on (default 127.0.0.1: this machine only). The emulators
+   * always listen on 127.0.0.1, on private ports, and are reached only through the gateway.
+   */
+  host?: string;
   /** Keep DynamoDB data on disk (npm start) or in memory (tests). */
   persist: boolean;
   adminPassword: string;
@@ -53,9 +60,19 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const log = options.log ?? (() => undefined);
   const logDir = join(options.dataDir, "logs");
   await mkdir(logDir, { recursive: true });
+  const lock = await lockDataDir(options.dataDir);
+  const host = options.host ?? LOCAL_HOST;
   const port = options.port || (await freePort());
-  const origin = `http://localhost:${port}`;
+  const origin = originFor(host, port);
+  // The key pair the stack signs presigned storage requests with, and the gateway verifies them
+  // with (s3rver checks only the key id, S3RVER; DynamoDB Local and cognito-local check nothing).
+  const credentials = {
+    accessKeyId: "S3RVER",
+    secretAccessKey: randomBytes(24).toString("base64url"),
+    region: "us-east-1",
+  };
   const started: RunningEmulator[] = [];
+  let stopGateway: (() => Promise<void>) | undefined;
   try {
     const [dynamo, s3, cognito] = await Promise.all([
       startDynamoDbLocal({
@@ -66,23 +83,29 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         directory: join(options.dataDir, "s3"),
         logDir,
         buckets: Object.values(BUCKETS),
-        corsOrigins: [origin, "http://localhost:5173"],
+        // Browsers never reach s3rver: the gateway's /s3/ is their storage.
+        corsOrigins: [],
       }),
       startCognito({ dataDir: join(options.dataDir, "cognito"), logDir }),
     ]);
     started.push(dynamo, s3, cognito);
+    if (!dynamo.isolated)
+      log(
+        `note: DynamoDB Local listens on every interface (port ${dynamo.port}): no network namespace is ` +
+          'available here (README.md, "What the local stack is for")',
+      );
     const pool = await ensureUserPool(cognito.endpoint, { poolName: "chiso" });
     const env: Record<string, string> = {
-      AWS_REGION: "us-east-1",
-      // s3rver accepts only its own key pair; DynamoDB Local and cognito-local accept any.
-      AWS_ACCESS_KEY_ID: "S3RVER",
-      AWS_SECRET_ACCESS_KEY: "S3RVER",
+      AWS_REGION: credentials.region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       TABLE_NAME: TABLE_NAMES.data,
       AUDIT_TABLE_NAME: TABLE_NAMES.audit,
       S3_ENDPOINT: s3.endpoint,
-      S3_PUBLIC_ENDPOINT: s3.endpoint.replace("127.0.0.1", "localhost"),
+      // Presigned upload forms and download URLs point at the gateway, which verifies them.
+      S3_PUBLIC_ENDPOINT: `${origin}/s3`,
       EVIDENCE_BUCKET: BUCKETS.evidence,
       SITE_BUCKET: BUCKETS.site,
       USER_POOL_ID: pool.userPoolId,
@@ -102,22 +125,16 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const scheduler = new LocalCloseScheduler(log, options.closeLagMs);
     const jobs = new LocalJobQueue(log);
     useLocalParts({ scheduler, jobs, mailer: new OutboxMailer(join(options.dataDir, "outbox"), log) });
-    if (options.demo && (await seedDemo(services(), log))) log("demo: seeded");
-    scheduler.start();
-    await resumeLifecycle(services(), scheduler, jobs);
-    const remind = () =>
-      invokeJob("send-reminders", {}).catch((error) => log(`reminders failed: ${error.message}`));
-    await remind();
-    const reminders = setInterval(remind, options.reminderIntervalMs ?? 60_000);
-    reminders.unref();
 
-    const site = new S3Client(localS3ClientConfig(s3.endpoint));
+    // The gateway starts before the demo is seeded: the demo uploads its evidence through /s3/.
+    const storageClient = new S3Client(localS3ClientConfig(s3.endpoint));
     const config = {
       auth: {
         region: "local",
         userPoolId: pool.userPoolId,
         clientId: pool.clientId,
-        endpoint: cognito.endpoint,
+        // Sign-in only (gateway.ts); the stack's own calls go to cognito-local's private port.
+        endpoint: `${origin}/auth`,
       },
     };
     const gateway = await startGateway({
@@ -129,8 +146,46 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         jwksUri: pool.jwksUri,
       }),
       config,
-      readPublic: (key) => readSiteObject(site, BUCKETS.site, key),
+      readPublic: (key) => readSiteObject(storageClient, BUCKETS.site, key),
       webDist: join(ROOT, "web/dist"),
+      host,
+      auth: { upstream: cognito.endpoint, clientId: pool.clientId },
+      storage: {
+        bucket: BUCKETS.evidence,
+        credentials,
+        put: async (key, body, contentType) => {
+          await storageClient.send(
+            new PutObjectCommand({
+              Bucket: BUCKETS.evidence,
+              Key: key,
+              Body: body,
+              ContentType: contentType,
+            }),
+          );
+        },
+        get: (key) => readSiteObject(storageClient, BUCKETS.evidence, key),
+      },
+      corsOrigins: [...new Set([origin, `http://${host}:${port}`, "http://localhost:5173"])],
+    });
+    stopGateway = () => gateway.close();
+    if (options.demo && (await seedDemo(services(), log))) log("demo: seeded");
+    scheduler.start();
+    await resumeLifecycle(services(), scheduler, jobs);
+    const remind = () =>
+      invokeJob("send-reminders", {}).catch((error) => log(`reminders failed: ${error.message}`));
+    await remind();
+    const reminders = setInterval(remind, options.reminderIntervalMs ?? 60_000);
+    reminders.unref();
+    await lock.describe({
+      url: origin,
+      emulators: Object.fromEntries(
+        [
+          ["dynamodb-local", dynamo],
+          ["s3rver", s3],
+          ["cognito-local", cognito],
+        ].map(([name, emulator]) => [name as string, (emulator as RunningEmulator).port]),
+      ),
+      children: runningProcesses().map((child) => ({ name: child.name, pid: child.pid })),
     });
     return {
       url: origin,
@@ -142,12 +197,21 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         jobs.stop();
         await gateway.close();
         await Promise.all(started.map((s) => s.stop()));
+        await lock.release();
       },
     };
   } catch (error) {
+    await stopGateway?.().catch(() => undefined);
     await stopAll(); // also the emulators that started while another failed
+    await lock.release();
     throw error;
   }
+}
+
+/** The address people use: localhost for the loopback or any-address binds, else the address. */
+function originFor(host: string, port: number): string {
+  if (["127.0.0.1", "localhost", "0.0.0.0", "::", "::1"].includes(host)) return `http://localhost:${port}`;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 async function readSiteObject(client: S3Client, bucket: string, key: string) {

@@ -1,4 +1,4 @@
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
@@ -81,9 +81,17 @@ interface AxeViolation {
 
 export const axeFindings: Record<string, AxeViolation[]> = {};
 
+let axeCode: Promise<string> | undefined;
+const axeSource = () => {
+  axeCode ??= readFile(AXE, "utf8");
+  return axeCode;
+};
+
 /** Runs axe-core on the page as it is; fails on any serious or critical violation. */
 export async function checkA11y(page: Page, screen: string): Promise<void> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  // Evaluated rather than added as a <script>: the app's Content-Security-Policy (script-src 'self')
+  // refuses inline scripts, and a page script would have to break it; evaluation is not a page script.
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(await axeSource());
   const violations = (await page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ["violations"] });
     return result.violations;

@@ -1,6 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
@@ -98,6 +101,50 @@ describe("Java check", () => {
 });
 
 describe("DynamoDB Local", () => {
+  it("listens on no wildcard address of this machine (its own network namespace)", async () => {
+    expect((dynamo as RunningEmulator & { isolated?: boolean }).isolated).toBe(true);
+    // Every process under this one (the emulators, the JVM under its wrapper) and its sockets.
+    const all = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+    const parentOf = new Map<string, string>();
+    for (const pid of all) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        parentOf.set(pid, stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1] as string);
+      } catch {}
+    }
+    const descends = (pid: string): boolean => {
+      for (let at = parentOf.get(pid); at && at !== "0"; at = parentOf.get(at))
+        if (at === String(process.pid)) return true;
+      return false;
+    };
+    const inodes = new Set<string>();
+    for (const pid of all.filter(descends)) {
+      let fds: string[] = [];
+      try {
+        fds = readdirSync(`/proc/${pid}/fd`);
+      } catch {}
+      for (const fd of fds) {
+        try {
+          const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+          const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+          if (inode) inodes.add(inode);
+        } catch {}
+      }
+    }
+    expect(inodes.size).toBeGreaterThan(0);
+    // Listening (state 0A) sockets of this network namespace on 0.0.0.0 or ::.
+    const wildcard: string[] = [];
+    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+      for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
+        const fields = line.trim().split(/\s+/);
+        if (fields[3] !== "0A") continue;
+        const [address] = (fields[1] ?? "").split(":");
+        if (/^0+$/.test(address ?? "") && inodes.has(fields[9] as string)) wildcard.push(line.trim());
+      }
+    }
+    expect(wildcard, "sockets of the emulators listening on every interface").toEqual([]);
+  });
+
   it("creates a table and applies a transaction all or nothing", async () => {
     const db = new DynamoDBClient(localDynamoDbClientConfig(dynamo.endpoint));
     await db.send(
@@ -277,5 +324,76 @@ describe("shutdown", () => {
     expect(runningProcesses()).toEqual([]);
     for (const emulator of [dynamo, s3, cognito]) expect(await isPortOpen(emulator.port)).toBe(false);
     for (const child of children) expect(() => process.kill(child.pid, 0)).toThrow();
+  });
+
+  it("every emulator ends when the process that started it is killed with SIGKILL", {
+    timeout: 90_000,
+  }, async () => {
+    const local = (name: string) =>
+      pathToFileURL(resolve(import.meta.dirname, "../../infra/local", name)).href;
+    const script = join(dir, "owner.mts");
+    const ownerDir = join(dir, "owner");
+    await writeFile(
+      script,
+      `import { startCognito } from ${JSON.stringify(local("cognito.ts"))};
+import { startDynamoDbLocal } from ${JSON.stringify(local("dynamodb-local.ts"))};
+import { runningProcesses } from ${JSON.stringify(local("processes.ts"))};
+import { startS3 } from ${JSON.stringify(local("s3.ts"))};
+const logDir = ${JSON.stringify(join(ownerDir, "logs"))};
+const started = await Promise.all([
+  startDynamoDbLocal({ inMemory: true, logDir }),
+  startS3({ directory: ${JSON.stringify(join(ownerDir, "s3"))}, buckets: ["b"], corsOrigins: [], logDir }),
+  startCognito({ dataDir: ${JSON.stringify(join(ownerDir, "cognito"))}, logDir }),
+]);
+console.log(JSON.stringify({ ports: started.map((e) => e.port), pids: runningProcesses().map((p) => p.pid) }));
+setInterval(() => undefined, 1000);
+`,
+    );
+    const owner = spawn(process.execPath, ["--import", "tsx", script], {
+      cwd: resolve(import.meta.dirname, "../.."),
+      env: { ...process.env, NODE_OPTIONS: "" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const exited = new Promise((done) => owner.once("exit", done));
+    const started = await new Promise<{ ports: number[]; pids: number[] }>((done, fail) => {
+      let output = "";
+      owner.stdout?.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        const line = output.split("\n").find((l) => l.startsWith("{"));
+        if (line) done(JSON.parse(line));
+      });
+      void exited.then(() => fail(new Error(`the owner exited: ${output}`)));
+    });
+    expect(started.pids).toHaveLength(3);
+    for (const port of started.ports) expect(await isPortOpen(port)).toBe(true);
+    // The JVM runs under a wrapper (lifeline.cjs): find it by the port's owner after the kill, below.
+    owner.kill("SIGKILL");
+    await exited;
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 15_000;
+    const remaining = async () =>
+      (await Promise.all(started.ports.map((port) => isPortOpen(port)))).some(Boolean) ||
+      started.pids.some(alive);
+    while ((await remaining()) && Date.now() < deadline) await sleep(250);
+    expect(await remaining(), "an emulator outlived its owner").toBe(false);
+  });
+
+  it("cognito-local signs with this installation's key pair, not the one in its package", () => {
+    const packaged = JSON.parse(
+      readFileSync(
+        resolve(import.meta.dirname, "../../node_modules/cognito-local/lib/keys/cognitoLocal.public.json"),
+        "utf8",
+      ),
+    );
+    const own = JSON.parse(readFileSync(join(dir, "cognito", "signing-key.json"), "utf8"));
+    expect(own.public.jwk.n).toBeTruthy();
+    expect(own.public.jwk.n).not.toBe(packaged.jwk.n);
   });
 });
