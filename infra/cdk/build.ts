@@ -3,7 +3,8 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import type { Route } from "../../functions/routes.ts";
 import { ChisoStack } from "./chiso-stack.ts";
 import { FEATURE_FLAGS } from "./feature-flags.ts";
-import { readSettings, stackName } from "./settings.ts";
+import { readSettings, stackName, wafStackName } from "./settings.ts";
+import { WafStack } from "./waf.ts";
 
 export interface BuildOptions {
   /** Context on top of the feature flags (tests pass the settings here; the CLI passes -c values). */
@@ -22,14 +23,30 @@ export function buildApp(options: BuildOptions = {}) {
     ...(options.outdir ? { outdir: options.outdir } : {}),
   });
   const settings = readSettings((key) => app.node.tryGetContext(key));
+  // The region is always explicit (settings.region): the web ACL of a CloudFront distribution lives in
+  // us-east-1, and CDK's cross-region references need both regions known at synth time. The account
+  // may stay unknown offline (`npm run synth`): the CLI fills it in at deployment.
   const account = process.env.CDK_DEFAULT_ACCOUNT;
-  const region = process.env.CDK_DEFAULT_REGION;
+  const env = { region: settings.region, ...(account ? { account } : {}) };
+  const waf =
+    settings.waf && !settings.webAclArn
+      ? new WafStack(app, wafStackName(settings.stage), {
+          stage: settings.stage,
+          apiRateLimit: settings.wafApiRateLimit,
+          description: `chiso (${settings.stage}): the CloudFront web ACL (us-east-1)`,
+          env: { ...env, region: "us-east-1" },
+          crossRegionReferences: true,
+        })
+      : undefined;
+  const cloudFrontWebAclArn = settings.webAclArn ?? waf?.webAcl.attrArn;
   const stack = new ChisoStack(app, stackName(settings.stage), {
     settings,
     ...(options.routes ? { routes: options.routes } : {}),
+    ...(cloudFrontWebAclArn ? { cloudFrontWebAclArn } : {}),
     description: `chiso (${settings.stage}): DTI self-assessment and ranking`,
-    ...(account && region ? { env: { account, region } } : {}),
+    env,
+    crossRegionReferences: waf !== undefined,
   });
   if (options.nag !== false) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack, settings };
+  return { app, stack, waf, settings };
 }

@@ -14,6 +14,10 @@ export interface ChisoFunctionProps {
   logRetention: logs.RetentionDays;
   memorySize?: number;
   timeout?: Duration;
+  /** The module's file when it is not functions/<handler>.ts (the Cognito trigger under infra/cdk/). */
+  entry?: string;
+  /** Defaults to "chiso <handler>" (the tests find route and job functions by it). */
+  description?: string;
 }
 
 /** The esbuild settings of every function (the ESM bundle needs `require` for bundled CommonJS). */
@@ -66,7 +70,7 @@ export class ChisoFunction extends Construct {
       }),
     );
     this.function = new NodejsFunction(this, "Function", {
-      entry: join(ROOT, "functions", `${props.handler}.ts`),
+      entry: props.entry ?? join(ROOT, "functions", `${props.handler}.ts`),
       handler: "handler",
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, "package-lock.json"),
@@ -76,7 +80,7 @@ export class ChisoFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,
-      description: `chiso ${props.handler}`,
+      description: props.description ?? `chiso ${props.handler}`,
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
         POWERTOOLS_SERVICE_NAME: "chiso",

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
@@ -16,9 +17,11 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
+import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import type { Construct } from "constructs";
 import { ROUTES, type Route, routeKey } from "../../functions/routes.ts";
 import { ROLES } from "../../shared/access/roles.ts";
@@ -26,13 +29,27 @@ import { AUDIT_TABLE, DATA_TABLE, type TableDefinition } from "../../shared/stor
 import { type Needs, needsOf } from "./access.ts";
 import { ChisoFunction } from "./chiso-function.ts";
 import { type Acknowledgement, acknowledgeFindings } from "./nag.ts";
-import type { Settings } from "./settings.ts";
+import { ROOT, type Settings } from "./settings.ts";
+import { DEFAULT_THROTTLE, throttleOf } from "./throttles.ts";
+import { MFA_GROUPS } from "./triggers/staff-mfa.ts";
+import { webAcl } from "./waf.ts";
 
 export interface ChisoStackProps extends StackProps {
   settings: Settings;
   /** The route table; functions/routes.ts unless a test passes another. */
   routes?: readonly Route[];
+  /**
+   * The CloudFront web ACL: settings.webAclArn, or the ARN of the app's own (WafStack in us-east-1,
+   * a cross-region reference). None only with waf=off.
+   */
+  cloudFrontWebAclArn?: string;
 }
+
+/**
+ * The header CloudFront adds to every /api/* request it sends to the API, with the origin secret's
+ * value; the API refuses any request without it (functions/http/api.ts reads ORIGIN_SECRET_PARAM).
+ */
+export const ORIGIN_SECRET_HEADER = "x-chiso-origin-secret";
 
 /** The handler modules that are not routes: the period job (and close target) and the reminder job. */
 export const JOBS = { period: "jobs/period-job", reminders: "jobs/send-reminders" } as const;
@@ -47,6 +64,8 @@ export const REMINDER_SCHEDULE = "rate(1 hour)";
  */
 export class ChisoStack extends Stack {
   readonly functions = new Map<string, ChisoFunction>();
+  /** The Cognito trigger that keeps admin/reviewer out of the tokens of a user without TOTP. */
+  readonly staffMfa: ChisoFunction;
   readonly settings: Settings;
   /** The cdk-nag findings this stack accepts, with their reasons (infra/cdk/nag.ts). */
   readonly acknowledgements: Acknowledgement[];
@@ -146,6 +165,29 @@ export class ChisoStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const role of ROLES) userPool.addGroup(`Group-${role}`, { groupName: role });
+    // Admins and reviewers must sign in with TOTP: Cognito cannot require MFA per group, so the pool's
+    // MFA stays OPTIONAL (TOTP only) and this trigger keeps those groups out of the tokens of a user
+    // without TOTP (infra/cdk/triggers/staff-mfa.ts). Not in this.functions: no route, no table.
+    const staffMfa = new ChisoFunction(this, "CognitoStaffMfa", {
+      handler: "triggers/staff-mfa",
+      entry: join(ROOT, "infra", "cdk", "triggers", "staff-mfa.ts"),
+      description: "Cognito pre token generation (chiso): admin and reviewer groups need TOTP",
+      logRetention: settings.logRetention,
+      environment: {},
+      memorySize: 256,
+      // Cognito waits 5 s for a trigger.
+      timeout: Duration.seconds(5),
+    });
+    this.staffMfa = staffMfa;
+    userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION, staffMfa.function);
+    // A Policy of its own, not the role's default policy: the function does not wait for it, so the
+    // pool (which names the function as its trigger) may be named here without a dependency cycle.
+    new iam.Policy(this, "CognitoStaffMfaReadUsers", {
+      roles: [staffMfa.role],
+      statements: [
+        new iam.PolicyStatement({ actions: ["cognito-idp:AdminGetUser"], resources: [userPool.userPoolArn] }),
+      ],
+    });
     const userPoolClient = userPool.addClient("WebClient", {
       userPoolClientName: `chiso-${settings.stage}-web`,
       generateSecret: false,
@@ -182,6 +224,18 @@ export class ChisoStack extends Stack {
       }),
     });
     closeDlq.grantSendMessages(schedulerRole);
+
+    // ---- the origin secret: only CloudFront may call the API -------------------------------------
+    // Generated once by Secrets Manager at the first deployment; the template holds a dynamic
+    // reference ({{resolve:secretsmanager:…}}), never the value. CloudFront sends it as a header to the
+    // API origin; the API functions read it (ORIGIN_SECRET_PARAM = the secret's ARN) and refuse any
+    // request without it, so the execute-api endpoint (or the API's custom domain) called directly,
+    // around CloudFront and its web ACL, answers nothing.
+    const originSecret = new secretsmanager.Secret(this, "OriginSecret", {
+      description: `chiso ${settings.stage}: the header value CloudFront sends to the API (${ORIGIN_SECRET_HEADER})`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
 
     // ---- functions -------------------------------------------------------------------------------
     // The DynamoDB client wants both table names, whatever the function reads.
@@ -245,11 +299,16 @@ export class ChisoStack extends Stack {
     const jobEnv = { JOB_FUNCTION_NAME: periodJob.function.functionName };
 
     const handlers = [...new Set(routes.map((r) => r.handler))];
-    for (const handler of handlers)
-      fn(handler, {
+    const originEnv = { ORIGIN_SECRET_PARAM: originSecret.secretArn, ORIGIN_SECRET_HEADER };
+    for (const handler of handlers) {
+      const made = fn(handler, {
+        ...originEnv,
         ...(needsOf(handler).closeSchedule ? closeEnv : {}),
         ...(needsOf(handler).jobs ? jobEnv : {}),
       });
+      // Every route function checks the header: GetSecretValue on this one secret (cached per process).
+      originSecret.grantRead(made.role);
+    }
 
     // ---- grants, from access.ts -------------------------------------------------------------------
     const closeScheduleArn = this.formatArn({
@@ -319,16 +378,21 @@ export class ChisoStack extends Stack {
       apiName: `chiso-${settings.stage}`,
       description: "chiso API: built from functions/routes.ts",
       createDefaultStage: false,
+      // With its own domain, the API answers there only (CloudFront's origin): the generated
+      // execute-api endpoint is off. Without one, it stays (CloudFront's origin) and the origin secret
+      // makes direct calls useless.
+      disableExecuteApiEndpoint: settings.apiCertificateArn !== undefined,
     });
     const accessLogs = new logs.LogGroup(this, "HttpApiAccessLogs", {
       retention: settings.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    new apigwv2.HttpStage(this, "HttpApiStage", {
+    const stage = new apigwv2.HttpStage(this, "HttpApiStage", {
       httpApi: api,
       stageName: "$default",
       autoDeploy: true,
-      throttle: { rateLimit: 200, burstLimit: 400 },
+      // Routes the table does not list; every listed route has its own throttle (below).
+      throttle: { rateLimit: DEFAULT_THROTTLE.rate, burstLimit: DEFAULT_THROTTLE.burst },
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLogs),
         format: apigw.AccessLogFormat.custom(
@@ -352,6 +416,7 @@ export class ChisoStack extends Stack {
     });
     const integrations = new Map<string, HttpLambdaIntegration>();
     const publicRoutes: apigwv2.HttpRoute[] = [];
+    const httpRoutes: apigwv2.HttpRoute[] = [];
     for (const route of routes) {
       const target = this.functions.get(route.handler) as ChisoFunction;
       let integration = integrations.get(route.handler);
@@ -369,6 +434,35 @@ export class ChisoStack extends Stack {
         authorizer: route.access === "public" ? new apigwv2.HttpNoneAuthorizer() : authorizer,
       });
       if (route.access === "public") publicRoutes.push(httpRoute);
+      httpRoutes.push(httpRoute);
+    }
+    // Per-route throttles, sized for the deadline rush (infra/cdk/throttles.ts): a flood of one kind
+    // of call (say, reads) cannot take the capacity of another (the saves). RouteSettings name route
+    // keys, which must exist before the stage is updated.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const route of routes) {
+      const throttle = throttleOf(route);
+      routeSettings[routeKey(route)] = {
+        ThrottlingRateLimit: throttle.rate,
+        ThrottlingBurstLimit: throttle.burst,
+      };
+    }
+    const cfnStage = stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.addPropertyOverride("RouteSettings", routeSettings);
+    for (const r of httpRoutes) stage.node.addDependency(r);
+
+    // The API's own domain (regional endpoint, TLS 1.2): CloudFront's origin when apiCertificateArn is set.
+    let apiOriginHost = `${api.apiId}.execute-api.${Aws.REGION}.amazonaws.com`;
+    let apiDomain: apigwv2.DomainName | undefined;
+    if (settings.apiDomain && settings.apiCertificateArn) {
+      apiDomain = new apigwv2.DomainName(this, "ApiDomain", {
+        domainName: settings.apiDomain,
+        certificate: acm.Certificate.fromCertificateArn(this, "ApiCertificate", settings.apiCertificateArn),
+        endpointType: apigwv2.EndpointType.REGIONAL,
+        securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
+      });
+      new apigwv2.ApiMapping(this, "ApiMapping", { api, domainName: apiDomain, stage });
+      apiOriginHost = settings.apiDomain;
     }
 
     // ---- CloudFront ------------------------------------------------------------------------------
@@ -400,11 +494,66 @@ export class ChisoStack extends Stack {
       enableAcceptEncodingBrotli: true,
     });
     const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(siteBucket);
-    const apiOrigin = new origins.HttpOrigin(`${api.apiId}.execute-api.${Aws.REGION}.amazonaws.com`, {
+    const apiOrigin = new origins.HttpOrigin(apiOriginHost, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       readTimeout: Duration.seconds(30),
+      // The dynamic reference is resolved by CloudFormation at deployment: not in the template.
+      customHeaders: { [ORIGIN_SECRET_HEADER]: originSecret.secretValue.unsafeUnwrap() },
     });
+    // The browser signs in against Cognito's endpoint and sends evidence straight to the bucket by
+    // presigned POST (XMLHttpRequest) and GET: those are the only origins it connects to but this one.
+    // shared/store/evidence-files.ts signs with the default S3 client: virtual-hosted, regional. With a
+    // domain, the bucket's own host. Without one, the bucket's CORS rule names the distribution, which
+    // cannot name the bucket back (a cycle): any bucket host of the region, a wider connect-src that
+    // still allows no script of another origin to run.
+    const evidenceOrigin = settings.domain
+      ? `https://${evidenceBucket.bucketName}.s3.${Aws.REGION}.${Aws.URL_SUFFIX}`
+      : `https://*.s3.${Aws.REGION}.${Aws.URL_SUFFIX}`;
+    const cognitoOrigin = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}`;
+    const csp = contentSecurityPolicy([cognitoOrigin, evidenceOrigin]);
+    const securityHeaders = (
+      id: string,
+      comment: string,
+      cors?: cloudfront.ResponseHeadersCorsBehavior,
+    ): cloudfront.ResponseHeadersPolicy =>
+      new cloudfront.ResponseHeadersPolicy(this, id, {
+        comment,
+        securityHeadersBehavior: {
+          contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
+          strictTransportSecurity: {
+            accessControlMaxAge: Duration.days(730),
+            includeSubdomains: true,
+            preload: false,
+            override: true,
+          },
+          contentTypeOptions: { override: true },
+          frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+          referrerPolicy: {
+            referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+            override: true,
+          },
+          // The legacy XSS auditor is off in every current browser and harmful where it is not: "0".
+          xssProtection: { protection: false, override: true },
+        },
+        customHeadersBehavior: {
+          customHeaders: [{ header: "Permissions-Policy", value: PERMISSIONS_POLICY, override: true }],
+        },
+        ...(cors ? { corsBehavior: cors } : {}),
+      });
+    const siteHeaders = securityHeaders("SiteHeaders", `chiso ${settings.stage}: CSP and security headers`);
+    // Open data: readable from any web page (CORS), with the same security headers.
+    const publicHeaders = securityHeaders(
+      "PublicFilesHeaders",
+      `chiso ${settings.stage}: open data (CORS *) with the security headers`,
+      {
+        accessControlAllowOrigins: ["*"],
+        accessControlAllowMethods: ["GET", "HEAD"],
+        accessControlAllowHeaders: ["*"],
+        accessControlAllowCredentials: false,
+        originOverride: true,
+      },
+    );
     const distribution = new cloudfront.Distribution(this, "Distribution", {
       comment: `chiso ${settings.stage}`,
       defaultRootObject: "index.html",
@@ -413,7 +562,7 @@ export class ChisoStack extends Stack {
       enableLogging: true,
       logBucket: logsBucket,
       logFilePrefix: "cloudfront/",
-      ...(settings.webAclArn ? { webAclId: settings.webAclArn } : {}),
+      ...(props.cloudFrontWebAclArn ? { webAclId: props.cloudFrontWebAclArn } : {}),
       ...(settings.domain && settings.certificateArn
         ? {
             domainNames: [settings.domain],
@@ -425,7 +574,7 @@ export class ChisoStack extends Stack {
         origin: siteOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: siteHeaders,
         functionAssociations: [
           { function: spaFallback, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
         ],
@@ -438,14 +587,13 @@ export class ChisoStack extends Stack {
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
           // Every viewer header (Authorization, If-Match…) but Host: API Gateway wants its own.
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+          responseHeadersPolicy: siteHeaders,
         },
         "/public/*": {
           origin: siteOrigin,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           cachePolicy: publicCache,
-          // Open data: readable from any web page (CORS), with the security headers.
-          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS,
+          responseHeadersPolicy: publicHeaders,
         },
       },
     });
@@ -471,6 +619,9 @@ export class ChisoStack extends Stack {
         userPoolId: userPool.userPoolId,
         clientId: userPoolClient.userPoolClientId,
         endpoint: `https://cognito-idp.${Aws.REGION}.amazonaws.com/`,
+        // Tokens of these groups need TOTP (the pre token generation trigger): the web app offers the
+        // TOTP enrolment to a user whose ID token says chiso_mfa = "setup-required".
+        mfaRequiredFor: [...MFA_GROUPS],
       },
     };
     const web = settings.hasWebBuild
@@ -494,6 +645,22 @@ export class ChisoStack extends Stack {
       prune: false,
       cacheControl: [s3deploy.CacheControl.noCache()],
     });
+
+    // ---- sign-in: a per-IP rate limit on Cognito's API (a regional web ACL on the user pool) -------
+    // The browser signs in against cognito-idp directly, not through CloudFront: this ACL is what
+    // limits password guessing from one address. Part of waf=on.
+    if (settings.waf) {
+      const signInAcl = webAcl(this, "SignInWebAcl", {
+        scope: "REGIONAL",
+        name: `chiso-${settings.stage}-sign-in`,
+        rateLimit: settings.wafSignInRateLimit,
+        managedGroups: ["AWSManagedRulesAmazonIpReputationList"],
+      });
+      new wafv2.CfnWebACLAssociation(this, "SignInWebAclAssociation", {
+        resourceArn: userPool.userPoolArn,
+        webAclArn: signInAcl.attrArn,
+      });
+    }
 
     // ---- reminders: hourly, from the SES identity -------------------------------------------------
     if (settings.sesIdentity) {
@@ -565,6 +732,18 @@ export class ChisoStack extends Stack {
       });
       alarm.addAlarmAction(notify);
     }
+    // A failing trigger fails the sign-in of every admin and reviewer.
+    new cloudwatch.Alarm(this, "CognitoStaffMfaErrors", {
+      alarmDescription: "chiso Cognito pre token generation trigger failed: staff sign-ins fail",
+      metric: staffMfa.function.metricErrors({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(notify);
     // A handler turns an unexpected error into a 500 reply (it does not crash): count those too.
     new cloudwatch.Alarm(this, "HttpApi5xx", {
       alarmDescription: "chiso API: internal errors (5xx replies)",
@@ -593,7 +772,18 @@ export class ChisoStack extends Stack {
     output("SiteUrl", siteUrl, "The site (and /api, /public, /config.json)");
     output("DistributionDomainName", distribution.distributionDomainName, "CNAME target for the domain");
     output("DistributionId", distribution.distributionId, "CloudFront distribution");
-    output("ApiEndpoint", api.apiEndpoint, "The HTTP API behind CloudFront's /api/*");
+    output(
+      "ApiEndpoint",
+      apiDomain ? `https://${settings.apiDomain}` : api.apiEndpoint,
+      "The HTTP API behind CloudFront's /api/* (refuses requests without CloudFront's origin secret)",
+    );
+    if (apiDomain)
+      output(
+        "ApiDomainTarget",
+        apiDomain.regionalDomainName,
+        `CNAME target for ${settings.apiDomain} (CloudFront's origin)`,
+      );
+    output("OriginSecretArn", originSecret.secretArn, "The origin secret CloudFront sends to the API");
     output("Region", Aws.REGION, "Region");
     output("UserPoolId", userPool.userPoolId, "Cognito user pool");
     output("UserPoolClientId", userPoolClient.userPoolClientId, "Cognito app client of the web app");
@@ -618,6 +808,9 @@ export class ChisoStack extends Stack {
       distribution,
       closeDlq,
       publicRoutes,
+      originSecret,
+      staffMfa,
+      hasCloudFrontWebAcl: props.cloudFrontWebAclArn !== undefined,
     });
   }
 
@@ -670,6 +863,30 @@ export function constructId(handler: string): string {
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join("");
 }
+
+/**
+ * The site's Content-Security-Policy: scripts and styles from the site only (no inline code, no eval),
+ * images from the site and data: URLs, connections to the site, Cognito's endpoint and the evidence
+ * bucket only; no framing, no <base>, forms posted to the site only.
+ */
+export function contentSecurityPolicy(connectOrigins: readonly string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${connectOrigins.join(" ")}`,
+    "font-src 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "upgrade-insecure-requests",
+  ].join("; ");
+}
+
+/** Powerful browser features the app never uses, off for the site and anything it might frame. */
+export const PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 
 const PLACEHOLDER_PAGE = `<!doctype html>
 <html lang="vi">

@@ -1,8 +1,9 @@
-import { type CfnElement, type Stack, Validations } from "aws-cdk-lib";
+import { type CfnElement, type Stack, Token, Validations } from "aws-cdk-lib";
 import type * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import type * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as s3 from "aws-cdk-lib/aws-s3";
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { IConstruct } from "constructs";
 import type { Needs } from "./access.ts";
@@ -30,6 +31,10 @@ export interface NagParts {
   closeDlq: sqs.Queue;
   /** Routes the route table marks "public": no token by design. */
   publicRoutes: readonly IConstruct[];
+  originSecret: secretsmanager.Secret;
+  staffMfa: ChisoFunction;
+  /** Whether the distribution has a web ACL (the app's own or webAclArn): not with waf=off. */
+  hasCloudFrontWebAcl: boolean;
 }
 
 const REASONS = {
@@ -60,8 +65,14 @@ const REASONS = {
     "Scheduler DeadLetterConfig) and of the two job functions (Lambda on-failure destination). cdk-nag " +
     "only recognises SQS redrive policies.",
   mfa:
-    "MFA is optional by design (issue 6): commune officials often have one shared phone or none; " +
-    "passwords are strong (8+, four classes) and any user can turn on TOTP.",
+    "MFA is required where it matters, per group, which Cognito's pool setting cannot express: admin " +
+    "and reviewer tokens carry their role only after a TOTP sign-in (pre token generation trigger, " +
+    "infra/cdk/triggers/staff-mfa.ts). For unit editors it stays optional: commune officials often " +
+    "share one phone or have none; their passwords are strong (8+, four classes), TOTP is available.",
+  originSecretRotation:
+    "The origin secret is a shared header value between CloudFront and the API, not a credential of a " +
+    "service: an automatic rotation would change it under CloudFront's feet (the distribution reads it " +
+    "at deployment). It never leaves AWS (HTTPS to the origin only); README says how to rotate it.",
   plusPlan:
     "The Plus feature plan (threat protection) costs $0.02 per monthly active user on top of Lite; " +
     "there is no self sign-up and admins create every account. A province can switch featurePlan later.",
@@ -69,8 +80,8 @@ const REASONS = {
     "The rankings are public open data for everyone (citizens abroad, researchers, the press): a " +
     "geographic restriction is not a security control here.",
   waf:
-    "No web ACL was given (-c webAclArn=...): a WAF costs ≥ $5/month + $1/rule; the API has stage " +
-    "throttling and a JWT authorizer, the site is static. Pass webAclArn to attach one.",
+    "The operator turned the web ACL off explicitly (-c waf=off, saving ≈ $13/month): the API keeps its " +
+    "per-route throttles, the JWT authorizer and the origin secret, the site is static.",
   publicRoute:
     "The route table (functions/routes.ts) marks this route public: it serves readers without an " +
     "account (the public ranking), so it has no authorizer; the handler still parses and limits its input.",
@@ -91,6 +102,12 @@ export function acknowledgeFindings(stack: Stack, parts: NagParts): Acknowledgem
   };
   const arnOf = (resource: { node: IConstruct["node"] }) =>
     `<${stack.resolve((resource.node.defaultChild as CfnElement).logicalId)}.Arn>`;
+  // cdk-nag prints a pseudo parameter as <AWS::…>, a value the stack knows (its region, and its account
+  // when the CLI gives one) as itself.
+  const known = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
+  const partition = known(stack.partition, "Partition");
+  const region = known(stack.region, "Region");
+  const account = known(stack.account, "AccountId");
 
   for (const f of parts.functions) {
     ack(f.function, "AwsSolutions-L1", REASONS.runtime);
@@ -110,7 +127,7 @@ export function acknowledgeFindings(stack: Stack, parts: NagParts): Acknowledgem
     if (needs.closeSchedule)
       ack(
         f.role,
-        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:" +
+        `AwsSolutions-IAM5[Resource::arn:${partition}:scheduler:${region}:${account}:` +
           `schedule/${parts.scheduleGroupName}/close-*]`,
         REASONS.closeSchedules,
       );
@@ -131,7 +148,7 @@ export function acknowledgeFindings(stack: Stack, parts: NagParts): Acknowledgem
       "Action::s3:List*",
       "Action::s3:Abort*",
       "Action::s3:DeleteObject*",
-      "Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*",
+      `Resource::arn:${partition}:s3:::cdk-hnb659fds-assets-${account}-${region}/*`,
       `Resource::${arnOf(parts.siteBucket)}/*`,
     ])
       ack(child, `AwsSolutions-IAM5[${finding}]`, REASONS.deploymentRole);
@@ -140,9 +157,11 @@ export function acknowledgeFindings(stack: Stack, parts: NagParts): Acknowledgem
   for (const route of parts.publicRoutes) ack(route, "AwsSolutions-APIG4", REASONS.publicRoute);
   ack(parts.closeDlq, "AwsSolutions-SQS3", REASONS.dlq);
   ack(parts.userPool, "AwsSolutions-COG2", REASONS.mfa);
+  ack(parts.originSecret, "AwsSolutions-SMG4", REASONS.originSecretRotation);
+  ack(parts.staffMfa.function, "AwsSolutions-L1", REASONS.runtime);
   ack(parts.userPool, "AwsSolutions-COG8", REASONS.plusPlan);
   ack(parts.distribution, "AwsSolutions-CFR1", REASONS.geo);
-  if (!parts.settings.webAclArn) ack(parts.distribution, "AwsSolutions-CFR2", REASONS.waf);
+  if (!parts.hasCloudFrontWebAcl) ack(parts.distribution, "AwsSolutions-CFR2", REASONS.waf);
   if (!parts.settings.domain) ack(parts.distribution, "AwsSolutions-CFR4", REASONS.tls);
   return done;
 }

@@ -21,8 +21,29 @@ export interface Settings {
   sesIdentity?: string;
   /** The reminders' From address: `reminderFrom`, else the identity if it is an address, else no-reply@domain. */
   reminderFrom?: string;
-  /** A WAF web ACL (scope CLOUDFRONT, made in us-east-1) to put in front of the distribution. */
+  /**
+   * An existing WAF web ACL (scope CLOUDFRONT, made in us-east-1) to put in front of the distribution,
+   * instead of the one the app makes in its own us-east-1 stack (`Chiso-<stage>-waf`).
+   */
   webAclArn?: string;
+  /**
+   * The app's own web ACL (managed rule groups + per-IP rate rules), in a small us-east-1 stack: on by
+   * default; `waf=off` removes it (and the sign-in ACL), saving ≈ $13/month, at the price of no per-IP limit.
+   */
+  waf: boolean;
+  /** The per-IP limit of the web ACL on /api/*: requests per 5 minutes (WAF's window). */
+  wafApiRateLimit: number;
+  /** The per-IP limit on Cognito's sign-in API (a regional web ACL on the user pool), per 5 minutes. */
+  wafSignInRateLimit: number;
+  /**
+   * The API's own host name (e.g. "api.chiso.tuyenquang.gov.vn", default api.<domain>) when
+   * apiCertificateArn is given: CloudFront's origin, and the execute-api endpoint is then disabled.
+   */
+  apiDomain?: string;
+  /** An ACM certificate in the stack's own region (regional endpoint) covering apiDomain. */
+  apiCertificateArn?: string;
+  /** The stack's region: `region`, else CDK_DEFAULT_REGION (the CLI's profile), else ap-southeast-1. */
+  region: string;
   /** Alarm notifications go to this address (an SNS e-mail subscription to confirm once). */
   alarmEmail?: string;
   logRetention: RetentionDays;
@@ -44,6 +65,12 @@ export const CONTEXT_KEYS = [
   "reminderFrom",
   "alarmEmail",
   "webAclArn",
+  "waf",
+  "wafApiRateLimit",
+  "wafSignInRateLimit",
+  "apiDomain",
+  "apiCertificateArn",
+  "region",
   "logRetentionDays",
   "reminderDays",
   "maxEvidenceBytes",
@@ -57,7 +84,10 @@ const RETENTIONS = new Map<number, RetentionDays>(
 );
 
 /** Reads and checks the settings; a bad value stops the synth with a message that says which and why. */
-export function readSettings(context: (key: string) => unknown): Settings {
+export function readSettings(
+  context: (key: string) => unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): Settings {
   const text = (key: (typeof CONTEXT_KEYS)[number]): string | undefined => {
     const value = context(key);
     if (value === undefined || value === null || value === "") return undefined;
@@ -93,6 +123,42 @@ export function readSettings(context: (key: string) => unknown): Settings {
   if (webAclArn && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn))
     throw new Error(`webAclArn "${webAclArn}" is not a CLOUDFRONT-scope WAFv2 web ACL ARN (us-east-1)`);
 
+  const wafRaw = text("waf") ?? "on";
+  if (!/^(on|off)$/.test(wafRaw)) throw new Error(`waf "${wafRaw}": "on" (default) or "off"`);
+  const waf = wafRaw === "on";
+  if (!waf && webAclArn) throw new Error("waf=off and webAclArn contradict each other: give one");
+  const limit = (key: "wafApiRateLimit" | "wafSignInRateLimit", fallback: number) => {
+    const raw = text(key);
+    const value = raw === undefined ? fallback : Number(raw);
+    // WAF's rate-based statements take 10 … 2,000,000,000 requests per evaluation window.
+    if (!(Number.isInteger(value) && value >= 10 && value <= 2_000_000_000))
+      throw new Error(`${key} "${raw}": a whole number of requests per 5 minutes, at least 10`);
+    return value;
+  };
+  const wafApiRateLimit = limit("wafApiRateLimit", 1000);
+  const wafSignInRateLimit = limit("wafSignInRateLimit", 300);
+
+  const region = text("region") || env.CDK_DEFAULT_REGION || "ap-southeast-1";
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`region "${region}" is not an AWS region`);
+  const apiCertificateArn = text("apiCertificateArn");
+  const apiDomain =
+    text("apiDomain")?.toLowerCase() ?? (apiCertificateArn && domain ? `api.${domain}` : undefined);
+  if (apiDomain && !/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(apiDomain))
+    throw new Error(`apiDomain "${apiDomain}" is not a host name`);
+  if (apiDomain && !apiCertificateArn)
+    throw new Error(
+      "apiDomain needs apiCertificateArn: an ACM certificate in the stack's region covering it",
+    );
+  if (apiCertificateArn && !apiDomain) throw new Error("apiCertificateArn needs apiDomain (or domain)");
+  if (apiCertificateArn) {
+    const m = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[\w-]+$/.exec(apiCertificateArn);
+    if (!m) throw new Error(`apiCertificateArn "${apiCertificateArn}" is not an ACM certificate ARN`);
+    if (m[1] !== region)
+      throw new Error(
+        `apiCertificateArn is in ${m[1]}: the API's custom domain is regional, its certificate must be in ${region}`,
+      );
+  }
+
   const days = Number(text("logRetentionDays") ?? RetentionDays.THREE_MONTHS);
   const logRetention = RETENTIONS.get(days);
   if (logRetention === undefined)
@@ -117,6 +183,12 @@ export function readSettings(context: (key: string) => unknown): Settings {
     ...(reminderFrom ? { reminderFrom } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(webAclArn ? { webAclArn } : {}),
+    waf,
+    wafApiRateLimit,
+    wafSignInRateLimit,
+    ...(apiDomain ? { apiDomain } : {}),
+    ...(apiCertificateArn ? { apiCertificateArn } : {}),
+    region,
     logRetention,
     reminderDays,
     ...(maxEvidenceBytes !== undefined ? { maxEvidenceBytes } : {}),
@@ -127,3 +199,6 @@ export function readSettings(context: (key: string) => unknown): Settings {
 
 /** The CloudFormation stack of a stage. */
 export const stackName = (stage: string) => `Chiso-${stage}`;
+
+/** The stage's web ACL stack, always in us-east-1 (CloudFront's web ACLs live there). */
+export const wafStackName = (stage: string) => `Chiso-${stage}-waf`;

@@ -2,7 +2,8 @@ import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { ROUTES, routeKey } from "../../functions/routes.ts";
 import { JOBS } from "../../infra/cdk/chiso-stack.ts";
-import { type Cfn, resourcesOf, synth } from "./synth-info.ts";
+import { DEFAULT_THROTTLE } from "../../infra/cdk/throttles.ts";
+import { type Cfn, resourcesOf, synth, TEST_REGION } from "./synth-info.ts";
 
 const full = synth("full");
 const bare = synth("bare");
@@ -35,9 +36,7 @@ describe("the HTTP API, built from functions/routes.ts", () => {
       { Ref: expect.stringMatching(/^UserPoolWebClient/) },
     ]);
     expect(authorizer.Properties.JwtConfiguration.Issuer["Fn::Join"][1]).toEqual([
-      "https://cognito-idp.",
-      { Ref: "AWS::Region" },
-      ".amazonaws.com/",
+      `https://cognito-idp.${TEST_REGION}.amazonaws.com/`,
       { Ref: expect.stringMatching(/^UserPool/) },
     ]);
     for (const route of ROUTES) {
@@ -72,12 +71,15 @@ describe("the HTTP API, built from functions/routes.ts", () => {
     }
   });
 
-  it("logs access on the $default stage and throttles it", () => {
+  it("logs access on the $default stage, with a default throttle for unlisted keys", () => {
     full.template.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
       StageName: "$default",
       AutoDeploy: true,
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp("requestId") },
-      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: DEFAULT_THROTTLE.rate,
+        ThrottlingBurstLimit: DEFAULT_THROTTLE.burst,
+      },
     });
   });
 });
@@ -144,6 +146,8 @@ describe("the functions", () => {
       [
         "AUDIT_TABLE_NAME",
         "NODE_OPTIONS",
+        "ORIGIN_SECRET_HEADER",
+        "ORIGIN_SECRET_PARAM",
         "POWERTOOLS_LOG_LEVEL",
         "POWERTOOLS_SERVICE_NAME",
         "TABLE_NAME",

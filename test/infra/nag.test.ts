@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { synth } from "./synth-info.ts";
 
-describe.each(["full", "bare"] as const)("cdk-nag AwsSolutions on the %s variant", (variant) => {
+describe.each(["full", "bare", "nowaf"] as const)("cdk-nag AwsSolutions on the %s variant", (variant) => {
   const info = synth(variant);
   const report = info.report?.pluginReports.find((r) => r.pluginName === "AwsSolutions");
 

@@ -157,7 +157,8 @@ describe("CloudFront", () => {
     expect(api.OriginRequestPolicyId).toBe("b689b0a8-53d0-40ab-baf2-68738e2966ac"); // AllViewerExceptHostHeader
     expect(api.AllowedMethods).toEqual(expect.arrayContaining(["POST", "PUT", "PATCH", "DELETE"]));
     const origin = (distribution().Origins as Cfn[]).find((o) => o.Id === api.TargetOriginId);
-    expect(JSON.stringify(origin?.DomainName)).toContain(".execute-api.");
+    // The API's own domain (apiCertificateArn is set); edge.test.ts checks the execute-api case.
+    expect(origin?.DomainName).toBe(`api.${TEST_DOMAIN}`);
     expect(origin?.CustomOriginConfig.OriginSSLProtocols).toEqual(["TLSv1.2"]);
   });
 

@@ -17,6 +17,32 @@ describe("deployment settings (CDK context)", () => {
     expect(s.reminderFrom).toBeUndefined();
   });
 
+  it("turns the WAF on by default, with 1,000 API and 300 sign-in requests per 5 minutes per IP", () => {
+    expect(read({})).toMatchObject({ waf: true, wafApiRateLimit: 1000, wafSignInRateLimit: 300 });
+    expect(read({ waf: "off" }).waf).toBe(false);
+    expect(read({ wafApiRateLimit: "3000" }).wafApiRateLimit).toBe(3000);
+  });
+
+  it("takes the region from -c region, else the CLI's default region, else Singapore", () => {
+    expect(readSettings(() => undefined, {}).region).toBe("ap-southeast-1");
+    expect(readSettings(() => undefined, { CDK_DEFAULT_REGION: "ap-east-1" }).region).toBe("ap-east-1");
+    expect(
+      readSettings((k) => (k === "region" ? "ap-northeast-1" : undefined), {
+        CDK_DEFAULT_REGION: "ap-east-1",
+      }).region,
+    ).toBe("ap-northeast-1");
+  });
+
+  it("names the API's domain api.<domain> when only its certificate is given", () => {
+    const s = read({
+      region: "ap-southeast-1",
+      domain: "chiso.example.gov.vn",
+      certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/a",
+      apiCertificateArn: "arn:aws:acm:ap-southeast-1:123456789012:certificate/b",
+    });
+    expect(s.apiDomain).toBe("api.chiso.example.gov.vn");
+  });
+
   it("derives the reminders' From address from the SES identity", () => {
     expect(read({ sesIdentity: "tuyenquang.gov.vn" }).reminderFrom).toBe("no-reply@tuyenquang.gov.vn");
     expect(read({ sesIdentity: "chiso@tuyenquang.gov.vn" }).reminderFrom).toBe("chiso@tuyenquang.gov.vn");
@@ -41,6 +67,20 @@ describe("deployment settings (CDK context)", () => {
     [{ reminderDays: "3, 1" }, /reminderDays/],
     [{ maxEvidenceBytes: "-1" }, /maxEvidenceBytes/],
     [{ webAclArn: "arn:aws:wafv2:ap-southeast-1:123456789012:regional/webacl/x/y" }, /CLOUDFRONT/],
+    [{ waf: "no" }, /waf/],
+    [{ waf: "off", webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/y" }, /contradict/],
+    [{ wafApiRateLimit: "5" }, /wafApiRateLimit/],
+    [{ region: "singapore" }, /region/],
+    [{ apiDomain: "api.example.gov.vn" }, /apiCertificateArn/],
+    [{ apiCertificateArn: "arn:aws:acm:ap-southeast-1:123456789012:certificate/x" }, /apiDomain/],
+    [
+      {
+        region: "ap-southeast-1",
+        apiDomain: "api.example.gov.vn",
+        apiCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x",
+      },
+      /must be in ap-southeast-1/,
+    ],
   ])("refuses %o", (context, message) => {
     expect(() => read(context as Record<string, string>)).toThrow(message);
   });

@@ -9,6 +9,10 @@ export interface SynthInfo {
   context: Record<string, string>;
   outdir: string;
   templateFile: string;
+  /** The us-east-1 stack of the app's own CloudFront web ACL (waf on, no webAclArn given). */
+  wafTemplateFile?: string;
+  /** The Cognito pre token generation trigger's bundle directory. */
+  staffMfaBundle: string;
   seconds: number;
   /** The synth's error, when it failed (a cdk-nag finding that nobody acknowledged, say). */
   error?: string;
@@ -40,8 +44,10 @@ export interface NagReport {
 export interface InfraSynth {
   /** Full bundling, with a custom domain, SES, a web ACL and alarm e-mail: the production shape. */
   full: SynthInfo;
-  /** No domain, no SES, no web ACL, plus one public route; assets not bundled (fast). */
+  /** No domain, no SES, the app's own web ACL (us-east-1 stack), plus one public route; not bundled. */
   bare: SynthInfo;
+  /** waf=off; not bundled. */
+  nowaf: SynthInfo;
 }
 
 declare module "vitest" {
@@ -88,3 +94,10 @@ export const resourcesOf = (json: CfnTemplate, type: string): [string, CfnResour
 /** The test context shared by the variants. */
 export const TEST_DOMAIN = "chiso.example.gov.vn";
 export const TEST_SES = "example.gov.vn";
+export const TEST_REGION = "ap-southeast-1";
+
+/** The us-east-1 web ACL stack's template of a variant. */
+export function wafTemplate(variant: keyof InfraSynth): CfnTemplate | undefined {
+  const file = inject("chisoInfra")[variant].wafTemplateFile;
+  return file ? (JSON.parse(readFileSync(file, "utf8")) as CfnTemplate) : undefined;
+}

@@ -6,7 +6,7 @@ import type { Route } from "../../functions/routes.ts";
 import { ROUTES } from "../../functions/routes.ts";
 import { buildApp } from "../../infra/cdk/build.ts";
 import { ROOT } from "../../infra/cdk/settings.ts";
-import { type NagReport, type SynthInfo, TEST_DOMAIN, TEST_SES } from "./synth-info.ts";
+import { type NagReport, type SynthInfo, TEST_DOMAIN, TEST_REGION, TEST_SES } from "./synth-info.ts";
 
 /** One public route on top of the table: the route table has none today, the stack must handle one. */
 export const EXTRA_PUBLIC_ROUTE: Route = {
@@ -30,7 +30,9 @@ export default function setup(project: TestProject) {
 
   const full = run("full", join(base, "full"), {
     stage: "test",
+    region: TEST_REGION,
     domain: TEST_DOMAIN,
+    apiCertificateArn: `arn:aws:acm:${TEST_REGION}:123456789012:certificate/66666666-7777-8888-9999-000000000000`,
     certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
     webAclArn:
       "arn:aws:wafv2:us-east-1:123456789012:global/webacl/chiso/11111111-2222-3333-4444-555555555555",
@@ -41,12 +43,19 @@ export default function setup(project: TestProject) {
   const bare = run(
     "bare",
     join(base, "bare"),
-    { stage: "bare" },
+    { stage: "bare", region: TEST_REGION },
     { bundle: false, routes: [...ROUTES, EXTRA_PUBLIC_ROUTE] },
   );
-  project.provide("chisoInfra", { full, bare });
+  const nowaf = run(
+    "nowaf",
+    join(base, "nowaf"),
+    { stage: "nowaf", region: TEST_REGION, waf: "off" },
+    { bundle: false },
+  );
+  project.provide("chisoInfra", { full, bare, nowaf });
   console.log(
-    `infra: synthesized "full" in ${full.seconds.toFixed(1)} s, "bare" in ${bare.seconds.toFixed(1)} s`,
+    `infra: synthesized "full" in ${full.seconds.toFixed(1)} s, "bare" in ${bare.seconds.toFixed(1)} s, ` +
+      `"nowaf" in ${nowaf.seconds.toFixed(1)} s`,
   );
   return () => {
     if (!process.env.KEEP_INFRA_SYNTH) rmSync(base, { recursive: true, force: true });
@@ -67,6 +76,12 @@ function run(
       ? true
       : write(chunk, ...rest)) as typeof process.stderr.write;
   let error: string | undefined;
+  // The asset's directory is named after the hash that is also the S3 key of its zip.
+  const bundleOf = (fn: { node: { defaultChild?: unknown } }) => {
+    const code = (fn.node.defaultChild as CfnFunction).code as { s3Key?: string };
+    const key = built.stack.resolve(code.s3Key) as string;
+    return join(outdir, `asset.${key.replace(/\.zip$/, "")}`);
+  };
   let built: ReturnType<typeof buildApp>;
   try {
     built = buildApp({
@@ -84,7 +99,7 @@ function run(
   } finally {
     process.stderr.write = write;
   }
-  const { stack } = built;
+  const { stack, waf } = built;
   const reportFile = join(outdir, "validation-report.json");
   const report = existsSync(reportFile)
     ? (JSON.parse(readFileSync(reportFile, "utf8")) as NagReport)
@@ -93,19 +108,19 @@ function run(
   if (options.bundle !== false)
     for (const [handler, f] of stack.functions) {
       // The asset's directory is named after the hash that is also the S3 key of its zip.
-      const code = (f.function.node.defaultChild as CfnFunction).code as { s3Key?: string };
-      const key = stack.resolve(code.s3Key) as string;
-      bundles[handler] = join(outdir, `asset.${key.replace(/\.zip$/, "")}`);
+      bundles[handler] = bundleOf(f.function);
     }
   return {
     name,
     context,
     outdir,
     templateFile: join(outdir, `${stack.stackName}.template.json`),
+    ...(waf ? { wafTemplateFile: join(outdir, `${waf.stackName}.template.json`) } : {}),
     seconds: (Date.now() - began) / 1000,
     ...(error ? { error } : {}),
     ...(report ? { report } : {}),
     acknowledgements: stack.acknowledgements,
+    staffMfaBundle: bundleOf(stack.staffMfa.function),
     bundles,
   };
 }
