@@ -16,6 +16,7 @@ import {
   submissionEntity,
   type World,
 } from "../support/local-stack.ts";
+import { sampleBody as validSample } from "../support/route-samples.ts";
 
 /**
  * The refusals every route shares, driven by the route table itself (functions/routes.ts): without a
@@ -51,33 +52,7 @@ beforeAll(async () => {
 });
 
 /** A body that is valid for the route (so that only the caller is wrong), by route key. */
-function sampleBody(route: Route): unknown {
-  const id = `${world.prefix}-never`;
-  const bodies: Record<string, unknown> = {
-    "POST /api/frameworks": frameworkFixture(id),
-    "PUT /api/units": { units: [{ id, code: "N1", name: "Never", kind: "department" }] },
-    "POST /api/users": { username: `${world.prefix}.never`, password: PASSWORD, roles: ["admin"] },
-    "POST /api/periods": {
-      id,
-      name: "Never",
-      frameworkId: world.frameworkId,
-      unitIds: [world.a.id],
-      opensAt: "2030-01-01T00:00:00",
-      closesAt: "2030-02-01T00:00:00",
-    },
-    "PATCH /api/periods/{periodId}": { name: "Renamed" },
-    "POST /api/periods/{periodId}/transitions": { to: "appraisal" },
-    "PATCH /api/periods/{periodId}/units/{unitId}/answers": { answers: { "1.1": { value: false } } },
-    "POST /api/periods/{periodId}/units/{unitId}/evidence": {
-      indicatorCodes: ["1.1"],
-      url: "https://example.gov.vn/never",
-    },
-    "PATCH /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}": { indicatorCodes: ["1.1"] },
-  };
-  const key = routeKey(route);
-  if (key in bodies) return bodies[key];
-  return route.method === "GET" || route.method === "DELETE" ? undefined : {};
-}
+const sampleBody = (route: Route): unknown => validSample(route, world);
 
 /** The route's path with the world's ids (unit A's routes by default). */
 function concrete(route: Route, unitId = world.a.id): string {

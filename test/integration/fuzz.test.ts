@@ -5,7 +5,6 @@ import {
   type Api,
   api,
   expectErrorShape,
-  frameworkFixture,
   PASSWORD,
   paths,
   type Reply,
@@ -14,6 +13,7 @@ import {
   submissionEntity,
   type World,
 } from "../support/local-stack.ts";
+import { sampleBody as shapedSample } from "../support/route-samples.ts";
 
 /**
  * A property-based fuzz of every route of functions/routes.ts through the local gateway: hostile
@@ -49,42 +49,21 @@ const BODYLESS = new Set([
   "DELETE /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}",
 ]);
 
-/** A valid body per write route, to mutate: a hostile value in a valid shape reaches deeper checks. */
-function sampleBody(route: Route): Record<string, unknown> {
-  const id = `${world.prefix}-never`;
-  const bodies: Record<string, Record<string, unknown>> = {
-    "POST /api/frameworks": frameworkFixture(id),
-    "PUT /api/units": { units: [{ id, code: "N1", name: "Never", kind: "department" }] },
+/**
+ * A valid body per write route, to mutate (a hostile value in a valid shape reaches deeper checks);
+ * the samples that would change the world if sent intact are made harmless.
+ */
+const sampleBody = (route: Route): Record<string, unknown> =>
+  shapedSample(route, world, {
     "POST /api/users": { username: `${world.prefix}.never`, password: PASSWORD, roles: ["reviewer"] },
-    "POST /api/periods": {
-      id,
-      name: "Never",
-      frameworkId: world.frameworkId,
-      unitIds: [world.a.id],
-      opensAt: "2030-01-01T00:00:00",
-      closesAt: "2030-02-01T00:00:00",
-    },
-    "PATCH /api/periods/{periodId}": { name: "Renamed" },
-    "PUT /api/periods/{periodId}/units/{unitId}/deadline": { closesAt: "2030-02-01T00:00:00" },
     "POST /api/periods/{periodId}/transitions": { to: "closing" },
-    "PATCH /api/periods/{periodId}/units/{unitId}/answers": { answers: { "1.1": { value: false } } },
     "POST /api/periods/{periodId}/units/{unitId}/evidence": {
       indicatorCodes: ["1.1"],
       fileName: "a.pdf",
       contentType: "application/pdf",
       size: 100,
     },
-    "PATCH /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}": { indicatorCodes: ["1.1"] },
-    "PUT /api/periods/{periodId}/units/{unitId}/appraisals/{code}": { value: 1, reason: "r" },
-    "POST /api/periods/{periodId}/units/{unitId}/supplement": {
-      indicatorCodes: ["1.1"],
-      until: "2030-02-01T00:00:00",
-    },
-    "POST /api/periods/{periodId}/units/{unitId}/contests/{code}": { explanation: "e" },
-    "PUT /api/periods/{periodId}/units/{unitId}/contests/{code}": { outcome: "upheld", reason: "r" },
-  };
-  return bodies[routeKey(route)] ?? {};
-}
+  }) ?? {};
 
 /** The caller: the most powerful role the route allows (unit roles act on unit A). */
 function tokenFor(route: Route): string {
