@@ -56,7 +56,10 @@ export class LocalJobQueue implements JobQueue {
 
   private async run(job: { periodId: string; kind: JobKind }, attempt: number): Promise<void> {
     try {
-      const result = await invokeJob("period-job", job);
+      const result = (await invokeJob("period-job", job)) as { busy?: true };
+      // Another attempt holds the job: after a restart it may be one that died with the process,
+      // whose lease runs out; try again later, as a failure is.
+      if (result.busy) throw new Error("another attempt holds the job");
       this.log(`job: ${job.kind} ${job.periodId} → ${JSON.stringify(result)}`);
     } catch (error) {
       const message = (error as Error).message;
@@ -119,7 +122,8 @@ export class LocalCloseScheduler implements CloseScheduler {
   private async fire(periodId: string, attempt = 0): Promise<void> {
     this.timers.delete(periodId);
     try {
-      const result = await invokeJob("period-job", { periodId, kind: "close" });
+      const result = (await invokeJob("period-job", { periodId, kind: "close" })) as { busy?: true };
+      if (result.busy) throw new Error("another attempt holds the close");
       this.log(`scheduler: close ${periodId} → ${JSON.stringify(result)}`);
     } catch (error) {
       this.log(`scheduler: close ${periodId} failed (attempt ${attempt + 1}): ${(error as Error).message}`);

@@ -41,7 +41,7 @@ export async function closePeriod(
   services: Services,
   ctx: RequestContext,
   periodId: string,
-): Promise<{ period: Period; changed: boolean }> {
+): Promise<{ period: Period; changed: boolean; busy?: true }> {
   const begun = await retryOnPeriodChange(async () => {
     const period = await services.periods.require(periodId);
     if (period.state !== "open") return period;
@@ -58,5 +58,9 @@ export async function closePeriod(
   }
   if (begun.state !== "closing") return { period: begun, changed: false };
   const outcome = await runJob(services, ctx, periodId, "close", closeWork);
-  return { period: await services.periods.require(periodId), changed: outcome === "succeeded" };
+  return {
+    period: await services.periods.require(periodId),
+    changed: outcome === "succeeded",
+    ...(outcome === "busy" ? { busy: true as const } : {}),
+  };
 }

@@ -49,7 +49,13 @@ export async function startJob(
   const { during } = JOB_STATES[kind];
   const now = ctx.now.toISOString();
   const again = period.state === during;
-  if (again && period.job && !isStalled(period.job, ctx.now)) return period;
+  if (again && period.job && !isStalled(period.job, ctx.now)) {
+    // Start it again if it is only queued: the invocation may have failed after the intent was
+    // written (a second attempt is harmless: the claim lets one run).
+    if (period.job.status === "queued" && options.enqueue !== false)
+      await services.jobs.enqueue({ periodId: period.id, kind });
+    return period;
+  }
   const job: PeriodJob = {
     kind,
     status: "queued",
@@ -108,14 +114,13 @@ export type JobOutcome =
   /** Nothing to do: the period is not in the job's state (done already, or never started). */
   | "nothing"
   /** Another attempt took the job over while this one ran; it stopped without writing more. */
-  | "lost";
-
-/** Thrown when another attempt holds the job and is alive: the invocation fails, to be retried later. */
-export class JobBusy extends Error {
-  constructor(periodId: string) {
-    super(`the job of period ${periodId} is running in another attempt`);
-  }
-}
+  | "lost"
+  /**
+   * Another attempt holds the job and is alive: nothing done. Its own invocation owns the retries
+   * (failing here would only dead-letter a duplicate); the local queue tries again later, since at
+   * start the holder may be an attempt that died with the previous process.
+   */
+  | "busy";
 
 /**
  * Runs one attempt of a period's job, starting at `ctx.now`: claims it (one attempt at a time per
@@ -141,7 +146,7 @@ export async function runJob(
   });
   if (!claimed) {
     const period = await services.periods.require(periodId);
-    if (period.state === during && period.job && !isStalled(period.job, ctx.now)) throw new JobBusy(periodId);
+    if (period.state === during && period.job && !isStalled(period.job, ctx.now)) return "busy";
     return "nothing";
   }
   const progress = new JobProgress(services, periodId, runId, claimed.job?.total ?? 0);
@@ -184,7 +189,9 @@ const leaseFrom = (ms: number) => new Date(ms + JOB_LEASE_MS).toISOString();
 export class JobProgress {
   private done = 0;
   private written = -1;
+  /** When a write was last asked for (throttles `add`), and when one last landed (the lease). */
   private lastWrite = 0;
+  private lastWritten = 0;
   private writing: Promise<void> = Promise.resolve();
   private lost: JobLost | undefined;
   private readonly heartbeat: NodeJS.Timeout;
@@ -222,7 +229,8 @@ export class JobProgress {
     this.lastWrite = Date.now();
     // One write at a time, in order: a later count never lands before an earlier one.
     this.writing = this.writing.then(async () => {
-      if (this.lost || (this.done === this.written && Date.now() - this.lastWrite < HEARTBEAT_MS)) return;
+      if (this.lost || (this.done === this.written && Date.now() - this.lastWritten < HEARTBEAT_MS / 2))
+        return;
       const done = Math.min(this.done, this.total);
       try {
         await this.services.periods.jobProgress(this.periodId, this.runId, {
@@ -231,6 +239,7 @@ export class JobProgress {
           leaseUntil: leaseFrom(Date.now()),
         });
         this.written = done;
+        this.lastWritten = Date.now();
       } catch (error) {
         if (error instanceof JobLost) this.lost = error;
         // Another failure to record progress is not the job's failure: the next write tries again.

@@ -93,6 +93,9 @@ export async function scoreAndRecord(
   const kept = options.keepBundleAt
     ? services.periods.keepBundle(period.id, stage, options.keepBundleAt, bundle)
     : undefined;
+  // Awaited below, after the results are written; handled now so that a failure meanwhile is not an
+  // unhandled rejection (which ends the process).
+  kept?.catch(() => undefined);
   const results = score.groups.flatMap((group) =>
     group.units.map((u) => ({
       unitId: u.unit.id,

@@ -71,7 +71,7 @@ export const publishWork: JobWork = async (services, _ctx, period, progress) => 
   // writing the index from now on lists this one at v{n} (two periods may publish at once).
   const publication = { version, publishedAt };
   await services.periods.recordPublication(period.id, period.job?.runId ?? "", publication);
-  await writeIndex(services);
+  await writeIndex(services, { ...period, publication });
   await progress.add(1);
   await services.published.invalidate([
     ...files.map(([ext]) => `${base}.${ext}`),
@@ -90,18 +90,30 @@ const INDEX = "public/rankings/index.json";
  * periods say: of two publications writing it at once, the one that writes last sees the other's
  * recorded version on its next read and writes again, so the index converges on every publication.
  */
-async function writeIndex(services: Services): Promise<void> {
+async function writeIndex(services: Services, self: Period): Promise<void> {
   for (let round = 0; round < 5; round++) {
-    const body = `${JSON.stringify(await publicationIndex(services), null, 2)}\n`;
+    const body = `${JSON.stringify(await publicationIndex(services, self), null, 2)}\n`;
     const current = await services.published.get(INDEX);
     if (current && new TextDecoder().decode(current) === body) return;
     await services.published.put(INDEX, body, JSON_TYPE, "pointer");
   }
+  // Still changing after five rounds: fail the attempt, to be retried, rather than leave it stale.
+  throw new Error("index.json kept changing under concurrent publications");
 }
 
-/** Every published period, newest first, with the latest version of each. */
-async function publicationIndex(services: Services) {
-  const periods = await publishedPeriods(services);
+/**
+ * Every published period, newest first, with the latest version of each. The list comes from an
+ * index that lags behind writes: each period is read again (consistently), and the publishing one is
+ * taken as this job knows it.
+ */
+async function publicationIndex(services: Services, self: Period) {
+  const listed = (await publishedPeriods(services)).filter((p) => p.id !== self.id);
+  const fresh = await Promise.all(
+    [self, ...listed].map(async (p) => (await services.periods.get(p.id)) ?? p),
+  );
+  const periods = fresh
+    .map((p) => (p.id === self.id ? { ...p, publication: self.publication } : p))
+    .filter((p) => p.publication);
   return {
     periods: periods.sort(newestFirst).map((p) => ({
       periodId: p.id,

@@ -109,12 +109,18 @@ export async function runPeriodJob(
   ctx: RequestContext,
   periodId: string,
   kind: JobKind,
-): Promise<{ periodId: string; kind: JobKind; changed: boolean; state: string }> {
+): Promise<{ periodId: string; kind: JobKind; changed: boolean; state: string; busy?: true }> {
   if (kind === "close") {
-    const { period, changed } = await closePeriod(services, ctx, periodId);
-    return { periodId, kind, changed, state: period.state };
+    const { period, changed, busy } = await closePeriod(services, ctx, periodId);
+    return { periodId, kind, changed, state: period.state, ...(busy ? { busy } : {}) };
   }
   const outcome = await runJob(services, ctx, periodId, kind, WORK[kind]);
   const period = await services.periods.require(periodId);
-  return { periodId, kind, changed: outcome === "succeeded", state: period.state };
+  return {
+    periodId,
+    kind,
+    changed: outcome === "succeeded",
+    state: period.state,
+    ...(outcome === "busy" ? { busy: true as const } : {}),
+  };
 }

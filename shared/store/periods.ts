@@ -56,7 +56,7 @@ export class PeriodRepository {
 
   async get(id: string): Promise<Period | undefined> {
     const result = await this.config.client.send(
-      new GetCommand({ TableName: this.config.dataTable, Key: keys.period(id) }),
+      new GetCommand({ TableName: this.config.dataTable, Key: keys.period(id), ConsistentRead: true }),
     );
     return result.Item ? fromItem(result.Item) : undefined;
   }
@@ -265,16 +265,19 @@ export class PeriodRepository {
           TableName: this.config.dataTable,
           Key: keys.period(periodId),
           UpdateExpression:
-            "SET #job.#status = :running, #job.runId = :runId, #job.leaseUntil = :lease, #job.startedAt = if_not_exists(#job.startedAt, :now), #job.attempts = #job.attempts + :one REMOVE #job.#error",
+            "SET #job.#status = :running, #job.runId = :runId, #job.leaseUntil = :lease, #job.startedAt = if_not_exists(#job.startedAt, :now), #job.attempts = #job.attempts + :one, #version = if_not_exists(#version, :zero) + :one REMOVE #job.#error",
           ConditionExpression:
             "#state = :during AND (#job.#status IN (:queued, :failed) OR (#job.#status = :running AND #job.leaseUntil < :now))",
+          // The claim bumps the version: an admin's "run again", read before it, cannot overwrite it.
           ExpressionAttributeNames: {
             "#job": "job",
             "#status": "status",
             "#state": "state",
             "#error": "error",
+            "#version": "version",
           },
           ExpressionAttributeValues: {
+            ":zero": 0,
             ":running": "running",
             ":queued": "queued",
             ":failed": "failed",

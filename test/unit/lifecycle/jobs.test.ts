@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { assertTransition, isTransient, jobOfMove } from "../../../shared/lifecycle.ts";
 import { PERIOD_STATES, type Period, type PeriodJob } from "../../../shared/model/period.ts";
 import type { Services } from "../../../shared/services/context.ts";
-import { isStalled, JobBusy, periodView, runJob } from "../../../shared/services/jobs.ts";
+import { isStalled, periodView, runJob } from "../../../shared/services/jobs.ts";
 import { JobLost } from "../../../shared/store/periods.ts";
 
 const NOW = new Date("2026-11-28T10:00:00Z");
@@ -102,11 +102,11 @@ describe("one attempt of a job", () => {
     expect(fake.stored().job?.runId).toBeUndefined();
   });
 
-  it("throws JobBusy while another attempt holds a live lease, to be retried later", async () => {
+  it("answers busy, doing nothing, while another attempt holds a live lease", async () => {
     const fake = fakeServices(closing({ leaseUntil: at(20) }));
-    await expect(runJob(fake.services, ctx, "p", "close", async () => ({}) as never)).rejects.toThrow(
-      JobBusy,
-    );
+    // Not a failure: a duplicate invocation must not be retried into the dead-letter queue.
+    expect(await runJob(fake.services, ctx, "p", "close", async () => ({}) as never)).toBe("busy");
+    expect(fake.calls).toEqual(["claim"]);
   });
 
   it("does nothing when the job has finished", async () => {
