@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { Route } from "../../functions/routes.ts";
 import { matchRoute, toApiEvent } from "./gateway-event.ts";
+import { type AuthReply, type LocalTotp, MFA_TARGETS } from "./mfa.ts";
 import {
   type SigningCredentials,
   StorageRefusal,
@@ -22,7 +23,8 @@ const MAX_UPLOAD_BODY = 50 * 1024 * 1024 + 256 * 1024;
 
 /**
  * The Cognito operations the browser's sign-in needs (web/src/auth/cognito.ts): InitiateAuth with a
- * password or a refresh token, and RespondToAuthChallenge for a challenge such as a new password.
+ * password or a refresh token, and RespondToAuthChallenge for a challenge such as a new password
+ * (with the TOTP stand-in, mfa.ts, also AssociateSoftwareToken and VerifySoftwareToken).
  * Everything else (SignUp, Admin*, UpdateUserAttributes, …) is the API's, on the private port.
  */
 const AUTH_TARGETS = new Set([
@@ -75,8 +77,11 @@ export interface GatewayOptions {
   readPublic: (key: string) => Promise<{ body: Uint8Array; contentType: string } | undefined>;
   /** The built web app, served at / when present. */
   webDist?: string;
-  /** The sign-in endpoint at /auth/: cognito-local's private address, and the one app client. */
-  auth?: { upstream: string; clientId: string };
+  /**
+   * The sign-in endpoint at /auth/: cognito-local's private address, and the one app client; `mfa`
+   * (only when the stack is started with `mfaFor`) is the TOTP stand-in (mfa.ts).
+   */
+  auth?: { upstream: string; clientId: string; mfa?: LocalTotp };
   /** Storage at /s3/: only presigned POSTs and GETs of the evidence bucket, verified here. */
   storage?: {
     bucket: string;
@@ -158,11 +163,13 @@ export async function startGateway(
     if (!options.auth) return refuse("sign-in is not served here");
     if (request.method !== "POST" || (url.pathname !== "/auth" && url.pathname !== "/auth/"))
       return refuse("this endpoint takes only POST /auth/ with a sign-in request");
+    const mfa = options.auth.mfa;
     const target = request.headers["x-amz-target"];
-    if (typeof target !== "string" || !AUTH_TARGETS.has(target))
+    if (typeof target !== "string" || !(AUTH_TARGETS.has(target) || (mfa && MFA_TARGETS.includes(target))))
       return refuse(
         `${typeof target === "string" ? target : "a request without X-Amz-Target"} is not available here: ` +
-          "this endpoint serves only sign-in (InitiateAuth, RespondToAuthChallenge)",
+          "this endpoint serves only sign-in (InitiateAuth, RespondToAuthChallenge" +
+          (mfa ? ", AssociateSoftwareToken, VerifySoftwareToken)" : ")"),
       );
     const body = await readBody(request, MAX_AUTH_BODY);
     if (body === "too-large") return refuse("the request is too large");
@@ -172,14 +179,38 @@ export async function startGateway(
     } catch {
       return refuse("the request is not JSON");
     }
-    if (input?.ClientId !== options.auth.clientId) return refuse("unknown ClientId");
+    if (typeof input !== "object" || input === null) return refuse("the request is not a JSON object");
+    // AssociateSoftwareToken and VerifySoftwareToken carry no ClientId: only the stand-in's Session.
+    if (!MFA_TARGETS.includes(target) && input.ClientId !== options.auth.clientId)
+      return refuse("unknown ClientId");
     if (target.endsWith(".InitiateAuth") && !AUTH_FLOWS.has(String(input.AuthFlow)))
       return refuse(`AuthFlow ${String(input.AuthFlow)} is not available here`);
-    const upstream = await fetch(`${options.auth.upstream}/`, {
-      method: "POST",
-      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
-      body,
-    });
+    const upstreamUrl = options.auth.upstream;
+    const forward = () =>
+      fetch(`${upstreamUrl}/`, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
+        body,
+      });
+    if (mfa) {
+      const reply = await mfa.handle(
+        target,
+        input as Record<string, unknown>,
+        async (): Promise<AuthReply> => {
+          const upstream = await forward();
+          return { status: upstream.status, body: await upstream.json().catch(() => ({})) };
+        },
+      );
+      if (reply) {
+        response.writeHead(reply.status, {
+          "content-type": "application/x-amz-json-1.1",
+          "cache-control": "no-store",
+        });
+        response.end(JSON.stringify(reply.body));
+        return;
+      }
+    }
+    const upstream = await forward();
     response.writeHead(upstream.status, {
       "content-type": upstream.headers.get("content-type") ?? "application/x-amz-json-1.1",
       "cache-control": "no-store",

@@ -13,6 +13,7 @@ import { startGateway } from "./gateway.ts";
 import { invokeJob, LocalCloseScheduler, LocalJobQueue, OutboxMailer, resumeLifecycle } from "./jobs.ts";
 import { createIdTokenVerifier } from "./jwt.ts";
 import { lockDataDir } from "./lock.ts";
+import { LocalTotp } from "./mfa.ts";
 import { freePort, LOCAL_HOST } from "./ports.ts";
 import { type RunningEmulator, runningProcesses, stopAll } from "./processes.ts";
 import { localS3ClientConfig, startS3 } from "./s3.ts";
@@ -39,12 +40,26 @@ export interface StackOptions {
   closeLagMs?: number;
   /** How often the reminder job runs (EventBridge: hourly in the cloud); default a minute. */
   reminderIntervalMs?: number;
+  /**
+   * Groups whose members must sign in with TOTP, as staff-mfa.ts makes them in the cloud (e.g.
+   * ["admin"]): the gateway's /auth/ then plays Cognito's MFA_SETUP and SOFTWARE_TOKEN_MFA challenges
+   * (mfa.ts). Off by default: locally nobody is asked for TOTP.
+   */
+  mfaFor?: string[];
   log?: (line: string) => void;
 }
 
 export interface LocalStack {
   url: string;
-  config: { auth: { region: string; userPoolId: string; clientId: string; endpoint: string } };
+  config: {
+    auth: {
+      region: string;
+      userPoolId: string;
+      clientId: string;
+      endpoint: string;
+      mfaRequiredFor?: string[];
+    };
+  };
   env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -135,6 +150,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         clientId: pool.clientId,
         // Sign-in only (gateway.ts); the stack's own calls go to cognito-local's private port.
         endpoint: `${origin}/auth`,
+        ...(options.mfaFor?.length ? { mfaRequiredFor: options.mfaFor } : {}),
       },
     };
     const gateway = await startGateway({
@@ -149,7 +165,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       readPublic: (key) => readSiteObject(storageClient, BUCKETS.site, key),
       webDist: join(ROOT, "web/dist"),
       host,
-      auth: { upstream: cognito.endpoint, clientId: pool.clientId },
+      auth: {
+        upstream: cognito.endpoint,
+        clientId: pool.clientId,
+        ...(options.mfaFor?.length ? { mfa: new LocalTotp(options.dataDir, options.mfaFor) } : {}),
+      },
       storage: {
         bucket: BUCKETS.evidence,
         credentials,

@@ -12,6 +12,8 @@ export interface Session {
   unitId?: string;
   idToken: string;
   refreshToken?: string;
+  /** Cognito's access token (the user's own operations, e.g. TOTP settings). */
+  accessToken?: string;
   /** When the IdToken expires (ms since epoch). */
   expiresAt: number;
 }
@@ -28,7 +30,11 @@ function decodePart(part: string): Record<string, unknown> {
 }
 
 /** Builds the session from Cognito's AuthenticationResult (refresh keeps the old refresh token). */
-export function sessionFromTokens(idToken: string, refreshToken: string | undefined): Session {
+export function sessionFromTokens(
+  idToken: string,
+  refreshToken: string | undefined,
+  accessToken?: string,
+): Session {
   const claims = decodePart(idToken.split(".")[1] ?? "");
   const groups = Array.isArray(claims["cognito:groups"]) ? (claims["cognito:groups"] as Role[]) : [];
   const unitId =
@@ -39,6 +45,7 @@ export function sessionFromTokens(idToken: string, refreshToken: string | undefi
     ...(unitId ? { unitId } : {}),
     idToken,
     ...(refreshToken ? { refreshToken } : {}),
+    ...(accessToken ? { accessToken } : {}),
     expiresAt: typeof claims.exp === "number" ? claims.exp * 1000 : Date.now() + 3600_000,
   };
 }

@@ -133,6 +133,18 @@ export const en: Record<MessageKey, string> = {
   "signIn.wrong": "Wrong user name or password.",
   "signIn.challenge": "This account must change its password first; please contact the administrator.",
   "signIn.failed": "Could not sign in ({message}).",
+  "signIn.code": "Verification code (6 digits)",
+  "signIn.codeIntro": "Enter the 6-digit code from your authenticator app.",
+  "signIn.verify": "Verify",
+  "signIn.back": "Back",
+  "signIn.wrongCode": "The code is wrong or has expired. Enter the latest code from your authenticator app.",
+  "signIn.codeExpired": "The sign-in session has expired. Please enter your password again.",
+  "signIn.setupTitle": "Set up two-factor authentication",
+  "signIn.setupIntro":
+    "Administrator and reviewer accounts must use one-time codes (TOTP). Add this key to an authenticator app (Google Authenticator, Microsoft Authenticator, …), then enter the code it shows.",
+  "signIn.setupSecret": "Secret key:",
+  "signIn.setupLink": "Open in an authenticator app",
+  "signIn.setupDone": "Two-factor authentication is on. Enter a new code to sign in.",
   "signIn.help":
     "Accounts are issued to each unit by the organiser. The public sees the results without signing in.",
 

@@ -134,6 +134,18 @@ export const vi = {
   "signIn.wrong": "Tên đăng nhập hoặc mật khẩu không đúng.",
   "signIn.challenge": "Tài khoản cần đổi mật khẩu trước khi dùng; hãy liên hệ quản trị.",
   "signIn.failed": "Không đăng nhập được ({message}).",
+  "signIn.code": "Mã xác thực (6 chữ số)",
+  "signIn.codeIntro": "Nhập mã 6 chữ số trong ứng dụng xác thực (authenticator) của bạn.",
+  "signIn.verify": "Xác nhận",
+  "signIn.back": "Quay lại",
+  "signIn.wrongCode": "Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã mới nhất trong ứng dụng xác thực.",
+  "signIn.codeExpired": "Phiên đăng nhập đã hết hạn. Vui lòng nhập lại mật khẩu.",
+  "signIn.setupTitle": "Thiết lập xác thực hai lớp",
+  "signIn.setupIntro":
+    "Tài khoản quản trị và thẩm định phải dùng mã một lần (TOTP). Thêm khóa sau vào ứng dụng xác thực (Google Authenticator, Microsoft Authenticator, …), rồi nhập mã nó hiển thị.",
+  "signIn.setupSecret": "Khóa bí mật:",
+  "signIn.setupLink": "Mở trong ứng dụng xác thực",
+  "signIn.setupDone": "Đã bật xác thực hai lớp. Nhập mã mới để đăng nhập.",
   "signIn.help":
     "Tài khoản do cơ quan tổ chức cấp cho từng đơn vị. Công chúng xem kết quả mà không cần đăng nhập.",
 
