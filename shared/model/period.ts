@@ -24,8 +24,8 @@ const DEADLINE =
  * A deadline: ISO 8601 with an offset, or without one and then read in Asia/Ho_Chi_Minh (API.md).
  * Normalised to Vietnam time with its offset, e.g. "2022-12-15T17:00:00+07:00". Every calendar field
  * must exist as written (no 30 February, no hour 24, no offset beyond ±14:00): `Date.parse` would roll
- * 2027-02-30 over to 2 March. Deadlines are kept to the second: a fraction of a second (which
- * `Date.toISOString()` always writes) is accepted and cut off, as README "API notes" says.
+ * 2027-02-30 over to 2 March. A fraction of a second is kept as sent (in milliseconds), never
+ * dropped: the deadline read back is the instant that was asked for.
  */
 export const deadlineSchema = z
   .string()
@@ -43,7 +43,7 @@ export const deadlineSchema = z
       });
       return z.NEVER;
     }
-    return toVietnamTime(ms);
+    return toVietnamDeadline(ms);
   });
 
 /** The instant a deadline text names, or undefined when one of its fields does not exist. */
@@ -58,6 +58,7 @@ export function deadlineMs(text: string): number | undefined {
     number,
     number,
   ];
+  const fraction = Number((m[7] ?? ".").slice(1).padEnd(3, "0"));
   const local = Date.UTC(year, month - 1, day, hour, minute, second);
   const back = new Date(local);
   if (
@@ -77,7 +78,14 @@ export function deadlineMs(text: string): number | undefined {
     if (hours > 14 || minutes > 59 || (hours === 14 && minutes > 0)) return undefined;
     offsetMinutes = (m[9] === "-" ? -1 : 1) * (hours * 60 + minutes);
   }
-  return local - offsetMinutes * 60_000;
+  return local + fraction - offsetMinutes * 60_000;
+}
+
+/** A deadline in Vietnam time: to the second, with its milliseconds when it has any. */
+export function toVietnamDeadline(ms: number): string {
+  if (ms % 1000 === 0) return toVietnamTime(ms);
+  const local = new Date(ms + 7 * 3600_000).toISOString().slice(0, 23);
+  return `${local}${VIETNAM_OFFSET}`;
 }
 
 export function toVietnamTime(ms: number): string {

@@ -6,6 +6,7 @@ import {
   SchedulerClient,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
+import { toVietnamTime } from "../model/period.ts";
 import type { CloseScheduler } from "../services/context.ts";
 
 /**
@@ -23,8 +24,9 @@ export class EventBridgeCloseScheduler implements CloseScheduler {
     const input = {
       Name: scheduleName(periodId),
       GroupName: this.settings.group,
-      // closesAt is stored in Vietnam time with its offset: the local part is what at() wants.
-      ScheduleExpression: `at(${closesAt.slice(0, 19)})`,
+      // at() takes Vietnam local time to the second: a deadline with milliseconds fires at the next
+      // second, never before it (a close that fires early would only arm itself again).
+      ScheduleExpression: `at(${toVietnamTime(Math.ceil(Date.parse(closesAt) / 1000) * 1000).slice(0, 19)})`,
       ScheduleExpressionTimezone: "Asia/Ho_Chi_Minh",
       FlexibleTimeWindow: { Mode: "OFF" as const },
       ActionAfterCompletion: "DELETE" as const,

@@ -31,13 +31,19 @@ describe("deadlines (finding 3: strict ISO 8601)", () => {
     expect(refused.error?.issues[0]?.message).toMatch(/not a real date/);
   });
 
-  it("accepts real ones, leap days included, and keeps them to the second in Vietnam time", () => {
+  it("accepts real ones, leap days included, in Vietnam time, keeping a fraction of a second as sent", () => {
     expect(deadlineSchema.parse("2024-02-29T10:00:00+07:00")).toBe("2024-02-29T10:00:00+07:00");
     expect(deadlineSchema.parse("2022-12-15T10:00:00Z")).toBe("2022-12-15T17:00:00+07:00");
     expect(deadlineSchema.parse("2022-12-15T17:00")).toBe("2022-12-15T17:00:00+07:00");
     expect(deadlineSchema.parse("2022-12-15T05:30:00-05:30")).toBe("2022-12-15T18:00:00+07:00");
-    // A fraction of a second (Date.toISOString writes one) is cut: deadlines are kept to the second.
-    expect(deadlineSchema.parse("2022-12-15T10:00:00.999Z")).toBe("2022-12-15T17:00:00+07:00");
+    // A fraction of a second (Date.toISOString writes one) is kept: the instant asked for, exactly.
+    expect(deadlineSchema.parse("2022-12-15T10:00:00.999Z")).toBe("2022-12-15T17:00:00.999+07:00");
+    expect(deadlineSchema.parse("2022-12-15T10:00:00.5Z")).toBe("2022-12-15T17:00:00.500+07:00");
+    expect(deadlineSchema.parse("2022-12-15T10:00:00.000Z")).toBe("2022-12-15T17:00:00+07:00");
+    for (const text of ["2022-12-15T10:00:00.999Z", "2022-12-15T17:00:00.001", "2022-12-31T23:59:59.5-01:00"])
+      expect(Date.parse(deadlineSchema.parse(text))).toBe(
+        Date.parse(/(Z|[+-]\d{2}:\d{2})$/.test(text) ? text : `${text}+07:00`),
+      );
   });
 
   it("applies to every deadline input: a period's, a supplement's `until`", () => {
