@@ -130,6 +130,23 @@ function checkDeadlineOrder(
 export type CreatePeriod = z.infer<typeof createPeriodSchema>;
 export type PatchPeriod = z.infer<typeof patchPeriodSchema>;
 
+/** A published snapshot reference: a period's immutable v{version} files. */
+export interface SnapshotRef {
+  periodId: string;
+  version: number;
+}
+
+/**
+ * A publication's version and time, and the snapshot its rank change compares with — fixed when the
+ * publication is asked for, so every attempt (and any later export) uses the same one; null when there
+ * is none; absent for publications made before it was recorded.
+ */
+export interface Publication {
+  version: number;
+  publishedAt: string;
+  previous?: SnapshotRef | null;
+}
+
 export interface Period {
   id: string;
   name: string;
@@ -152,9 +169,9 @@ export interface Period {
   /** When final scores were computed. */
   finalizedAt?: string;
   /** The latest published snapshot. */
-  publication?: { version: number; publishedAt: string };
+  publication?: Publication;
   /** A publication under way, recorded before any file is written so a rerun writes the same bytes. */
-  nextPublication?: { version: number; publishedAt: string };
+  nextPublication?: Publication;
   /** Relative leaves' best values per group, as scored at close and at final scoring. */
   bests?: { provisional?: GroupBests; final?: GroupBests };
 }

@@ -10,7 +10,7 @@ import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { StoredSubmission } from "../store/submissions.ts";
 import type { Services } from "./context.ts";
 import type { JobProgress } from "./jobs.ts";
-import { previousSnapshot } from "./previous.ts";
+import { comparedSnapshot } from "./previous.ts";
 
 /** "provisional": the self-assessment as locked at close; "final": with appraised values. */
 export type ScoringStage = "provisional" | "final";
@@ -140,7 +140,7 @@ export async function periodExport(services: Services, periodId: string, stagePa
     throw conflict("not-closed", "a period is exported once closed");
   const stage: ScoringStage = stageParam === "provisional" || !period.finalizedAt ? "provisional" : "final";
   const published = stage === "final" ? period.publication : undefined;
-  const previous = published ? await previousSnapshot(services, period) : undefined;
+  const previous = published ? await comparedSnapshot(services, period, published) : undefined;
   const { bundle } = await periodBundle(services, period, stage, {
     ...(previous ? { previous } : {}),
     ...(published ? { version: published.version, publishedAt: published.publishedAt } : {}),

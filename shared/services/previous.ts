@@ -1,4 +1,4 @@
-import type { Period } from "../model/period.ts";
+import type { Period, Publication, SnapshotRef } from "../model/period.ts";
 import { type RankingSnapshot, rankingSnapshotSchema } from "../model/snapshot.ts";
 import type { Services } from "./context.ts";
 
@@ -17,11 +17,11 @@ export async function publishedPeriods(services: Services): Promise<Period[]> {
   return out;
 }
 
-/** The latest snapshot of the previous published period of the same framework lineage (for rank change). */
-export async function previousSnapshot(
-  services: Services,
-  period: Period,
-): Promise<RankingSnapshot | undefined> {
+/**
+ * The snapshot a publication of `period` compares with (rank change): the latest version of the
+ * previous published period of the same framework lineage; null when there is none.
+ */
+export async function previousRef(services: Services, period: Period): Promise<SnapshotRef | null> {
   const lineageOf = async (frameworkId: string) => {
     const framework = await services.frameworks.get(frameworkId);
     return framework?.lineage ?? framework?.id;
@@ -31,10 +31,34 @@ export async function previousSnapshot(
     .filter((p) => p.id !== period.id && Date.parse(p.closesAt) < Date.parse(period.closesAt))
     .sort((a, b) => Date.parse(b.closesAt) - Date.parse(a.closesAt));
   for (const candidate of earlier) {
-    if ((await lineageOf(candidate.frameworkId)) !== lineage) continue;
-    const body = await services.published.get(`public/rankings/${candidate.id}.json`);
-    if (!body) continue;
-    return rankingSnapshotSchema.parse(JSON.parse(new TextDecoder().decode(body)));
+    if ((await lineageOf(candidate.frameworkId)) !== lineage || !candidate.publication) continue;
+    return { periodId: candidate.id, version: candidate.publication.version };
   }
-  return undefined;
+  return null;
+}
+
+/** A pinned snapshot (its immutable file), or undefined for none. */
+export async function snapshotOf(
+  services: Services,
+  ref: SnapshotRef | null,
+): Promise<RankingSnapshot | undefined> {
+  if (!ref) return undefined;
+  const body = await services.published.get(`public/rankings/${ref.periodId}/v${ref.version}.json`);
+  if (!body) throw new Error(`the snapshot ${ref.periodId} v${ref.version} to compare with is missing`);
+  return rankingSnapshotSchema.parse(JSON.parse(new TextDecoder().decode(body)));
+}
+
+/**
+ * The snapshot a publication compares with: the one it pinned, or — for a publication made before
+ * they were pinned — the previous period's snapshot as published now.
+ */
+export async function comparedSnapshot(
+  services: Services,
+  period: Period,
+  publication: Publication,
+): Promise<RankingSnapshot | undefined> {
+  return snapshotOf(
+    services,
+    publication.previous !== undefined ? publication.previous : await previousRef(services, period),
+  );
 }

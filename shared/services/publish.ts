@@ -5,7 +5,7 @@ import type { Services } from "./context.ts";
 import type { JobWork } from "./jobs.ts";
 import { rankingRows, toCsv, toXlsx } from "./open-data.ts";
 import { periodBundle, scoreAndRecord } from "./period-scoring.ts";
-import { previousSnapshot, publishedPeriods } from "./previous.ts";
+import { comparedSnapshot, publishedPeriods } from "./previous.ts";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -38,7 +38,7 @@ export const publishWork: JobWork = async (services, _ctx, period, progress) => 
   const pending = period.nextPublication;
   if (!pending) throw new Error(`period ${period.id} is publishing without a recorded version`);
   const { version, publishedAt } = pending;
-  const previous = await previousSnapshot(services, period);
+  const previous = await comparedSnapshot(services, period, pending);
   const meta = { ...(previous ? { previous } : {}), version, publishedAt };
   // The bundle final scoring kept; read from the submissions only for a period finalized before it
   // was kept (or whose bundle is incomplete).
@@ -69,7 +69,7 @@ export const publishWork: JobWork = async (services, _ctx, period, progress) => 
   }
   // The pointers are live at v{n}: recorded before the index is written, so that any publication
   // writing the index from now on lists this one at v{n} (two periods may publish at once).
-  const publication = { version, publishedAt };
+  const publication = pending;
   await services.periods.recordPublication(period.id, period.job?.runId ?? "", publication);
   await writeIndex(services, { ...period, publication });
   await progress.add(1);
@@ -78,7 +78,7 @@ export const publishWork: JobWork = async (services, _ctx, period, progress) => 
     "public/rankings/index.json",
   ]);
   return {
-    changes: { publication: { version, publishedAt }, nextPublication: undefined },
+    changes: { publication: pending, nextPublication: undefined },
     audit: { action: "period.publish", after: { state: "published", version, publishedAt } },
   };
 };

@@ -6,6 +6,7 @@ import { type JobKind, PERIOD_STATES, type Period, toVietnamTime } from "../mode
 import { closePeriod } from "./close.ts";
 import { auditEntry, type RequestContext, type Services } from "./context.ts";
 import { armFromStored, type JobWork, periodView, retryOnPeriodChange, runJob, startJob } from "./jobs.ts";
+import { previousRef } from "./previous.ts";
 import { finalizeWork, publishWork } from "./publish.ts";
 import { parseBody } from "./validate.ts";
 
@@ -39,7 +40,7 @@ async function move(
   assertTransition(period.state, to);
   const kind = jobOfMove(period.state, to);
   if (kind) {
-    const started = await startJob(services, ctx, period, kind, jobIntent(ctx, period, kind));
+    const started = await startJob(services, ctx, period, kind, await jobIntent(services, ctx, period, kind));
     if (kind === "close") await armFromStored(services, id); // no scheduled close for a closing period
     return { period: periodView(started, ctx.now), started: true };
   }
@@ -68,15 +69,17 @@ async function move(
 }
 
 /** What a long move records on the period with its job. */
-function jobIntent(ctx: RequestContext, period: Period, kind: JobKind) {
+async function jobIntent(services: Services, ctx: RequestContext, period: Period, kind: JobKind) {
   switch (kind) {
     case "close":
       return { changes: { closedAt: ctx.now.toISOString() }, action: "period.close-early" };
     case "publish": {
       // Fixed now, so every attempt of the job writes the same bytes.
+      // The snapshot to compare with is pinned too: a period published meanwhile changes nothing.
       const nextPublication = {
         version: (period.publication?.version ?? 0) + 1,
         publishedAt: toVietnamTime(ctx.now.getTime()),
+        previous: await previousRef(services, period),
       };
       return { changes: { nextPublication }, action: "period.publishing" };
     }

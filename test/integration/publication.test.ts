@@ -132,8 +132,13 @@ describe("final scoring and publication", () => {
     expect((await publicFile(rankings(first))).status).toBe(404);
     await moveTo(admin, first, "final");
     const published = await moveTo(admin, first, "published");
-    expect(published.publication).toEqual({ version: 1, publishedAt: expect.stringMatching(/\+07:00$/) });
-    expect(published.publishing).toBeUndefined();
+    // The first of its lineage: it records that it compared with no earlier snapshot.
+    expect(published.publication).toEqual({
+      version: 1,
+      publishedAt: expect.stringMatching(/\+07:00$/),
+      previous: null,
+    });
+    expect(published.nextPublication).toBeUndefined();
 
     const pointer = await publicFile(rankings(first));
     const snapshot = await publicFile(rankings(first, "/v1.json"));
