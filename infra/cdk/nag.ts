@@ -39,7 +39,7 @@ export interface NagParts {
 
 const REASONS = {
   runtime:
-    "Node.js 22 is the runtime the design fixes (issue 6; LTS, supported by Lambda until 2027-04-30). " +
+    "Node.js 22 is the runtime the stack decisions fix (LTS, supported by Lambda until 2027-04-30). " +
     "Node.js 24 is newer: moving is one line in infra/cdk/chiso-function.ts once the suite runs on it.",
   tableIndexes:
     "grantReadData/grantReadWriteData on a table with global secondary indexes also covers " +

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { capped, codeSchema, lineSchema, nameSchema } from "./common.ts";
 
 /**
- * Evidence files a unit may upload (issue 3): PDF, JPEG/PNG images, office documents (DOCX, XLSX, ODT,
+ * Evidence files a unit may upload: PDF, JPEG/PNG images, office documents (DOCX, XLSX, ODT,
  * ODS) and ZIP archives of scans. The declared type must be one of these, and the bytes are sniffed on
  * confirm: a file whose content is not what it claims is removed.
  */

@@ -20,7 +20,7 @@ import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
 import { parseBody } from "./validate.ts";
 
 /**
- * Evidence (DOMAIN.md §4, issue 3): a file goes browser → storage by a short-lived presigned POST limited
+ * Evidence (DOMAIN.md §4): a file goes browser → storage by a short-lived presigned POST limited
  * to one upload key, its declared type and size; confirm then reads the uploaded bytes once, checks size
  * and sniffed type, and writes those same bytes to a key named by their sha256 that no form targets, so
  * what a reviewer downloads is what was hashed, whatever is posted later. An upload that is not what was

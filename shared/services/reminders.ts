@@ -7,7 +7,7 @@ import { submissionFacts, wasSubmitted } from "./period-scoring.ts";
 const DAY = 86_400_000;
 
 /**
- * Deadline reminders (issue 4): `days` before a period's deadline (default 3 and 1), every unit that
+ * Deadline reminders: `days` before a period's deadline (default 3 and 1), every unit that
  * has not submitted is told what is still missing. Each (period, days, unit) is claimed with a
  * conditional write before sending, so a reminder goes at most once even when the job runs often
  * or twice at a time; a send that fails gives its claim back for the next run.

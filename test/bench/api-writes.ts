@@ -17,7 +17,7 @@ import { SubmissionRepository } from "../../shared/store/submissions.ts";
 import { childJava, cpuMsOf, startCpuProfile } from "./cpu.ts";
 
 /**
- * Answer saves through the local gateway against DynamoDB Local's raw PutItem rate (issue 3, item 7).
+ * Answer saves through the local gateway against DynamoDB Local's raw PutItem rate.
  *
  * A fresh local stack (in-memory DynamoDB Local, cognito-local, s3rver, the gateway in this process) is
  * set up over HTTP as an admin would: the sample framework, UNITS commune units, one editor per unit,

@@ -28,7 +28,7 @@ import { childJava, cpuMsOf, startCpuProfile } from "./cpu.ts";
 import { nationalFramework } from "./scoring.ts";
 
 /**
- * Close, score and publish a national-scale period in DynamoDB Local (issue 4, item 8): UNITS units
+ * Close, score and publish a national-scale period in DynamoDB Local: UNITS units
  * × LEAVES_PER_GROUP leaves (≈ 400,000 answers), end to end through the services, against the raw
  * time to read the same items.
  *

@@ -12,7 +12,7 @@ import type { RankingSnapshot } from "../../shared/model/snapshot.ts";
 import { generatePeriod, nationalUnits } from "../support/generate-period.ts";
 
 /**
- * Scoring and ranking a national-scale period in-process (issue 2, item 6): 12,000 units × 100 leaves,
+ * Scoring and ranking a national-scale period in-process: 12,000 units × 100 leaves,
  * about 1.2 million answers, generated deterministically. Measured from the bundle's JSON text in
  * RUNS rounds after WARMUPS warm-ups, each round the CLI's path on a fresh parse, with a full GC
  * before every step:

@@ -6,7 +6,7 @@ import { expect } from "vitest";
 import { type Api, clientFor, PASSWORD, paths } from "./local-stack.ts";
 
 /**
- * Helpers of the issue-4 integration tests (the second half of a period's life): the lifecycle
+ * Helpers of the lifecycle integration tests (the second half of a period's life): the lifecycle
  * routes, polling, the score CLI as a child process, the published files, the outbox of a stack
  * started in the test's own process, and a client for such a stack (the shared harness's client
  * talks to the run's shared stack only).
