@@ -1,11 +1,11 @@
 import { contest } from "../../shared/services/appraisal.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
 export const handler = apiHandler(async ({ ctx, params, body }) => ({
   status: 201,
   body: await contest(
-    services(),
+    adapters(),
     ctx,
     params.periodId as string,
     params.unitId as string,

@@ -1,6 +1,6 @@
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
 export const handler = apiHandler(async ({ page, query }) => ({
-  body: await services().audit.list({ entity: query.entity || undefined, day: query.day || undefined }, page),
+  body: await adapters().audit.list({ entity: query.entity || undefined, day: query.day || undefined }, page),
 }));

@@ -1,10 +1,10 @@
 import { removeEvidence } from "../../shared/services/evidence.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
 export const handler = apiHandler(async ({ ctx, params }) => {
   await removeEvidence(
-    services(),
+    adapters(),
     ctx,
     params.periodId as string,
     params.unitId as string,

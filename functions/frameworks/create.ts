@@ -1,8 +1,8 @@
 import { importFramework } from "../../shared/services/frameworks.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
 export const handler = apiHandler(async ({ ctx, body }) => ({
   status: 201,
-  body: await importFramework(services(), ctx, body),
+  body: await importFramework(adapters(), ctx, body),
 }));

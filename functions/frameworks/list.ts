@@ -1,5 +1,5 @@
 import { listFrameworks } from "../../shared/services/frameworks.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
-export const handler = apiHandler(async ({ page }) => ({ body: await listFrameworks(services(), page) }));
+export const handler = apiHandler(async ({ page }) => ({ body: await listFrameworks(adapters(), page) }));

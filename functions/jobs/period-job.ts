@@ -4,8 +4,8 @@ import * as z from "zod";
 import { JOB_KINDS } from "../../shared/model/period.ts";
 import { SCHEDULER } from "../../shared/services/close.ts";
 import { runPeriodJob } from "../../shared/services/transitions.ts";
+import { adapters } from "../http/adapters.ts";
 import { logger } from "../http/logger.ts";
-import { services } from "../http/services.ts";
 
 /** The close schedule sends `{"periodId"}`; a transition sends `{"periodId", "kind"}`. */
 const eventSchema = z.object({ periodId: z.string().min(1), kind: z.enum(JOB_KINDS).default("close") });
@@ -25,7 +25,7 @@ export const handler = middy<unknown, Awaited<ReturnType<typeof runPeriodJob>>>(
     // The close schedule's target is this function: its own ARN, from the invocation (without a qualifier).
     const self = context.invokedFunctionArn?.split(":").slice(0, 7).join(":");
     const env = { ...process.env, JOB_FUNCTION_ARN: process.env.JOB_FUNCTION_ARN ?? self };
-    const result = await runPeriodJob(services(env), ctx, periodId, kind);
+    const result = await runPeriodJob(adapters(env), ctx, periodId, kind);
     logger.info(result.changed ? "job done" : "nothing to do", { state: result.state });
     return result;
   });

@@ -1,8 +1,8 @@
 import { createPeriod } from "../../shared/services/periods.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
 export const handler = apiHandler(async ({ ctx, body }) => ({
   status: 201,
-  body: await createPeriod(services(), ctx, body),
+  body: await createPeriod(adapters(), ctx, body),
 }));

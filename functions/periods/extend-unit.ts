@@ -1,7 +1,7 @@
 import { extendUnitDeadline } from "../../shared/services/periods.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
 export const handler = apiHandler(async ({ ctx, params, body }) => ({
-  body: await extendUnitDeadline(services(), ctx, params.periodId as string, params.unitId as string, body),
+  body: await extendUnitDeadline(adapters(), ctx, params.periodId as string, params.unitId as string, body),
 }));

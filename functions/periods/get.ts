@@ -1,7 +1,7 @@
 import { getPeriod } from "../../shared/services/periods.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
 export const handler = apiHandler(async ({ ctx, params }) => ({
-  body: await getPeriod(services(), ctx, params.periodId as string),
+  body: await getPeriod(adapters(), ctx, params.periodId as string),
 }));

@@ -1,7 +1,7 @@
 import { patchPeriod } from "../../shared/services/periods.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
 export const handler = apiHandler(async ({ ctx, params, body }) => ({
-  body: await patchPeriod(services(), ctx, params.periodId as string, body),
+  body: await patchPeriod(adapters(), ctx, params.periodId as string, body),
 }));

@@ -1,7 +1,7 @@
 import { periodExport } from "../../shared/services/period-scoring.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
 export const handler = apiHandler(async ({ params, query }) => ({
-  body: await periodExport(services(), params.periodId as string, query.stage),
+  body: await periodExport(adapters(), params.periodId as string, query.stage),
 }));

@@ -1,8 +1,8 @@
 import { getSubmission } from "../../shared/services/submissions.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 import { submissionReply } from "../http/submission-reply.ts";
 
 export const handler = apiHandler(async ({ ctx, params }) =>
-  submissionReply(await getSubmission(services(), ctx, params.periodId as string, params.unitId as string)),
+  submissionReply(await getSubmission(adapters(), ctx, params.periodId as string, params.unitId as string)),
 );

@@ -1,7 +1,7 @@
 import { listSubmissions } from "../../shared/services/submissions.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
 export const handler = apiHandler(async ({ ctx, params, page, query }) => ({
-  body: await listSubmissions(services(), ctx, params.periodId as string, page, query),
+  body: await listSubmissions(adapters(), ctx, params.periodId as string, page, query),
 }));

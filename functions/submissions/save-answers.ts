@@ -1,13 +1,13 @@
 import { saveAnswers } from "../../shared/services/submissions.ts";
 import { parseIfMatch } from "../../shared/services/unit-scope.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 import { submissionReply } from "../http/submission-reply.ts";
 
 export const handler = apiHandler(async ({ ctx, params, body, headers }) =>
   submissionReply(
     await saveAnswers(
-      services(),
+      adapters(),
       ctx,
       params.periodId as string,
       params.unitId as string,

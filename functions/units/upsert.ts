@@ -1,7 +1,7 @@
 import { upsertUnits } from "../../shared/services/units.ts";
+import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { services } from "../http/services.ts";
 
 export const handler = apiHandler(async ({ ctx, body }) => ({
-  body: await upsertUnits(services(), ctx, body),
+  body: await upsertUnits(adapters(), ctx, body),
 }));

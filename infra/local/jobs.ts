@@ -5,7 +5,7 @@ import type { Context } from "aws-lambda";
 import { closeTime } from "../../shared/lifecycle.ts";
 import { JOB_KINDS, JOB_STATES, type JobKind, type PeriodState } from "../../shared/model/period.ts";
 import { SCHEDULER } from "../../shared/services/close.ts";
-import type { CloseScheduler, JobQueue, Mailer, Services } from "../../shared/services/context.ts";
+import type { CloseScheduler, JobQueue, Mailer, Ports } from "../../shared/services/context.ts";
 import { runPeriodJob } from "../../shared/services/transitions.ts";
 
 const JOBS = resolve(import.meta.dirname, "../../functions/jobs");
@@ -138,7 +138,7 @@ export class LocalCloseScheduler implements CloseScheduler {
  * publication that died with the process completes).
  */
 export async function resumeLifecycle(
-  services: Services,
+  ports: Ports,
   scheduler: LocalCloseScheduler,
   jobs: JobQueue,
 ): Promise<void> {
@@ -146,7 +146,7 @@ export async function resumeLifecycle(
   for (const state of ["open", ...during.keys()] as const) {
     let cursor: string | undefined;
     do {
-      const page = await services.periods.list({ limit: 100, cursor }, state);
+      const page = await ports.periods.list({ limit: 100, cursor }, state);
       for (const period of page.items) {
         const kind = during.get(period.state);
         if (kind) await jobs.enqueue({ periodId: period.id, kind });
@@ -158,12 +158,12 @@ export async function resumeLifecycle(
 }
 
 /**
- * The services with each job run at once, inside the move that started it, at the time it was queued
+ * The adapters with each job run at once, inside the move that started it, at the time it was queued
  * (the move's time): for the demo's history and for benchmarks that time the whole move.
  */
-export function withInlineJobs(services: Services): Services {
-  const inline: Services = {
-    ...services,
+export function withInlineJobs(ports: Ports): Ports {
+  const inline: Ports = {
+    ...ports,
     jobs: {
       enqueue: async ({ periodId, kind }) => {
         const queuedAt = (await inline.periods.require(periodId)).job?.queuedAt;

@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { services, useLocalParts } from "../../functions/http/services.ts";
+import { adapters, useLocalParts } from "../../functions/http/adapters.ts";
 import { ROUTES } from "../../functions/routes.ts";
 import { AUDIT_TABLE, DATA_TABLE } from "../../shared/store/tables.ts";
 import { type CognitoUser, ensureUserPool, ensureUsers, startCognito } from "./cognito.ts";
@@ -188,9 +188,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       corsOrigins: [...new Set([origin, `http://${host}:${port}`, "http://localhost:5173"])],
     });
     stopGateway = () => gateway.close();
-    if (options.demo && (await seedDemo(services(), log))) log("demo: seeded");
+    if (options.demo && (await seedDemo(adapters(), log))) log("demo: seeded");
     scheduler.start();
-    await resumeLifecycle(services(), scheduler, jobs);
+    await resumeLifecycle(adapters(), scheduler, jobs);
     const remind = () =>
       invokeJob("send-reminders", {}).catch((error) => log(`reminders failed: ${error.message}`));
     await remind();

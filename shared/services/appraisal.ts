@@ -11,7 +11,7 @@ import {
   supplementBodySchema,
 } from "../model/appraisal.ts";
 import type { Leaf } from "../model/framework.ts";
-import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import { entityOf } from "./submissions.ts";
 import { openUnit, type UnitScope } from "./unit-scope.ts";
 import { parseBody } from "./validate.ts";
@@ -26,14 +26,8 @@ function topNodeOf(scope: UnitScope, code: string): string {
   return group.topNodes[group.topSlots.indexOf(top)]?.code ?? "";
 }
 
-async function leafScope(
-  services: Services,
-  ctx: RequestContext,
-  periodId: string,
-  unitId: string,
-  code: string,
-) {
-  const scope = await openUnit(services, ctx, periodId, unitId);
+async function leafScope(ports: Ports, ctx: RequestContext, periodId: string, unitId: string, code: string) {
+  const scope = await openUnit(ports, ctx, periodId, unitId);
   const leaf = scope.leaves.get(code);
   if (!leaf) throw notFound(`indicator "${code}"`);
   return { scope, leaf };
@@ -54,19 +48,19 @@ function checkedValue(leaf: Leaf, value: unknown): unknown {
 
 /** A reviewer accepts a leaf (the unit's value stands) or sets an appraised value with a reason. */
 export async function appraise(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   code: string,
   body: unknown,
 ) {
-  const { scope, leaf } = await leafScope(services, ctx, periodId, unitId, code);
+  const { scope, leaf } = await leafScope(ports, ctx, periodId, unitId, code);
   assertMayAppraise(ctx, scope, code);
   const input = parseBody(appraisalBodySchema, body, "appraisal");
   if (scope.period.state !== "appraisal")
     throw conflict("appraisal-closed", `the period is ${scope.period.state}, not in appraisal`);
-  const stored = await services.submissions.load(periodId, unitId, scope.groupId);
+  const stored = await ports.submissions.load(periodId, unitId, scope.groupId);
   let value: unknown;
   if ("accept" in input) value = stored.answers.get(code)?.value ?? null;
   else value = checkedValue(leaf, input.value);
@@ -78,7 +72,7 @@ export async function appraise(
     by: ctx.actor.username,
     at: ctx.now.toISOString(),
   };
-  await services.appraisals.putAppraisal(
+  await ports.appraisals.putAppraisal(
     periodId,
     unitId,
     appraisal,
@@ -89,14 +83,14 @@ export async function appraise(
 
 /** In the explanation round the unit's approver contests a leaf, once, with an explanation. */
 export async function contest(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   code: string,
   body: unknown,
 ) {
-  const { scope } = await leafScope(services, ctx, periodId, unitId, code);
+  const { scope } = await leafScope(ports, ctx, periodId, unitId, code);
   if (!canApproveUnit(ctx.actor, unitId)) throw forbidden("only the unit's approver contests");
   const input = parseBody(contestBodySchema, body, "contest");
   const { period } = scope;
@@ -104,7 +98,7 @@ export async function contest(
     throw conflict("not-explanation-round", `the period is ${period.state}, not in the explanation round`);
   if (period.explanationClosesAt && ctx.now.getTime() >= Date.parse(period.explanationClosesAt))
     throw conflict("deadline-passed", `the explanation round closed at ${period.explanationClosesAt}`);
-  const stored = await services.submissions.load(periodId, unitId, scope.groupId);
+  const stored = await ports.submissions.load(periodId, unitId, scope.groupId);
   const known = new Set(stored.evidence.map((e) => e.id));
   const unknown = (input.evidenceIds ?? []).flatMap((id, i) =>
     known.has(id) ? [] : [{ path: `evidenceIds.${i}`, message: "not evidence of this unit" }],
@@ -118,7 +112,7 @@ export async function contest(
     by: ctx.actor.username,
     at: ctx.now.toISOString(),
   };
-  await services.appraisals.putContest(
+  await ports.appraisals.putContest(
     periodId,
     unitId,
     record,
@@ -129,14 +123,14 @@ export async function contest(
 
 /** A reviewer decides a contest: upheld (the appraisal stands) or changed to a new value, with a reason. */
 export async function decideContest(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   code: string,
   body: unknown,
 ) {
-  const { scope, leaf } = await leafScope(services, ctx, periodId, unitId, code);
+  const { scope, leaf } = await leafScope(ports, ctx, periodId, unitId, code);
   assertMayAppraise(ctx, scope, code);
   const input = parseBody(decisionBodySchema, body, "decision");
   if (input.outcome === "changed") checkedValue(leaf, input.value);
@@ -147,7 +141,7 @@ export async function decideContest(
     by: ctx.actor.username,
     at: ctx.now.toISOString(),
   };
-  await services.appraisals.decide(
+  await ports.appraisals.decide(
     periodId,
     unitId,
     code,
@@ -165,13 +159,13 @@ export const isStaff = (ctx: RequestContext) => hasRole(ctx.actor, "admin", "rev
  * chosen leaves of the unit until a date; the unit may then change those answers and their evidence.
  */
 export async function requestSupplement(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   body: unknown,
 ) {
-  const scope = await openUnit(services, ctx, periodId, unitId);
+  const scope = await openUnit(ports, ctx, periodId, unitId);
   const input = parseBody(supplementBodySchema, body, "supplement request");
   if (!hasRole(ctx.actor, "admin"))
     for (const code of input.indicatorCodes) assertMayAppraise(ctx, scope, code);
@@ -194,7 +188,7 @@ export async function requestSupplement(
     by: ctx.actor.username,
     at: ctx.now.toISOString(),
   };
-  await services.appraisals.requestSupplement(
+  await ports.appraisals.requestSupplement(
     periodId,
     unitId,
     scope.groupId,

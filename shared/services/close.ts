@@ -1,7 +1,7 @@
 import type { Actor } from "../access/roles.ts";
 import { closeTime } from "../lifecycle.ts";
 import type { Period } from "../model/period.ts";
-import type { RequestContext, Services } from "./context.ts";
+import type { Ports, RequestContext } from "./context.ts";
 import { armFromStored, type JobWork, retryOnPeriodChange, runJob, startJob } from "./jobs.ts";
 import { scoreAndRecord } from "./period-scoring.ts";
 
@@ -15,9 +15,9 @@ export const SCHEDULER: Actor = { username: "scheduler", roles: ["admin"] };
  * that locks its head, records whether it was submitted and keeps its result. Safe to repeat: an
  * attempt that died half-way is completed by the next one, which reads again.
  */
-export const closeWork: JobWork = async (services, ctx, period, progress) => {
+export const closeWork: JobWork = async (ports, ctx, period, progress) => {
   const closedAt = period.closedAt ?? ctx.now.toISOString();
-  const { score, bests } = await scoreAndRecord(services, period, "provisional", {
+  const { score, bests } = await scoreAndRecord(ports, period, "provisional", {
     lockAt: closedAt,
     progress,
   });
@@ -38,28 +38,28 @@ export const closeWork: JobWork = async (services, ctx, period, progress) => {
  * duplicate close of a closed period changes nothing; a close that died half-way completes.
  */
 export async function closePeriod(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
 ): Promise<{ period: Period; changed: boolean; busy?: true }> {
   const begun = await retryOnPeriodChange(async () => {
-    const period = await services.periods.require(periodId);
+    const period = await ports.periods.require(periodId);
     if (period.state !== "open") return period;
     if (ctx.now.getTime() < Date.parse(closeTime(period))) return undefined;
-    return startJob(services, ctx, period, "close", {
+    return startJob(ports, ctx, period, "close", {
       changes: { closedAt: ctx.now.toISOString() },
       action: "period.close",
       enqueue: false,
     });
   });
   if (!begun) {
-    await armFromStored(services, periodId);
-    return { period: await services.periods.require(periodId), changed: false };
+    await armFromStored(ports, periodId);
+    return { period: await ports.periods.require(periodId), changed: false };
   }
   if (begun.state !== "closing") return { period: begun, changed: false };
-  const outcome = await runJob(services, ctx, periodId, "close", closeWork);
+  const outcome = await runJob(ports, ctx, periodId, "close", closeWork);
   return {
-    period: await services.periods.require(periodId),
+    period: await ports.periods.require(periodId),
     changed: outcome === "succeeded",
     ...(outcome === "busy" ? { busy: true as const } : {}),
   };

@@ -73,7 +73,7 @@ export interface Mailer {
   send(message: { to: string[]; unitId: string; subject: string; text: string }): Promise<void>;
 }
 
-export interface Services {
+export interface Ports {
   frameworks: FrameworkRepository;
   units: UnitRepository;
   periods: PeriodRepository;

@@ -13,7 +13,7 @@ import {
 import type { Issue } from "../model/issues.ts";
 import { keys } from "../store/keys.ts";
 import type { StoredSubmission } from "../store/submissions.ts";
-import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import { headScore } from "./submission-view.ts";
 import { bumped, entityOf, guard, target } from "./submissions.ts";
 import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
@@ -27,17 +27,17 @@ import { parseBody } from "./validate.ts";
  * declared is removed. A URL is confirmed at once.
  */
 export async function addEvidence(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   body: unknown,
 ) {
-  const scope = await editableScope(services, ctx, periodId, unitId);
+  const scope = await editableScope(ports, ctx, periodId, unitId);
   const request = parseBody(evidenceRequestSchema, body, "evidence");
   const kind = "url" in request ? "url" : "file";
   checkCodes(scope, request.indicatorCodes, kind);
-  if ("contentType" in request) checkFile(services, request);
+  if ("contentType" in request) checkFile(ports, request);
   const id = randomUUID();
   const time = ctx.now.toISOString();
   const evidence: Evidence =
@@ -65,7 +65,7 @@ export async function addEvidence(
           createdAt: time,
           createdBy: ctx.actor.username,
         };
-  const result = await writeEvidence(services, ctx, scope, "evidence.add", (stored) => {
+  const result = await writeEvidence(ports, ctx, scope, "evidence.add", (stored) => {
     if (stored.evidence.length >= MAX_EVIDENCE_PER_SUBMISSION)
       throw unprocessable(
         "too-much-evidence",
@@ -75,20 +75,20 @@ export async function addEvidence(
   });
   const upload =
     evidence.kind === "file" && evidence.key && evidence.contentType && evidence.size
-      ? await services.evidenceFiles.presignUpload(evidence.key, evidence.contentType, evidence.size)
+      ? await ports.evidenceFiles.presignUpload(evidence.key, evidence.contentType, evidence.size)
       : undefined;
   return { evidence: result, ...(upload ? { upload } : {}) };
 }
 
 export async function confirmEvidence(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   evidenceId: string,
 ) {
-  const scope = await editableScope(services, ctx, periodId, unitId);
-  const stored = await services.submissions.load(scope.period.id, scope.unitId, scope.groupId);
+  const scope = await editableScope(ports, ctx, periodId, unitId);
+  const stored = await ports.submissions.load(scope.period.id, scope.unitId, scope.groupId);
   const current = evidenceIn(stored, evidenceId);
   if (current.kind === "url" || current.status === "confirmed") return { evidence: current };
   // A write the submission refuses anyway should not leave a kept file behind.
@@ -96,11 +96,11 @@ export async function confirmEvidence(
   // A pending record's key is its upload's (one made before confirmed files had their own keys too).
   const upload = current.key as string;
   // Read once: the checks, the hash and the kept file all come from these bytes, whatever is posted later.
-  const bytes = await services.evidenceFiles.read(upload);
+  const bytes = await ports.evidenceFiles.read(upload);
   const problem = bytes ? await fileProblem(current, bytes) : undefined;
   if (!bytes || problem) {
     // A concurrent confirm may have kept the file and removed the upload meanwhile.
-    const latest = await findEvidence(services, scope, evidenceId);
+    const latest = await findEvidence(ports, scope, evidenceId);
     if (latest.status === "confirmed") return { evidence: latest };
   }
   if (!bytes)
@@ -109,7 +109,7 @@ export async function confirmEvidence(
       "nothing has been uploaded for this evidence yet; upload, then confirm",
     );
   if (problem) {
-    await services.evidenceFiles.remove(upload);
+    await ports.evidenceFiles.remove(upload);
     throw unprocessable("upload-rejected", `${problem}; the uploaded file was removed`, [
       { path: "file", message: problem },
     ]);
@@ -118,7 +118,7 @@ export async function confirmEvidence(
   // Named by its hash: a retry after a crash, or a concurrent confirm of other bytes, can never make
   // a record's key hold bytes other than the ones its sha256 was computed from.
   const key = confirmedKey(periodId, unitId, evidenceId, sha256);
-  await services.evidenceFiles.keep(key, bytes, current.contentType as string);
+  await ports.evidenceFiles.keep(key, bytes, current.contentType as string);
   const confirmed: Evidence = {
     ...current,
     status: "confirmed",
@@ -131,7 +131,7 @@ export async function confirmEvidence(
   let gone = false;
   let evidence: Evidence | undefined;
   try {
-    evidence = await writeEvidence(services, ctx, scope, "evidence.confirm", (stored) => {
+    evidence = await writeEvidence(ports, ctx, scope, "evidence.confirm", (stored) => {
       const before = stored.evidence.find((e) => e.id === evidenceId);
       if (!before) {
         gone = true;
@@ -149,29 +149,29 @@ export async function confirmEvidence(
   } catch (error) {
     // Removed meanwhile (ids are never reused): no record can ever point at the kept file. On any
     // other failure it stays, since a concurrent confirm of the same bytes may be recording this key.
-    if (gone) await services.evidenceFiles.remove(key);
+    if (gone) await ports.evidenceFiles.remove(key);
     throw error;
   }
   // A confirmed record never changes its key again, so a file the winner did not record is garbage.
-  if (evidence?.key !== key) await services.evidenceFiles.remove(key);
+  if (evidence?.key !== key) await ports.evidenceFiles.remove(key);
   // Only once the record points at the kept file is the upload garbage; a crash before this line
   // leaves it for a retried confirm to converge on.
-  await services.evidenceFiles.remove(upload);
+  await ports.evidenceFiles.remove(upload);
   // The same bytes already back this submission: worth telling, not refusing (one file may serve many leaves).
   return { evidence, ...(duplicateOf ? { duplicateOf: duplicateOf.id } : {}) };
 }
 
 export async function relinkEvidence(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   evidenceId: string,
   body: unknown,
 ) {
-  const scope = await editableScope(services, ctx, periodId, unitId);
+  const scope = await editableScope(ports, ctx, periodId, unitId);
   const { indicatorCodes } = parseBody(relinkEvidenceSchema, body, "evidence links");
-  const evidence = await writeEvidence(services, ctx, scope, "evidence.relink", (stored) => {
+  const evidence = await writeEvidence(ports, ctx, scope, "evidence.relink", (stored) => {
     const before = stored.evidence.find((e) => e.id === evidenceId);
     if (!before) throw notFound(`evidence "${evidenceId}"`);
     checkCodes(scope, indicatorCodes, before.kind);
@@ -182,15 +182,15 @@ export async function relinkEvidence(
 }
 
 export async function removeEvidence(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   evidenceId: string,
 ) {
-  const scope = await editableScope(services, ctx, periodId, unitId);
+  const scope = await editableScope(ports, ctx, periodId, unitId);
   let removed: Evidence | undefined;
-  await writeEvidence(services, ctx, scope, "evidence.remove", (stored) => {
+  await writeEvidence(ports, ctx, scope, "evidence.remove", (stored) => {
     removed = stored.evidence.find((e) => e.id === evidenceId);
     if (!removed) throw notFound(`evidence "${evidenceId}"`);
     return {
@@ -200,24 +200,24 @@ export async function removeEvidence(
       remove: evidenceId,
     };
   });
-  if (removed?.key) await services.evidenceFiles.remove(removed.key);
+  if (removed?.key) await ports.evidenceFiles.remove(removed.key);
 }
 
 /** A short-lived link to read a file (the unit, reviewers, admins). */
 export async function evidenceDownload(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   evidenceId: string,
 ) {
-  const scope = await openUnit(services, ctx, periodId, unitId);
-  const evidence = await findEvidence(services, scope, evidenceId);
+  const scope = await openUnit(ports, ctx, periodId, unitId);
+  const evidence = await findEvidence(ports, scope, evidenceId);
   if (evidence.kind === "url") return { url: evidence.url as string };
   if (evidence.status !== "confirmed")
     throw new Refusal("conflict", "not-confirmed", "the file has not been confirmed yet");
   return {
-    url: await services.evidenceFiles.presignDownload(
+    url: await ports.evidenceFiles.presignDownload(
       evidence.key as string,
       evidence.fileName as string,
       evidence.contentType as string,
@@ -226,12 +226,12 @@ export async function evidenceDownload(
 }
 
 async function editableScope(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
 ): Promise<UnitScope> {
-  const scope = await openUnit(services, ctx, periodId, unitId);
+  const scope = await openUnit(ports, ctx, periodId, unitId);
   if (!canEditUnit(ctx.actor, unitId))
     throw forbidden("only the unit's editors and approver manage its evidence");
   return scope;
@@ -245,11 +245,8 @@ const uploadKey = (periodId: string, unitId: string, id: string) =>
 const confirmedKey = (periodId: string, unitId: string, id: string, sha256: string) =>
   `evidence/files/${periodId}/${unitId}/${id}/${sha256}`;
 
-async function findEvidence(services: Services, scope: UnitScope, evidenceId: string): Promise<Evidence> {
-  return evidenceIn(
-    await services.submissions.load(scope.period.id, scope.unitId, scope.groupId),
-    evidenceId,
-  );
+async function findEvidence(ports: Ports, scope: UnitScope, evidenceId: string): Promise<Evidence> {
+  return evidenceIn(await ports.submissions.load(scope.period.id, scope.unitId, scope.groupId), evidenceId);
 }
 
 function evidenceIn(stored: StoredSubmission, evidenceId: string): Evidence {
@@ -278,10 +275,7 @@ function checkCodes(scope: UnitScope, codes: readonly string[], kind: "file" | "
     throw unprocessable("invalid-indicators", "the evidence's indicators are not valid", issues);
 }
 
-function checkFile(
-  services: Services,
-  request: { fileName: string; contentType: string; size: number },
-): void {
+function checkFile(ports: Ports, request: { fileName: string; contentType: string; size: number }): void {
   const type = EVIDENCE_TYPES[request.contentType];
   if (!type)
     throw new Refusal(
@@ -305,7 +299,7 @@ function checkFile(
       `a ${type.label} file should end in .${type.extensions.join(" or .")}`,
       [{ path: "fileName", message: `expected .${type.extensions.join(" or .")}` }],
     );
-  const max = services.settings.maxEvidenceBytes;
+  const max = ports.settings.maxEvidenceBytes;
   if (request.size > max)
     throw new Refusal(
       "too-large",
@@ -336,13 +330,13 @@ type EvidenceChange = (stored: StoredSubmission) =>
 
 /** One evidence change with its audit record and the new self-score, as one write of the submission. */
 async function writeEvidence(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   scope: UnitScope,
   action: string,
   change: EvidenceChange,
 ) {
-  return withSubmission(services, ctx, scope, undefined, async (stored, version) => {
+  return withSubmission(ports, ctx, scope, undefined, async (stored, version) => {
     const window = writeWindow(scope.period, stored.head, ctx.now);
     const result = change(stored);
     if ("unchanged" in result) return result.unchanged;
@@ -354,7 +348,7 @@ async function writeEvidence(
     const time = ctx.now.toISOString();
     const updated = bumped(stored, version, time, { evidence });
     const { periodId, unitId } = target(scope);
-    await services.submissions.write({
+    await ports.submissions.write({
       ...target(scope),
       expectVersion: version,
       expectState: window === "supplement" ? "locked" : "draft",

@@ -4,13 +4,9 @@ import type { Framework } from "../model/framework.ts";
 import { parseFramework } from "../model/framework-rules.ts";
 import type { FrameworkSummary } from "../store/frameworks.ts";
 import type { Page, PageRequest } from "../store/page.ts";
-import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 
-export async function importFramework(
-  services: Services,
-  ctx: RequestContext,
-  body: unknown,
-): Promise<Framework> {
+export async function importFramework(ports: Ports, ctx: RequestContext, body: unknown): Promise<Framework> {
   if (!hasRole(ctx.actor, "admin")) throw forbidden("only an admin imports frameworks");
   const parsed = parseFramework(body);
   if (!parsed.ok)
@@ -20,7 +16,7 @@ export async function importFramework(
       parsed.issues,
     );
   const framework = parsed.value;
-  await services.frameworks.create(
+  await ports.frameworks.create(
     framework,
     ctx.now.toISOString(),
     auditEntry(ctx, `framework#${framework.id}`, "framework.import", undefined, {
@@ -31,12 +27,12 @@ export async function importFramework(
   return framework;
 }
 
-export async function getFramework(services: Services, id: string): Promise<Framework> {
-  const framework = await services.frameworks.get(id);
+export async function getFramework(ports: Ports, id: string): Promise<Framework> {
+  const framework = await ports.frameworks.get(id);
   if (!framework) throw notFound(`framework "${id}"`);
   return framework;
 }
 
-export function listFrameworks(services: Services, page: PageRequest): Promise<Page<FrameworkSummary>> {
-  return services.frameworks.list(page);
+export function listFrameworks(ports: Ports, page: PageRequest): Promise<Page<FrameworkSummary>> {
+  return ports.frameworks.list(page);
 }

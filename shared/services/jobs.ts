@@ -3,7 +3,7 @@ import { Refusal } from "../errors.ts";
 import { closeTime } from "../lifecycle.ts";
 import { JOB_STATES, type JobKind, type Period, type PeriodJob } from "../model/period.ts";
 import { JobLost } from "../store/periods.ts";
-import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 
 /**
  * How long an attempt holds its job without a sign of life; progress and a heartbeat renew it. Shorter
@@ -25,7 +25,7 @@ export interface JobResult {
 }
 /** `ctx.now` is the attempt's start: the time recorded as the close's or final scoring's. */
 export type JobWork = (
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   period: Period,
   progress: JobProgress,
@@ -40,7 +40,7 @@ export type JobWork = (
  * a client's retry starts nothing); a job that failed or stalled is queued again with its changes kept.
  */
 export async function startJob(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   period: Period,
   kind: JobKind,
@@ -53,7 +53,7 @@ export async function startJob(
     // Start it again if it is only queued: the invocation may have failed after the intent was
     // written (a second attempt is harmless: the claim lets one run).
     if (period.job.status === "queued" && options.enqueue !== false)
-      await services.jobs.enqueue({ periodId: period.id, kind });
+      await ports.jobs.enqueue({ periodId: period.id, kind });
     return period;
   }
   const job: PeriodJob = {
@@ -65,7 +65,7 @@ export async function startJob(
     attempts: again ? (period.job?.attempts ?? 0) : 0,
   };
   const next: Period = { ...period, ...(again ? {} : options.changes), state: during, job, updatedAt: now };
-  const stored = await services.periods.update(
+  const stored = await ports.periods.update(
     period,
     next,
     auditEntry(
@@ -76,7 +76,7 @@ export async function startJob(
       { state: during, job: kind, ...(again ? {} : options.changes) },
     ),
   );
-  if (options.enqueue !== false) await services.jobs.enqueue({ periodId: period.id, kind });
+  if (options.enqueue !== false) await ports.jobs.enqueue({ periodId: period.id, kind });
   return stored;
 }
 
@@ -131,7 +131,7 @@ export type JobOutcome =
  * died anywhere is completed by the next one.
  */
 export async function runJob(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   kind: JobKind,
@@ -139,23 +139,23 @@ export async function runJob(
 ): Promise<JobOutcome> {
   const { during, target } = JOB_STATES[kind];
   const runId = randomUUID();
-  const claimed = await services.periods.claimJob(periodId, during, {
+  const claimed = await ports.periods.claimJob(periodId, during, {
     runId,
     now: ctx.now.toISOString(),
     leaseUntil: leaseFrom(ctx.now.getTime()),
   });
   if (!claimed) {
-    const period = await services.periods.require(periodId);
+    const period = await ports.periods.require(periodId);
     if (period.state === during && period.job && !isStalled(period.job, ctx.now)) return "busy";
     return "nothing";
   }
-  const progress = new JobProgress(services, periodId, runId, claimed.job?.total ?? 0);
+  const progress = new JobProgress(ports, periodId, runId, claimed.job?.total ?? 0);
   try {
-    const result = await work(services, ctx, claimed, progress);
+    const result = await work(ports, ctx, claimed, progress);
     await progress.stop();
     const { runId: _runId, leaseUntil: _lease, ...job } = claimed.job as PeriodJob;
     const finishedAt = new Date().toISOString();
-    await services.periods.update(
+    await ports.periods.update(
       claimed,
       {
         ...claimed,
@@ -172,7 +172,7 @@ export async function runJob(
     await progress.stop();
     if (error instanceof JobLost) return "lost";
     const message = error instanceof Refusal || error instanceof Error ? error.message : String(error);
-    await services.periods
+    await ports.periods
       .failJob(periodId, runId, { error: message, at: new Date().toISOString() })
       .catch(() => undefined); // the attempt lost its job meanwhile: the other one reports
     throw error;
@@ -197,7 +197,7 @@ export class JobProgress {
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
-    private readonly services: Services,
+    private readonly ports: Ports,
     private readonly periodId: string,
     private readonly runId: string,
     public total: number,
@@ -233,7 +233,7 @@ export class JobProgress {
         return;
       const done = Math.min(this.done, this.total);
       try {
-        await this.services.periods.jobProgress(this.periodId, this.runId, {
+        await this.ports.periods.jobProgress(this.periodId, this.runId, {
           done,
           total: this.total,
           leaseUntil: leaseFrom(Date.now()),
@@ -254,14 +254,14 @@ export class JobProgress {
  * for the stored deadline while open, disarmed otherwise. Two writers arming at once may arm in the
  * wrong order, so each reads again after arming and arms again until what it armed is what is stored.
  */
-export async function armFromStored(services: Services, periodId: string): Promise<void> {
+export async function armFromStored(ports: Ports, periodId: string): Promise<void> {
   let armed: string | undefined;
   for (let round = 0; round < 10; round++) {
-    const period = await services.periods.require(periodId);
+    const period = await ports.periods.require(periodId);
     const wanted = period.state === "open" ? closeTime(period) : "";
     if (round > 0 && wanted === armed) return;
-    if (wanted) await services.scheduler.arm(periodId, wanted);
-    else await services.scheduler.disarm(periodId);
+    if (wanted) await ports.scheduler.arm(periodId, wanted);
+    else await ports.scheduler.disarm(periodId);
     armed = wanted;
   }
 }

@@ -8,7 +8,7 @@ import { confirmedCodes } from "../model/evidence.ts";
 import type { GroupBests, Period } from "../model/period.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { StoredSubmission } from "../store/submissions.ts";
-import type { Services } from "./context.ts";
+import type { Ports } from "./context.ts";
 import type { JobProgress } from "./jobs.ts";
 import { comparedSnapshot } from "./previous.ts";
 
@@ -41,18 +41,18 @@ export function appraisalValues(stored: StoredSubmission): Record<string, unknow
  * be recomputed by anyone and the published ranking equals the CLI's output for the same inputs.
  */
 export async function periodBundle(
-  services: Services,
+  ports: Ports,
   period: Period,
   stage: ScoringStage,
   meta: { previous?: RankingSnapshot; version?: number; publishedAt?: string | null } = {},
   onRead?: (count: number) => Promise<void>,
 ): Promise<{ bundle: ScoringBundle; stored: StoredSubmission[] }> {
-  const framework = await services.frameworks.get(period.frameworkId);
+  const framework = await ports.frameworks.get(period.frameworkId);
   if (!framework) throw new Error(`framework ${period.frameworkId} of period ${period.id} is missing`);
-  const members = await services.periods.members(period.id);
+  const members = await ports.periods.members(period.id);
   const [units, stored] = await Promise.all([
-    services.units.getMany([...members.keys()]),
-    services.submissions.loadAll(period.id, members, onRead),
+    ports.units.getMany([...members.keys()]),
+    ports.submissions.loadAll(period.id, members, onRead),
   ]);
   const submissions: Record<string, SubmissionFacts> = {};
   const appraisals: Record<string, Record<string, unknown>> = {};
@@ -80,7 +80,7 @@ export async function periodBundle(
  * submitted, from the state read here. `progress` counts each unit read and each unit written.
  */
 export async function scoreAndRecord(
-  services: Services,
+  ports: Ports,
   period: Period,
   stage: ScoringStage,
   options: { lockAt?: string; keepBundleAt?: string; progress?: JobProgress } = {},
@@ -88,10 +88,10 @@ export async function scoreAndRecord(
   const { progress } = options;
   progress?.setTotal(2 * period.counts.units);
   const step = progress ? (count: number) => progress.add(count) : undefined;
-  const { bundle, stored } = await periodBundle(services, period, stage, {}, step);
+  const { bundle, stored } = await periodBundle(ports, period, stage, {}, step);
   const score = scorePeriod(bundle);
   const kept = options.keepBundleAt
-    ? services.periods.keepBundle(period.id, stage, options.keepBundleAt, bundle)
+    ? ports.periods.keepBundle(period.id, stage, options.keepBundleAt, bundle)
     : undefined;
   // Awaited below, after the results are written; handled now so that a failure meanwhile is not an
   // unhandled rejection (which ends the process).
@@ -111,7 +111,7 @@ export async function scoreAndRecord(
   );
   if (options.lockAt) {
     const read = new Map(stored.map((s) => [s.head.unitId, s]));
-    await services.submissions.lockWithResults(
+    await ports.submissions.lockWithResults(
       period.id,
       options.lockAt,
       results.map((r) => {
@@ -120,7 +120,7 @@ export async function scoreAndRecord(
       }),
       step,
     );
-  } else await services.submissions.setResults(period.id, stage, results, step);
+  } else await ports.submissions.setResults(period.id, stage, results, step);
   await kept;
   return { score, bests: bestsOf(score) };
 }
@@ -134,14 +134,14 @@ export function bestsOf(score: PeriodScore): GroupBests {
  * CLI (`npm run -s score -- bundle.json`). The final stage carries the published version's
  * metadata, so the CLI prints exactly the published snapshot.
  */
-export async function periodExport(services: Services, periodId: string, stageParam: string | undefined) {
-  const period = await services.periods.require(periodId);
+export async function periodExport(ports: Ports, periodId: string, stageParam: string | undefined) {
+  const period = await ports.periods.require(periodId);
   if (period.state === "draft" || period.state === "open" || period.state === "closing")
     throw conflict("not-closed", "a period is exported once closed");
   const stage: ScoringStage = stageParam === "provisional" || !period.finalizedAt ? "provisional" : "final";
   const published = stage === "final" ? period.publication : undefined;
-  const previous = published ? await comparedSnapshot(services, period, published) : undefined;
-  const { bundle } = await periodBundle(services, period, stage, {
+  const previous = published ? await comparedSnapshot(ports, period, published) : undefined;
+  const { bundle } = await periodBundle(ports, period, stage, {
     ...(previous ? { previous } : {}),
     ...(published ? { version: published.version, publishedAt: published.publishedAt } : {}),
   });

@@ -14,7 +14,7 @@ import {
 import { unitValidOn } from "../model/unit.ts";
 import type { Page, PageRequest } from "../store/page.ts";
 import type { Members } from "../store/periods.ts";
-import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import { armFromStored, periodView, retryOnPeriodChange } from "./jobs.ts";
 import { parseBody } from "./validate.ts";
 import { periodFor } from "./views.ts";
@@ -24,10 +24,10 @@ const requireAdmin = (ctx: RequestContext, what: string) => {
 };
 
 /** Creates a period in draft: binds a framework and its participants (every eligible unit by default). */
-export async function createPeriod(services: Services, ctx: RequestContext, body: unknown): Promise<Period> {
+export async function createPeriod(ports: Ports, ctx: RequestContext, body: unknown): Promise<Period> {
   requireAdmin(ctx, "creates periods");
   const input = parseBody(createPeriodSchema, body, "period");
-  const framework = await services.frameworks.get(input.frameworkId);
+  const framework = await ports.frameworks.get(input.frameworkId);
   if (!framework)
     throw unprocessable("unknown-framework", `framework "${input.frameworkId}" does not exist`, [
       { path: "frameworkId", message: "unknown framework" },
@@ -36,7 +36,7 @@ export async function createPeriod(services: Services, ctx: RequestContext, body
   const members: Members = new Map();
   const issues: Issue[] = [];
   if (input.unitIds) {
-    const units = await services.units.getMany(input.unitIds);
+    const units = await ports.units.getMany(input.unitIds);
     input.unitIds.forEach((id, i) => {
       const unit = units.get(id);
       const group = unit && groupOfKind.get(unit.kind);
@@ -47,7 +47,7 @@ export async function createPeriod(services: Services, ctx: RequestContext, body
     });
   } else {
     const closingDay = input.closesAt.slice(0, 10); // already in Vietnam time
-    for (const unit of await services.units.all()) {
+    for (const unit of await ports.units.all()) {
       const group = groupOfKind.get(unit.kind);
       if (group && unitValidOn(unit, closingDay)) members.set(unit.id, group.group.id);
     }
@@ -67,7 +67,7 @@ export async function createPeriod(services: Services, ctx: RequestContext, body
     createdAt: now,
     updatedAt: now,
   };
-  await services.periods.create(
+  await ports.periods.create(
     period,
     members,
     auditEntry(ctx, `period#${period.id}`, "period.create", undefined, period),
@@ -75,13 +75,13 @@ export async function createPeriod(services: Services, ctx: RequestContext, body
   return period;
 }
 
-export const getPeriod = async (services: Services, ctx: RequestContext, id: string): Promise<Period> =>
-  periodFor(ctx.actor, await services.periods.require(id), ctx.now);
+export const getPeriod = async (ports: Ports, ctx: RequestContext, id: string): Promise<Period> =>
+  periodFor(ctx.actor, await ports.periods.require(id), ctx.now);
 
 const stateFilter = z.enum(PERIOD_STATES).optional();
 
 export async function listPeriods(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   page: PageRequest,
   state?: string,
@@ -91,7 +91,7 @@ export async function listPeriods(
     throw new Refusal("bad-request", "bad-state", `unknown state "${excerpt(state)}"`, [
       { path: "state", message: "unknown state" },
     ]);
-  const result = await services.periods.list(page, parsed.data);
+  const result = await ports.periods.list(page, parsed.data);
   return { ...result, items: result.items.map((p) => periodFor(ctx.actor, p, ctx.now)) };
 }
 
@@ -101,7 +101,7 @@ export async function listPeriods(
  * close that came first refuses it), and the close schedule is armed from what was stored.
  */
 export async function patchPeriod(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   id: string,
   body: unknown,
@@ -109,7 +109,7 @@ export async function patchPeriod(
   requireAdmin(ctx, "changes periods");
   const patch = parseBody(patchPeriodSchema, body, "period change");
   const stored = await retryOnPeriodChange(async () => {
-    const period = await services.periods.require(id);
+    const period = await ports.periods.require(id);
     // The version it will have once written, so the audit record's "after" is what is stored.
     const next: Period = { ...period, version: period.version + 1, updatedAt: ctx.now.toISOString() };
     if (patch.name !== undefined) next.name = patch.name;
@@ -132,13 +132,9 @@ export async function patchPeriod(
       else next.explanationClosesAt = patch.explanationClosesAt;
     }
     checkOrder(next);
-    return services.periods.update(
-      period,
-      next,
-      auditEntry(ctx, `period#${id}`, "period.update", period, next),
-    );
+    return ports.periods.update(period, next, auditEntry(ctx, `period#${id}`, "period.update", period, next));
   });
-  if (patch.closesAt !== undefined) await armFromStored(services, id);
+  if (patch.closesAt !== undefined) await armFromStored(ports, id);
   return periodView(stored, ctx.now);
 }
 
@@ -163,7 +159,7 @@ const unitDeadlineSchema = z.strictObject({ closesAt: deadlineSchema });
  * two extensions at once both land (the later deadline wins), and a close that came first refuses it.
  */
 export async function extendUnitDeadline(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
@@ -171,10 +167,10 @@ export async function extendUnitDeadline(
 ) {
   if (!hasRole(ctx.actor, "admin")) throw forbidden("only an admin extends a deadline");
   const { closesAt } = parseBody(unitDeadlineSchema, body, "deadline");
-  const groupId = (await services.periods.members(periodId)).get(unitId);
+  const groupId = (await ports.periods.members(periodId)).get(unitId);
   if (!groupId) throw notFound(`unit "${unitId}" in period "${periodId}"`);
   await retryOnPeriodChange(async () => {
-    const period = await services.periods.require(periodId);
+    const period = await ports.periods.require(periodId);
     if (period.state !== "open") throw conflict("period-not-open", `the period is ${period.state}, not open`);
     if (Date.parse(closesAt) <= Math.max(Date.parse(period.closesAt), ctx.now.getTime()))
       throw unprocessable(
@@ -191,13 +187,13 @@ export async function extendUnitDeadline(
     const extension = auditEntry(ctx, `submission#${periodId}#${unitId}`, "deadline.extend", undefined, {
       closesAt,
     });
-    await services.periods.update(
+    await ports.periods.update(
       period,
       next,
       auditEntry(ctx, `period#${periodId}`, "period.unit-deadline", undefined, { unitId, closesAt }),
-      { extra: services.submissions.extensionItems(periodId, unitId, groupId, closesAt, extension) },
+      { extra: ports.submissions.extensionItems(periodId, unitId, groupId, closesAt, extension) },
     );
   });
-  await armFromStored(services, periodId);
+  await armFromStored(ports, periodId);
   return { periodId, unitId, closesAt };
 }

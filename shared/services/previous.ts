@@ -1,16 +1,16 @@
 import type { Period, Publication, SnapshotRef } from "../model/period.ts";
 import { type RankingSnapshot, rankingSnapshotSchema } from "../model/snapshot.ts";
-import type { Services } from "./context.ts";
+import type { Ports } from "./context.ts";
 
 /**
  * Every period with a published snapshot, whatever its state now: one reopened for a correction, or
  * publishing its next version, still has its last version on the public page.
  */
-export async function publishedPeriods(services: Services): Promise<Period[]> {
+export async function publishedPeriods(ports: Ports): Promise<Period[]> {
   const out: Period[] = [];
   let cursor: string | undefined;
   do {
-    const page = await services.periods.list({ limit: 200, cursor });
+    const page = await ports.periods.list({ limit: 200, cursor });
     out.push(...page.items.filter((p) => p.publication));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -21,13 +21,13 @@ export async function publishedPeriods(services: Services): Promise<Period[]> {
  * The snapshot a publication of `period` compares with (rank change): the latest version of the
  * previous published period of the same framework lineage; null when there is none.
  */
-export async function previousRef(services: Services, period: Period): Promise<SnapshotRef | null> {
+export async function previousRef(ports: Ports, period: Period): Promise<SnapshotRef | null> {
   const lineageOf = async (frameworkId: string) => {
-    const framework = await services.frameworks.get(frameworkId);
+    const framework = await ports.frameworks.get(frameworkId);
     return framework?.lineage ?? framework?.id;
   };
   const lineage = await lineageOf(period.frameworkId);
-  const earlier = (await publishedPeriods(services))
+  const earlier = (await publishedPeriods(ports))
     .filter((p) => p.id !== period.id && Date.parse(p.closesAt) < Date.parse(period.closesAt))
     .sort((a, b) => Date.parse(b.closesAt) - Date.parse(a.closesAt));
   for (const candidate of earlier) {
@@ -39,11 +39,11 @@ export async function previousRef(services: Services, period: Period): Promise<S
 
 /** A pinned snapshot (its immutable file), or undefined for none. */
 export async function snapshotOf(
-  services: Services,
+  ports: Ports,
   ref: SnapshotRef | null,
 ): Promise<RankingSnapshot | undefined> {
   if (!ref) return undefined;
-  const body = await services.published.get(`public/rankings/${ref.periodId}/v${ref.version}.json`);
+  const body = await ports.published.get(`public/rankings/${ref.periodId}/v${ref.version}.json`);
   if (!body) throw new Error(`the snapshot ${ref.periodId} v${ref.version} to compare with is missing`);
   return rankingSnapshotSchema.parse(JSON.parse(new TextDecoder().decode(body)));
 }
@@ -53,12 +53,12 @@ export async function snapshotOf(
  * they were pinned — the previous period's snapshot as published now.
  */
 export async function comparedSnapshot(
-  services: Services,
+  ports: Ports,
   period: Period,
   publication: Publication,
 ): Promise<RankingSnapshot | undefined> {
   return snapshotOf(
-    services,
-    publication.previous !== undefined ? publication.previous : await previousRef(services, period),
+    ports,
+    publication.previous !== undefined ? publication.previous : await previousRef(ports, period),
   );
 }

@@ -1,7 +1,7 @@
 import { scorePeriod } from "../engine/score-period.ts";
 import { toSnapshot } from "../engine/snapshot.ts";
 import type { Period } from "../model/period.ts";
-import type { Services } from "./context.ts";
+import type { Ports } from "./context.ts";
 import type { JobWork } from "./jobs.ts";
 import { rankingRows, toCsv, toXlsx } from "./open-data.ts";
 import { periodBundle, scoreAndRecord } from "./period-scoring.ts";
@@ -18,9 +18,9 @@ const CSV = "text/csv; charset=utf-8";
  * kept under the period (named by finalizedAt), so the publication scores exactly it without reading
  * every submission again.
  */
-export const finalizeWork: JobWork = async (services, ctx, period, progress) => {
+export const finalizeWork: JobWork = async (ports, ctx, period, progress) => {
   const finalizedAt = ctx.now.toISOString();
-  const { bests } = await scoreAndRecord(services, period, "final", { keepBundleAt: finalizedAt, progress });
+  const { bests } = await scoreAndRecord(ports, period, "final", { keepBundleAt: finalizedAt, progress });
   return {
     changes: { finalizedAt, bests: { ...period.bests, final: bests } },
     audit: { action: "period.transition", after: { state: "final" } },
@@ -34,18 +34,18 @@ export const finalizeWork: JobWork = async (services, ctx, period, progress) => 
  * ({periodId}.json/.csv/.xlsx), then index.json — so a pointer never names a missing file.
  * Publishing after a correction makes v{n+1}.
  */
-export const publishWork: JobWork = async (services, _ctx, period, progress) => {
+export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
   const pending = period.nextPublication;
   if (!pending) throw new Error(`period ${period.id} is publishing without a recorded version`);
   const { version, publishedAt } = pending;
-  const previous = await comparedSnapshot(services, period, pending);
+  const previous = await comparedSnapshot(ports, period, pending);
   const meta = { ...(previous ? { previous } : {}), version, publishedAt };
   // The bundle final scoring kept; read from the submissions only for a period finalized before it
   // was kept (or whose bundle is incomplete).
   const kept = period.finalizedAt
-    ? await services.periods.keptBundle(period.id, "final", period.finalizedAt)
+    ? await ports.periods.keptBundle(period.id, "final", period.finalizedAt)
     : undefined;
-  const bundle = kept ? { ...kept, ...meta } : (await periodBundle(services, period, "final", meta)).bundle;
+  const bundle = kept ? { ...kept, ...meta } : (await periodBundle(ports, period, "final", meta)).bundle;
   const snapshot = toSnapshot(scorePeriod(bundle), bundle);
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
   const table = rankingRows(snapshot);
@@ -60,23 +60,20 @@ export const publishWork: JobWork = async (services, _ctx, period, progress) => 
   ];
   progress.setTotal(files.length * 2 + 1);
   for (const [ext, body, type] of files) {
-    await services.published.put(`${base}/v${version}.${ext}`, body, type, "immutable");
+    await ports.published.put(`${base}/v${version}.${ext}`, body, type, "immutable");
     await progress.add(1);
   }
   for (const [ext, body, type] of files) {
-    await services.published.put(`${base}.${ext}`, body, type, "pointer");
+    await ports.published.put(`${base}.${ext}`, body, type, "pointer");
     await progress.add(1);
   }
   // The pointers are live at v{n}: recorded before the index is written, so that any publication
   // writing the index from now on lists this one at v{n} (two periods may publish at once).
   const publication = pending;
-  await services.periods.recordPublication(period.id, period.job?.runId ?? "", publication);
-  await writeIndex(services, { ...period, publication });
+  await ports.periods.recordPublication(period.id, period.job?.runId ?? "", publication);
+  await writeIndex(ports, { ...period, publication });
   await progress.add(1);
-  await services.published.invalidate([
-    ...files.map(([ext]) => `${base}.${ext}`),
-    "public/rankings/index.json",
-  ]);
+  await ports.published.invalidate([...files.map(([ext]) => `${base}.${ext}`), "public/rankings/index.json"]);
   return {
     changes: { publication: pending, nextPublication: undefined },
     audit: { action: "period.publish", after: { state: "published", version, publishedAt } },
@@ -90,12 +87,12 @@ const INDEX = "public/rankings/index.json";
  * periods say: of two publications writing it at once, the one that writes last sees the other's
  * recorded version on its next read and writes again, so the index converges on every publication.
  */
-async function writeIndex(services: Services, self: Period): Promise<void> {
+async function writeIndex(ports: Ports, self: Period): Promise<void> {
   for (let round = 0; round < 5; round++) {
-    const body = `${JSON.stringify(await publicationIndex(services, self), null, 2)}\n`;
-    const current = await services.published.get(INDEX);
+    const body = `${JSON.stringify(await publicationIndex(ports, self), null, 2)}\n`;
+    const current = await ports.published.get(INDEX);
     if (current && new TextDecoder().decode(current) === body) return;
-    await services.published.put(INDEX, body, JSON_TYPE, "pointer");
+    await ports.published.put(INDEX, body, JSON_TYPE, "pointer");
   }
   // Still changing after five rounds: fail the attempt, to be retried, rather than leave it stale.
   throw new Error("index.json kept changing under concurrent publications");
@@ -106,11 +103,9 @@ async function writeIndex(services: Services, self: Period): Promise<void> {
  * index that lags behind writes: each period is read again (consistently), and the publishing one is
  * taken as this job knows it.
  */
-async function publicationIndex(services: Services, self: Period) {
-  const listed = (await publishedPeriods(services)).filter((p) => p.id !== self.id);
-  const fresh = await Promise.all(
-    [self, ...listed].map(async (p) => (await services.periods.get(p.id)) ?? p),
-  );
+async function publicationIndex(ports: Ports, self: Period) {
+  const listed = (await publishedPeriods(ports)).filter((p) => p.id !== self.id);
+  const fresh = await Promise.all([self, ...listed].map(async (p) => (await ports.periods.get(p.id)) ?? p));
   const periods = fresh
     .map((p) => (p.id === self.id ? { ...p, publication: self.publication } : p))
     .filter((p) => p.publication);

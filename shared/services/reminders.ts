@@ -1,7 +1,7 @@
 import { previewSubmission } from "../engine/preview.ts";
 import type { Period } from "../model/period.ts";
 import { mapLimit } from "../store/batches.ts";
-import type { RequestContext, Services } from "./context.ts";
+import type { Ports, RequestContext } from "./context.ts";
 import { submissionFacts, wasSubmitted } from "./period-scoring.ts";
 
 const DAY = 86_400_000;
@@ -12,32 +12,32 @@ const DAY = 86_400_000;
  * conditional write before sending, so a reminder goes at most once even when the job runs often
  * or twice at a time; a send that fails gives its claim back for the next run.
  */
-export async function sendReminders(services: Services, ctx: RequestContext): Promise<{ sent: number }> {
+export async function sendReminders(ports: Ports, ctx: RequestContext): Promise<{ sent: number }> {
   let sent = 0;
   let cursor: string | undefined;
   do {
-    const page = await services.periods.list({ limit: 100, cursor }, "open");
-    for (const period of page.items) sent += await remindPeriod(services, ctx, period);
+    const page = await ports.periods.list({ limit: 100, cursor }, "open");
+    for (const period of page.items) sent += await remindPeriod(ports, ctx, period);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return { sent };
 }
 
-async function remindPeriod(services: Services, ctx: RequestContext, period: Period): Promise<number> {
+async function remindPeriod(ports: Ports, ctx: RequestContext, period: Period): Promise<number> {
   const deadline = Date.parse(period.closesAt);
   const now = ctx.now.getTime();
-  const due = services.settings.reminderDays.filter((days) => now >= deadline - days * DAY && now < deadline);
+  const due = ports.settings.reminderDays.filter((days) => now >= deadline - days * DAY && now < deadline);
   if (due.length === 0) return 0;
   const days = Math.min(...due); // the nearest reminder due; earlier ones that were missed are not sent late
-  const framework = await services.frameworks.get(period.frameworkId);
+  const framework = await ports.frameworks.get(period.frameworkId);
   if (!framework) return 0;
-  const members = await services.periods.members(period.id);
-  const units = await services.units.getMany([...members.keys()]);
+  const members = await ports.periods.members(period.id);
+  const units = await ports.units.getMany([...members.keys()]);
   let sent = 0;
   await mapLimit([...members], 8, async ([unitId, groupId]) => {
-    const stored = await services.submissions.load(period.id, unitId, groupId);
+    const stored = await ports.submissions.load(period.id, unitId, groupId);
     if (wasSubmitted(stored)) return;
-    if (!(await services.periods.claimReminder(period.id, days, unitId, ctx.now.toISOString()))) return;
+    if (!(await ports.periods.claimReminder(period.id, days, unitId, ctx.now.toISOString()))) return;
     const preview = previewSubmission(framework, groupId, submissionFacts(stored));
     const unanswered = Object.entries(preview.leaves)
       .filter(([, l]) => l.flags.includes("unanswered"))
@@ -59,7 +59,7 @@ async function remindPeriod(services: Services, ctx: RequestContext, period: Per
       `Điểm tự đánh giá hiện tại: ${preview.points.toFixed(2)}.`,
     ].filter(Boolean);
     try {
-      await services.mailer.send({
+      await ports.mailer.send({
         to: unit?.email ? [unit.email] : [],
         unitId,
         subject: `[chiso] Còn ${days} ngày: ${period.name}`,
@@ -67,7 +67,7 @@ async function remindPeriod(services: Services, ctx: RequestContext, period: Per
       });
       sent++;
     } catch (error) {
-      await services.periods.releaseReminder(period.id, days, unitId);
+      await ports.periods.releaseReminder(period.id, days, unitId);
       throw error;
     }
   });

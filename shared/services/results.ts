@@ -5,7 +5,7 @@ import { LEAF_FLAG_NAMES, tallyUnit } from "../engine/score-unit.ts";
 import { conflict, forbidden } from "../errors.ts";
 import { type PageRequest, pageByKey } from "../store/page.ts";
 import type { StoredSubmission } from "../store/submissions.ts";
-import type { RequestContext, Services } from "./context.ts";
+import type { Ports, RequestContext } from "./context.ts";
 import { appraisalValues, submissionFacts } from "./period-scoring.ts";
 
 /**
@@ -15,31 +15,31 @@ import { appraisalValues, submissionFacts } from "./period-scoring.ts";
  * so they add up to the ranking's points.
  */
 export async function periodResults(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   page: PageRequest,
   query: Record<string, string | undefined>,
 ) {
-  const period = await services.periods.require(periodId);
+  const period = await ports.periods.require(periodId);
   if (period.state === "draft" || period.state === "open" || period.state === "closing")
     throw conflict("not-closed", "results exist once the period has closed");
   const staff = hasRole(ctx.actor, "admin", "reviewer");
   if (!staff && !(hasRole(ctx.actor, ...UNIT_ROLES) && ctx.actor.unitId))
     throw forbidden("results are for reviewers, admins and units");
-  const framework = await services.frameworks.get(period.frameworkId);
+  const framework = await ports.frameworks.get(period.frameworkId);
   if (!framework) throw new Error(`framework ${period.frameworkId} is missing`);
   const compiled = compileFramework(framework);
-  const members = await services.periods.members(periodId);
+  const members = await ports.periods.members(periodId);
   const wanted = staff ? query.unitId : ctx.actor.unitId;
   const rows = [...members].filter(
     ([unitId, groupId]) => (!wanted || unitId === wanted) && (!query.groupId || groupId === query.groupId),
   );
   const { items: slice, nextCursor } = pageByKey(rows, ([unitId, groupId]) => `${groupId}#${unitId}`, page);
-  const units = await services.units.getMany(slice.map(([id]) => id));
+  const units = await ports.units.getMany(slice.map(([id]) => id));
   const items = await Promise.all(
     slice.map(async ([unitId, groupId]) => {
-      const stored = await services.submissions.load(periodId, unitId, groupId);
+      const stored = await ports.submissions.load(periodId, unitId, groupId);
       const group = compiled.groups.find((g) => g.group.id === groupId);
       if (!group) throw new Error(`group ${groupId} missing`);
       const unit = units.get(unitId);

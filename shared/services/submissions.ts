@@ -14,7 +14,7 @@ import type { Issue } from "../model/issues.ts";
 import { keys } from "../store/keys.ts";
 import { type PageRequest, pageByKey } from "../store/page.ts";
 import type { StoredAnswer, StoredSubmission } from "../store/submissions.ts";
-import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import { headScore, submissionView } from "./submission-view.ts";
 import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
 import { parseBody } from "./validate.ts";
@@ -40,27 +40,22 @@ export const answersBodySchema = z.strictObject({
   ),
 });
 
-export async function getSubmission(
-  services: Services,
-  ctx: RequestContext,
-  periodId: string,
-  unitId: string,
-) {
-  const scope = await openUnit(services, ctx, periodId, unitId);
-  const stored = await services.submissions.load(periodId, unitId, scope.groupId);
+export async function getSubmission(ports: Ports, ctx: RequestContext, periodId: string, unitId: string) {
+  const scope = await openUnit(ports, ctx, periodId, unitId);
+  const stored = await ports.submissions.load(periodId, unitId, scope.groupId);
   return submissionView(scope, stored, ctx.now);
 }
 
 /** Saves answers (DOMAIN.md §4: a value outside its method's domain is refused, never clamped). */
 export async function saveAnswers(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   body: unknown,
   ifMatch: number | undefined,
 ) {
-  const scope = await openUnit(services, ctx, periodId, unitId);
+  const scope = await openUnit(ports, ctx, periodId, unitId);
   if (!canEditUnit(ctx.actor, unitId)) throw forbidden("only the unit's editors and approver save answers");
   const { answers } = parseBody(answersBodySchema, body, "answers");
   const issues: Issue[] = [];
@@ -80,7 +75,7 @@ export async function saveAnswers(
   }
   if (issues.length > 0) throw unprocessable("invalid-answer", "some answers are not valid", issues);
 
-  return withSubmission(services, ctx, scope, ifMatch, async (stored, version) => {
+  return withSubmission(ports, ctx, scope, ifMatch, async (stored, version) => {
     const window = writeWindow(scope.period, stored.head, ctx.now);
     assertReopened(window, stored.head, Object.keys(answers));
     const time = ctx.now.toISOString();
@@ -111,7 +106,7 @@ export async function saveAnswers(
       );
     }
     const updated = bumped(stored, version, time, { answers: next });
-    await services.submissions.write({
+    await ports.submissions.write({
       ...target(scope),
       expectVersion: version,
       expectState: window === "supplement" ? "locked" : "draft",
@@ -126,15 +121,15 @@ export async function saveAnswers(
 
 /** The approver submits a draft before the deadline. */
 export async function submit(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   ifMatch?: number,
 ) {
-  const scope = await openUnit(services, ctx, periodId, unitId);
+  const scope = await openUnit(ports, ctx, periodId, unitId);
   if (!canApproveUnit(ctx.actor, unitId)) throw forbidden("only the unit's approver submits");
-  return withSubmission(services, ctx, scope, ifMatch, async (stored, version) => {
+  return withSubmission(ports, ctx, scope, ifMatch, async (stored, version) => {
     assertEditable(scope.period, stored.head, ctx.now);
     const time = ctx.now.toISOString();
     const updated = bumped(
@@ -144,7 +139,7 @@ export async function submit(
       {},
       { state: "submitted", submittedAt: time, submittedBy: ctx.actor.username },
     );
-    await services.submissions.write({
+    await ports.submissions.write({
       ...target(scope),
       expectVersion: version,
       expectState: "draft",
@@ -161,22 +156,22 @@ export async function submit(
 
 /** Before the deadline a submitted unit may withdraw, edit and submit again (DOMAIN.md §6). */
 export async function withdraw(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   ifMatch?: number,
 ) {
-  const scope = await openUnit(services, ctx, periodId, unitId);
+  const scope = await openUnit(ports, ctx, periodId, unitId);
   if (!canApproveUnit(ctx.actor, unitId)) throw forbidden("only the unit's approver withdraws");
-  return withSubmission(services, ctx, scope, ifMatch, async (stored, version) => {
+  return withSubmission(ports, ctx, scope, ifMatch, async (stored, version) => {
     assertPeriodAcceptsWrites(scope.period, ctx.now, stored.head.extendedUntil);
     if (stored.head.state !== "submitted")
       throw new Refusal("conflict", "not-submitted", `the submission is ${stored.head.state}, not submitted`);
     const time = ctx.now.toISOString();
     const { submittedAt: _at, submittedBy: _by, ...head } = stored.head;
     const updated = bumped({ ...stored, head }, version, time, {}, { state: "draft" });
-    await services.submissions.write({
+    await ports.submissions.write({
       ...target(scope),
       expectVersion: version,
       expectState: "submitted",
@@ -198,7 +193,7 @@ const listQuerySchema = z.object({
 
 /** Every unit's state and self-assessed points/index, by group then unit (reviewers and admins). */
 export async function listSubmissions(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   page: PageRequest,
@@ -210,11 +205,11 @@ export async function listSubmissions(
     throw new Refusal("bad-request", "bad-filter", "unknown state filter", [
       { path: "state", message: "unknown state" },
     ]);
-  const members = await services.periods.members(periodId);
+  const members = await ports.periods.members(periodId);
   const heads = new Map<string, Record<string, unknown>>();
   let cursor: string | undefined;
   do {
-    const batch = await services.submissions.listHeads(periodId, { limit: 1000, cursor });
+    const batch = await ports.submissions.listHeads(periodId, { limit: 1000, cursor });
     for (const head of batch.items) heads.set(head.unitId, head as unknown as Record<string, unknown>);
     cursor = batch.nextCursor ?? undefined;
   } while (cursor);

@@ -4,7 +4,7 @@ import { conflict, forbidden } from "../errors.ts";
 import { assertTransition, jobOfMove } from "../lifecycle.ts";
 import { type JobKind, PERIOD_STATES, type Period, toVietnamTime } from "../model/period.ts";
 import { closePeriod } from "./close.ts";
-import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import { armFromStored, type JobWork, periodView, retryOnPeriodChange, runJob, startJob } from "./jobs.ts";
 import { previousRef } from "./previous.ts";
 import { finalizeWork, publishWork } from "./publish.ts";
@@ -20,28 +20,28 @@ const transitionSchema = z.strictObject({ to: z.enum(PERIOD_STATES) });
  * fresh read, so a double click on a long move answers the job the first click started.
  */
 export async function transitionPeriod(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   id: string,
   body: unknown,
 ): Promise<{ period: Period; started: boolean }> {
   if (!hasRole(ctx.actor, "admin")) throw forbidden("only an admin moves periods");
   const { to } = parseBody(transitionSchema, body, "transition");
-  return retryOnPeriodChange(() => move(services, ctx, id, to));
+  return retryOnPeriodChange(() => move(ports, ctx, id, to));
 }
 
 async function move(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   id: string,
   to: Period["state"],
 ): Promise<{ period: Period; started: boolean }> {
-  const period = await services.periods.require(id);
+  const period = await ports.periods.require(id);
   assertTransition(period.state, to);
   const kind = jobOfMove(period.state, to);
   if (kind) {
-    const started = await startJob(services, ctx, period, kind, await jobIntent(services, ctx, period, kind));
-    if (kind === "close") await armFromStored(services, id); // no scheduled close for a closing period
+    const started = await startJob(ports, ctx, period, kind, await jobIntent(ports, ctx, period, kind));
+    if (kind === "close") await armFromStored(ports, id); // no scheduled close for a closing period
     return { period: periodView(started, ctx.now), started: true };
   }
   switch (to) {
@@ -51,8 +51,8 @@ async function move(
           "deadline-passed",
           `the deadline (${period.closesAt}) has passed: move it before opening`,
         );
-      const open = await moveTo(services, ctx, period, "open");
-      await armFromStored(services, id);
+      const open = await moveTo(ports, ctx, period, "open");
+      await armFromStored(ports, id);
       return { period: open, started: false };
     }
     case "explanation":
@@ -61,15 +61,15 @@ async function move(
           "no-explanation-round",
           "set a future explanationClosesAt before opening the explanation round",
         );
-      return { period: await moveTo(services, ctx, period, "explanation"), started: false };
+      return { period: await moveTo(ports, ctx, period, "explanation"), started: false };
     default:
       // Back to appraisal after publication, for a correction.
-      return { period: await moveTo(services, ctx, period, to), started: false };
+      return { period: await moveTo(ports, ctx, period, to), started: false };
   }
 }
 
 /** What a long move records on the period with its job. */
-async function jobIntent(services: Services, ctx: RequestContext, period: Period, kind: JobKind) {
+async function jobIntent(ports: Ports, ctx: RequestContext, period: Period, kind: JobKind) {
   switch (kind) {
     case "close":
       return { changes: { closedAt: ctx.now.toISOString() }, action: "period.close-early" };
@@ -79,7 +79,7 @@ async function jobIntent(services: Services, ctx: RequestContext, period: Period
       const nextPublication = {
         version: (period.publication?.version ?? 0) + 1,
         publishedAt: toVietnamTime(ctx.now.getTime()),
-        previous: await previousRef(services, period),
+        previous: await previousRef(ports, period),
       };
       return { changes: { nextPublication }, action: "period.publishing" };
     }
@@ -89,12 +89,12 @@ async function jobIntent(services: Services, ctx: RequestContext, period: Period
 }
 
 async function moveTo(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   period: Period,
   to: Period["state"],
 ): Promise<Period> {
-  return services.periods.update(
+  return ports.periods.update(
     period,
     { ...period, state: to, updatedAt: ctx.now.toISOString() },
     auditEntry(ctx, `period#${period.id}`, "period.transition", { state: period.state }, { state: to }),
@@ -108,17 +108,17 @@ const WORK: Record<Exclude<JobKind, "close">, JobWork> = { finalize: finalizeWor
  * close schedule). Throws when the attempt failed or another attempt is alive, so it is retried.
  */
 export async function runPeriodJob(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   kind: JobKind,
 ): Promise<{ periodId: string; kind: JobKind; changed: boolean; state: string; busy?: true }> {
   if (kind === "close") {
-    const { period, changed, busy } = await closePeriod(services, ctx, periodId);
+    const { period, changed, busy } = await closePeriod(ports, ctx, periodId);
     return { periodId, kind, changed, state: period.state, ...(busy ? { busy } : {}) };
   }
-  const outcome = await runJob(services, ctx, periodId, kind, WORK[kind]);
-  const period = await services.periods.require(periodId);
+  const outcome = await runJob(ports, ctx, periodId, kind, WORK[kind]);
+  const period = await ports.periods.require(periodId);
   return {
     periodId,
     kind,

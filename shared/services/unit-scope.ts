@@ -5,7 +5,7 @@ import { assertPeriodAcceptsWrites, unitDeadline, writeWindow } from "../lifecyc
 import type { Framework, Leaf } from "../model/framework.ts";
 import type { Period } from "../model/period.ts";
 import { type StoredSubmission, SubmissionWriteConflict } from "../store/submissions.ts";
-import type { RequestContext, Services } from "./context.ts";
+import type { Ports, RequestContext } from "./context.ts";
 
 /** A unit within a period, as the caller may see it. */
 export interface UnitScope {
@@ -21,17 +21,17 @@ export interface UnitScope {
  * the caller may not read (a unit user never learns whether another unit exists).
  */
 export async function openUnit(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
 ): Promise<UnitScope> {
-  const period = await services.periods.require(periodId);
+  const period = await ports.periods.require(periodId);
   if (!canReadUnit(ctx.actor, unitId)) throw notFound(`unit "${unitId}" in period "${periodId}"`);
-  const members = await services.periods.members(periodId);
+  const members = await ports.periods.members(periodId);
   const groupId = members.get(unitId);
   if (!groupId) throw notFound(`unit "${unitId}" in period "${periodId}"`);
-  const framework = await services.frameworks.get(period.frameworkId);
+  const framework = await ports.frameworks.get(period.frameworkId);
   if (!framework) throw new Error(`framework ${period.frameworkId} of period ${periodId} is missing`);
   const group = compileFramework(framework).groups.find((g) => g.group.id === groupId);
   if (!group) throw new Error(`group ${groupId} is not in framework ${framework.id}`);
@@ -64,14 +64,14 @@ export function parseIfMatch(header: string | undefined): number | undefined {
  * loser gets 412.
  */
 export async function withSubmission<T>(
-  services: Services,
+  ports: Ports,
   ctx: RequestContext,
   scope: UnitScope,
   ifMatch: number | undefined,
   attempt: (stored: StoredSubmission, expectVersion: number) => Promise<T>,
 ): Promise<T> {
   for (let tries = 0; ; tries++) {
-    const stored = await services.submissions.load(scope.period.id, scope.unitId, scope.groupId);
+    const stored = await ports.submissions.load(scope.period.id, scope.unitId, scope.groupId);
     if (ifMatch !== undefined && ifMatch !== stored.head.version) throw stale(stored.head.version);
     try {
       return await attempt(stored, stored.head.version);
@@ -85,7 +85,7 @@ export async function withSubmission<T>(
       }
       if (error.reason === "state")
         throw conflict("state-changed", "the submission's state changed meanwhile; reload");
-      const period = await services.periods.require(scope.period.id);
+      const period = await ports.periods.require(scope.period.id);
       assertPeriodAcceptsWrites(period, ctx.now, stored.head.extendedUntil);
       throw conflict("period-not-open", "the period does not accept this write");
     }

@@ -5,7 +5,7 @@ import { capped } from "../model/common.ts";
 import { type Unit, unitSchema } from "../model/unit.ts";
 import type { Page, PageRequest } from "../store/page.ts";
 import type { UpsertCounts } from "../store/units.ts";
-import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import { parseBody } from "./validate.ts";
 import { unitFor } from "./views.ts";
 
@@ -15,11 +15,7 @@ const unitsBodySchema = z.strictObject({
   units: capped(MAX_UNITS_PER_IMPORT, z.array(unitSchema).min(1), `at most ${MAX_UNITS_PER_IMPORT} units`),
 });
 
-export async function upsertUnits(
-  services: Services,
-  ctx: RequestContext,
-  body: unknown,
-): Promise<UpsertCounts> {
+export async function upsertUnits(ports: Ports, ctx: RequestContext, body: unknown): Promise<UpsertCounts> {
   if (!hasRole(ctx.actor, "admin")) throw forbidden("only an admin imports units");
   const { units } = parseBody(unitsBodySchema, body, "unit list");
   const seen = new Map<string, number>();
@@ -32,15 +28,11 @@ export async function upsertUnits(
   });
   if (issues.length > 0) throw unprocessable("duplicate-unit", "unit ids must be unique", issues);
   const { entity: _entity, action: _action, ...audit } = auditEntry(ctx, "units", "units.upsert");
-  return services.units.upsert(units, audit);
+  return ports.units.upsert(units, audit);
 }
 
 /** The unit list as the caller may read it (reminder e-mails to admins only). */
-export async function listUnits(
-  services: Services,
-  ctx: RequestContext,
-  page: PageRequest,
-): Promise<Page<Unit>> {
-  const result = await services.units.list(page);
+export async function listUnits(ports: Ports, ctx: RequestContext, page: PageRequest): Promise<Page<Unit>> {
+  const result = await ports.units.list(page);
   return { ...result, items: result.items.map((u) => unitFor(ctx.actor, u)) };
 }

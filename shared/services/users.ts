@@ -2,7 +2,7 @@ import * as z from "zod";
 import { hasRole, ROLES, UNIT_ROLES } from "../access/roles.ts";
 import { forbidden, unprocessable } from "../errors.ts";
 import { idSchema } from "../model/common.ts";
-import { auditEntry, type RequestContext, type Services } from "./context.ts";
+import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import { parseBody } from "./validate.ts";
 
 export const createUserSchema = z
@@ -52,22 +52,22 @@ export const createUserSchema = z
       ctx.addIssue({ code: "custom", path: ["scope"], message: "a scope limits a reviewer only" });
   });
 
-export async function createUser(services: Services, ctx: RequestContext, body: unknown) {
+export async function createUser(ports: Ports, ctx: RequestContext, body: unknown) {
   if (!hasRole(ctx.actor, "admin")) throw forbidden("only an admin creates users");
   const user = parseBody(createUserSchema, body, "user");
   if (user.unitId) {
-    const found = await services.units.getMany([user.unitId]);
+    const found = await ports.units.getMany([user.unitId]);
     if (!found.has(user.unitId))
       throw unprocessable("unknown-unit", `unit "${user.unitId}" does not exist`, [
         { path: "unitId", message: "unknown unit" },
       ]);
   }
-  await services.users.create(user);
+  await ports.users.create(user);
   const summary = {
     username: user.username,
     roles: user.roles,
     ...(user.unitId ? { unitId: user.unitId } : {}),
   };
-  await services.audit.append(auditEntry(ctx, `user#${user.username}`, "user.create", undefined, summary));
+  await ports.audit.append(auditEntry(ctx, `user#${user.username}`, "user.create", undefined, summary));
   return summary;
 }

@@ -10,11 +10,11 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { services } from "../../functions/http/services.ts";
+import { adapters } from "../../functions/http/adapters.ts";
 import { withInlineJobs } from "../../infra/local/jobs.ts";
 import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
 import type { RankingSnapshot } from "../../shared/model/snapshot.ts";
-import type { RequestContext, Services } from "../../shared/services/context.ts";
+import type { Ports, RequestContext } from "../../shared/services/context.ts";
 import { importFramework } from "../../shared/services/frameworks.ts";
 import { rankingRows, toCsv, toXlsx } from "../../shared/services/open-data.ts";
 import { createPeriod } from "../../shared/services/periods.ts";
@@ -41,7 +41,7 @@ import { nationalFramework } from "./scoring.ts";
  *   (r) raw read: one Query per unit (every partition, ConsistentRead, READ_CONCURRENCY in flight, as
  *       loadAll does), nothing else — the floor, measured just before (e).
  *   (e) end to end: the early close, final scoring and publication, each the admin's transition and
- *       the job it starts (run inline). Split by wrapping the Services' methods (no change to shared/): "read" is
+ *       the job it starts (run inline). Split by wrapping the adapters' methods (no change to shared/): "read" is
  *       time inside loadAll, units.getMany and the small reads, "write" inside lock, setResult and
  *       periods.update, "put" inside published.put; the rest of each step is computation: bundle
  *       assembly and scorePeriod, and in publish also toSnapshot and the three files (the files'
@@ -95,7 +95,7 @@ const nodeCpuMs = (): number => {
 };
 
 // ---------------------------------------------------------------------------------------------------
-// Where the time goes: wrappers around the Services' methods record [start, end] per category, and a
+// Where the time goes: wrappers around the adapters' methods record [start, end] per category, and a
 // middleware on the DynamoDB client counts calls by command and the items Queries return.
 
 type Category = "read" | "write" | "put";
@@ -130,11 +130,11 @@ function timedMethods<T extends object>(target: T, categories: Record<string, Ca
 }
 
 /**
- * The services with every method that reaches DynamoDB or the bucket wrapped by category. Names a
+ * The adapters with every method that reaches DynamoDB or the bucket wrapped by category. Names a
  * repository does not have are skipped: lockWithResults, setResults, keepBundle and keptBundle are
  * the batched writes and the kept final bundle proposed with this benchmark, timed once they land.
  */
-function instrumented(base: Services): Services {
+function instrumented(base: Ports): Ports {
   const read: Category = "read";
   const write: Category = "write";
   return {
@@ -433,7 +433,7 @@ export async function run(): Promise<void> {
     });
     const stackSeconds = (performance.now() - setupStarted) / 1000;
     // The adapters the handlers use, built from the environment the stack has just set.
-    const base = services();
+    const base = adapters();
     const dynamo = dynamoFromEnv();
     countCalls(dynamo);
     const svc = instrumented(base);

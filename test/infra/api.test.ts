@@ -113,7 +113,7 @@ describe("the functions", () => {
     }
   });
 
-  it("get the environment their services read", () => {
+  it("get the environment their ports read", () => {
     for (const [id, r] of functions) {
       const env = r.Properties.Environment.Variables as Record<string, unknown>;
       expect(env.TABLE_NAME, id).toEqual({ Ref: expect.stringMatching(/^DataTable/) });

@@ -8,7 +8,7 @@ import { isTransient } from "../../shared/lifecycle.ts";
 import { JOB_STATES, type JobKind, type Period } from "../../shared/model/period.ts";
 import { appraise } from "../../shared/services/appraisal.ts";
 import { SCHEDULER } from "../../shared/services/close.ts";
-import type { Services } from "../../shared/services/context.ts";
+import type { Ports } from "../../shared/services/context.ts";
 import { JOB_LEASE_MS } from "../../shared/services/jobs.ts";
 import { periodExport } from "../../shared/services/period-scoring.ts";
 import { runPeriodJob, transitionPeriod } from "../../shared/services/transitions.ts";
@@ -37,7 +37,7 @@ import { runScoreCli } from "../support/lifecycle.ts";
 const UNITS = 8;
 const RANDOM_KILLS = 3;
 const recorders: Recorders = { armed: [], queued: [] };
-let svc: Services;
+let svc: Ports;
 let world: Awaited<ReturnType<typeof departmentsWorld>>;
 let round = 0;
 
@@ -50,9 +50,9 @@ beforeAll(async () => {
  * The job run again in this process, as a retry would: later than the lease of an attempt that was
  * killed (Lambda retries a failed invocation after a minute), so it takes the job over.
  */
-const inline = (services: Services, kind: JobKind, periodId: string) =>
+const inline = (ports: Ports, kind: JobKind, periodId: string) =>
   runPeriodJob(
-    services,
+    ports,
     { ...actorCtx(SCHEDULER), now: new Date(Date.now() + JOB_LEASE_MS + 1000) },
     periodId,
     kind,

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Refusal } from "../../shared/errors.ts";
 import { closeTime } from "../../shared/lifecycle.ts";
 import { closePeriod, SCHEDULER } from "../../shared/services/close.ts";
-import type { Services } from "../../shared/services/context.ts";
+import type { Ports } from "../../shared/services/context.ts";
 import { createPeriod, extendUnitDeadline, patchPeriod } from "../../shared/services/periods.ts";
 import { saveAnswers, submit, withdraw } from "../../shared/services/submissions.ts";
 import { runPeriodJob, transitionPeriod } from "../../shared/services/transitions.ts";
@@ -54,7 +54,7 @@ import {
 
 const HOUR = 3_600_000;
 const recorders: Recorders = { armed: [], queued: [] };
-let svc: Services;
+let svc: Ports;
 let units: Awaited<ReturnType<typeof departmentsWorld>>;
 let world: World;
 let admin: Api;

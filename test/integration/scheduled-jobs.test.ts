@@ -2,11 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { services } from "../../functions/http/services.ts";
+import { adapters } from "../../functions/http/adapters.ts";
 import { invokeJob } from "../../infra/local/jobs.ts";
 import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
 import { closePeriod, SCHEDULER } from "../../shared/services/close.ts";
-import type { Services } from "../../shared/services/context.ts";
+import type { Ports } from "../../shared/services/context.ts";
 import {
   clientAt,
   lifecyclePaths as lp,
@@ -201,13 +201,13 @@ describe("a close killed half-way", () => {
     await submitD1(periodId);
 
     // The close job at the deadline, whose process dies after locking three submissions.
-    const real = services();
-    const submissions = Object.create(real.submissions) as Services["submissions"];
+    const real = adapters();
+    const submissions = Object.create(real.submissions) as Ports["submissions"];
     submissions.lockWithResults = async (id, closedAt, heads) => {
       await real.submissions.lockWithResults(id, closedAt, heads.slice(0, 3));
       throw new Error("killed");
     };
-    const dying: Services = { ...real, submissions };
+    const dying: Ports = { ...real, submissions };
     const ctx = { actor: SCHEDULER, requestId: "killed-close", now: new Date(closesAtMs) };
     await expect(closePeriod(dying, ctx, periodId)).rejects.toThrow("killed");
 

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { inject } from "vitest";
-import { services, useLocalParts } from "../../functions/http/services.ts";
+import { adapters, useLocalParts } from "../../functions/http/adapters.ts";
 import type { Actor } from "../../shared/access/roles.ts";
 import type { JobKind } from "../../shared/model/period.ts";
-import type { RequestContext, Services } from "../../shared/services/context.ts";
+import type { Ports, RequestContext } from "../../shared/services/context.ts";
 import { importFramework } from "../../shared/services/frameworks.ts";
 import { createPeriod } from "../../shared/services/periods.ts";
 import { saveAnswers, submit } from "../../shared/services/submissions.ts";
@@ -13,7 +13,7 @@ import { upsertUnits } from "../../shared/services/units.ts";
 import { DEPARTMENT_ANSWERS, frameworkFixture, uniqueId } from "./local-stack.ts";
 
 /**
- * The services of the run's shared local stack, called in the test's own process: the real
+ * The ports of the run's shared local stack, called in the test's own process: the real
  * repositories on the real emulators, with the close schedule and the job queue replaced by
  * recorders (ports), so a test decides when and where a job runs — in a child process it can kill.
  */
@@ -25,7 +25,7 @@ export interface Recorders {
   queued: { periodId: string; kind: JobKind }[];
 }
 
-export function stackServices(recorders: Recorders = { armed: [], queued: [] }): Services {
+export function stackServices(recorders: Recorders = { armed: [], queued: [] }): Ports {
   Object.assign(process.env, inject("chisoStack").env);
   useLocalParts({
     scheduler: {
@@ -35,7 +35,7 @@ export function stackServices(recorders: Recorders = { armed: [], queued: [] }):
     jobs: { enqueue: async (job) => void recorders.queued.push(job) },
     mailer: { send: async () => undefined },
   });
-  return services();
+  return adapters();
 }
 
 export const actorCtx = (actor: Actor, requestId = uniqueId("req")): RequestContext => ({
@@ -47,7 +47,7 @@ export const ADMIN: Actor = { username: "admin", roles: ["admin"] };
 export const REVIEWER: Actor = { username: "in-process.reviewer", roles: ["reviewer"] };
 
 /** A framework and `count` departments, imported through the services. */
-export async function departmentsWorld(svc: Services, name: string, count: number) {
+export async function departmentsWorld(svc: Ports, name: string, count: number) {
   const prefix = uniqueId(name);
   const frameworkId = `${prefix}-fw`;
   await importFramework(svc, actorCtx(ADMIN), frameworkFixture(frameworkId));
@@ -68,7 +68,7 @@ export async function departmentsWorld(svc: Services, name: string, count: numbe
  * differ) and two in three submitted; returns which submitted.
  */
 export async function answeredPeriod(
-  svc: Services,
+  svc: Ports,
   world: { prefix: string; frameworkId: string; unitIds: string[] },
   periodId: string,
 ) {

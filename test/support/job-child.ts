@@ -1,6 +1,6 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { services } from "../../functions/http/services.ts";
+import { adapters } from "../../functions/http/adapters.ts";
 import { JOB_KINDS, type JobKind } from "../../shared/model/period.ts";
 import { SCHEDULER } from "../../shared/services/close.ts";
 import { runPeriodJob } from "../../shared/services/transitions.ts";
@@ -33,7 +33,7 @@ for (const client of [DynamoDBDocumentClient, S3Client]) {
 const ctx = { actor: SCHEDULER, requestId: `child-${process.pid}`, now: new Date() };
 process.stdout.write("start\n"); // the harness times a random kill from here
 try {
-  const result = await runPeriodJob(services(), ctx, periodId, kind);
+  const result = await runPeriodJob(adapters(), ctx, periodId, kind);
   process.stdout.write(`${JSON.stringify({ writes, result })}\n`);
 } catch (error) {
   process.stdout.write(`${JSON.stringify({ writes, error: (error as Error).message })}\n`);

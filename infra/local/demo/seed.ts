@@ -5,7 +5,7 @@ import { compileFramework } from "../../../shared/engine/compile.ts";
 import type { Unit } from "../../../shared/model/unit.ts";
 import { appraise, contest, decideContest } from "../../../shared/services/appraisal.ts";
 import { closePeriod, SCHEDULER } from "../../../shared/services/close.ts";
-import type { RequestContext, Services } from "../../../shared/services/context.ts";
+import type { Ports, RequestContext } from "../../../shared/services/context.ts";
 import { addEvidence, confirmEvidence } from "../../../shared/services/evidence.ts";
 import { importFramework } from "../../../shared/services/frameworks.ts";
 import { createPeriod } from "../../../shared/services/periods.ts";
@@ -62,19 +62,19 @@ const at = (actor: Actor, iso: string, requestId: string): RequestContext => ({
  * Seeds the demo once (a stack that has the demo framework is left alone): the sample index set, the
  * 164 units of Tuyên Quang, "6 tháng đầu năm 2022" answered and submitted by most units in 2022
  * (answers calibrated to the real ranges), and "Năm 2022" open now with a few drafts begun.
- * Everything goes through the same services as the API, with audit records.
+ * Everything goes through the same ports as the API, with audit records.
  */
-export async function seedDemo(real: Services, log: (line: string) => void): Promise<boolean> {
+export async function seedDemo(real: Ports, log: (line: string) => void): Promise<boolean> {
   if (await real.frameworks.get(DEMO_FRAMEWORK_ID)) return false;
   // The demo's history runs each job inside the move that started it, at that move's time.
-  const services = withInlineJobs(real);
+  const ports = withInlineJobs(real);
   const framework = JSON.parse(await readFile(resolve(DATA, "sample-framework-tq-2022.json"), "utf8"));
-  await importFramework(services, at(admin, new Date().toISOString(), "demo-framework"), framework);
+  await importFramework(ports, at(admin, new Date().toISOString(), "demo-framework"), framework);
   const units = await demoUnits();
-  await upsertUnits(services, at(admin, new Date().toISOString(), "demo-units"), { units });
+  await upsertUnits(ports, at(admin, new Date().toISOString(), "demo-units"), { units });
 
   const h1 = DEMO_PERIODS.firstHalf;
-  await createPeriod(services, at(admin, "2022-06-24T08:00:00+07:00", "demo-h1"), {
+  await createPeriod(ports, at(admin, "2022-06-24T08:00:00+07:00", "demo-h1"), {
     id: h1,
     name: "6 tháng đầu năm 2022",
     frameworkId: DEMO_FRAMEWORK_ID,
@@ -82,11 +82,11 @@ export async function seedDemo(real: Services, log: (line: string) => void): Pro
     closesAt: "2022-07-15T17:00:00",
     explanationClosesAt: "2022-08-05T17:00:00",
   });
-  await transitionPeriod(services, at(admin, "2022-06-25T08:00:00+07:00", "demo-h1-open"), h1, {
+  await transitionPeriod(ports, at(admin, "2022-06-25T08:00:00+07:00", "demo-h1-open"), h1, {
     to: "open",
   });
   const random = mulberry32(2022);
-  const compiled = compileFramework(await services.frameworks.get(DEMO_FRAMEWORK_ID).then((f) => f as never));
+  const compiled = compileFramework(await ports.frameworks.get(DEMO_FRAMEWORK_ID).then((f) => f as never));
   const plans = units.map((unit) => {
     const group = compiled.groupOfKind.get(unit.kind);
     if (!group) throw new Error(`no group for ${unit.kind}`);
@@ -104,16 +104,16 @@ export async function seedDemo(real: Services, log: (line: string) => void): Pro
       submits: random() > 0.04,
     };
   });
-  await mapLimit(plans, 6, (plan) => answerAsUnit(services, h1, plan, "2022-07-10T09:00:00+07:00"));
+  await mapLimit(plans, 6, (plan) => answerAsUnit(ports, h1, plan, "2022-07-10T09:00:00+07:00"));
   log(
     `demo: "6 tháng đầu năm 2022" answered by ${plans.length} units, ${plans.filter((p) => p.submits).length} submitted`,
   );
-  await appraiseAndPublish(services, h1, plans);
+  await appraiseAndPublish(ports, h1, plans);
   log('demo: "6 tháng đầu năm 2022" closed, appraised and published');
 
   const now = Date.now();
   const day = 86_400_000;
-  await createPeriod(services, at(admin, new Date(now).toISOString(), "demo-year"), {
+  await createPeriod(ports, at(admin, new Date(now).toISOString(), "demo-year"), {
     id: DEMO_PERIODS.year,
     name: "Năm 2022",
     frameworkId: DEMO_FRAMEWORK_ID,
@@ -123,19 +123,16 @@ export async function seedDemo(real: Services, log: (line: string) => void): Pro
     closesAt: new Date(now + 30 * day).toISOString(),
     explanationClosesAt: new Date(now + 45 * day).toISOString(),
   });
-  await transitionPeriod(
-    services,
-    at(admin, new Date(now).toISOString(), "demo-year-open"),
-    DEMO_PERIODS.year,
-    { to: "open" },
-  );
+  await transitionPeriod(ports, at(admin, new Date(now).toISOString(), "demo-year-open"), DEMO_PERIODS.year, {
+    to: "open",
+  });
   log('demo: "Năm 2022" is open for 30 days');
   return true;
 }
 
 /** One unit's self-assessment through the services: answers, one PDF backing its evidence, submit. */
 async function answerAsUnit(
-  services: Services,
+  ports: Ports,
   periodId: string,
   plan: { unit: Unit; answers: Record<string, unknown>; files: string[]; links: string[]; submits: boolean },
   when: string,
@@ -152,7 +149,7 @@ async function answerAsUnit(
       entries.slice(i, i + MAX_ANSWERS_PER_SAVE).map(([code, value]) => [code, { value }]),
     );
     await saveAnswers(
-      services,
+      ports,
       at(approver, when, `demo-${unit.id}-${i}`),
       periodId,
       unit.id,
@@ -161,7 +158,7 @@ async function answerAsUnit(
     );
   }
   if (plan.links.length > 0) {
-    await addEvidence(services, at(approver, when, `demo-${unit.id}-link`), periodId, unit.id, {
+    await addEvidence(ports, at(approver, when, `demo-${unit.id}-link`), periodId, unit.id, {
       indicatorCodes: plan.links,
       url: `https://tuyenquang.gov.vn/chuyen-doi-so/${unit.id}`,
       title: `Trang chuyển đổi số - ${unit.name}`,
@@ -170,7 +167,7 @@ async function answerAsUnit(
   if (plan.files.length > 0) {
     const pdf = tinyPdf(`Tai lieu kiem chung - ${unit.name}`);
     const { evidence, upload } = await addEvidence(
-      services,
+      ports,
       at(approver, when, `demo-${unit.id}-evidence`),
       periodId,
       unit.id,
@@ -185,14 +182,14 @@ async function answerAsUnit(
     const response = await postUpload(upload, pdf, "application/pdf", "tai-lieu-kiem-chung.pdf");
     if (!response.ok) throw new Error(`demo upload failed: ${response.status} ${await response.text()}`);
     await confirmEvidence(
-      services,
+      ports,
       at(approver, when, `demo-${unit.id}-confirm`),
       periodId,
       unit.id,
       evidence.id,
     );
   }
-  if (plan.submits) await submit(services, at(approver, when, `demo-${unit.id}-submit`), periodId, unit.id);
+  if (plan.submits) await submit(ports, at(approver, when, `demo-${unit.id}-submit`), periodId, unit.id);
 }
 
 const reviewer: Actor = { username: "reviewer", roles: ["reviewer"] };
@@ -202,17 +199,17 @@ const reviewer: Actor = { username: "reviewer", roles: ["reviewer"] };
  * tenth unit, one contest decided in the explanation round, final scoring and publication.
  */
 async function appraiseAndPublish(
-  services: Services,
+  ports: Ports,
   periodId: string,
   plans: { unit: Unit; answers: Record<string, unknown>; submits: boolean }[],
 ): Promise<void> {
-  await closePeriod(services, at(SCHEDULER, "2022-07-15T17:00:00+07:00", "demo-h1-close"), periodId);
+  await closePeriod(ports, at(SCHEDULER, "2022-07-15T17:00:00+07:00", "demo-h1-close"), periodId);
   const adjusted = plans.filter((plan, i) => plan.submits && i % 10 === 0);
   for (const plan of adjusted) {
     const code = Object.entries(plan.answers).find(([, value]) => value === true)?.[0];
     if (!code) continue;
     await appraise(
-      services,
+      ports,
       at(reviewer, "2022-07-25T10:00:00+07:00", `demo-appraise-${plan.unit.id}`),
       periodId,
       plan.unit.id,
@@ -223,7 +220,7 @@ async function appraiseAndPublish(
       },
     );
   }
-  await transitionPeriod(services, at(admin, "2022-07-27T08:00:00+07:00", "demo-h1-explanation"), periodId, {
+  await transitionPeriod(ports, at(admin, "2022-07-27T08:00:00+07:00", "demo-h1-explanation"), periodId, {
     to: "explanation",
   });
   const contested = adjusted[0];
@@ -235,7 +232,7 @@ async function appraiseAndPublish(
       unitId: contested.unit.id,
     };
     await contest(
-      services,
+      ports,
       at(approver, "2022-07-28T09:00:00+07:00", "demo-contest"),
       periodId,
       contested.unit.id,
@@ -245,7 +242,7 @@ async function appraiseAndPublish(
       },
     );
     await decideContest(
-      services,
+      ports,
       at(reviewer, "2022-08-01T15:00:00+07:00", "demo-decide"),
       periodId,
       contested.unit.id,
@@ -257,10 +254,10 @@ async function appraiseAndPublish(
       },
     );
   }
-  await transitionPeriod(services, at(admin, "2022-08-06T08:00:00+07:00", "demo-h1-final"), periodId, {
+  await transitionPeriod(ports, at(admin, "2022-08-06T08:00:00+07:00", "demo-h1-final"), periodId, {
     to: "final",
   });
-  await transitionPeriod(services, at(admin, "2022-08-10T09:00:00+07:00", "demo-h1-publish"), periodId, {
+  await transitionPeriod(ports, at(admin, "2022-08-10T09:00:00+07:00", "demo-h1-publish"), periodId, {
     to: "published",
   });
 }

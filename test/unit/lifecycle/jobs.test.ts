@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assertTransition, isTransient, jobOfMove } from "../../../shared/lifecycle.ts";
 import { PERIOD_STATES, type Period, type PeriodJob } from "../../../shared/model/period.ts";
-import type { Services } from "../../../shared/services/context.ts";
+import type { Ports } from "../../../shared/services/context.ts";
 import { isStalled, periodView, runJob } from "../../../shared/services/jobs.ts";
 import { JobLost } from "../../../shared/store/periods.ts";
 
@@ -83,7 +83,7 @@ function fakeServices(period: Period) {
       return next;
     },
   };
-  return { services: { periods } as unknown as Services, calls, stored: () => stored };
+  return { ports: { periods } as unknown as Ports, calls, stored: () => stored };
 }
 
 const closing = (over: Partial<PeriodJob>) =>
@@ -93,7 +93,7 @@ const ctx = { actor: { username: "scheduler", roles: ["admin" as const] }, reque
 describe("one attempt of a job", () => {
   it("does the work and moves the period to the target state", async () => {
     const fake = fakeServices(closing({ status: "queued" }));
-    const outcome = await runJob(fake.services, ctx, "p", "close", async () => ({
+    const outcome = await runJob(fake.ports, ctx, "p", "close", async () => ({
       changes: { closedAt: "x" },
       audit: { action: "period.scored", after: {} },
     }));
@@ -105,19 +105,19 @@ describe("one attempt of a job", () => {
   it("answers busy, doing nothing, while another attempt holds a live lease", async () => {
     const fake = fakeServices(closing({ leaseUntil: at(20) }));
     // Not a failure: a duplicate invocation must not be retried into the dead-letter queue.
-    expect(await runJob(fake.services, ctx, "p", "close", async () => ({}) as never)).toBe("busy");
+    expect(await runJob(fake.ports, ctx, "p", "close", async () => ({}) as never)).toBe("busy");
     expect(fake.calls).toEqual(["claim"]);
   });
 
   it("does nothing when the job has finished", async () => {
     const fake = fakeServices({ id: "p", state: "appraisal", version: 4 } as Period);
-    expect(await runJob(fake.services, ctx, "p", "close", async () => ({}) as never)).toBe("nothing");
+    expect(await runJob(fake.ports, ctx, "p", "close", async () => ({}) as never)).toBe("nothing");
   });
 
   it("records a failure on the period and rethrows it", async () => {
     const fake = fakeServices(closing({ status: "failed", error: "before" }));
     await expect(
-      runJob(fake.services, ctx, "p", "close", async () => {
+      runJob(fake.ports, ctx, "p", "close", async () => {
         throw new Error("DynamoDB is down");
       }),
     ).rejects.toThrow("DynamoDB is down");
@@ -126,7 +126,7 @@ describe("one attempt of a job", () => {
 
   it("stops quietly when another attempt took the job over", async () => {
     const fake = fakeServices(closing({ status: "queued" }));
-    const outcome = await runJob(fake.services, ctx, "p", "close", async () => {
+    const outcome = await runJob(fake.ports, ctx, "p", "close", async () => {
       throw new JobLost("p");
     });
     expect(outcome).toBe("lost");

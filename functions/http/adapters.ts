@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_EVIDENCE_BYTES } from "../../shared/model/evidence.ts";
-import type { CloseScheduler, JobQueue, Mailer, Services } from "../../shared/services/context.ts";
+import type { CloseScheduler, JobQueue, Mailer, Ports } from "../../shared/services/context.ts";
 import { AppraisalRepository } from "../../shared/store/appraisals.ts";
 import { AuditLog } from "../../shared/store/audit.ts";
 import { EventBridgeCloseScheduler } from "../../shared/store/close-scheduler.ts";
@@ -14,8 +14,8 @@ import { SubmissionRepository } from "../../shared/store/submissions.ts";
 import { UnitRepository } from "../../shared/store/units.ts";
 import { CognitoUserDirectory } from "../../shared/store/user-directory.ts";
 
-let built: Services | undefined;
-type LocalParts = Partial<Pick<Services, "scheduler" | "mailer" | "jobs">>;
+let built: Ports | undefined;
+type LocalParts = Partial<Pick<Ports, "scheduler" | "mailer" | "jobs">>;
 let localParts: LocalParts = {};
 
 /**
@@ -28,7 +28,7 @@ export function useLocalParts(parts: LocalParts): void {
 }
 
 /** The adapters, built once per Lambda container from the environment CDK (or the local stack) sets. */
-export function services(env: NodeJS.ProcessEnv = process.env): Services {
+export function adapters(env: NodeJS.ProcessEnv = process.env): Ports {
   if (built) return built;
   const dynamo = dynamoFromEnv(env);
   built = {
