@@ -13,6 +13,16 @@ export default defineConfig({
         },
       },
       {
+        // The web's own logic (Excel import and template, router, autosave, formatting) in a DOM of
+        // happy-dom, with the web's JSX settings; the browser journeys are the e2e project.
+        oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+        test: {
+          name: "web",
+          include: ["test/web/**/*.test.{ts,tsx}"],
+          environment: "happy-dom",
+        },
+      },
+      {
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],

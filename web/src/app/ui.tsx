@@ -38,6 +38,50 @@ export function Dialog({
   );
 }
 
+/**
+ * The one dialog footer: the error of the dialog's action (when any), its primary button and Cancel.
+ * `busy` disables the primary button and says so; `disabled` is for a form not yet complete.
+ */
+export function DialogFooter({
+  label,
+  onConfirm,
+  onCancel,
+  busy = false,
+  disabled = false,
+  error = null,
+}: {
+  label: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+  busy?: boolean;
+  disabled?: boolean;
+  error?: string | null;
+}) {
+  return (
+    <>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="dialog-actions">
+        <button
+          type="button"
+          class="btn btn-primary"
+          disabled={busy || disabled}
+          aria-busy={busy}
+          onClick={onConfirm}
+        >
+          {label}
+        </button>
+        <button type="button" class="btn" onClick={onCancel}>
+          {t("common.cancel")}
+        </button>
+      </div>
+    </>
+  );
+}
+
 /** A list of the API's error details (path: message), e.g. every problem of a framework import. */
 export function Details({ details }: { details: { path: string; message: string }[] }) {
   if (details.length === 0) return null;

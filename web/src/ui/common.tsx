@@ -138,3 +138,32 @@ export function Scroll({ label, children }: { label: string; children: Component
 export type Children = ComponentChildren;
 export type Handler<E extends Event> = (event: E) => void;
 export type InputEvent = JSX.TargetedEvent<HTMLInputElement, Event>;
+
+/**
+ * The one pager: previous / "page N of M" / next, shown only when there is more than one page. The
+ * public ranking and the staff lists all use it; `label` names the list for screen readers.
+ */
+export function Pager({
+  page,
+  pages,
+  onPage,
+  label,
+}: {
+  page: number;
+  pages: number;
+  onPage: (page: number) => void;
+  label: string;
+}) {
+  if (pages <= 1) return null;
+  return (
+    <nav class="pager" aria-label={label}>
+      <button type="button" class="btn" disabled={page === 0} onClick={() => onPage(page - 1)}>
+        {t("common.previous")}
+      </button>
+      <span>{t("rankings.page", { page: page + 1, pages })}</span>
+      <button type="button" class="btn" disabled={page >= pages - 1} onClick={() => onPage(page + 1)}>
+        {t("common.next")}
+      </button>
+    </nav>
+  );
+}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { assertTransition } from "../../../shared/lifecycle.ts";
-import { JOB_STATES, PERIOD_STATES as SERVER_STATES } from "../../../shared/model/period.ts";
+import { assertTransition } from "../../shared/lifecycle.ts";
+import { JOB_STATES, PERIOD_STATES as SERVER_STATES } from "../../shared/model/period.ts";
 import {
   awaitsJob,
   hasContests,
@@ -13,8 +13,8 @@ import {
   STEPS,
   stepOf,
   targetOf,
-} from "../../../web/src/app/lifecycle.ts";
-import { PERIOD_STATES, type PeriodJob, type PeriodState } from "../../../web/src/app/types.ts";
+} from "../../web/src/app/lifecycle.ts";
+import { PERIOD_STATES, type PeriodJob, type PeriodState } from "../../web/src/app/types.ts";
 
 const job = (status: PeriodJob["status"], kind: PeriodJob["kind"] = "close"): PeriodJob => ({
   kind,
