@@ -1,6 +1,5 @@
-import { readFile, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { extname, join, normalize, resolve } from "node:path";
+import { extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { Route } from "../../functions/routes.ts";
@@ -12,6 +11,7 @@ import {
   verifyPresignedGet,
   verifyPresignedPost,
 } from "./s3-gate.ts";
+import { sendBody, sendStatic } from "./static-files.ts";
 
 const FUNCTIONS_DIR = resolve(import.meta.dirname, "../../functions");
 /** Lambda's synchronous payload limit. */
@@ -132,10 +132,10 @@ export async function startGateway(
     }
     if (url.pathname.startsWith("/api/")) return api(request, response, url);
     if (url.pathname === "/config.json") return send(response, 200, options.config);
-    if (url.pathname.startsWith("/public/")) return published(response, url.pathname.slice(1));
+    if (url.pathname.startsWith("/public/")) return published(request, response, url.pathname.slice(1));
     if (url.pathname === "/auth" || url.pathname.startsWith("/auth/")) return auth(request, response, url);
     if (url.pathname === "/s3" || url.pathname.startsWith("/s3/")) return storage(request, response, url);
-    return web(response, url.pathname);
+    return web(request, response, url.pathname);
   }
 
   /** CORS for /auth/ and /s3/ from an allowed other origin; true when the request was a preflight. */
@@ -305,30 +305,25 @@ export async function startGateway(
     );
   }
 
-  async function published(response: ServerResponse, key: string): Promise<void> {
+  async function published(request: IncomingMessage, response: ServerResponse, key: string): Promise<void> {
     const contentType = PUBLIC_TYPES[extname(key).toLowerCase()];
     const file = contentType ? await options.readPublic(key) : undefined;
     if (!file || !contentType) return send(response, 404, { message: "Not Found" });
-    response.writeHead(200, {
+    sendBody(request, response, file.body, {
       "content-type": contentType,
       "cache-control": "public, max-age=60",
     });
-    response.end(file.body);
   }
 
-  async function web(response: ServerResponse, pathname: string): Promise<void> {
-    const root = options.webDist;
-    const file = root ? await findStatic(root, pathname) : undefined;
+  async function web(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<void> {
     response.setHeader("content-security-policy", APP_CSP);
-    if (!file) {
-      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      response.end(
-        "<!doctype html><meta charset=utf-8><title>chiso</title><p>chiso API is running at <code>/api</code>; the web app is not built.</p>",
-      );
-      return;
-    }
-    response.writeHead(200, { "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream" });
-    response.end(await readFile(file));
+    const root = options.webDist;
+    if (root && (await sendStatic(request, response, root, pathname))) return;
+    // Only a stack started without the web app gets here (`npm start` builds it first).
+    response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    response.end(
+      "<!doctype html><meta charset=utf-8><title>chiso</title><p>chiso API is running at <code>/api</code>; the web app is not built (<code>npm run build:web</code>).</p>",
+    );
   }
 
   await new Promise<void>((done) => server.listen(options.port, options.host ?? "127.0.0.1", done));
@@ -384,27 +379,4 @@ function lambdaContext(route: Route, requestId: string): Context {
     fail: () => undefined,
     succeed: () => undefined,
   };
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".woff2": "font/woff2",
-  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-};
-
-/** A file under the web root, or the app's index.html for client-side routes. */
-async function findStatic(root: string, pathname: string): Promise<string | undefined> {
-  const candidate = normalize(join(root, decodeURIComponent(pathname)));
-  if (!candidate.startsWith(resolve(root))) return undefined;
-  for (const path of [candidate, join(root, "index.html")]) {
-    const info = await stat(path).catch(() => undefined);
-    if (info?.isFile()) return path;
-  }
-  return undefined;
 }

@@ -8,11 +8,13 @@ import { DEMO_PASSWORD } from "./demo/seed.ts";
 import { StackLockedError } from "./lock.ts";
 import { onShutdown } from "./processes.ts";
 import { ROOT, startLocalStack } from "./stack.ts";
+import { ensureWebBuilt } from "./web-build.ts";
 
 const port = Number(process.env.PORT ?? 3000);
 const adminPassword = process.env.ADMIN_PASSWORD ?? "Admin@12345";
 const dataDir = process.env.DATA_DIR ? resolve(process.env.DATA_DIR) : join(ROOT, ".data");
 const began = Date.now();
+await ensureWebBuilt(ROOT, (line) => console.log(line));
 const stack = await startLocalStack({
   dataDir,
   port,
