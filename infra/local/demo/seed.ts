@@ -231,28 +231,15 @@ async function appraiseAndPublish(
       roles: ["unit-approver"],
       unitId: contested.unit.id,
     };
-    await contest(
-      ports,
-      at(approver, "2022-07-28T09:00:00+07:00", "demo-contest"),
-      periodId,
-      contested.unit.id,
-      code,
-      {
-        explanation: "Đơn vị đã bổ sung quyết định ban hành kèm theo trong hồ sơ",
-      },
-    );
-    await decideContest(
-      ports,
-      at(reviewer, "2022-08-01T15:00:00+07:00", "demo-decide"),
-      periodId,
-      contested.unit.id,
-      code,
-      {
-        outcome: "changed",
-        value: true,
-        reason: "Chấp nhận giải trình: quyết định hợp lệ",
-      },
-    );
+    const leaf = [periodId, contested.unit.id, code] as const;
+    await contest(ports, at(approver, "2022-07-28T09:00:00+07:00", "demo-contest"), ...leaf, {
+      explanation: "Đơn vị đã bổ sung quyết định ban hành kèm theo trong hồ sơ",
+    });
+    await decideContest(ports, at(reviewer, "2022-08-01T15:00:00+07:00", "demo-decide"), ...leaf, {
+      outcome: "changed",
+      value: true,
+      reason: "Chấp nhận giải trình: quyết định hợp lệ",
+    });
   }
   await transitionPeriod(ports, at(admin, "2022-08-06T08:00:00+07:00", "demo-h1-final"), periodId, {
     to: "final",
