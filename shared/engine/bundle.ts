@@ -12,7 +12,7 @@ import type { SubmissionFacts } from "./score-unit.ts";
 import type { SnapshotMeta } from "./snapshot.ts";
 
 /**
- * The scoring bundle: everything needed to recompute a ranking from an export (README, "Score CLI").
+ * The scoring bundle: everything needed to recompute a ranking from an export (README, "The score CLI").
  * `submissions` and `appraisals` are checked by hand, not with zod: at national scale they hold over a
  * million answers.
  */
