@@ -1,7 +1,8 @@
 /**
  * What each function may touch, read off its handler's service calls (shared/services → shared/store):
- * the grants and the environment of every function come from here, and nothing else. A handler that
- * is not listed stops the synth, so a new route cannot ship with borrowed permissions.
+ * the grants and the environment of every function come from here (infra/cdk/grants.ts binds them),
+ * and nothing else. A handler that is not listed stops the synth, so a new route cannot ship with
+ * borrowed permissions.
  *
  * - data: the data table. "read" = grantReadData (GetItem, Query, BatchGetItem…); "write" =
  *   grantReadWriteData (every write goes through a conditional Put/Update or a transaction).

@@ -1,16 +1,24 @@
 import { join } from "node:path";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import type * as cloudfront from "aws-cdk-lib/aws-cloudfront";
+import type * as cognito from "aws-cdk-lib/aws-cognito";
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
+import type * as s3 from "aws-cdk-lib/aws-s3";
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { needsOf } from "./access.ts";
 import { ROOT } from "./settings.ts";
 
 export interface ChisoFunctionProps {
   /** The handler module under functions/, without extension: "periods/transition". */
   handler: string;
-  environment: Record<string, string>;
+  /** Plain settings; a name or ARN that comes with a right is added by a bind… method instead. */
+  environment?: Record<string, string>;
   logRetention: logs.RetentionDays;
   memorySize?: number;
   timeout?: Duration;
@@ -18,6 +26,17 @@ export interface ChisoFunctionProps {
   entry?: string;
   /** Defaults to "chiso <handler>" (the tests find route and job functions by it). */
   description?: string;
+}
+
+/** Where the app arms a period's close: infra/cdk/constructs/jobs.ts. */
+export interface CloseSchedules {
+  groupName: string;
+  /** The ARN pattern of the schedules the app may arm: close-* in the group. */
+  scheduleArn: string;
+  schedulerRole: iam.IRole;
+  deadLetterQueue: sqs.IQueue;
+  /** The function a close schedule invokes. */
+  target: lambda.IFunction;
 }
 
 /** The esbuild settings of every function (the ESM bundle needs `require` for bundled CommonJS). */
@@ -40,9 +59,25 @@ export const BUNDLING = {
 };
 
 /**
+ * How a function uses a table: "read" = grantReadData, "write" = grantReadWriteData, "append" =
+ * dynamodb:PutItem only, "name-only" = the name and no right (shared/store/dynamo.ts wants both tables'
+ * names, whatever the function touches).
+ */
+export type TableAccess = "read" | "write" | "append" | "name-only";
+
+/** Object-level rights under a bucket prefix. */
+export type ObjectRight = "put" | "get" | "delete";
+
+/** The environment variable that carries a bound resource's name or ARN to the handler. */
+export interface EnvName {
+  env: string;
+}
+
+/**
  * One Lambda function with the house defaults: Node.js 22 on ARM64, a minified ESM bundle with source
  * maps, its own log group with a retention, its own role with nothing but the right to write that log
- * group (each grant is added by the stack, from infra/cdk/access.ts).
+ * group. Everything else it may touch comes through a bind… method, which adds the right and the
+ * environment variable naming the resource together (infra/cdk/grants.ts calls them from access.ts).
  */
 export class ChisoFunction extends Construct {
   readonly handler: string;
@@ -90,4 +125,118 @@ export class ChisoFunction extends Construct {
       bundling: BUNDLING,
     });
   }
+
+  /** A route or job handler under functions/, sized by its needs (infra/cdk/access.ts). */
+  static forHandler(scope: Construct, handler: string, logRetention: logs.RetentionDays): ChisoFunction {
+    const heavy = needsOf(handler).heavy === true;
+    const job = handler.startsWith("jobs/");
+    return new ChisoFunction(scope, constructId(handler), {
+      handler,
+      logRetention,
+      ...(heavy ? { memorySize: 1024 } : {}),
+      ...(job ? { timeout: Duration.minutes(5) } : heavy ? { timeout: Duration.seconds(29) } : {}),
+    });
+  }
+
+  bindTable(table: dynamodb.ITable, access: TableAccess, { env }: EnvName): this {
+    this.function.addEnvironment(env, table.tableName);
+    if (access === "read") table.grantReadData(this.role);
+    if (access === "write") table.grantReadWriteData(this.role);
+    if (access === "append") this.allow(["dynamodb:PutItem"], [table.tableArn]);
+    return this;
+  }
+
+  /** Object-level rights under one prefix, action by action (no s3:GetObject*, no s3:Abort*). */
+  bindBucketPrefix(
+    bucket: s3.IBucket,
+    prefix: string,
+    rights: readonly ObjectRight[],
+    { env }: EnvName,
+  ): this {
+    this.function.addEnvironment(env, bucket.bucketName);
+    const actions = rights.map(
+      (right) => ({ put: "s3:PutObject", get: "s3:GetObject", delete: "s3:DeleteObject" })[right],
+    );
+    this.allow(actions, [bucket.arnForObjects(`${prefix}*`)]);
+    // Without ListBucket, S3 answers a missing key with 403 AccessDenied instead of 404 NoSuchKey, and
+    // the adapters read "not there" from NoSuchKey (a file never uploaded, a snapshot not yet written).
+    if (rights.includes("get")) this.allow(["s3:ListBucket"], [bucket.bucketArn]);
+    return this;
+  }
+
+  bindUserPool(pool: cognito.IUserPool, actions: readonly string[], { env }: EnvName): this {
+    this.function.addEnvironment(env, pool.userPoolId);
+    pool.grant(this.role, ...actions);
+    return this;
+  }
+
+  /** GetSecretValue on the secret, whose ARN the handler reads (it caches the value per process). */
+  bindSecret(secret: secretsmanager.ISecret, { env }: EnvName): this {
+    this.function.addEnvironment(env, secret.secretArn);
+    secret.grantRead(this.role);
+    return this;
+  }
+
+  /** lambda:InvokeFunction on the job function, unqualified (grantInvoke would add ":*" too). */
+  bindJobQueue(job: lambda.IFunction, { env }: EnvName): this {
+    this.function.addEnvironment(env, job.functionName);
+    this.allow(["lambda:InvokeFunction"], [job.functionArn]);
+    return this;
+  }
+
+  bindDistribution(distribution: cloudfront.IDistribution, { env }: EnvName): this {
+    this.function.addEnvironment(env, distribution.distributionId);
+    distribution.grantCreateInvalidation(this.role);
+    return this;
+  }
+
+  /** ses:SendEmail from one verified identity, with the From address the handler uses. */
+  bindMailer(identityArn: string, from: string, { env }: EnvName): this {
+    this.function.addEnvironment(env, from);
+    this.allow(["ses:SendEmail"], [identityArn]);
+    return this;
+  }
+
+  /**
+   * Arms (and with "arm-disarm" deletes) the one-time close schedules named close-* in the group, and
+   * passes the scheduler role to them; the handler reads the group, the role, the dead-letter queue and
+   * the job function they target (the job function itself reads its own ARN from its invocation
+   * context: its ARN in its own environment would be a circular reference).
+   */
+  bindCloseSchedules(schedules: CloseSchedules, mode: "arm" | "arm-disarm"): this {
+    const env: Record<string, string> = {
+      SCHEDULE_GROUP: schedules.groupName,
+      SCHEDULER_ROLE_ARN: schedules.schedulerRole.roleArn,
+      CLOSE_DLQ_ARN: schedules.deadLetterQueue.queueArn,
+    };
+    if (schedules.target !== this.function) env.JOB_FUNCTION_ARN = schedules.target.functionArn;
+    for (const [name, value] of Object.entries(env)) this.function.addEnvironment(name, value);
+    this.allow(
+      [
+        "scheduler:CreateSchedule",
+        "scheduler:UpdateSchedule",
+        ...(mode === "arm-disarm" ? ["scheduler:DeleteSchedule"] : []),
+      ],
+      [schedules.scheduleArn],
+    );
+    this.allow(["iam:PassRole"], [schedules.schedulerRole.roleArn], {
+      StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" },
+    });
+    return this;
+  }
+
+  /** A statement on the function's own role (its default policy): only a bind… method adds one. */
+  private allow(actions: string[], resources: string[], conditions?: Record<string, unknown>): void {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) }),
+    );
+  }
+}
+
+/** "periods/transition" → "PeriodsTransition": a stable construct id per handler module. */
+export function constructId(handler: string): string {
+  return handler
+    .split(/[/-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
 }

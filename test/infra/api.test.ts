@@ -1,7 +1,7 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { ROUTES, routeKey } from "../../functions/routes.ts";
-import { JOBS } from "../../infra/cdk/chiso-stack.ts";
+import { JOBS } from "../../infra/cdk/constructs/jobs.ts";
 import { DEFAULT_THROTTLE } from "../../infra/cdk/throttles.ts";
 import { type Cfn, resourcesOf, synth, TEST_REGION } from "./synth-info.ts";
 
@@ -33,11 +33,11 @@ describe("the HTTP API, built from functions/routes.ts", () => {
     expect(authorizer.Properties.AuthorizerType).toBe("JWT");
     expect(authorizer.Properties.IdentitySource).toEqual(["$request.header.Authorization"]);
     expect(authorizer.Properties.JwtConfiguration.Audience).toEqual([
-      { Ref: expect.stringMatching(/^UserPoolWebClient/) },
+      { Ref: expect.stringMatching(/^AuthUserPoolWebClient/) },
     ]);
     expect(authorizer.Properties.JwtConfiguration.Issuer["Fn::Join"][1]).toEqual([
       `https://cognito-idp.${TEST_REGION}.amazonaws.com/`,
-      { Ref: expect.stringMatching(/^UserPool/) },
+      { Ref: expect.stringMatching(/^AuthUserPool/) },
     ]);
     for (const route of ROUTES) {
       const [, r] = routes.find(([, x]) => x.Properties.RouteKey === routeKey(route)) ?? [];
@@ -116,8 +116,8 @@ describe("the functions", () => {
   it("get the environment their ports read", () => {
     for (const [id, r] of functions) {
       const env = r.Properties.Environment.Variables as Record<string, unknown>;
-      expect(env.TABLE_NAME, id).toEqual({ Ref: expect.stringMatching(/^DataTable/) });
-      expect(env.AUDIT_TABLE_NAME, id).toEqual({ Ref: expect.stringMatching(/^AuditTable/) });
+      expect(env.TABLE_NAME, id).toEqual({ Ref: expect.stringMatching(/^DataDataTable/) });
+      expect(env.AUDIT_TABLE_NAME, id).toEqual({ Ref: expect.stringMatching(/^DataAuditTable/) });
       expect(env.POWERTOOLS_SERVICE_NAME, id).toBe("chiso");
     }
     const env = (handler: string) =>
@@ -125,16 +125,18 @@ describe("the functions", () => {
         string,
         unknown
       >;
-    expect(env("evidence/add").EVIDENCE_BUCKET).toEqual({ Ref: expect.stringMatching(/^EvidenceBucket/) });
+    expect(env("evidence/add").EVIDENCE_BUCKET).toEqual({
+      Ref: expect.stringMatching(/^DataEvidenceBucket/),
+    });
     expect(env("evidence/add").MAX_EVIDENCE_BYTES).toBe("20000000");
-    expect(env(JOBS.period).SITE_BUCKET).toEqual({ Ref: expect.stringMatching(/^SiteBucket/) });
+    expect(env(JOBS.period).SITE_BUCKET).toEqual({ Ref: expect.stringMatching(/^DataSiteBucket/) });
     expect(env("periods/transition").JOB_FUNCTION_NAME).toEqual({
-      Ref: expect.stringMatching(/^JobsPeriodJob/),
+      Ref: expect.stringMatching(/^JobsJobsPeriodJob/),
     });
     expect(env(JOBS.period).DISTRIBUTION_ID).toEqual({
-      Ref: expect.stringMatching(/^Distribution/),
+      Ref: expect.stringMatching(/^SiteDistribution/),
     });
-    expect(env("users/create").USER_POOL_ID).toEqual({ Ref: expect.stringMatching(/^UserPool/) });
+    expect(env("users/create").USER_POOL_ID).toEqual({ Ref: expect.stringMatching(/^AuthUserPool/) });
     expect(env(JOBS.reminders).REMINDER_FROM).toBe("no-reply@example.gov.vn");
     expect(env(JOBS.reminders).REMINDER_DAYS).toBe("3,1");
     for (const handler of ["periods/patch", "periods/transition"])

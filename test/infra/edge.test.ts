@@ -3,7 +3,9 @@ import { join } from "node:path";
 import type { PreTokenGenerationTriggerEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { ROUTES, routeKey } from "../../functions/routes.ts";
-import { JOBS, ORIGIN_SECRET_HEADER, PERMISSIONS_POLICY } from "../../infra/cdk/chiso-stack.ts";
+import { ORIGIN_SECRET_HEADER } from "../../infra/cdk/constructs/api.ts";
+import { JOBS } from "../../infra/cdk/constructs/jobs.ts";
+import { PERMISSIONS_POLICY } from "../../infra/cdk/constructs/site.ts";
 import { THROTTLES, throttleClassOf, throttleOf } from "../../infra/cdk/throttles.ts";
 import { MFA_CLAIM, MFA_SETUP_REQUIRED, requireStaffMfa } from "../../infra/cdk/triggers/staff-mfa.ts";
 import { COMMON_RULES_COUNTED, MANAGED_RULE_GROUPS, RATE_WINDOW_SECONDS } from "../../infra/cdk/waf.ts";
@@ -195,7 +197,7 @@ describe("WAF", () => {
       const associations = resourcesOf(variant.json, "AWS::WAFv2::WebACLAssociation");
       expect(associations.map(([, a]) => a.Properties)).toEqual([
         {
-          ResourceArn: { "Fn::GetAtt": [expect.stringMatching(/^UserPool/), "Arn"] },
+          ResourceArn: { "Fn::GetAtt": [expect.stringMatching(/^AuthUserPool/), "Arn"] },
           WebACLArn: { "Fn::GetAtt": [aclId, "Arn"] },
         },
       ]);
@@ -352,7 +354,7 @@ describe("MFA for admins and reviewers", () => {
     expect(cognito).toEqual([
       expect.objectContaining({
         Action: "cognito-idp:AdminGetUser",
-        Resource: { "Fn::GetAtt": [expect.stringMatching(/^UserPool/), "Arn"] },
+        Resource: { "Fn::GetAtt": [expect.stringMatching(/^AuthUserPool/), "Arn"] },
       }),
     ]);
   });

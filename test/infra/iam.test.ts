@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ROUTES } from "../../functions/routes.ts";
 import { NEEDS } from "../../infra/cdk/access.ts";
-import { JOBS } from "../../infra/cdk/chiso-stack.ts";
+import { JOBS } from "../../infra/cdk/constructs/jobs.ts";
 import { type CfnTemplate, resourcesOf, synth } from "./synth-info.ts";
 
 const full = synth("full");
@@ -30,7 +30,8 @@ const byHandler = new Map(
     .map(([, r]) => {
       const handler = String(r.Properties.Description).slice("chiso ".length);
       const roleId = (r.Properties.Role as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
-      return [handler, { roleId, statements: statementsOf(full.json, roleId) }] as const;
+      const env = r.Properties.Environment.Variables as Record<string, unknown>;
+      return [handler, { roleId, env, statements: statementsOf(full.json, roleId) }] as const;
     }),
 );
 const has = (handler: string, action: string) =>
@@ -56,7 +57,9 @@ describe("least privilege", () => {
       ...[...byHandler.values()].map((f) => f.roleId),
       ...resourcesOf(full.json, "AWS::IAM::Role")
         .map(([id]) => id)
-        .filter((id) => id.startsWith("CloseSchedulerRole") || id.startsWith("RemindersSchedulerRole")),
+        .filter(
+          (id) => id.startsWith("JobsCloseSchedulerRole") || id.startsWith("JobsRemindersSchedulerRole"),
+        ),
     ];
     expect(appRoles.length).toBe(byHandler.size + 2);
     for (const roleId of appRoles) {
@@ -140,7 +143,7 @@ describe("least privilege", () => {
     const invoke = byHandler
       .get("periods/transition")
       ?.statements.find((s) => actionsOf([s]).includes("lambda:InvokeFunction"));
-    expect(invoke?.Resource).toEqual({ "Fn::GetAtt": [expect.stringMatching(/^JobsPeriodJob/), "Arn"] });
+    expect(invoke?.Resource).toEqual({ "Fn::GetAtt": [expect.stringMatching(/^JobsJobsPeriodJob/), "Arn"] });
     // The close schedule follows the stored period (armed while open, deleted otherwise): after opening
     // or re-dating a period, one unit's later deadline, and in the close job (a schedule that fired
     // before a moved deadline arms itself again).
@@ -156,9 +159,34 @@ describe("least privilege", () => {
       const schedule = statements.find((s) => actionsOf([s]).includes("scheduler:CreateSchedule"));
       expect(JSON.stringify(schedule?.Resource)).toContain(":schedule/chiso-test-closes/close-*");
       const pass = statements.find((s) => actionsOf([s]).includes("iam:PassRole"));
-      expect(pass?.Resource).toEqual({ "Fn::GetAtt": [expect.stringMatching(/^CloseSchedulerRole/), "Arn"] });
+      expect(pass?.Resource).toEqual({
+        "Fn::GetAtt": [expect.stringMatching(/^JobsCloseSchedulerRole/), "Arn"],
+      });
       expect(pass?.Condition).toEqual({ StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } });
     }
+  });
+
+  it("gives no function a resource's name without its right, nor the right without the name", () => {
+    // The environment variable → the actions (on the resource) of the right bound with it.
+    const rights: Record<string, { actions: RegExp; resource?: RegExp }> = {
+      EVIDENCE_BUCKET: { actions: /^s3:(Put|Get|Delete)Object$/, resource: /EvidenceBucket/ },
+      SITE_BUCKET: { actions: /^s3:(Put|Get)Object$/, resource: /SiteBucket/ },
+      USER_POOL_ID: { actions: /^cognito-idp:Admin/ },
+      JOB_FUNCTION_NAME: { actions: /^lambda:InvokeFunction$/ },
+      DISTRIBUTION_ID: { actions: /^cloudfront:CreateInvalidation$/ },
+      ORIGIN_SECRET_PARAM: { actions: /^secretsmanager:GetSecretValue$/ },
+      REMINDER_FROM: { actions: /^ses:SendEmail$/ },
+      SCHEDULE_GROUP: { actions: /^scheduler:CreateSchedule$/ },
+    };
+    for (const [handler, f] of byHandler)
+      for (const [name, right] of Object.entries(rights)) {
+        const granted = f.statements.some(
+          (s) =>
+            actionsOf([s]).some((a) => right.actions.test(a)) &&
+            (right.resource?.test(JSON.stringify(s.Resource)) ?? true),
+        );
+        expect(granted, `${handler} ${name}`).toBe(name in f.env);
+      }
   });
 
   it("sends mail only from the configured identity", () => {

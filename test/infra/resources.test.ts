@@ -1,6 +1,7 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { JOBS, REMINDER_SCHEDULE } from "../../infra/cdk/chiso-stack.ts";
+import { JOBS, REMINDER_SCHEDULE } from "../../infra/cdk/constructs/jobs.ts";
+import { tableSchema } from "../../infra/local/tables.ts";
 import { ROLES } from "../../shared/access/roles.ts";
 import { AUDIT_TABLE, DATA_TABLE } from "../../shared/store/tables.ts";
 import { type Cfn, resourcesOf, synth, TEST_DOMAIN } from "./synth-info.ts";
@@ -22,6 +23,8 @@ describe("DynamoDB", () => {
     const tables = resourcesOf(full.json, "AWS::DynamoDB::Table");
     expect(tables).toHaveLength(2);
     for (const definition of [DATA_TABLE, AUDIT_TABLE]) {
+      // The same keys, attributes and indexes as the local stack's table (infra/local/tables.ts).
+      const { AttributeDefinitions, KeySchema, GlobalSecondaryIndexes } = tableSchema(definition);
       full.template.hasResource("AWS::DynamoDB::Table", {
         DeletionPolicy: "Retain",
         UpdateReplacePolicy: "Retain",
@@ -29,18 +32,9 @@ describe("DynamoDB", () => {
           BillingMode: "PAY_PER_REQUEST",
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           DeletionProtectionEnabled: true,
-          KeySchema: [
-            { AttributeName: definition.partitionKey, KeyType: "HASH" },
-            { AttributeName: definition.sortKey, KeyType: "RANGE" },
-          ],
-          GlobalSecondaryIndexes: definition.indexes.map((index) => ({
-            IndexName: index.name,
-            KeySchema: [
-              { AttributeName: index.partitionKey, KeyType: "HASH" },
-              { AttributeName: index.sortKey, KeyType: "RANGE" },
-            ],
-            Projection: { ProjectionType: "ALL" },
-          })),
+          AttributeDefinitions,
+          KeySchema,
+          GlobalSecondaryIndexes,
         },
       });
     }
