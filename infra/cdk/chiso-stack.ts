@@ -27,7 +27,7 @@ export interface ChisoStackProps extends StackProps {
 /**
  * chiso in one AWS account and region: the HTTP API and its functions built from functions/routes.ts,
  * DynamoDB, the evidence and site buckets, CloudFront, Cognito, the close scheduler, reminders and
- * alarms. Parameters come from Settings (CDK context); see README.md, "Deploying to AWS".
+ * alarms. Parameters come from Settings (CDK context); see docs/DEPLOYING.md, "Parameters".
  */
 export class ChisoStack extends Stack {
   /** handler module → function: the routes' and the jobs'. */

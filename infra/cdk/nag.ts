@@ -72,7 +72,7 @@ const REASONS = {
   originSecretRotation:
     "The origin secret is a shared header value between CloudFront and the API, not a credential of a " +
     "service: an automatic rotation would change it under CloudFront's feet (the distribution reads it " +
-    "at deployment). It never leaves AWS (HTTPS to the origin only); README says how to rotate it.",
+    "at deployment). It never leaves AWS (HTTPS to the origin only); docs/ARCHITECTURE.md says how to rotate it.",
   plusPlan:
     "The Plus feature plan (threat protection) costs $0.02 per monthly active user on top of Lite; " +
     "there is no self sign-up and admins create every account. A province can switch featurePlan later.",

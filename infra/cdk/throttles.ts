@@ -8,7 +8,7 @@ export interface Throttle {
 
 /**
  * Per-route throttles of the HTTP API's $default stage, sized for the deadline rush at national
- * scale (README "Deploying to AWS", "Throttles"): 12,000 units (3,321 of them communes), ≈ 32,000
+ * scale (docs/ARCHITECTURE.md, "Throttles"): 12,000 units (3,321 of them communes), ≈ 32,000
  * users; in the last hours before a deadline assume a third of the units (4,000) at work with one or
  * two editors each (≈ 6,000 people). A form saves 0.7 s after the last keystroke: one typing editor
  * saves about every 5–10 s, so ≈ 600–1,200 saves/s if all typed at once, ≈ 300/s on average.
