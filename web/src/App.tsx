@@ -5,7 +5,7 @@ import { Method } from "./public/Method.tsx";
 import { Rankings } from "./public/Rankings.tsx";
 import { UnitProfile } from "./public/UnitProfile.tsx";
 import { match, navigate, useLocation } from "./router.ts";
-import { lazy, useTitle } from "./ui/common.tsx";
+import { lazy, Nothing, useTitle } from "./ui/common.tsx";
 
 /** The signed-in screens: their own chunks, never loaded by the public page. */
 const Workspace = lazy(() => import("./app/Workspace.tsx"));
@@ -33,12 +33,12 @@ export function App() {
   }, [location.path]);
 
   const path = location.path;
+  const route = routeOf(path);
+  const inWorkspace = route.page === "workspace";
   let page: preact.ComponentChildren;
-  const unitPage = match("/units/:unitId", path);
-  const inWorkspace = path === "/sign-in" || path === "/app" || path.startsWith("/app/");
-  if (path === "/" || path === "/index.html") page = <Rankings location={location} />;
-  else if (unitPage) page = <UnitProfile unitId={unitPage.unitId as string} location={location} />;
-  else if (match("/method", path)) page = <Method />;
+  if (route.page === "rankings") page = <Rankings location={location} />;
+  else if (route.page === "unit") page = <UnitProfile unitId={route.unitId} location={location} />;
+  else if (route.page === "method") page = <Method />;
   else if (inWorkspace) page = <Workspace location={location} />;
   else page = <NotFound />;
 
@@ -120,6 +120,18 @@ export function App() {
   );
 }
 
+/** The page a path shows: a public page, the signed-in workspace (its own routes), or none. */
+export function routeOf(
+  path: string,
+): { page: "rankings" | "method" | "workspace" | "not-found" } | { page: "unit"; unitId: string } {
+  if (path === "/" || path === "/index.html") return { page: "rankings" };
+  const unit = match("/units/:unitId", path);
+  if (unit) return { page: "unit", unitId: unit.unitId as string };
+  if (match("/method", path)) return { page: "method" };
+  if (path === "/sign-in" || path === "/app" || path.startsWith("/app/")) return { page: "workspace" };
+  return { page: "not-found" };
+}
+
 function roleNames(roles: string[]): string {
   return roles.map((r) => t(`role.${r}` as "role.admin")).join(", ");
 }
@@ -127,11 +139,10 @@ function roleNames(roles: string[]): string {
 function NotFound() {
   useTitle(t("notFound.title"));
   return (
-    <>
-      <h1>{t("notFound.title")}</h1>
+    <Nothing title={t("notFound.title")}>
       <p>
         <a href="/">{t("notFound.home")}</a>
       </p>
-    </>
+    </Nothing>
   );
 }

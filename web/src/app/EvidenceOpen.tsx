@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n/index.ts";
 import { ErrorNote, Loading, useTitle } from "../ui/common.tsx";
@@ -46,3 +47,23 @@ export function EvidenceOpen({
 /** The in-app address that opens an evidence item (use with target="_blank"). */
 export const evidenceHref = (periodId: string, unitId: string, evidenceId: string) =>
   `/app/evidence/${encodeURIComponent(periodId)}/${encodeURIComponent(unitId)}/${encodeURIComponent(evidenceId)}`;
+
+/** A link that opens an evidence item in a new tab (and says so to screen readers). */
+export function EvidenceLink({
+  periodId,
+  unitId,
+  evidenceId,
+  children,
+}: {
+  periodId: string;
+  unitId: string;
+  evidenceId: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <a href={evidenceHref(periodId, unitId, evidenceId)} target="_blank" rel="noopener">
+      {children}
+      <span class="sr-only"> ({t("common.newTab")})</span>
+    </a>
+  );
+}

@@ -1,10 +1,10 @@
 import { hasRole, useSession } from "../auth/session.ts";
 import { fmt, t } from "../i18n/index.ts";
-import { ErrorNote, Loading, Scroll, useAsync, useTitle } from "../ui/common.tsx";
+import { LoadState, Scroll, useAsync, useTitle } from "../ui/common.tsx";
 import { getAll, paths } from "./api.ts";
 import { hasContests, hasResults } from "./lifecycle.ts";
 import type { Period } from "./types.ts";
-import { PeriodBadge } from "./ui.tsx";
+import { ColumnHeads, PeriodBadge } from "./ui.tsx";
 
 /** The start page after sign-in: the periods, with what this user's roles may do in each. */
 export function Home() {
@@ -12,11 +12,13 @@ export function Home() {
   useTitle(t("home.title"));
   const periods = useAsync(() => getAll<Period>(paths.periods), []);
   if (!session) return null;
-  const unit = hasRole(session, "unit-editor", "unit-approver");
-  const reviewer = hasRole(session, "reviewer");
-  const admin = hasRole(session, "admin");
+  const can = {
+    unit: hasRole(session, "unit-editor", "unit-approver"),
+    reviewer: hasRole(session, "reviewer"),
+    admin: hasRole(session, "admin"),
+  };
   const list = (periods.data ?? [])
-    .filter((p) => !unit || admin || p.state !== "draft")
+    .filter((p) => !can.unit || can.admin || p.state !== "draft")
     .sort((a, b) => Date.parse(b.opensAt) - Date.parse(a.opensAt));
   return (
     <>
@@ -25,7 +27,7 @@ export function Home() {
         {t("home.hello", { name: session.username })}{" "}
         <span class="muted">({session.roles.map((r) => t(`role.${r}`)).join(", ")})</span>
       </p>
-      {admin && (
+      {can.admin && (
         <p>
           <a class="btn btn-primary" href="/app/admin">
             {t("nav.admin")}
@@ -33,20 +35,14 @@ export function Home() {
         </p>
       )}
       <h2>{t("home.periods")}</h2>
-      {periods.loading && <Loading />}
-      {periods.error !== undefined && <ErrorNote error={periods.error} retry={periods.reload} />}
+      <LoadState of={periods} />
       {periods.data && list.length === 0 && <p>{t("home.noPeriods")}</p>}
       {list.length > 0 && (
         <Scroll label={t("home.periods")}>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("period.name")}</th>
-                <th scope="col">{t("period.state")}</th>
-                <th scope="col">{t("period.closesAt")}</th>
-                <th scope="col">{t("home.actions")}</th>
-              </tr>
-            </thead>
+            <ColumnHeads
+              columns={[t("period.name"), t("period.state"), t("period.closesAt"), t("home.actions")]}
+            />
             <tbody>
               {list.map((p) => (
                 <tr key={p.id}>
@@ -56,25 +52,11 @@ export function Home() {
                   </td>
                   <td>{fmt.dateTime(p.closesAt)}</td>
                   <td class="actions">
-                    {unit && p.state !== "draft" && (
-                      <a href={`/app/periods/${encodeURIComponent(p.id)}/form`}>
-                        {p.state === "open" ? t("home.fillIn") : t("home.viewForm")}
+                    {periodLinks(p, can).map((link) => (
+                      <a key={link.href} href={link.href}>
+                        {link.label}
                       </a>
-                    )}
-                    {unit && hasResults(p.state) && (
-                      <a href={`/app/periods/${encodeURIComponent(p.id)}/results`}>{t("home.results")}</a>
-                    )}
-                    {(reviewer || admin) && p.state !== "draft" && (
-                      <a href={`/app/review/${encodeURIComponent(p.id)}`}>
-                        {reviewer ? t("home.review") : t("home.units")}
-                      </a>
-                    )}
-                    {reviewer && hasContests(p.state) && (
-                      <a href={`/app/review/${encodeURIComponent(p.id)}/contests`}>{t("home.contests")}</a>
-                    )}
-                    {admin && (
-                      <a href={`/app/admin/periods/${encodeURIComponent(p.id)}`}>{t("home.manage")}</a>
-                    )}
+                    ))}
                   </td>
                 </tr>
               ))}
@@ -84,4 +66,27 @@ export function Home() {
       )}
     </>
   );
+}
+
+/** What the user's roles may do in a period, as links (a role may do none). */
+export function periodLinks(
+  period: Pick<Period, "id" | "state">,
+  can: { unit: boolean; reviewer: boolean; admin: boolean },
+): { href: string; label: string }[] {
+  const id = encodeURIComponent(period.id);
+  const state = period.state;
+  const links: { href: string; label: string }[] = [];
+  if (can.unit && state !== "draft")
+    links.push({
+      href: `/app/periods/${id}/form`,
+      label: state === "open" ? t("home.fillIn") : t("home.viewForm"),
+    });
+  if (can.unit && hasResults(state))
+    links.push({ href: `/app/periods/${id}/results`, label: t("home.results") });
+  if ((can.reviewer || can.admin) && state !== "draft")
+    links.push({ href: `/app/review/${id}`, label: can.reviewer ? t("home.review") : t("home.units") });
+  if (can.reviewer && hasContests(state))
+    links.push({ href: `/app/review/${id}/contests`, label: t("home.contests") });
+  if (can.admin) links.push({ href: `/app/admin/periods/${id}`, label: t("home.manage") });
+  return links;
 }

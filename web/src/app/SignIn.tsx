@@ -3,8 +3,27 @@ import { AuthError, answerCode, completeSetup, type SignInStep, signIn } from ".
 import { t } from "../i18n/index.ts";
 import { navigate } from "../router.ts";
 import { useTitle } from "../ui/common.tsx";
+import { TextField } from "../ui/fields.tsx";
+import { useAction } from "./useAction.ts";
 
 type Pending = Exclude<SignInStep, { kind: "done" }>;
+
+/** A failed sign-in step as the user reads it. */
+export function signInErrorText(error: unknown): string {
+  const kind = error instanceof AuthError ? error.kind : "other";
+  if (kind === "credentials") return t("signIn.wrong");
+  if (kind === "challenge") return t("signIn.challenge");
+  if (kind === "code") return t("signIn.wrongCode");
+  if (kind === "expired") return t("signIn.codeExpired");
+  if (kind === "network") return t("error.network");
+  return t("signIn.failed", { message: (error as Error).message });
+}
+
+/** Where to go once signed in: the page asked for when it is one of ours, else the workspace. */
+export function afterSignIn(next: string | null): string {
+  const target = next?.startsWith("/") && !next.startsWith("//") ? next : "/app";
+  return target === "/sign-in" ? "/app" : target;
+}
 
 /**
  * Sign-in with user name and password (Cognito USER_PASSWORD_AUTH); staff then give the code of their
@@ -17,72 +36,47 @@ export function SignIn({ next, expired }: { next: string | null; expired?: boole
   const [code, setCode] = useState("");
   const [step, setStep] = useState<Pending>();
   const [notice, setNotice] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
 
   const proceed = (result: SignInStep) => {
     setCode("");
-    if (result.kind !== "done") {
-      setStep(result);
-      return;
-    }
-    const target = next?.startsWith("/") && !next.startsWith("//") ? next : "/app";
-    navigate(target === "/sign-in" ? "/app" : target, { replace: true });
+    if (result.kind !== "done") setStep(result);
+    else navigate(afterSignIn(next), { replace: true });
   };
 
-  const fail = (e: unknown) => {
-    const kind = e instanceof AuthError ? e.kind : "other";
-    if (kind === "expired") {
-      setStep(undefined);
-      setCode("");
-    }
-    setError(
-      kind === "credentials"
-        ? t("signIn.wrong")
-        : kind === "challenge"
-          ? t("signIn.challenge")
-          : kind === "code"
-            ? t("signIn.wrongCode")
-            : kind === "expired"
-              ? t("signIn.codeExpired")
-              : kind === "network"
-                ? t("error.network")
-                : t("signIn.failed", { message: (e as Error).message }),
-    );
-  };
-
-  const run = async (event: Event, action: () => Promise<void>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
+  const submit = useAction(async (action: () => Promise<void>) => {
     try {
       await action();
     } catch (e) {
-      fail(e);
-    } finally {
-      setBusy(false);
+      // An expired challenge cannot take another code: back to the password.
+      if (e instanceof AuthError && e.kind === "expired") {
+        setStep(undefined);
+        setCode("");
+      }
+      throw e;
     }
+  }, signInErrorText);
+  const onSubmit = (action: () => Promise<void>) => (event: Event) => {
+    event.preventDefault();
+    void submit.run(action);
   };
 
-  const submitPassword = (event: Event) =>
-    run(event, async () => {
-      setNotice(undefined);
-      proceed(await signIn(username.trim(), password));
-    });
+  const submitPassword = onSubmit(async () => {
+    setNotice(undefined);
+    proceed(await signIn(username.trim(), password));
+  });
 
-  const submitCode = (event: Event) =>
-    run(event, async () => {
-      if (!step) return;
-      if (step.kind === "code") return proceed(await answerCode(step, code.trim()));
-      const result = await completeSetup(step, code.trim());
-      if (result !== "again") return proceed(result);
-      setNotice(t("signIn.setupDone"));
-      proceed(await signIn(username.trim(), password));
-    });
+  const submitCode = onSubmit(async () => {
+    if (!step) return;
+    if (step.kind === "code") return proceed(await answerCode(step, code.trim()));
+    const result = await completeSetup(step, code.trim());
+    if (result !== "again") return proceed(result);
+    setNotice(t("signIn.setupDone"));
+    proceed(await signIn(username.trim(), password));
+  });
 
-  const errorBox = error && (
+  const errorBox = submit.error && (
     <p class="notice notice-error" role="alert">
-      {error}
+      {submit.error}
     </p>
   );
 
@@ -91,52 +85,21 @@ export function SignIn({ next, expired }: { next: string | null; expired?: boole
       <div class="narrow">
         <h1>{t("signIn.title")}</h1>
         {notice && <p class="notice notice-info">{notice}</p>}
-        <form onSubmit={submitCode} class="card" noValidate>
-          {step.kind === "setup" ? (
-            <>
-              <h2>{t("signIn.setupTitle")}</h2>
-              <p>{t("signIn.setupIntro")}</p>
-              <p>
-                {t("signIn.setupSecret")} <code id="totp-secret">{step.secret}</code>
-              </p>
-              <p>
-                <a href={step.uri}>{t("signIn.setupLink")}</a>
-              </p>
-            </>
-          ) : (
-            <p>{t("signIn.codeIntro")}</p>
-          )}
-          <div class="field">
-            <label for="totp-code">{t("signIn.code")}</label>
-            <input
-              id="totp-code"
-              name="totp-code"
-              autoComplete="one-time-code"
-              inputMode="numeric"
-              pattern="[0-9]{6}"
-              maxLength={6}
-              required
-              value={code}
-              onInput={(e) => setCode(e.currentTarget.value.replace(/\D/g, ""))}
-            />
-          </div>
+        <CodeForm
+          step={step}
+          code={code}
+          onCode={setCode}
+          busy={submit.busy}
+          onSubmit={submitCode}
+          onBack={() => {
+            setStep(undefined);
+            setCode("");
+            submit.setError(null);
+            setNotice(undefined);
+          }}
+        >
           {errorBox}
-          <button type="submit" class="btn btn-primary" disabled={busy || code.length !== 6}>
-            {busy ? t("signIn.busy") : t("signIn.verify")}
-          </button>{" "}
-          <button
-            type="button"
-            class="btn"
-            onClick={() => {
-              setStep(undefined);
-              setCode("");
-              setError(undefined);
-              setNotice(undefined);
-            }}
-          >
-            {t("signIn.back")}
-          </button>
-        </form>
+        </CodeForm>
       </div>
     );
 
@@ -145,37 +108,93 @@ export function SignIn({ next, expired }: { next: string | null; expired?: boole
       <h1>{t("signIn.title")}</h1>
       {expired && <p class="notice notice-info">{t("signIn.needed")}</p>}
       <form onSubmit={submitPassword} class="card" noValidate>
-        <div class="field">
-          <label for="username">{t("signIn.username")}</label>
-          <input
-            id="username"
-            name="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellcheck={false}
-            required
-            value={username}
-            onInput={(e) => setUsername(e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="password">{t("signIn.password")}</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        </div>
+        <TextField
+          id="username"
+          name="username"
+          label={t("signIn.username")}
+          autoComplete="username"
+          autoCapitalize="none"
+          spellcheck={false}
+          required
+          value={username}
+          onValue={setUsername}
+        />
+        <TextField
+          id="password"
+          name="password"
+          type="password"
+          label={t("signIn.password")}
+          autoComplete="current-password"
+          required
+          value={password}
+          onValue={setPassword}
+        />
         {errorBox}
-        <button type="submit" class="btn btn-primary" disabled={busy || !username || !password}>
-          {busy ? t("signIn.busy") : t("signIn.submit")}
+        <button type="submit" class="btn btn-primary" disabled={submit.busy || !username || !password}>
+          {submit.busy ? t("signIn.busy") : t("signIn.submit")}
         </button>
       </form>
       <p class="muted">{t("signIn.help")}</p>
     </div>
+  );
+}
+
+/**
+ * The authenticator's six-digit code: for a sign-in ("code"), or to confirm a new authenticator
+ * ("setup", shown with its secret and link first). `children` is the error, above the buttons.
+ */
+function CodeForm({
+  step,
+  code,
+  onCode,
+  busy,
+  onSubmit,
+  onBack,
+  children,
+}: {
+  step: Pending;
+  code: string;
+  onCode: (code: string) => void;
+  busy: boolean;
+  onSubmit: (event: Event) => void;
+  onBack: () => void;
+  children: preact.ComponentChildren;
+}) {
+  return (
+    <form onSubmit={onSubmit} class="card" noValidate>
+      {step.kind === "setup" ? (
+        <>
+          <h2>{t("signIn.setupTitle")}</h2>
+          <p>{t("signIn.setupIntro")}</p>
+          <p>
+            {t("signIn.setupSecret")} <code id="totp-secret">{step.secret}</code>
+          </p>
+          <p>
+            <a href={step.uri}>{t("signIn.setupLink")}</a>
+          </p>
+        </>
+      ) : (
+        <p>{t("signIn.codeIntro")}</p>
+      )}
+      <TextField
+        id="totp-code"
+        name="totp-code"
+        label={t("signIn.code")}
+        autoComplete="one-time-code"
+        inputMode="numeric"
+        pattern="[0-9]{6}"
+        maxLength={6}
+        required
+        value={code}
+        onValue={(text) => onCode(text.replace(/\D/g, ""))}
+      />
+      {children}
+      <button type="submit" class="btn btn-primary" disabled={busy || code.length !== 6}>
+        {busy ? t("signIn.busy") : t("signIn.verify")}
+      </button>{" "}
+      <button type="button" class="btn" onClick={onBack}>
+        {t("signIn.back")}
+      </button>
+    </form>
   );
 }

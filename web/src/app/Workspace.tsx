@@ -1,7 +1,7 @@
 import { hasRole, type Role, useSession } from "../auth/session.ts";
 import { t } from "../i18n/index.ts";
 import { type Location, match } from "../router.ts";
-import { lazy } from "../ui/common.tsx";
+import { lazy, Nothing } from "../ui/common.tsx";
 import "./app.css";
 import { EvidenceOpen } from "./EvidenceOpen.tsx";
 import { Home } from "./Home.tsx";
@@ -12,7 +12,7 @@ const UnitArea = lazy(() => import("./unit/UnitArea.tsx"));
 const ReviewArea = lazy(() => import("./review/ReviewArea.tsx"));
 const AdminArea = lazy(() => import("./admin/AdminArea.tsx"));
 
-interface Screen {
+export interface Screen {
   pattern: string;
   roles: Role[] | "any";
   render: (params: Record<string, string>, location: Location) => preact.ComponentChildren;
@@ -74,26 +74,30 @@ export default function Workspace({ location }: { location: Location }) {
   const here = `${location.path}${location.query.size ? `?${location.query}` : ""}`;
   if (location.path === "/sign-in") return <SignIn next={location.query.get("next")} />;
   if (!session) return <SignIn next={here} expired />;
+  const found = screenOf(location.path);
+  if (!found) return <BackHome title={t("notFound.title")} />;
+  const { screen, params } = found;
+  if (screen.roles !== "any" && !hasRole(session, ...screen.roles))
+    return <BackHome title={t("workspace.notForRole")} />;
+  return <>{screen.render(params, location)}</>;
+}
+
+/** The signed-in screen a path shows, with the path's parameters (undefined: no such screen). */
+export function screenOf(path: string): { screen: Screen; params: Record<string, string> } | undefined {
   for (const screen of SCREENS) {
-    const params = match(screen.pattern, location.path);
-    if (!params) continue;
-    if (screen.roles !== "any" && !hasRole(session, ...screen.roles))
-      return (
-        <>
-          <h1>{t("workspace.notForRole")}</h1>
-          <p>
-            <a href="/app">{t("workspace.home")}</a>
-          </p>
-        </>
-      );
-    return <>{screen.render(params, location)}</>;
+    const params = match(screen.pattern, path);
+    if (params) return { screen, params };
   }
+  return undefined;
+}
+
+/** A screen the user cannot use here, with the way back to the workspace's home. */
+function BackHome({ title }: { title: string }) {
   return (
-    <>
-      <h1>{t("notFound.title")}</h1>
+    <Nothing title={title}>
       <p>
         <a href="/app">{t("workspace.home")}</a>
       </p>
-    </>
+    </Nothing>
   );
 }

@@ -49,6 +49,8 @@ export function DialogFooter({
   busy = false,
   disabled = false,
   error = null,
+  busyLabel = label,
+  cancelLabel = t("common.cancel"),
 }: {
   label: string;
   onConfirm: () => void;
@@ -56,6 +58,9 @@ export function DialogFooter({
   busy?: boolean;
   disabled?: boolean;
   error?: string | null;
+  /** The primary button's text while busy (its label, unless said otherwise). */
+  busyLabel?: string;
+  cancelLabel?: string;
 }) {
   return (
     <>
@@ -72,10 +77,10 @@ export function DialogFooter({
           aria-busy={busy}
           onClick={onConfirm}
         >
-          {label}
+          {busy ? busyLabel : label}
         </button>
         <button type="button" class="btn" onClick={onCancel}>
-          {t("common.cancel")}
+          {cancelLabel}
         </button>
       </div>
     </>
@@ -94,5 +99,83 @@ export function Details({ details }: { details: { path: string; message: string 
       ))}
       {details.length > 200 && <li>{t("common.more", { n: details.length - 200 })}</li>}
     </ul>
+  );
+}
+
+/** An action's error under the control it belongs to (nothing when there is none). */
+export function InlineError({ error }: { error: string | null | undefined }) {
+  if (!error) return null;
+  return (
+    <p class="input-error" role="alert">
+      {error}
+    </p>
+  );
+}
+
+/** A labelled multi-line text field. */
+export function TextAreaField({
+  id,
+  label,
+  value,
+  onInput,
+  rows = 2,
+  maxLength = 2000,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  rows?: number;
+  maxLength?: number;
+}) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <textarea
+        id={id}
+        rows={rows}
+        maxLength={maxLength}
+        value={value}
+        onInput={(e) => onInput(e.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
+/** A small button that shows or hides a part below it (its state is announced as expanded). */
+export function ToggleButton({
+  open,
+  onToggle,
+  children,
+}: {
+  open: boolean;
+  onToggle: (open: boolean) => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <button type="button" class="btn btn-small" aria-expanded={open} onClick={() => onToggle(!open)}>
+      {children}
+    </button>
+  );
+}
+
+/** A table's column headings; `[label, "num"]` is a column of numbers (aligned right). */
+export function ColumnHeads({ columns }: { columns: (string | [string, "num"])[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) =>
+          typeof column === "string" ? (
+            <th scope="col" key={column}>
+              {column}
+            </th>
+          ) : (
+            <th scope="col" class="num" key={column[0]}>
+              {column[0]}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
   );
 }

@@ -20,13 +20,17 @@ export interface Action<A extends unknown[]> {
   setError: (error: string | null) => void;
 }
 
-export function useAction<A extends unknown[]>(action: (...args: A) => Promise<unknown>): Action<A> {
+/** `describe` turns a failure into the text shown (the API's message by default). */
+export function useAction<A extends unknown[]>(
+  action: (...args: A) => Promise<unknown>,
+  describe: (failure: unknown) => string = errorText,
+): Action<A> {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
   const [error, setError] = useState<string | null>(null);
   const running = useRef(false);
-  const latest = useRef(action);
-  latest.current = action;
+  const latest = useRef({ action, describe });
+  latest.current = { action, describe };
   const run = useCallback(async (...args: A) => {
     if (running.current) return;
     running.current = true;
@@ -34,10 +38,10 @@ export function useAction<A extends unknown[]>(action: (...args: A) => Promise<u
     setError(null);
     setFailure(null);
     try {
-      await latest.current(...args);
+      await latest.current.action(...args);
     } catch (e) {
       setFailure(e);
-      setError(errorText(e));
+      setError(latest.current.describe(e));
     } finally {
       running.current = false;
       setBusy(false);

@@ -131,39 +131,40 @@ function decodeClaims(token: string): Record<string, unknown> {
   }
 }
 
+type SetupStep = Extract<SignInStep, { kind: "setup" }>;
+
+/** Enrolment of an authenticator: a new secret for `username`, by the challenge's session or a token. */
+async function setupStep(
+  username: string,
+  by: { Session: string } | { AccessToken: string },
+): Promise<SetupStep> {
+  const associated = await call("AssociateSoftwareToken", by);
+  const secret = associated.SecretCode;
+  // The challenge goes on with the session AssociateSoftwareToken answers; a token stays the same.
+  const via =
+    "AccessToken" in by
+      ? { accessToken: by.AccessToken }
+      : associated.Session
+        ? { challengeSession: associated.Session }
+        : undefined;
+  if (!secret || !via) throw new AuthError("other", "no secret");
+  return { kind: "setup", username, secret, uri: otpauthUri(username, secret), via };
+}
+
 /** What InitiateAuth or RespondToAuthChallenge answered, as the next step. */
 async function next(result: AuthResult, username: string): Promise<SignInStep> {
   const user = result.ChallengeParameters?.USER_ID_FOR_SRP ?? username;
   if (result.ChallengeName === "SOFTWARE_TOKEN_MFA" && result.Session)
     return { kind: "code", username: user, challengeSession: result.Session };
-  if (result.ChallengeName === "MFA_SETUP" && result.Session) {
-    const associated = await call("AssociateSoftwareToken", { Session: result.Session });
-    if (!associated.SecretCode || !associated.Session) throw new AuthError("other", "no secret");
-    return {
-      kind: "setup",
-      username: user,
-      secret: associated.SecretCode,
-      uri: otpauthUri(user, associated.SecretCode),
-      via: { challengeSession: associated.Session },
-    };
-  }
+  if (result.ChallengeName === "MFA_SETUP" && result.Session)
+    return setupStep(user, { Session: result.Session });
   if (result.ChallengeName) throw new AuthError("challenge", result.ChallengeName);
   const tokens = result.AuthenticationResult;
   if (!tokens?.IdToken) throw new AuthError("other", "no token");
   const claims = decodeClaims(tokens.IdToken);
-  if (claims.chiso_mfa === "setup-required" && tokens.AccessToken) {
-    // A staff member without TOTP: the token has none of the staff roles; enrol with it, then sign in again.
-    const associated = await call("AssociateSoftwareToken", { AccessToken: tokens.AccessToken });
-    if (!associated.SecretCode) throw new AuthError("other", "no secret");
-    const name = String(claims["cognito:username"] ?? user);
-    return {
-      kind: "setup",
-      username: name,
-      secret: associated.SecretCode,
-      uri: otpauthUri(name, associated.SecretCode),
-      via: { accessToken: tokens.AccessToken },
-    };
-  }
+  // A staff member without TOTP: the token has none of the staff roles; enrol with it, then sign in again.
+  if (claims.chiso_mfa === "setup-required" && tokens.AccessToken)
+    return setupStep(String(claims["cognito:username"] ?? user), { AccessToken: tokens.AccessToken });
   const session = sessionFromTokens(tokens.IdToken, tokens.RefreshToken, tokens.AccessToken);
   setSession(session);
   return { kind: "done", session };

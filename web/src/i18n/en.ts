@@ -491,4 +491,9 @@ export const en: Record<MessageKey, string> = {
   "job.failed": "{kind} failed.",
   "job.retryHelp": "The period stays “{state}”. Fix the cause if needed, then run it again.",
   "job.retry": "Run again",
+  // The Excel reader's problems (admin import).
+  "excel.notZip": "not an Excel file (.xlsx): its compressed content cannot be read",
+  "excel.notWorkbook": "not an Excel workbook: {part} is missing",
+  "excel.missingColumn": "the header row has no column “{column}”",
+  "excel.duplicate": "“{value}” repeats row {row}",
 };

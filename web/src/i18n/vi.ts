@@ -487,6 +487,11 @@ export const vi = {
   "job.failed": "{kind} không thành công.",
   "job.retryHelp": "Kỳ vẫn ở trạng thái “{state}”. Khắc phục nguyên nhân nếu cần, rồi chạy lại.",
   "job.retry": "Chạy lại",
+  // The Excel reader's problems (admin import).
+  "excel.notZip": "không phải tệp Excel (.xlsx): không đọc được nội dung nén",
+  "excel.notWorkbook": "không phải sổ tính Excel: thiếu {part}",
+  "excel.missingColumn": "thiếu cột “{column}” ở dòng tiêu đề",
+  "excel.duplicate": "“{value}” trùng với dòng {row}",
 } as const;
 
 export type MessageKey = keyof typeof vi;

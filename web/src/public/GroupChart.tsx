@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { fmt, t } from "../i18n/index.ts";
 import type { ChartHandle } from "./chart.ts";
-import type { SnapshotGroup } from "./data.ts";
+import { rankSeries, type Series, type SnapshotGroup } from "./data.ts";
 
 type Kind = "bars" | "line";
 
@@ -11,21 +11,21 @@ type Kind = "bars" | "line";
  */
 export function LazyChart({
   kind,
-  labels,
-  values,
+  series,
   xLabel,
-  yLabel,
+  yLabel = t("rankings.index"),
   description,
   height = 240,
 }: {
   kind: Kind;
-  labels: string[];
-  values: (number | null)[];
+  series: Series;
   xLabel: string;
-  yLabel: string;
+  /** The index, unless said otherwise. */
+  yLabel?: string;
   description: string;
   height?: number;
 }) {
+  const { labels, values } = series;
   const box = useRef<HTMLDivElement>(null);
   const [hover, setHover] = useState<number | null>(null);
   const [failed, setFailed] = useState(false);
@@ -98,19 +98,14 @@ export function LazyChart({
 
 /** The group's units by rank, their index as bars. */
 export function GroupChart({ group }: { group: SnapshotGroup }) {
-  const data = useMemo(() => {
-    const units = [...group.units].sort((a, b) => a.rank - b.rank);
-    return { labels: units.map((u) => u.name), values: units.map((u) => u.index) };
-  }, [group]);
+  const series = useMemo(() => rankSeries(group), [group]);
   return (
     <section aria-labelledby="chart-title" class="chart-section">
       <h2 id="chart-title">{t("chart.groupTitle", { group: group.name })}</h2>
       <LazyChart
         kind="bars"
-        labels={data.labels}
-        values={data.values}
+        series={series}
         xLabel={t("rankings.rank")}
-        yLabel={t("rankings.index")}
         description={t("chart.groupDescription", { group: group.name, n: group.units.length })}
       />
     </section>

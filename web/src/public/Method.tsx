@@ -1,5 +1,5 @@
 import { fmt, t } from "../i18n/index.ts";
-import { ErrorNote, Loading, useAsync, useTitle } from "../ui/common.tsx";
+import { LoadState, useAsync, useTitle } from "../ui/common.tsx";
 import { loadIndex, loadSnapshot } from "./data.ts";
 
 /** How the ranking is computed (DOMAIN.md §4–5, in short), with the latest period's index set. */
@@ -15,19 +15,14 @@ export function Method() {
       <p>{t("method.intro")}</p>
       <h2>{t("method.scoreTitle")}</h2>
       <ul>
-        <li>{t("method.leaves")}</li>
-        <li>{t("method.evidence")}</li>
-        <li>{t("method.nodes")}</li>
-        <li>{t("method.index")}</li>
-        <li>{t("method.rank")}</li>
-        <li>{t("method.change")}</li>
-        <li>{t("method.bands")}</li>
+        {(["leaves", "evidence", "nodes", "index", "rank", "change", "bands"] as const).map((part) => (
+          <li key={part}>{t(`method.${part}`)}</li>
+        ))}
       </ul>
       <h2>{t("method.processTitle")}</h2>
       <p>{t("method.process")}</p>
       <h2>{t("method.setTitle")}</h2>
-      {latest.loading && <Loading />}
-      {latest.error !== undefined && <ErrorNote error={latest.error} retry={latest.reload} />}
+      <LoadState of={latest} />
       {latest.data && (
         <>
           <p>

@@ -1,7 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { fmt, fold, t } from "../i18n/index.ts";
 import { type Location, navigate, setQuery } from "../router.ts";
-import { Band, ErrorNote, Loading, RankChange, Scroll, useAsync, useTitle } from "../ui/common.tsx";
+import {
+  Band,
+  LoadState,
+  Nothing,
+  Pager,
+  pageOf,
+  RankChange,
+  Scroll,
+  useAsync,
+  useTitle,
+} from "../ui/common.tsx";
 import {
   downloads,
   loadIndex,
@@ -24,15 +34,8 @@ export function Rankings({ location }: { location: Location }) {
   const period = periods.find((p) => p.periodId === wanted) ?? periods[0];
   useTitle(t("rankings.title"));
 
-  if (index.loading) return <Loading />;
-  if (index.error) return <ErrorNote error={index.error} retry={index.reload} />;
-  if (!period)
-    return (
-      <>
-        <h1>{t("rankings.title")}</h1>
-        <p>{t("rankings.none")}</p>
-      </>
-    );
+  if (index.loading || index.error !== undefined) return <LoadState of={index} />;
+  if (!period) return <Nothing title={t("rankings.title")} text={t("rankings.none")} />;
   return <PeriodRanking key={period.periodId} periods={periods} period={period} location={location} />;
 }
 
@@ -94,8 +97,7 @@ function PeriodRanking({
           JSON
         </a>
       </p>
-      {snapshot.loading && <Loading />}
-      {snapshot.error !== undefined && <ErrorNote error={snapshot.error} retry={snapshot.reload} />}
+      <LoadState of={snapshot} />
       {group && (
         <>
           <GroupTabs
@@ -202,9 +204,7 @@ function GroupTable({
     if (descending) found.reverse();
     return found;
   }, [group, folded, search, sort, descending]);
-  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
-  const current = Math.min(page, pages - 1);
-  const shown = rows.slice(current * PAGE_SIZE, current * PAGE_SIZE + PAGE_SIZE);
+  const { current, pages, shown } = pageOf(rows, page, PAGE_SIZE);
 
   useEffect(() => {
     setQuery({
@@ -324,22 +324,7 @@ function GroupTable({
         </table>
       </Scroll>
       {rows.length === 0 && <p>{t("rankings.noMatch")}</p>}
-      {pages > 1 && (
-        <nav class="pager" aria-label={t("rankings.pages")}>
-          <button type="button" class="btn" disabled={current === 0} onClick={() => setPage(current - 1)}>
-            {t("common.previous")}
-          </button>
-          <span>{t("rankings.page", { page: current + 1, pages })}</span>
-          <button
-            type="button"
-            class="btn"
-            disabled={current >= pages - 1}
-            onClick={() => setPage(current + 1)}
-          >
-            {t("common.next")}
-          </button>
-        </nav>
-      )}
+      <Pager page={current} pages={pages} onPage={setPage} label={t("rankings.pages")} />
     </section>
   );
 }

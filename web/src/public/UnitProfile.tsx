@@ -1,61 +1,27 @@
 import { useMemo } from "preact/hooks";
 import { fmt, t } from "../i18n/index.ts";
 import type { Location } from "../router.ts";
-import { Band, ErrorNote, Loading, RankChange, Scroll, useAsync, useTitle } from "../ui/common.tsx";
-import {
-  loadIndex,
-  loadSnapshot,
-  type PublishedPeriod,
-  type SnapshotGroup,
-  type SnapshotUnit,
-} from "./data.ts";
+import { Band, LoadState, Nothing, RankChange, Scroll, useAsync, useTitle } from "../ui/common.tsx";
+import { historySeries, unitHistory } from "./data.ts";
 import { LazyChart } from "./GroupChart.tsx";
-
-interface Appearance {
-  period: PublishedPeriod;
-  group: SnapshotGroup;
-  unit: SnapshotUnit;
-}
-
-/** Every published period in which the unit was ranked, oldest first. */
-async function history(unitId: string): Promise<Appearance[]> {
-  const periods = await loadIndex();
-  const found = await Promise.all(
-    periods.map(async (period) => {
-      const snapshot = await loadSnapshot(period);
-      for (const group of snapshot.groups) {
-        const unit = group.units.find((u) => u.unitId === unitId);
-        if (unit) return { period, group, unit };
-      }
-      return undefined;
-    }),
-  );
-  return found.filter((a): a is Appearance => a !== undefined).reverse();
-}
 
 /** A unit's public page: its pillar profile in a period and its history across published periods. */
 export function UnitProfile({ unitId, location }: { unitId: string; location: Location }) {
-  const data = useAsync(() => history(unitId), [unitId]);
+  const data = useAsync(() => unitHistory(unitId), [unitId]);
   const appearances = data.data ?? [];
   const wanted = location.query.get("period");
   const current = appearances.find((a) => a.period.periodId === wanted) ?? appearances.at(-1);
   useTitle(current?.unit.name ?? t("unit.title"));
-  const chart = useMemo(
-    () => ({ labels: appearances.map((a) => a.period.name), values: appearances.map((a) => a.unit.index) }),
-    [appearances],
-  );
+  const chart = useMemo(() => historySeries(appearances), [appearances]);
 
-  if (data.loading) return <Loading />;
-  if (data.error) return <ErrorNote error={data.error} retry={data.reload} />;
+  if (data.loading || data.error !== undefined) return <LoadState of={data} />;
   if (!current)
     return (
-      <>
-        <h1>{t("unit.title")}</h1>
-        <p>{t("unit.notFound")}</p>
+      <Nothing title={t("unit.title")} text={t("unit.notFound")}>
         <p>
           <a href="/">{t("unit.back")}</a>
         </p>
-      </>
+      </Nothing>
     );
   const { unit, group, period } = current;
   return (
@@ -127,15 +93,11 @@ export function UnitProfile({ unitId, location }: { unitId: string; location: Lo
             <thead>
               <tr>
                 <th scope="col">{t("rankings.period")}</th>
-                <th scope="col" class="num">
-                  {t("rankings.rank")}
-                </th>
-                <th scope="col" class="num">
-                  {t("rankings.points")}
-                </th>
-                <th scope="col" class="num">
-                  {t("rankings.index")}
-                </th>
+                {(["rank", "points", "index"] as const).map((key) => (
+                  <th scope="col" class="num" key={key}>
+                    {t(`rankings.${key}`)}
+                  </th>
+                ))}
                 <th scope="col">{t("rankings.band")}</th>
               </tr>
             </thead>
@@ -166,10 +128,8 @@ export function UnitProfile({ unitId, location }: { unitId: string; location: Lo
         {appearances.length > 1 && (
           <LazyChart
             kind="line"
-            labels={chart.labels}
-            values={chart.values}
+            series={chart}
             xLabel={t("rankings.period")}
-            yLabel={t("rankings.index")}
             description={t("chart.historyDescription", { unit: unit.name })}
             height={200}
           />

@@ -80,3 +80,44 @@ export function downloads(period: PublishedPeriod) {
   const base = `/public/rankings/${encodeURIComponent(period.periodId)}`;
   return { csv: `${base}.csv`, xlsx: `${base}.xlsx`, json: period.url };
 }
+
+/** A chart's points: one label and one value each. */
+export interface Series {
+  labels: string[];
+  values: (number | null)[];
+}
+
+/** A group's units in rank order, their index as the values. */
+export function rankSeries(group: SnapshotGroup): Series {
+  const units = [...group.units].sort((a, b) => a.rank - b.rank);
+  return { labels: units.map((u) => u.name), values: units.map((u) => u.index) };
+}
+
+/** Where a unit was ranked in one published period. */
+export interface Appearance {
+  period: PublishedPeriod;
+  group: SnapshotGroup;
+  unit: SnapshotUnit;
+}
+
+/** Every published period in which the unit was ranked, oldest first. */
+export async function unitHistory(unitId: string): Promise<Appearance[]> {
+  const periods = await loadIndex();
+  const found = await Promise.all(
+    periods.map(async (period) => {
+      const snapshot = await loadSnapshot(period);
+      for (const group of snapshot.groups) {
+        const unit = group.units.find((u) => u.unitId === unitId);
+        if (unit) return { period, group, unit };
+      }
+      return undefined;
+    }),
+  );
+  return found.filter((a): a is Appearance => a !== undefined).reverse();
+}
+
+/** A unit's index across the periods it was ranked in. */
+export const historySeries = (appearances: Appearance[]): Series => ({
+  labels: appearances.map((a) => a.period.name),
+  values: appearances.map((a) => a.unit.index),
+});

@@ -48,6 +48,32 @@ export function Loading({ label }: { label?: string }) {
   );
 }
 
+/** A load's state while it has no answer: the spinner, or its error with a retry (nothing otherwise). */
+export function LoadState({ of }: { of: Pick<Async<unknown>, "loading" | "error" | "reload"> }) {
+  if (of.loading) return <Loading />;
+  if (of.error !== undefined) return <ErrorNote error={of.error} retry={of.reload} />;
+  return null;
+}
+
+/** A page with nothing to show: its heading, why, and what may follow (a link back). */
+export function Nothing({
+  title,
+  text,
+  children,
+}: {
+  title: string;
+  text?: string;
+  children?: ComponentChildren;
+}) {
+  return (
+    <>
+      <h1>{title}</h1>
+      {text && <p>{text}</p>}
+      {children}
+    </>
+  );
+}
+
 export function ErrorNote({ error, retry }: { error: unknown; retry?: () => void }) {
   const message = error instanceof Error && error.message ? error.message : String(error);
   return (
@@ -66,28 +92,18 @@ export function ErrorNote({ error, retry }: { error: unknown; retry?: () => void
 
 /** Rank change since the last period: ▲ up, ▼ down, = same, — not ranked before. */
 export function RankChange({ change }: { change: number | null }) {
-  if (change === null)
-    return (
-      <span class="change change-none" title={t("rank.changeNone")}>
-        <span aria-hidden="true">—</span>
-        <span class="sr-only">{t("rank.changeNone")}</span>
-      </span>
-    );
-  if (change === 0)
-    return (
-      <span class="change change-same" title={t("rank.changeSame")}>
-        <span aria-hidden="true">=</span>
-        <span class="sr-only">{t("rank.changeSame")}</span>
-      </span>
-    );
-  const up = change > 0;
-  const label = t(up ? "rank.changeUp" : "rank.changeDown", { n: Math.abs(change) });
+  const n = Math.abs(change ?? 0);
+  const [kind, mark, label] =
+    change === null
+      ? ["none", "—", t("rank.changeNone")]
+      : change === 0
+        ? ["same", "=", t("rank.changeSame")]
+        : change > 0
+          ? ["up", `▲${n}`, t("rank.changeUp", { n })]
+          : ["down", `▼${n}`, t("rank.changeDown", { n })];
   return (
-    <span class={`change ${up ? "change-up" : "change-down"}`} title={label}>
-      <span aria-hidden="true">
-        {up ? "▲" : "▼"}
-        {Math.abs(change)}
-      </span>
+    <span class={`change change-${kind}`} title={label}>
+      <span aria-hidden="true">{mark}</span>
       <span class="sr-only">{label}</span>
     </span>
   );
@@ -143,6 +159,17 @@ export type InputEvent = JSX.TargetedEvent<HTMLInputElement, Event>;
  * The one pager: previous / "page N of M" / next, shown only when there is more than one page. The
  * public ranking and the staff lists all use it; `label` names the list for screen readers.
  */
+/** One page of a list: the page shown (the one wanted, kept in range), the count and its rows. */
+export function pageOf<T>(
+  rows: T[],
+  page: number,
+  size: number,
+): { current: number; pages: number; shown: T[] } {
+  const pages = Math.max(1, Math.ceil(rows.length / size));
+  const current = Math.min(Math.max(0, page), pages - 1);
+  return { current, pages, shown: rows.slice(current * size, current * size + size) };
+}
+
 export function Pager({
   page,
   pages,

@@ -4,10 +4,11 @@ import { fmt, localName, t } from "../../i18n/index.ts";
 import { ErrorNote, Loading, useAsync, useTitle } from "../../ui/common.tsx";
 import { ApiError, errorText, get, paths, put } from "../api.ts";
 import { loadUnitContext, nodeScore, type UnitContext } from "../context.ts";
-import { evidenceHref } from "../EvidenceOpen.tsx";
-import { LeafInput } from "../LeafInput.tsx";
+import { EvidenceLink } from "../EvidenceOpen.tsx";
+import { NewValueInput } from "../LeafInput.tsx";
 import { type FrameworkNode, isLeaf, type Leaf, type LedgerLeaf, type UnitResult } from "../types.ts";
-import { SubmissionBadge } from "../ui.tsx";
+import { InlineError, SubmissionBadge, TextAreaField, ToggleButton } from "../ui.tsx";
+import { useAction } from "../useAction.ts";
 import { flagText, formatValue, methodHint } from "../values.ts";
 
 async function loadLedger(periodId: string, unitId: string): Promise<UnitResult | undefined> {
@@ -127,16 +128,7 @@ export function Appraise({ periodId, unitId }: { periodId: string; unitId: strin
   );
 }
 
-function AppraiseNode({
-  node,
-  depth,
-  ctx,
-  rows,
-  canAppraise,
-  onlyOpen,
-  score,
-  onChanged,
-}: {
+function AppraiseNode(props: {
   node: FrameworkNode;
   depth: number;
   ctx: UnitContext;
@@ -146,6 +138,7 @@ function AppraiseNode({
   score: (code: string) => number;
   onChanged: () => void;
 }) {
+  const { node, depth, ctx, rows, canAppraise, onlyOpen, score, onChanged } = props;
   if (isLeaf(node)) {
     if (onlyOpen && rows.get(node.code)?.appraisal) return null;
     return (
@@ -173,17 +166,7 @@ function AppraiseNode({
         </span>
       </Heading>
       {node.children.map((child) => (
-        <AppraiseNode
-          key={child.code}
-          node={child}
-          depth={depth + 1}
-          ctx={ctx}
-          rows={rows}
-          canAppraise={canAppraise}
-          onlyOpen={onlyOpen}
-          score={score}
-          onChanged={onChanged}
-        />
+        <AppraiseNode key={child.code} {...props} node={child} depth={depth + 1} />
       ))}
     </section>
   );
@@ -213,24 +196,14 @@ function AppraiseLeaf({
     appraisal && !appraisal.accepted ? appraisal.value : (answer?.value ?? null),
   );
   const [reason, setReason] = useState(appraisal?.reason ?? "");
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const idBase = `ap-${leaf.code.replace(/[^A-Za-z0-9_-]/g, "_")}`;
   const selfFlags = row?.self.flags ?? sub.preview.leaves[leaf.code]?.flags ?? [];
 
-  const send = async (body: unknown) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await put(paths.appraisal(ctx.period.id, sub.unitId, leaf.code), body);
-      setAdjusting(false);
-      onChanged();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const send = useAction(async (body: unknown) => {
+    await put(paths.appraisal(ctx.period.id, sub.unitId, leaf.code), body);
+    setAdjusting(false);
+    onChanged();
+  });
 
   return (
     <article
@@ -272,10 +245,9 @@ function AppraiseLeaf({
               <ul class="evidence-list">
                 {evidence.map((e) => (
                   <li key={e.id}>
-                    <a href={evidenceHref(ctx.period.id, sub.unitId, e.id)} target="_blank" rel="noopener">
+                    <EvidenceLink periodId={ctx.period.id} unitId={sub.unitId} evidenceId={e.id}>
                       {e.kind === "url" ? e.title || e.url : e.fileName}
-                      <span class="sr-only"> ({t("common.newTab")})</span>
-                    </a>
+                    </EvidenceLink>
                   </li>
                 ))}
               </ul>
@@ -309,55 +281,39 @@ function AppraiseLeaf({
           <button
             type="button"
             class="btn btn-small"
-            disabled={busy}
-            onClick={() => void send({ accept: true })}
+            disabled={send.busy}
+            onClick={() => void send.run({ accept: true })}
           >
             {t("appraise.accept")}
             <span class="sr-only"> {leaf.code}</span>
           </button>
-          <button
-            type="button"
-            class="btn btn-small"
-            aria-expanded={adjusting}
-            onClick={() => setAdjusting(!adjusting)}
-          >
+          <ToggleButton open={adjusting} onToggle={setAdjusting}>
             {t("appraise.adjust")}
             <span class="sr-only"> {leaf.code}</span>
-          </button>
+          </ToggleButton>
         </div>
       )}
       {canAppraise && adjusting && (
         <fieldset class="adjust">
           <legend>{t("appraise.adjustLegend", { code: leaf.code })}</legend>
-          <span id={`${idBase}-adj-legend`} class="sr-only">
-            {t("appraise.newValue")}
-          </span>
-          <LeafInput leaf={leaf} value={value} idBase={`${idBase}-adj`} onChange={setValue} />
-          <div class="field">
-            <label for={`${idBase}-reason`}>{t("appraise.reason")}</label>
-            <textarea
-              id={`${idBase}-reason`}
-              rows={2}
-              maxLength={2000}
-              value={reason}
-              onInput={(e) => setReason(e.currentTarget.value)}
-            />
-          </div>
+          <NewValueInput leaf={leaf} value={value} idBase={`${idBase}-adj`} onChange={setValue} />
+          <TextAreaField
+            id={`${idBase}-reason`}
+            label={t("appraise.reason")}
+            value={reason}
+            onInput={setReason}
+          />
           <button
             type="button"
             class="btn btn-primary btn-small"
-            disabled={busy || reason.trim() === "" || value === null || value === undefined}
-            onClick={() => void send({ value, reason: reason.trim() })}
+            disabled={send.busy || reason.trim() === "" || value === null || value === undefined}
+            onClick={() => void send.run({ value, reason: reason.trim() })}
           >
             {t("appraise.saveAdjust")}
           </button>
         </fieldset>
       )}
-      {error && (
-        <p class="input-error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError error={send.error} />
     </article>
   );
 }

@@ -4,9 +4,11 @@ import { fmt, localName, t } from "../../i18n/index.ts";
 import { ErrorNote, Loading, useAsync, useTitle } from "../../ui/common.tsx";
 import { ApiError, errorText, get, paths, put } from "../api.ts";
 import { getFramework } from "../context.ts";
-import { evidenceHref } from "../EvidenceOpen.tsx";
-import { LeafInput } from "../LeafInput.tsx";
+import { EvidenceLink } from "../EvidenceOpen.tsx";
+import { NewValueInput } from "../LeafInput.tsx";
 import { type Leaf, type LedgerLeaf, leavesOf, type Period, type UnitResult } from "../types.ts";
+import { InlineError, TextAreaField } from "../ui.tsx";
+import { useAction } from "../useAction.ts";
 import { formatValue } from "../values.ts";
 
 interface Item {
@@ -107,8 +109,14 @@ function ContestCard({
   const [outcome, setOutcome] = useState<"upheld" | "changed">("upheld");
   const [value, setValue] = useState<unknown>(row.final.value);
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const decide = useAction(async () => {
+    await put(paths.contest(period.id, result.unitId, row.code), {
+      outcome,
+      ...(outcome === "changed" ? { value } : {}),
+      reason: reason.trim(),
+    });
+    onDone();
+  });
   if (!contest) return null;
   const idBase = `ct-${result.unitId}-${row.code.replace(/[^A-Za-z0-9_-]/g, "_")}`;
   return (
@@ -143,10 +151,9 @@ function ContestCard({
               <ul class="evidence-list">
                 {contest.evidenceIds.map((id, i) => (
                   <li key={id}>
-                    <a href={evidenceHref(period.id, result.unitId, id)} target="_blank" rel="noopener">
+                    <EvidenceLink periodId={period.id} unitId={result.unitId} evidenceId={id}>
                       {t("contests.evidenceN", { n: i + 1 })}
-                      <span class="sr-only"> ({t("common.newTab")})</span>
-                    </a>
+                    </EvidenceLink>
                   </li>
                 ))}
               </ul>
@@ -184,48 +191,20 @@ function ContestCard({
             ))}
           </div>
           {outcome === "changed" && (
-            <>
-              <span id={`${idBase}-v-legend`} class="sr-only">
-                {t("appraise.newValue")}
-              </span>
-              <LeafInput leaf={leaf} value={value} idBase={`${idBase}-v`} onChange={setValue} />
-            </>
+            <NewValueInput leaf={leaf} value={value} idBase={`${idBase}-v`} onChange={setValue} />
           )}
-          <div class="field">
-            <label for={`${idBase}-reason`}>{t("appraise.reason")}</label>
-            <textarea
-              id={`${idBase}-reason`}
-              rows={2}
-              maxLength={2000}
-              value={reason}
-              onInput={(e) => setReason(e.currentTarget.value)}
-            />
-          </div>
-          {error && (
-            <p class="input-error" role="alert">
-              {error}
-            </p>
-          )}
+          <TextAreaField
+            id={`${idBase}-reason`}
+            label={t("appraise.reason")}
+            value={reason}
+            onInput={setReason}
+          />
+          <InlineError error={decide.error} />
           <button
             type="button"
             class="btn btn-primary btn-small"
-            disabled={busy || reason.trim() === ""}
-            onClick={async () => {
-              setBusy(true);
-              setError(undefined);
-              try {
-                await put(paths.contest(period.id, result.unitId, row.code), {
-                  outcome,
-                  ...(outcome === "changed" ? { value } : {}),
-                  reason: reason.trim(),
-                });
-                onDone();
-              } catch (e) {
-                setError(errorText(e));
-              } finally {
-                setBusy(false);
-              }
-            }}
+            disabled={decide.busy || reason.trim() === ""}
+            onClick={decide.run}
           >
             {t("contests.save")}
           </button>

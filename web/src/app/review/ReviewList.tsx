@@ -2,12 +2,13 @@ import { useMemo, useState } from "preact/hooks";
 import { hasRole, useSession } from "../../auth/session.ts";
 import { fmt, fold, localName, t } from "../../i18n/index.ts";
 import { type Location, setQuery } from "../../router.ts";
-import { ErrorNote, Loading, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
+import { ErrorNote, Loading, Pager, pageOf, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
+import { Field, TextField } from "../../ui/fields.tsx";
 import { errorText, get, getAll, paths } from "../api.ts";
 import { allUnits, getFramework } from "../context.ts";
 import { hasContests } from "../lifecycle.ts";
 import type { Period, SubmissionRow } from "../types.ts";
-import { PeriodBadge, SubmissionBadge } from "../ui.tsx";
+import { ColumnHeads, PeriodBadge, SubmissionBadge } from "../ui.tsx";
 
 const PAGE = 100;
 
@@ -50,9 +51,7 @@ export function ReviewList({ periodId, location }: { periodId: string; location:
   };
   const counts = { draft: 0, submitted: 0, locked: 0 };
   for (const r of rows) counts[r.state]++;
-  const pages = Math.max(1, Math.ceil(filtered.length / PAGE));
-  const current = Math.min(page, pages - 1);
-  const shown = filtered.slice(current * PAGE, current * PAGE + PAGE);
+  const { current, pages, shown } = pageOf(filtered, page, PAGE);
   const update = (changes: Record<string, string>) => {
     setQuery(changes);
     setPage(0);
@@ -80,74 +79,53 @@ export function ReviewList({ periodId, location }: { periodId: string; location:
         </p>
       )}
       <div class="filters">
-        <div class="field inline">
-          <label for="filter-group">{t("review.group")}</label>
-          <select
-            id="filter-group"
-            value={group}
-            onChange={(e) => {
-              setGroup(e.currentTarget.value);
-              update({ group: e.currentTarget.value });
-            }}
-          >
-            <option value="">{t("common.all")}</option>
-            {framework.groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {localName(g)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field inline">
-          <label for="filter-state">{t("review.state")}</label>
-          <select
-            id="filter-state"
-            value={state}
-            onChange={(e) => {
-              setState(e.currentTarget.value);
-              update({ state: e.currentTarget.value });
-            }}
-          >
-            <option value="">{t("common.all")}</option>
-            {(["draft", "submitted", "locked"] as const).map((s) => (
-              <option key={s} value={s}>
-                {t(`submissionState.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field inline">
-          <label for="filter-search">{t("review.search")}</label>
-          <input
-            id="filter-search"
-            type="search"
-            value={search}
-            onInput={(e) => {
-              setSearch(e.currentTarget.value);
-              update({ q: e.currentTarget.value });
-            }}
-          />
-        </div>
+        <FilterSelect
+          id="filter-group"
+          label={t("review.group")}
+          value={group}
+          options={framework.groups.map((g) => [g.id, localName(g)])}
+          onChange={(value) => {
+            setGroup(value);
+            update({ group: value });
+          }}
+        />
+        <FilterSelect
+          id="filter-state"
+          label={t("review.state")}
+          value={state}
+          options={(["draft", "submitted", "locked"] as const).map((s) => [s, t(`submissionState.${s}`)])}
+          onChange={(value) => {
+            setState(value);
+            update({ state: value });
+          }}
+        />
+        <TextField
+          id="filter-search"
+          type="search"
+          label={t("review.search")}
+          inline
+          value={search}
+          onValue={(value) => {
+            setSearch(value);
+            update({ q: value });
+          }}
+        />
       </div>
       <p class="muted" aria-live="polite">
         {t("review.shown", { n: filtered.length })}
       </p>
       <Scroll label={t("review.title")}>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("review.unit")}</th>
-              <th scope="col">{t("review.group")}</th>
-              <th scope="col">{t("review.state")}</th>
-              <th scope="col" class="num">
-                {t("rankings.points")}
-              </th>
-              <th scope="col" class="num">
-                {t("rankings.index")}
-              </th>
-              <th scope="col">{t("review.updated")}</th>
-            </tr>
-          </thead>
+          <ColumnHeads
+            columns={[
+              t("review.unit"),
+              t("review.group"),
+              t("review.state"),
+              [t("rankings.points"), "num"],
+              [t("rankings.index"), "num"],
+              t("review.updated"),
+            ]}
+          />
           <tbody>
             {shown.map((r) => (
               <tr key={r.unitId}>
@@ -177,22 +155,35 @@ export function ReviewList({ periodId, location }: { periodId: string; location:
           </tbody>
         </table>
       </Scroll>
-      {pages > 1 && (
-        <nav class="pager" aria-label={t("rankings.pages")}>
-          <button type="button" class="btn" disabled={current === 0} onClick={() => setPage(current - 1)}>
-            {t("common.previous")}
-          </button>
-          <span>{t("rankings.page", { page: current + 1, pages })}</span>
-          <button
-            type="button"
-            class="btn"
-            disabled={current >= pages - 1}
-            onClick={() => setPage(current + 1)}
-          >
-            {t("common.next")}
-          </button>
-        </nav>
-      )}
+      <Pager page={current} pages={pages} onPage={setPage} label={t("rankings.pages")} />
     </>
+  );
+}
+
+/** A filter of the list: "all", or one of its options (value and label). */
+function FilterSelect({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  options: [value: string, label: string][];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={id} label={label} inline>
+      <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        <option value="">{t("common.all")}</option>
+        {options.map(([option, text]) => (
+          <option key={option} value={option}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }

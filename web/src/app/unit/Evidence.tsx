@@ -1,9 +1,10 @@
 import { useRef, useState } from "preact/hooks";
 import { fmt, t } from "../../i18n/index.ts";
 import { ApiError, del, errorText, patch, paths, post } from "../api.ts";
-import { evidenceHref } from "../EvidenceOpen.tsx";
+import { EvidenceLink } from "../EvidenceOpen.tsx";
 import type { Evidence, Leaf } from "../types.ts";
-import { Dialog } from "../ui.tsx";
+import { Dialog, DialogFooter, InlineError, ToggleButton } from "../ui.tsx";
+import { useAction } from "../useAction.ts";
 import { EVIDENCE_ACCEPT } from "../values.ts";
 import { contentTypeOf, fileProblem, postToStorage, UploadError } from "./upload.ts";
 import type { SubmissionState } from "./useSubmission.ts";
@@ -221,14 +222,9 @@ export function LeafEvidence({
             </>
           )}
           {rule.kinds.includes("url") && (
-            <button
-              type="button"
-              class="btn btn-small"
-              aria-expanded={linkOpen}
-              onClick={() => setLinkOpen(!linkOpen)}
-            >
+            <ToggleButton open={linkOpen} onToggle={setLinkOpen}>
               {t("evidence.addLink")}
-            </button>
+            </ToggleButton>
           )}
         </div>
       )}
@@ -262,8 +258,10 @@ function LinkForm({
 }) {
   const [url, setUrl] = useState("");
   const [title, setTitle] = useState("");
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const add = useAction(async () => {
+    await onAdd(url.trim(), title.trim());
+    onDone();
+  });
   return (
     <div class="link-form">
       <div class="field">
@@ -281,27 +279,12 @@ function LinkForm({
         <label for={`${idBase}-title`}>{t("evidence.linkTitle")}</label>
         <input id={`${idBase}-title`} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />
       </div>
-      {error && (
-        <p class="input-error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError error={add.error} />
       <button
         type="button"
         class="btn btn-small"
-        disabled={busy || !/^https?:\/\/\S+$/.test(url.trim())}
-        onClick={async () => {
-          setBusy(true);
-          setError(undefined);
-          try {
-            await onAdd(url.trim(), title.trim());
-            onDone();
-          } catch (e) {
-            setError(errorText(e));
-          } finally {
-            setBusy(false);
-          }
-        }}
+        disabled={add.busy || !/^https?:\/\/\S+$/.test(url.trim())}
+        onClick={add.run}
       >
         {t("evidence.addLinkSave")}
       </button>
@@ -328,7 +311,10 @@ export function EvidenceList({
   showCodes?: boolean;
 }) {
   const [relinking, setRelinking] = useState<Evidence>();
-  const [error, setError] = useState<string>();
+  const remove = useAction(async (item: Evidence, name: string) => {
+    if (!state || !window.confirm(t("evidence.removeConfirm", { name }))) return;
+    await state.write(() => del(paths.evidenceItem(periodId, unitId, item.id)));
+  });
   return (
     <>
       <ul class="evidence-list">
@@ -337,10 +323,9 @@ export function EvidenceList({
           return (
             <li key={e.id}>
               {e.status === "confirmed" ? (
-                <a href={evidenceHref(periodId, unitId, e.id)} target="_blank" rel="noopener">
+                <EvidenceLink periodId={periodId} unitId={unitId} evidenceId={e.id}>
                   {name}
-                  <span class="sr-only"> ({t("common.newTab")})</span>
-                </a>
+                </EvidenceLink>
               ) : (
                 <span>{name}</span>
               )}{" "}
@@ -360,15 +345,7 @@ export function EvidenceList({
                   <button
                     type="button"
                     class="btn btn-small btn-quiet"
-                    onClick={async () => {
-                      if (!window.confirm(t("evidence.removeConfirm", { name: name ?? "" }))) return;
-                      setError(undefined);
-                      try {
-                        await state.write(() => del(paths.evidenceItem(periodId, unitId, e.id)));
-                      } catch (err) {
-                        setError(errorText(err));
-                      }
-                    }}
+                    onClick={() => void remove.run(e, name ?? "")}
                   >
                     {t("evidence.remove")}
                     <span class="sr-only"> {name}</span>
@@ -379,11 +356,7 @@ export function EvidenceList({
           );
         })}
       </ul>
-      {error && (
-        <p class="input-error" role="alert">
-          {error}
-        </p>
-      )}
+      <InlineError error={remove.error} />
       {state && relinking && (
         <RelinkDialog
           evidence={relinking}
@@ -412,8 +385,10 @@ function RelinkDialog({
   onSave: (codes: string[]) => Promise<unknown>;
 }) {
   const [codes, setCodes] = useState(new Set(evidence.indicatorCodes));
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const save = useAction(async () => {
+    await onSave([...codes]);
+    onClose();
+  });
   const candidates = leaves.filter((l) => l.evidence.kinds.includes(evidence.kind));
   const name = evidence.kind === "url" ? evidence.title || evidence.url : evidence.fileName;
   return (
@@ -441,34 +416,14 @@ function RelinkDialog({
           ))}
         </div>
       </fieldset>
-      {error && (
-        <p class="input-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="dialog-actions">
-        <button
-          type="button"
-          class="btn btn-primary"
-          disabled={busy || codes.size === 0}
-          onClick={async () => {
-            setBusy(true);
-            try {
-              await onSave([...codes]);
-              onClose();
-            } catch (e) {
-              setError(errorText(e));
-            } finally {
-              setBusy(false);
-            }
-          }}
-        >
-          {t("common.save")}
-        </button>
-        <button type="button" class="btn" onClick={onClose}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <DialogFooter
+        label={t("common.save")}
+        onConfirm={save.run}
+        onCancel={onClose}
+        busy={save.busy}
+        disabled={codes.size === 0}
+        error={save.error}
+      />
     </Dialog>
   );
 }

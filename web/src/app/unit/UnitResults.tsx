@@ -5,7 +5,8 @@ import { ErrorNote, Loading, Scroll, useAsync, useTitle } from "../../ui/common.
 import { ApiError, errorText, get, paths, post } from "../api.ts";
 import { loadUnitContext, type UnitContext } from "../context.ts";
 import type { LedgerLeaf, ResultScore, UnitResult } from "../types.ts";
-import { Dialog } from "../ui.tsx";
+import { Dialog, DialogFooter, TextAreaField } from "../ui.tsx";
+import { useAction } from "../useAction.ts";
 import { flagText, formatValue } from "../values.ts";
 
 /** The unit's per-leaf ledger (self → appraised → final) and, in the explanation round, its contests. */
@@ -208,23 +209,25 @@ function ContestDialog({
 }) {
   const [explanation, setExplanation] = useState("");
   const [evidenceIds, setEvidenceIds] = useState<string[]>([]);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const send = useAction(async () => {
+    await post(paths.contest(context.period.id, context.submission.unitId, row.code), {
+      explanation: explanation.trim(),
+      ...(evidenceIds.length ? { evidenceIds } : {}),
+    });
+    onDone();
+  });
   const leaf = context.leafByCode.get(row.code);
   const evidence = context.submission.evidence.filter((e) => e.status === "confirmed");
   return (
     <Dialog open title={t("contest.title", { code: row.code })} onClose={onClose}>
       {leaf && <p>{localName(leaf)}</p>}
-      <div class="field">
-        <label for="contest-explanation">{t("contest.explanation")}</label>
-        <textarea
-          id="contest-explanation"
-          rows={4}
-          maxLength={2000}
-          value={explanation}
-          onInput={(e) => setExplanation(e.currentTarget.value)}
-        />
-      </div>
+      <TextAreaField
+        id="contest-explanation"
+        label={t("contest.explanation")}
+        rows={4}
+        value={explanation}
+        onInput={setExplanation}
+      />
       {evidence.length > 0 && (
         <fieldset>
           <legend>{t("contest.evidence")}</legend>
@@ -246,37 +249,14 @@ function ContestDialog({
           ))}
         </fieldset>
       )}
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="dialog-actions">
-        <button
-          type="button"
-          class="btn btn-primary"
-          disabled={busy || explanation.trim() === ""}
-          onClick={async () => {
-            setBusy(true);
-            try {
-              await post(paths.contest(context.period.id, context.submission.unitId, row.code), {
-                explanation: explanation.trim(),
-                ...(evidenceIds.length ? { evidenceIds } : {}),
-              });
-              onDone();
-            } catch (e) {
-              setError(errorText(e));
-            } finally {
-              setBusy(false);
-            }
-          }}
-        >
-          {t("contest.send")}
-        </button>
-        <button type="button" class="btn" onClick={onClose}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <DialogFooter
+        label={t("contest.send")}
+        onConfirm={send.run}
+        onCancel={onClose}
+        busy={send.busy}
+        disabled={explanation.trim() === ""}
+        error={send.error}
+      />
     </Dialog>
   );
 }

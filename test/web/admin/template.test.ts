@@ -1,0 +1,73 @@
+import ExcelJS from "exceljs";
+import { describe, expect, test } from "vitest";
+import { FRAMEWORK_FIELDS, NODE_COLUMNS, UNIT_COLUMNS } from "../../../web/src/app/admin/excel/sheets.ts";
+import {
+  frameworkSheets,
+  frameworkTemplate,
+  unitsSheets,
+  unitsTemplate,
+} from "../../../web/src/app/admin/excel/template.ts";
+import { readXlsx } from "../../../web/src/app/admin/excel/xlsx.ts";
+
+const read = async (blob: Blob) => readXlsx(await blob.arrayBuffer());
+
+describe("the index set template", () => {
+  test("has the four sheets in order, as Excel (exceljs) opens it", async () => {
+    const book = await new ExcelJS.Workbook().xlsx.load(await frameworkTemplate().arrayBuffer());
+    expect(book.worksheets.map((w) => w.name)).toEqual(["framework", "groups", "nodes", "Hướng dẫn"]);
+  });
+
+  test("its framework sheet lists the fields with sample values", async () => {
+    const framework = (await read(frameworkTemplate())).get("framework") ?? [];
+    expect(framework[0]).toEqual(["field", "value"]);
+    expect(framework.slice(1).map((r) => r[0])).toEqual(FRAMEWORK_FIELDS);
+    expect(framework[1]).toEqual(["id", "mau-bo-chi-so"]);
+  });
+
+  test("its nodes sheet has every column and one sample row of each scoring method", async () => {
+    const nodes = (await read(frameworkTemplate())).get("nodes") ?? [];
+    expect(nodes[0]).toEqual([...NODE_COLUMNS]);
+    const methods = nodes.slice(1).map((r) => r[NODE_COLUMNS.indexOf("method")] ?? "");
+    expect(new Set(methods.filter(Boolean))).toEqual(
+      new Set(["yesno", "level", "ratio", "steps", "count", "points", "relative", "info"]),
+    );
+    expect(nodes.slice(1).every((r) => r[0] === "department")).toBe(true);
+  });
+
+  test("each sample row has a value under the right column (1.3 is a ratio with its labels)", () => {
+    const nodes = frameworkSheets()[2]?.rows ?? [];
+    const ratio = nodes.find((r) => r[1] === "1.3") ?? [];
+    const at = (column: (typeof NODE_COLUMNS)[number]) => ratio[NODE_COLUMNS.indexOf(column)];
+    expect([at("method"), at("target"), at("whenZero"), at("source")]).toEqual([
+      "ratio",
+      "1",
+      "full",
+      "system",
+    ]);
+    expect(at("numeratorLabel")).toBe("Số văn bản đi được ký số");
+    expect(ratio).toHaveLength(NODE_COLUMNS.length);
+  });
+
+  test("every sheet but the guide has a width for each header column", () => {
+    for (const sheet of frameworkSheets().slice(0, 3))
+      expect(sheet.widths).toHaveLength(sheet.rows[0]?.length ?? -1);
+  });
+});
+
+describe("the units template", () => {
+  test("has the units sheet with its columns and the guide", async () => {
+    const sheets = await read(unitsTemplate());
+    expect([...sheets.keys()]).toEqual(["units", "Hướng dẫn"]);
+    expect(sheets.get("units")?.[0]).toEqual([...UNIT_COLUMNS]);
+    expect(unitsSheets()[0]?.widths).toHaveLength(UNIT_COLUMNS.length);
+  });
+
+  test("its sample units: a department, a city and a ward under it", async () => {
+    const rows = (await read(unitsTemplate())).get("units") ?? [];
+    expect(rows.slice(1).map((r) => [r[0], r[4], r[5] ?? ""])).toEqual([
+      ["so-noi-vu", "department", ""],
+      ["dvhc-070", "city", ""],
+      ["dvhc-02200", "ward", "dvhc-070"],
+    ]);
+  });
+});

@@ -1,0 +1,92 @@
+import { t } from "../../i18n/index.ts";
+import { ApiError, errorText } from "../api.ts";
+import { ProblemsError } from "./outcome.tsx";
+
+/**
+ * Importing an index set or units from a chosen file: JSON as is, or a filled-in Excel template
+ * converted first. The Excel code (and its zip library) is loaded only when a workbook is chosen or a
+ * template asked for. Problems, the conversion's or the API's mapped back to the template, are given
+ * by sheet, row and column.
+ */
+export type ImportKind = "framework" | "units";
+
+/** Each import's file input (its id and help's id, its texts) and the name of its template file. */
+export const IMPORTS = {
+  framework: {
+    id: "framework-file",
+    helpId: "framework-help",
+    label: "admin.importFramework",
+    help: "admin.frameworkHelp",
+    template: "admin.frameworkTemplate",
+    templateName: "mau-bo-chi-so.xlsx",
+  },
+  units: {
+    id: "units-file",
+    helpId: "units-help",
+    label: "admin.importUnits",
+    help: "admin.unitsHelp",
+    template: "admin.unitsTemplate",
+    templateName: "mau-don-vi.xlsx",
+  },
+} as const satisfies Record<ImportKind, Record<string, string>>;
+
+/** Reads a chosen JSON file; a syntax error is reported as such. */
+export async function readJson(file: File): Promise<unknown> {
+  const text = await file.text();
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(t("admin.badJson", { name: file.name, message: (error as Error).message }));
+  }
+}
+
+export const isExcel = (file: File) => /\.xlsx$/i.test(file.name);
+
+async function convertExcel(file: File, kind: ImportKind) {
+  const excel = await import("./excel/index.ts");
+  const sheets = excel.readXlsx(await file.arrayBuffer());
+  const converted = (kind === "framework" ? excel.frameworkFromSheets : excel.unitsFromSheets)(sheets);
+  if (converted.issues.length > 0)
+    throw new ProblemsError(
+      t("excel.problems", { n: converted.issues.length, name: file.name }),
+      converted.issues.map((issue) => ({ path: "", message: excel.issueText(issue) })),
+    );
+  return { converted, issueText: excel.issueText };
+}
+
+/** Imports `file` with `send` (which answers the success message); throws what went wrong. */
+export async function importFile(
+  file: File,
+  kind: ImportKind,
+  send: (body: unknown) => Promise<string>,
+): Promise<string> {
+  if (!isExcel(file)) return send(await readJson(file));
+  const { converted, issueText } = await convertExcel(file, kind);
+  try {
+    return await send(converted.value);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    throw new ProblemsError(
+      errorText(error),
+      error.details.map((d) => ({ path: "", message: issueText(converted.locate(d.path, d.message)) })),
+    );
+  }
+}
+
+/** Offers a generated file for download. */
+export function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The Excel template of `kind`, built in the browser. */
+export async function templateOf(kind: ImportKind): Promise<Blob> {
+  const { frameworkTemplate, unitsTemplate } = await import("./excel/index.ts");
+  return kind === "framework" ? frameworkTemplate() : unitsTemplate();
+}
