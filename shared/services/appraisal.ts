@@ -46,15 +46,18 @@ function checkedValue(leaf: Leaf, value: unknown): unknown {
   return value;
 }
 
-/** A reviewer accepts a leaf (the unit's value stands) or sets an appraised value with a reason. */
-export async function appraise(
+/** A request about one leaf of a unit's submission, with a body. */
+type LeafAction = (
   ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   code: string,
   body: unknown,
-) {
+) => Promise<unknown>;
+
+/** A reviewer accepts a leaf (the unit's value stands) or sets an appraised value with a reason. */
+export const appraise = (async (ports, ctx, periodId, unitId, code, body) => {
   const { scope, leaf } = await leafScope(ports, ctx, periodId, unitId, code);
   assertMayAppraise(ctx, scope, code);
   const input = parseBody(appraisalBodySchema, body, "appraisal");
@@ -79,17 +82,10 @@ export async function appraise(
     auditEntry(ctx, entityOf(scope), "appraisal.set", stored.appraisals.get(code), appraisal),
   );
   return appraisal;
-}
+}) satisfies LeafAction;
 
 /** In the explanation round the unit's approver contests a leaf, once, with an explanation. */
-export async function contest(
-  ports: Ports,
-  ctx: RequestContext,
-  periodId: string,
-  unitId: string,
-  code: string,
-  body: unknown,
-) {
+export const contest = (async (ports, ctx, periodId, unitId, code, body) => {
   const { scope } = await leafScope(ports, ctx, periodId, unitId, code);
   if (!canApproveUnit(ctx.actor, unitId)) throw forbidden("only the unit's approver contests");
   const input = parseBody(contestBodySchema, body, "contest");
@@ -119,17 +115,10 @@ export async function contest(
     auditEntry(ctx, entityOf(scope), "contest.open", undefined, record),
   );
   return record;
-}
+}) satisfies LeafAction;
 
 /** A reviewer decides a contest: upheld (the appraisal stands) or changed to a new value, with a reason. */
-export async function decideContest(
-  ports: Ports,
-  ctx: RequestContext,
-  periodId: string,
-  unitId: string,
-  code: string,
-  body: unknown,
-) {
+export const decideContest = (async (ports, ctx, periodId, unitId, code, body) => {
   const { scope, leaf } = await leafScope(ports, ctx, periodId, unitId, code);
   assertMayAppraise(ctx, scope, code);
   const input = parseBody(decisionBodySchema, body, "decision");
@@ -149,7 +138,7 @@ export async function decideContest(
     auditEntry(ctx, entityOf(scope), "contest.decide", undefined, { code, ...decision }),
   );
   return { code, decision };
-}
+}) satisfies LeafAction;
 
 /** Reviewers and admins see every unit; others see nothing here. */
 export const isStaff = (ctx: RequestContext) => hasRole(ctx.actor, "admin", "reviewer");

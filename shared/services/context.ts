@@ -1,11 +1,14 @@
 import type { Actor } from "../access/roles.ts";
 import type { JobKind } from "../model/period.ts";
-import type { AppraisalRepository } from "../store/appraisals.ts";
-import type { AuditEntry, AuditLog } from "../store/audit.ts";
-import type { FrameworkRepository } from "../store/frameworks.ts";
-import type { PeriodRepository } from "../store/periods.ts";
-import type { SubmissionRepository } from "../store/submissions.ts";
-import type { UnitRepository } from "../store/units.ts";
+import type {
+  AppraisalStore,
+  AuditEntry,
+  AuditLog,
+  FrameworkStore,
+  PeriodStore,
+  SubmissionStore,
+  UnitStore,
+} from "./ports.ts";
 
 /** Who asks, under which request id, at what time (the server's clock decides deadlines). */
 export interface RequestContext {
@@ -73,12 +76,13 @@ export interface Mailer {
   send(message: { to: string[]; unitId: string; subject: string; text: string }): Promise<void>;
 }
 
+/** Everything the services reach outside themselves (the stores are declared in ports.ts). */
 export interface Ports {
-  frameworks: FrameworkRepository;
-  units: UnitRepository;
-  periods: PeriodRepository;
-  submissions: SubmissionRepository;
-  appraisals: AppraisalRepository;
+  frameworks: FrameworkStore;
+  units: UnitStore;
+  periods: PeriodStore;
+  submissions: SubmissionStore;
+  appraisals: AppraisalStore;
   audit: AuditLog;
   evidenceFiles: EvidenceFiles;
   users: UserDirectory;

@@ -11,11 +11,9 @@ import {
   relinkEvidenceSchema,
 } from "../model/evidence.ts";
 import type { Issue } from "../model/issues.ts";
-import { keys } from "../store/keys.ts";
-import type { StoredSubmission } from "../store/submissions.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
-import { headScore } from "./submission-view.ts";
-import { bumped, entityOf, guard, target } from "./submissions.ts";
+import type { StoredSubmission } from "./ports.ts";
+import { bumped, entityOf, writeOwnChange } from "./submissions.ts";
 import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
 import { parseBody } from "./validate.ts";
 
@@ -80,13 +78,16 @@ export async function addEvidence(
   return { evidence: result, ...(upload ? { upload } : {}) };
 }
 
-export async function confirmEvidence(
+/** An action on one evidence item of a unit's submission. */
+type EvidenceAction = (
   ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   evidenceId: string,
-) {
+) => Promise<unknown>;
+
+export const confirmEvidence = (async (ports, ctx, periodId, unitId, evidenceId) => {
   const scope = await editableScope(ports, ctx, periodId, unitId);
   const stored = await ports.submissions.load(scope.period.id, scope.unitId, scope.groupId);
   const current = evidenceIn(stored, evidenceId);
@@ -159,7 +160,7 @@ export async function confirmEvidence(
   await ports.evidenceFiles.remove(upload);
   // The same bytes already back this submission: worth telling, not refusing (one file may serve many leaves).
   return { evidence, ...(duplicateOf ? { duplicateOf: duplicateOf.id } : {}) };
-}
+}) satisfies EvidenceAction;
 
 export async function relinkEvidence(
   ports: Ports,
@@ -181,13 +182,7 @@ export async function relinkEvidence(
   return { evidence };
 }
 
-export async function removeEvidence(
-  ports: Ports,
-  ctx: RequestContext,
-  periodId: string,
-  unitId: string,
-  evidenceId: string,
-) {
+export const removeEvidence = (async (ports, ctx, periodId, unitId, evidenceId) => {
   const scope = await editableScope(ports, ctx, periodId, unitId);
   let removed: Evidence | undefined;
   await writeEvidence(ports, ctx, scope, "evidence.remove", (stored) => {
@@ -201,16 +196,10 @@ export async function removeEvidence(
     };
   });
   if (removed?.key) await ports.evidenceFiles.remove(removed.key);
-}
+}) satisfies EvidenceAction;
 
 /** A short-lived link to read a file (the unit, reviewers, admins). */
-export async function evidenceDownload(
-  ports: Ports,
-  ctx: RequestContext,
-  periodId: string,
-  unitId: string,
-  evidenceId: string,
-) {
+export const evidenceDownload = (async (ports, ctx, periodId, unitId, evidenceId) => {
   const scope = await openUnit(ports, ctx, periodId, unitId);
   const evidence = await findEvidence(ports, scope, evidenceId);
   if (evidence.kind === "url") return { url: evidence.url as string };
@@ -223,7 +212,7 @@ export async function evidenceDownload(
       evidence.contentType as string,
     ),
   };
-}
+}) satisfies EvidenceAction;
 
 async function editableScope(
   ports: Ports,
@@ -347,15 +336,9 @@ async function writeEvidence(
     ]);
     const time = ctx.now.toISOString();
     const updated = bumped(stored, version, time, { evidence });
-    const { periodId, unitId } = target(scope);
-    await ports.submissions.write({
-      ...target(scope),
-      expectVersion: version,
-      expectState: window === "supplement" ? "locked" : "draft",
-      head: headScore(scope, updated),
-      period: guard(ctx, scope, stored, window),
-      puts: changed ? [{ ...keys.evidence(periodId, unitId, changed.id), ...changed }] : [],
-      deletes: remove ? [keys.evidence(periodId, unitId, remove)] : [],
+    await writeOwnChange(ports, ctx, { scope, stored, version, window }, updated, {
+      evidence: changed ? [changed] : [],
+      removeEvidence: remove ? [remove] : [],
       audit: [auditEntry(ctx, entityOf(scope), action, before, changed)],
     });
     return changed;

@@ -2,9 +2,8 @@ import { hasRole } from "../access/roles.ts";
 import { forbidden, notFound, unprocessable } from "../errors.ts";
 import type { Framework } from "../model/framework.ts";
 import { parseFramework } from "../model/framework-rules.ts";
-import type { FrameworkSummary } from "../store/frameworks.ts";
-import type { Page, PageRequest } from "../store/page.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
+import type { FrameworkSummary, Page, PageRequest } from "./ports.ts";
 
 export async function importFramework(ports: Ports, ctx: RequestContext, body: unknown): Promise<Framework> {
   if (!hasRole(ctx.actor, "admin")) throw forbidden("only an admin imports frameworks");

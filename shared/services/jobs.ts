@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { Refusal } from "../errors.ts";
 import { closeTime } from "../lifecycle.ts";
 import { JOB_STATES, type JobKind, type Period, type PeriodJob } from "../model/period.ts";
-import { JobLost } from "../store/periods.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
+import { JobLost } from "./ports.ts";
 
 /**
  * How long an attempt holds its job without a sign of life; progress and a heartbeat renew it. Shorter

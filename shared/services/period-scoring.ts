@@ -7,9 +7,9 @@ import { appraisedValue } from "../model/appraisal.ts";
 import { confirmedCodes } from "../model/evidence.ts";
 import type { GroupBests, Period } from "../model/period.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
-import type { StoredSubmission } from "../store/submissions.ts";
 import type { Ports } from "./context.ts";
 import type { JobProgress } from "./jobs.ts";
+import type { StoredSubmission } from "./ports.ts";
 import { comparedSnapshot } from "./previous.ts";
 
 /** "provisional": the self-assessment as locked at close; "final": with appraised values. */

@@ -12,10 +12,9 @@ import {
   patchPeriodSchema,
 } from "../model/period.ts";
 import { unitValidOn } from "../model/unit.ts";
-import type { Page, PageRequest } from "../store/page.ts";
-import type { Members } from "../store/periods.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import { armFromStored, periodView, retryOnPeriodChange } from "./jobs.ts";
+import type { Members, Page, PageRequest } from "./ports.ts";
 import { parseBody } from "./validate.ts";
 import { periodFor } from "./views.ts";
 
@@ -191,7 +190,7 @@ export async function extendUnitDeadline(
       period,
       next,
       auditEntry(ctx, `period#${periodId}`, "period.unit-deadline", undefined, { unitId, closesAt }),
-      { extra: ports.submissions.extensionItems(periodId, unitId, groupId, closesAt, extension) },
+      { extendUnit: { unitId, groupId, until: closesAt, audit: extension } },
     );
   });
   await armFromStored(ports, periodId);

@@ -3,10 +3,10 @@ import { compileFramework } from "../engine/compile.ts";
 import { roundPoints } from "../engine/rounding.ts";
 import { LEAF_FLAG_NAMES, tallyUnit } from "../engine/score-unit.ts";
 import { conflict, forbidden } from "../errors.ts";
-import { type PageRequest, pageByKey } from "../store/page.ts";
-import type { StoredSubmission } from "../store/submissions.ts";
+import { pageByKey } from "../store/page.ts";
 import type { Ports, RequestContext } from "./context.ts";
 import { appraisalValues, submissionFacts } from "./period-scoring.ts";
+import type { PageRequest, StoredSubmission } from "./ports.ts";
 
 /**
  * The results route (API.md): each unit's provisional and final result with the per-leaf ledger —

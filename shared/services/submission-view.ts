@@ -1,7 +1,7 @@
 import { previewSubmission } from "../engine/preview.ts";
 import { roundIndex, roundPoints } from "../engine/rounding.ts";
 import { confirmedCodes } from "../model/evidence.ts";
-import type { StoredSubmission } from "../store/submissions.ts";
+import type { StoredSubmission } from "./ports.ts";
 import { deadlineOf, isEditable, type UnitScope } from "./unit-scope.ts";
 
 /** The submission as API.md shows it, with the live score preview (points 2 decimals, index 4). */

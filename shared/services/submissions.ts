@@ -5,16 +5,16 @@ import {
   assertEditable,
   assertPeriodAcceptsWrites,
   assertReopened,
+  type SubmissionState,
   type WriteWindow,
   writeWindow,
 } from "../lifecycle.ts";
 import { answerProblem } from "../model/answer.ts";
 import { capped } from "../model/common.ts";
 import type { Issue } from "../model/issues.ts";
-import { keys } from "../store/keys.ts";
-import { type PageRequest, pageByKey } from "../store/page.ts";
-import type { StoredAnswer, StoredSubmission } from "../store/submissions.ts";
+import { pageByKey } from "../store/page.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
+import type { PageRequest, StoredAnswer, StoredSubmission, SubmissionWrite } from "./ports.ts";
 import { headScore, submissionView } from "./submission-view.ts";
 import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
 import { parseBody } from "./validate.ts";
@@ -80,7 +80,6 @@ export async function saveAnswers(
     assertReopened(window, stored.head, Object.keys(answers));
     const time = ctx.now.toISOString();
     const next = new Map(stored.answers);
-    const puts: Record<string, unknown>[] = [];
     const audit = [];
     for (const [code, answer] of Object.entries(answers)) {
       const before = stored.answers.get(code);
@@ -94,7 +93,6 @@ export async function saveAnswers(
         updatedBy: ctx.actor.username,
       };
       next.set(code, saved);
-      puts.push({ ...keys.answer(periodId, unitId, code), ...saved });
       audit.push(
         auditEntry(
           ctx,
@@ -106,85 +104,106 @@ export async function saveAnswers(
       );
     }
     const updated = bumped(stored, version, time, { answers: next });
-    await ports.submissions.write({
-      ...target(scope),
-      expectVersion: version,
-      expectState: window === "supplement" ? "locked" : "draft",
-      head: headScore(scope, updated),
-      period: guard(ctx, scope, stored, window),
-      puts,
+    await writeOwnChange(ports, ctx, { scope, stored, version, window }, updated, {
+      answers: Object.keys(answers).map((code) => next.get(code) as StoredAnswer),
       audit,
     });
     return submissionView(scope, updated, ctx.now);
   });
 }
 
-/** The approver submits a draft before the deadline. */
-export async function submit(
+/**
+ * Writes a unit's own change to its answers or evidence, in the self-assessment or its supplement,
+ * with the self-score of the submission as it will be (`updated`) kept on the head.
+ */
+export function writeOwnChange(
   ports: Ports,
   ctx: RequestContext,
-  periodId: string,
-  unitId: string,
-  ifMatch?: number,
-) {
-  const scope = await openUnit(ports, ctx, periodId, unitId);
-  if (!canApproveUnit(ctx.actor, unitId)) throw forbidden("only the unit's approver submits");
-  return withSubmission(ports, ctx, scope, ifMatch, async (stored, version) => {
-    assertEditable(scope.period, stored.head, ctx.now);
-    const time = ctx.now.toISOString();
-    const updated = bumped(
-      stored,
-      version,
-      time,
-      {},
-      { state: "submitted", submittedAt: time, submittedBy: ctx.actor.username },
-    );
-    await ports.submissions.write({
-      ...target(scope),
-      expectVersion: version,
-      expectState: "draft",
-      nextState: "submitted",
-      head: { ...headScore(scope, updated), submittedAt: time, submittedBy: ctx.actor.username },
-      period: { ...guard(ctx, scope, stored), submittedDelta: 1 },
-      audit: [
-        auditEntry(ctx, entityOf(scope), "submission.submit", { state: "draft" }, { state: "submitted" }),
-      ],
-    });
-    return submissionView(scope, updated, ctx.now);
+  read: { scope: UnitScope; stored: StoredSubmission; version: number; window: WriteWindow },
+  updated: StoredSubmission,
+  change: Pick<SubmissionWrite, "answers" | "evidence" | "removeEvidence" | "audit">,
+): Promise<number> {
+  const { scope, stored, version, window } = read;
+  return ports.submissions.write({
+    ...target(scope),
+    expectVersion: version,
+    expectState: window === "supplement" ? "locked" : "draft",
+    head: headScore(scope, updated),
+    period: guard(ctx, scope, stored, window),
+    ...change,
   });
 }
 
-/** Before the deadline a submitted unit may withdraw, edit and submit again (DOMAIN.md §6). */
-export async function withdraw(
+type ApproverMove = (
   ports: Ports,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
   ifMatch?: number,
-) {
-  const scope = await openUnit(ports, ctx, periodId, unitId);
-  if (!canApproveUnit(ctx.actor, unitId)) throw forbidden("only the unit's approver withdraws");
-  return withSubmission(ports, ctx, scope, ifMatch, async (stored, version) => {
-    assertPeriodAcceptsWrites(scope.period, ctx.now, stored.head.extendedUntil);
+) => Promise<ReturnType<typeof submissionView>>;
+
+/**
+ * A move of the whole submission by the unit's approver: from one state to the other, with the
+ * period's submitted count in the same write. `head` gives the head fields it sets (null removes one).
+ */
+function approverMove(move: {
+  verb: string;
+  from: SubmissionState;
+  to: SubmissionState;
+  delta: 1 | -1;
+  action: string;
+  check: (scope: UnitScope, stored: StoredSubmission, now: Date) => void;
+  head: (scope: UnitScope, stored: StoredSubmission, time: string, by: string) => Record<string, unknown>;
+}): ApproverMove {
+  return async (ports, ctx, periodId, unitId, ifMatch) => {
+    const scope = await openUnit(ports, ctx, periodId, unitId);
+    if (!canApproveUnit(ctx.actor, unitId)) throw forbidden(`only the unit's approver ${move.verb}`);
+    return withSubmission(ports, ctx, scope, ifMatch, async (stored, version) => {
+      move.check(scope, stored, ctx.now);
+      const time = ctx.now.toISOString();
+      const head = move.head(scope, stored, time, ctx.actor.username);
+      const kept = Object.entries({ ...stored.head, ...head }).filter(([, value]) => value !== null);
+      const seen = { ...stored, head: Object.fromEntries(kept) as unknown as StoredSubmission["head"] };
+      const updated = bumped(seen, version, time, {}, { state: move.to });
+      await ports.submissions.write({
+        ...target(scope),
+        expectVersion: version,
+        expectState: move.from,
+        nextState: move.to,
+        head,
+        period: { ...guard(ctx, scope, stored), submittedDelta: move.delta },
+        audit: [auditEntry(ctx, entityOf(scope), move.action, { state: move.from }, { state: move.to })],
+      });
+      return submissionView(scope, updated, ctx.now);
+    });
+  };
+}
+
+/** The approver submits a draft before the deadline. */
+export const submit: ApproverMove = approverMove({
+  verb: "submits",
+  from: "draft",
+  to: "submitted",
+  delta: 1,
+  action: "submission.submit",
+  check: (scope, stored, now) => assertEditable(scope.period, stored.head, now),
+  head: (scope, stored, time, by) => ({ ...headScore(scope, stored), submittedAt: time, submittedBy: by }),
+});
+
+/** Before the deadline a submitted unit may withdraw, edit and submit again (DOMAIN.md §6). */
+export const withdraw: ApproverMove = approverMove({
+  verb: "withdraws",
+  from: "submitted",
+  to: "draft",
+  delta: -1,
+  action: "submission.withdraw",
+  check: (scope, stored, now) => {
+    assertPeriodAcceptsWrites(scope.period, now, stored.head.extendedUntil);
     if (stored.head.state !== "submitted")
       throw new Refusal("conflict", "not-submitted", `the submission is ${stored.head.state}, not submitted`);
-    const time = ctx.now.toISOString();
-    const { submittedAt: _at, submittedBy: _by, ...head } = stored.head;
-    const updated = bumped({ ...stored, head }, version, time, {}, { state: "draft" });
-    await ports.submissions.write({
-      ...target(scope),
-      expectVersion: version,
-      expectState: "submitted",
-      nextState: "draft",
-      head: { submittedAt: null, submittedBy: null },
-      period: { ...guard(ctx, scope, stored), submittedDelta: -1 },
-      audit: [
-        auditEntry(ctx, entityOf(scope), "submission.withdraw", { state: "submitted" }, { state: "draft" }),
-      ],
-    });
-    return submissionView(scope, updated, ctx.now);
-  });
-}
+  },
+  head: () => ({ submittedAt: null, submittedBy: null }),
+});
 
 const listQuerySchema = z.object({
   groupId: z.string().optional(),

@@ -4,8 +4,8 @@ import { conflict, notFound, Refusal } from "../errors.ts";
 import { assertPeriodAcceptsWrites, unitDeadline, writeWindow } from "../lifecycle.ts";
 import type { Framework, Leaf } from "../model/framework.ts";
 import type { Period } from "../model/period.ts";
-import { type StoredSubmission, SubmissionWriteConflict } from "../store/submissions.ts";
 import type { Ports, RequestContext } from "./context.ts";
+import { type StoredSubmission, SubmissionWriteConflict } from "./ports.ts";
 
 /** A unit within a period, as the caller may see it. */
 export interface UnitScope {

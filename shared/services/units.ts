@@ -3,9 +3,8 @@ import { hasRole } from "../access/roles.ts";
 import { forbidden, unprocessable } from "../errors.ts";
 import { capped } from "../model/common.ts";
 import { type Unit, unitSchema } from "../model/unit.ts";
-import type { Page, PageRequest } from "../store/page.ts";
-import type { UpsertCounts } from "../store/units.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
+import type { Page, PageRequest, UpsertCounts } from "./ports.ts";
 import { parseBody } from "./validate.ts";
 import { unitFor } from "./views.ts";
 

@@ -1,16 +1,21 @@
-import { conflict } from "../errors.ts";
 import type { Appraisal, Contest } from "../model/appraisal.ts";
 import type { PeriodState } from "../model/period.ts";
-import { type AuditEntry, auditPut } from "./audit.ts";
+import {
+  type AppraisalStore,
+  type AuditEntry,
+  type ContestDecision,
+  type Supplement,
+  storeRefusals,
+} from "../services/ports.ts";
+import { auditPut } from "./audit.ts";
 import { type DynamoConfig, type TransactItem, transact } from "./dynamo.ts";
 import { keys } from "./keys.ts";
-import type { SubmissionHead } from "./submissions.ts";
 
 /**
  * Appraisals and contests live in the unit's submission partition (R#{code}, C#{code}); each write
  * is guarded by the period's state in the same transaction, with its audit record.
  */
-export class AppraisalRepository {
+export class AppraisalRepository implements AppraisalStore {
   constructor(private readonly config: DynamoConfig) {}
 
   async putAppraisal(
@@ -29,7 +34,7 @@ export class AppraisalRepository {
         },
       },
       audit,
-      () => conflict("appraisal-closed", "appraisals are taken only while the period is in appraisal"),
+      storeRefusals.appraisalClosed,
     );
   }
 
@@ -47,20 +52,12 @@ export class AppraisalRepository {
       },
       audit,
       (position) =>
-        position === 0
-          ? conflict("already-contested", `indicator ${contest.code} is already contested`)
-          : conflict("not-explanation-round", "contests are taken only in the explanation round"),
+        position === 0 ? storeRefusals.alreadyContested(contest.code) : storeRefusals.contestsClosed(),
     );
   }
 
   /** A reviewer decides a contest once. */
-  async decide(
-    periodId: string,
-    unitId: string,
-    code: string,
-    decision: NonNullable<Contest["decision"]>,
-    audit: AuditEntry,
-  ) {
+  async decide(periodId: string, unitId: string, code: string, decision: ContestDecision, audit: AuditEntry) {
     await this.write(
       periodId,
       "explanation",
@@ -74,10 +71,7 @@ export class AppraisalRepository {
         },
       },
       audit,
-      (position) =>
-        position === 0
-          ? conflict("no-open-contest", `there is no undecided contest of ${code}`)
-          : conflict("not-explanation-round", "contests are decided in the explanation round"),
+      (position) => (position === 0 ? storeRefusals.noOpenContest(code) : storeRefusals.decisionsClosed()),
     );
   }
 
@@ -86,7 +80,7 @@ export class AppraisalRepository {
     periodId: string,
     unitId: string,
     groupId: string,
-    supplement: NonNullable<SubmissionHead["supplement"]>,
+    supplement: Supplement,
     audit: AuditEntry,
   ): Promise<void> {
     await this.write(
@@ -107,10 +101,7 @@ export class AppraisalRepository {
         },
       },
       audit,
-      (position) =>
-        position === 0
-          ? conflict("supplement-used", "this unit has already had its one supplement request")
-          : conflict("appraisal-closed", "supplements are requested during appraisal"),
+      (position) => (position === 0 ? storeRefusals.supplementUsed() : storeRefusals.supplementsClosed()),
     );
   }
 

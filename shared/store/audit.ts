@@ -1,25 +1,15 @@
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { DynamoConfig, TransactItem } from "./dynamo.ts";
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page.ts";
+import type {
+  AuditEntry,
+  AuditLog as AuditLogPort,
+  AuditRecord,
+  Page,
+  PageRequest,
+} from "../services/ports.ts";
+import { type DynamoConfig, type TransactItem, transact } from "./dynamo.ts";
+import { decodeCursor, encodeCursor } from "./page.ts";
 
-/** One audit record: who did what to which entity, when, with the values before and after (DOMAIN.md §6). */
-export interface AuditEntry {
-  /** e.g. "period#2022-y", "submission#2022-y#so-noi-vu", "framework#tq-742-2022". */
-  entity: string;
-  action: string;
-  actor: string;
-  requestId: string;
-  /** ISO time of the change. */
-  time: string;
-  before?: unknown;
-  after?: unknown;
-  /** Order within the request: two records of one request and entity never share a key. */
-  seq?: number;
-}
-
-export interface AuditRecord extends AuditEntry {
-  at: string;
-}
+export type { AuditEntry, AuditRecord };
 
 /** Sort key: time first, then the request and a sequence so two records of one request never collide. */
 function item(entry: AuditEntry, seq: number): Record<string, unknown> {
@@ -31,7 +21,29 @@ export function auditPut(config: DynamoConfig, entry: AuditEntry, seq = 0): Tran
   return { Put: { TableName: config.auditTable, Item: item(entry, seq) } };
 }
 
-export class AuditLog {
+/**
+ * Writes a new item of the data table — refused with `exists()` when its key is taken — with its audit
+ * record and `more` items, all or nothing.
+ */
+export async function createAudited(
+  config: DynamoConfig,
+  item: Record<string, unknown>,
+  audit: AuditEntry,
+  exists: () => Error,
+  more: TransactItem[] = [],
+): Promise<void> {
+  await transact(
+    config.client,
+    [
+      { Put: { TableName: config.dataTable, Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
+      ...more,
+      auditPut(config, audit),
+    ],
+    exists,
+  );
+}
+
+export class AuditLog implements AuditLogPort {
   constructor(private readonly config: DynamoConfig) {}
 
   async append(entry: AuditEntry, seq = 0): Promise<void> {

@@ -1,24 +1,26 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { conflict } from "../errors.ts";
 import type { Framework } from "../model/framework.ts";
-import { type AuditEntry, auditPut } from "./audit.ts";
-import { type DynamoConfig, transact } from "./dynamo.ts";
+import {
+  type AuditEntry,
+  type FrameworkStore,
+  type FrameworkSummary,
+  type Page,
+  type PageRequest,
+  storeRefusals,
+} from "../services/ports.ts";
+import { createAudited } from "./audit.ts";
+import type { DynamoConfig } from "./dynamo.ts";
 import { keys } from "./keys.ts";
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page.ts";
+import { decodeCursor, encodeCursor } from "./page.ts";
 
-export interface FrameworkSummary {
-  id: string;
-  name: string;
-  decision?: string;
-  createdAt: string;
-}
+export type { FrameworkSummary };
 
 /**
  * Frameworks are immutable once imported (a new version is a new id). The body is stored gzipped:
  * an index set with guidance texts can approach DynamoDB's 400 KB item limit as plain JSON.
  */
-export class FrameworkRepository {
+export class FrameworkRepository implements FrameworkStore {
   private readonly cache = new Map<string, Framework>();
 
   constructor(private readonly config: DynamoConfig) {}
@@ -34,24 +36,7 @@ export class FrameworkRepository {
       createdAt,
       body: gzipSync(JSON.stringify(framework)),
     };
-    await transact(
-      this.config.client,
-      [
-        {
-          Put: {
-            TableName: this.config.dataTable,
-            Item: item,
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-        auditPut(this.config, audit),
-      ],
-      () =>
-        conflict(
-          "framework-exists",
-          `a framework with id "${framework.id}" exists; import a new version under a new id`,
-        ),
-    );
+    await createAudited(this.config, item, audit, () => storeRefusals.frameworkExists(framework.id));
   }
 
   async get(id: string): Promise<Framework | undefined> {

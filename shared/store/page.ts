@@ -1,15 +1,8 @@
 import { Refusal } from "../errors.ts";
+import type { Page, PageRequest } from "../services/ports.ts";
 
-/** Lists page with `?limit=&cursor=` (API.md); the cursor is the opaque last key. */
-export interface PageRequest {
-  limit: number;
-  cursor?: string | undefined;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** Lists page with `?limit=&cursor=` (API.md); a store's cursor is the opaque last key. */
+export type { Page, PageRequest };
 
 export function encodeCursor(lastKey: Record<string, unknown> | undefined): string | null {
   return lastKey ? Buffer.from(JSON.stringify(lastKey)).toString("base64url") : null;

@@ -2,16 +2,27 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ScoringBundle } from "../engine/bundle.ts";
-import { conflict, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import type { Period, PeriodState } from "../model/period.ts";
-import { type AuditEntry, auditPut } from "./audit.ts";
+import {
+  type AuditEntry,
+  JobLost,
+  type Members,
+  type Page,
+  type PageRequest,
+  type PeriodStore,
+  storeRefusals,
+  type UnitExtension,
+} from "../services/ports.ts";
+import { auditPut, createAudited } from "./audit.ts";
 import { mapLimit } from "./batches.ts";
-import { type DynamoConfig, type TransactItem, transact } from "./dynamo.ts";
+import { type DynamoConfig, transact } from "./dynamo.ts";
 import { keys } from "./keys.ts";
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page.ts";
+import { decodeCursor, encodeCursor } from "./page.ts";
+import { extensionItems } from "./submissions.ts";
 
-/** Unit id → group id: who takes part in a period, fixed when the period is created. */
-export type Members = Map<string, string>;
+export type { Members };
+export { JobLost };
 
 type PeriodItem = Record<string, unknown>;
 
@@ -23,7 +34,7 @@ const BUNDLE_PART_BYTES = 350_000;
  * item limit), written with it in one transaction; reading a period does not fetch them. Submission
  * items appear on first write.
  */
-export class PeriodRepository {
+export class PeriodRepository implements PeriodStore {
   /** Participants never change once a period exists: decoded once per process. */
   private readonly memberCache = new Map<string, Members>();
 
@@ -37,21 +48,9 @@ export class PeriodRepository {
       version: period.version,
     };
     const membersItem = { ...keys.periodMembers(period.id), members: gzipSync(JSON.stringify([...members])) };
-    await transact(
-      this.config.client,
-      [
-        {
-          Put: {
-            TableName: this.config.dataTable,
-            Item: item,
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-        { Put: { TableName: this.config.dataTable, Item: membersItem } },
-        auditPut(this.config, audit),
-      ],
-      () => conflict("period-exists", `a period with id "${period.id}" exists`),
-    );
+    await createAudited(this.config, item, audit, () => storeRefusals.periodExists(period.id), [
+      { Put: { TableName: this.config.dataTable, Item: membersItem } },
+    ]);
   }
 
   async get(id: string): Promise<Period | undefined> {
@@ -175,15 +174,15 @@ export class PeriodRepository {
    * Writes the fields in which `next` differs from `current`, with its audit record, if the stored
    * period is still at `current.version` (optimistic concurrency: a lost race is a `period-changed`
    * conflict, to be retried from a fresh read where merging is safe); the version grows by one. A job
-   * finishing its work writes with `expect.runId` instead: only while it still holds the job. `extra`
-   * joins the same transaction. Returns the period as stored (for a job's write, its version may be
+   * finishing its work writes with `expect.runId` instead: only while it still holds the job. A unit's
+   * deadline extension (`extendUnit`) joins the same transaction. Returns the period as stored (for a job's write, its version may be
    * behind: read it again when it matters).
    */
   async update(
     current: Period,
     next: Period,
     audit: AuditEntry,
-    options: { runId?: string; extra?: TransactItem[] } = {},
+    options: { runId?: string; extendUnit?: UnitExtension } = {},
   ): Promise<Period> {
     const stored: Period = { ...next, version: current.version + 1 };
     const names: Record<string, string> = { "#version": "version", "#state": "state" };
@@ -233,16 +232,13 @@ export class PeriodRepository {
           },
         },
         auditPut(this.config, audit),
-        ...(options.extra ?? []),
+        ...(options.extendUnit ? extensionItems(this.config, next.id, options.extendUnit) : []),
       ],
       (position) =>
         position === 0
           ? options.runId
             ? new JobLost(next.id)
-            : conflict(
-                "period-changed",
-                `the period changed meanwhile (it was at version ${current.version}); reload and retry`,
-              )
+            : storeRefusals.periodChanged(current.version)
           : new Error(`unexpected condition failure at item ${position}`),
     );
     return stored;
@@ -359,13 +355,6 @@ export class PeriodRepository {
       if (error instanceof ConditionalCheckFailedException) throw new JobLost(periodId);
       throw error;
     }
-  }
-}
-
-/** A job attempt that no longer holds its job (another attempt took it over): it stops, quietly. */
-export class JobLost extends Error {
-  constructor(periodId: string) {
-    super(`the job of period ${periodId} was taken over by another attempt`);
   }
 }
 

@@ -1,109 +1,43 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import type { SubmissionState } from "../lifecycle.ts";
 import type { Appraisal, Contest } from "../model/appraisal.ts";
 import type { Evidence } from "../model/evidence.ts";
-import { type AuditEntry, auditPut } from "./audit.ts";
+import {
+  type HeadResult,
+  type LockResult,
+  type Page,
+  type PageRequest,
+  type StoredAnswer,
+  type StoredSubmission,
+  type SubmissionHead,
+  type SubmissionStore,
+  type SubmissionWrite,
+  SubmissionWriteConflict,
+  type UnitExtension,
+} from "../services/ports.ts";
+import { auditPut } from "./audit.ts";
 import { chunks, mapLimit } from "./batches.ts";
 import { type DynamoConfig, type TransactItem, transact } from "./dynamo.ts";
 import { keys, SK_PREFIX } from "./keys.ts";
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page.ts";
+import { decodeCursor, encodeCursor } from "./page.ts";
 
-export interface SubmissionHead {
-  periodId: string;
-  unitId: string;
-  groupId: string;
-  state: SubmissionState;
-  /** Grows by one with every write to the submission; the ETag of API.md. 0 before the first write. */
-  version: number;
-  updatedAt?: string;
-  submittedAt?: string;
-  submittedBy?: string;
-  /** A deadline extension for this unit alone. */
-  extendedUntil?: string;
-  /** Set when the period closed: whether the unit had submitted by the deadline. */
-  submitted?: boolean;
-  /** The one supplement request: leaves reopened for this unit until a date, during appraisal. */
-  supplement?: { codes: string[]; until: string; message?: string; by: string; at: string };
-  /** Scores kept on the head after close (provisional) and after final scoring. */
-  provisional?: UnitResultSummary;
-  final?: UnitResultSummary;
-}
-
-export interface UnitResultSummary {
-  points: number;
-  index: number;
-  rank: number;
-  band: string | null;
-  flags: string[];
-}
-
-export interface StoredAnswer {
-  code: string;
-  value: unknown;
-  note?: string;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-export interface StoredSubmission {
-  head: SubmissionHead;
-  answers: Map<string, StoredAnswer>;
-  evidence: Evidence[];
-  appraisals: Map<string, Appraisal>;
-  contests: Map<string, Contest>;
-}
-
-/** A unit's result to keep on its head; for the close, also what its head was when read. */
-export interface HeadResult {
-  unitId: string;
-  groupId: string;
-  result: UnitResultSummary;
-}
-
-export interface LockResult extends HeadResult {
-  /** The head's state as read after the period left `open` (no unit write lands after that). */
-  seenState: SubmissionState;
-  /** Whether the unit counts as submitted (recorded at close). */
-  submitted: boolean;
-}
+export type {
+  HeadResult,
+  LockResult,
+  StoredAnswer,
+  StoredSubmission,
+  SubmissionHead,
+  SubmissionWrite,
+  UnitResultSummary,
+} from "../services/ports.ts";
+export { SubmissionWriteConflict };
 
 /** Heads written per TransactWriteItems (DynamoDB's limit is 100) and transactions in flight. */
 const RESULTS_PER_TRANSACTION = 100;
 const RESULT_TRANSACTIONS_IN_FLIGHT = 8;
 
-/** Why a submission write did not happen: another write came first, the state moved, or the period did. */
-export class SubmissionWriteConflict extends Error {
-  constructor(
-    readonly reason: "version" | "state" | "period",
-    readonly current?: Record<string, unknown>,
-  ) {
-    super(`submission write refused: ${reason}`);
-  }
-}
-
-export interface SubmissionWrite {
-  periodId: string;
-  unitId: string;
-  groupId: string;
-  /** The version read (or the client's If-Match): the write lands only on that version. */
-  expectVersion: number;
-  expectState: SubmissionState;
-  nextState?: SubmissionState;
-  /** Extra head attributes (submittedAt …); null removes one. */
-  head?: Record<string, unknown>;
-  /**
-   * The period must be open and before its deadline; with a unit extension the deadline is checked on
-   * the head instead. `submittedDelta` moves the period's counter in the same transaction.
-   */
-  period: { nowMs: number; extended: boolean; submittedDelta?: 1 | -1; supplement?: boolean };
-  puts?: Record<string, unknown>[];
-  deletes?: { pk: string; sk: string }[];
-  audit: AuditEntry[];
-}
-
 /** A unit's submission is one partition: head, answers and evidence come back in one Query. */
-export class SubmissionRepository {
+export class SubmissionRepository implements SubmissionStore {
   constructor(private readonly config: DynamoConfig) {}
 
   async load(periodId: string, unitId: string, groupId: string): Promise<StoredSubmission> {
@@ -235,43 +169,6 @@ export class SubmissionRepository {
     });
   }
 
-  /**
-   * A deadline for one unit, later than the period's: set on its head (which the write guard reads),
-   * with its audit record. The items join the period's own update (conditional on the version read
-   * while open), so the extension and the period's latest deadline land together or not at all.
-   */
-  extensionItems(
-    periodId: string,
-    unitId: string,
-    groupId: string,
-    until: string,
-    audit: AuditEntry,
-  ): TransactItem[] {
-    return [
-      {
-        Update: {
-          TableName: this.config.dataTable,
-          Key: keys.submissionHead(periodId, unitId),
-          UpdateExpression:
-            "SET extendedUntil = :until, extendedUntilMs = :ms, groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk, #state = if_not_exists(#state, :draft), #version = if_not_exists(#version, :zero)",
-          ExpressionAttributeNames: { "#state": "state", "#version": "version" },
-          ExpressionAttributeValues: {
-            ":until": until,
-            ":ms": Date.parse(until),
-            ":groupId": groupId,
-            ":periodId": periodId,
-            ":unitId": unitId,
-            ":lpk": keys.submissionList(periodId),
-            ":lsk": `${groupId}#${unitId}`,
-            ":draft": "draft",
-            ":zero": 0,
-          },
-        },
-      },
-      auditPut(this.config, audit),
-    ];
-  }
-
   /** The heads of a period's submissions that have been written, by group then unit. */
   async listHeads(periodId: string, page: PageRequest): Promise<Page<SubmissionHead>> {
     const result = await this.config.client.send(
@@ -353,11 +250,23 @@ export class SubmissionRepository {
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       },
     };
+    const puts = [
+      ...(change.answers ?? []).map((answer) => ({
+        ...keys.answer(periodId, unitId, answer.code),
+        ...answer,
+      })),
+      ...(change.evidence ?? []).map((evidence) => ({
+        ...keys.evidence(periodId, unitId, evidence.id),
+        ...evidence,
+      })),
+    ];
     const items: TransactItem[] = [
       head,
       this.periodGuard(periodId, change.period),
-      ...(change.puts ?? []).map((Item) => ({ Put: { TableName: this.config.dataTable, Item } })),
-      ...(change.deletes ?? []).map((Key) => ({ Delete: { TableName: this.config.dataTable, Key } })),
+      ...puts.map((Item) => ({ Put: { TableName: this.config.dataTable, Item } })),
+      ...(change.removeEvidence ?? []).map((id) => ({
+        Delete: { TableName: this.config.dataTable, Key: keys.evidence(periodId, unitId, id) },
+      })),
       ...change.audit.map((entry, seq) => auditPut(this.config, entry, seq)),
     ];
     await transact(this.config.client, items, (position, current) => {
@@ -395,4 +304,39 @@ export class SubmissionRepository {
       },
     };
   }
+}
+
+/**
+ * A deadline for one unit, later than the period's: set on its head (which the write guard reads),
+ * with its audit record. The items join the period's own update (conditional on the version read
+ * while open), so the extension and the period's latest deadline land together or not at all.
+ */
+export function extensionItems(
+  config: DynamoConfig,
+  periodId: string,
+  { unitId, groupId, until, audit }: UnitExtension,
+): TransactItem[] {
+  return [
+    {
+      Update: {
+        TableName: config.dataTable,
+        Key: keys.submissionHead(periodId, unitId),
+        UpdateExpression:
+          "SET extendedUntil = :until, extendedUntilMs = :ms, groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk, #state = if_not_exists(#state, :draft), #version = if_not_exists(#version, :zero)",
+        ExpressionAttributeNames: { "#state": "state", "#version": "version" },
+        ExpressionAttributeValues: {
+          ":until": until,
+          ":ms": Date.parse(until),
+          ":groupId": groupId,
+          ":periodId": periodId,
+          ":unitId": unitId,
+          ":lpk": keys.submissionList(periodId),
+          ":lsk": `${groupId}#${unitId}`,
+          ":draft": "draft",
+          ":zero": 0,
+        },
+      },
+    },
+    auditPut(config, audit),
+  ];
 }

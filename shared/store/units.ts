@@ -1,20 +1,17 @@
 import { isDeepStrictEqual } from "node:util";
 import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Unit } from "../model/unit.ts";
-import { type AuditEntry, auditPut } from "./audit.ts";
+import type { AuditEntry, Page, PageRequest, UnitStore, UpsertCounts } from "../services/ports.ts";
+import { auditPut } from "./audit.ts";
 import { chunks, mapLimit } from "./batches.ts";
 import { type DynamoConfig, transact } from "./dynamo.ts";
 import { keys } from "./keys.ts";
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page.ts";
+import { decodeCursor, encodeCursor } from "./page.ts";
 
-export interface UpsertCounts {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
+export type { UpsertCounts };
 
 /** Units live in one partition (ordered by id): the whole tree of a province, or of a country, is small. */
-export class UnitRepository {
+export class UnitRepository implements UnitStore {
   constructor(private readonly config: DynamoConfig) {}
 
   /**

@@ -1,0 +1,105 @@
+import type { JobKind } from "../../../shared/model/period.ts";
+import type {
+  CloseScheduler,
+  EvidenceFiles,
+  JobQueue,
+  Mailer,
+  PublishedFiles,
+  UserDirectory,
+} from "../../../shared/services/context.ts";
+
+const bytesOf = (body: Uint8Array | string) =>
+  typeof body === "string" ? new TextEncoder().encode(body) : new Uint8Array(body);
+
+/** An evidence bucket in memory: a test "uploads" with `upload`, as a browser posts the signed form. */
+export class MemoryEvidenceFiles implements EvidenceFiles {
+  readonly objects = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  readonly signed: { key: string; contentType: string; size: number }[] = [];
+
+  async presignUpload(key: string, contentType: string, size: number) {
+    this.signed.push({ key, contentType, size });
+    return { url: "memory://evidence", fields: { key, "Content-Type": contentType } };
+  }
+
+  upload(key: string, bytes: Uint8Array, contentType = "application/octet-stream"): void {
+    this.objects.set(key, { bytes: new Uint8Array(bytes), contentType });
+  }
+
+  async read(key: string) {
+    const found = this.objects.get(key);
+    return found ? new Uint8Array(found.bytes) : undefined;
+  }
+
+  async keep(key: string, bytes: Uint8Array, contentType: string) {
+    this.upload(key, bytes, contentType);
+  }
+
+  async remove(key: string) {
+    this.objects.delete(key);
+  }
+
+  async presignDownload(key: string, fileName: string) {
+    return `memory://evidence/${key}?name=${encodeURIComponent(fileName)}`;
+  }
+}
+
+/** The public files in memory, with what was invalidated. */
+export class MemoryPublishedFiles implements PublishedFiles {
+  readonly files = new Map<string, { body: Uint8Array; contentType: string; cache: string }>();
+  readonly invalidated: string[] = [];
+
+  async put(key: string, body: Uint8Array | string, contentType: string, cache: "immutable" | "pointer") {
+    this.files.set(key, { body: bytesOf(body), contentType, cache });
+  }
+
+  async get(key: string) {
+    const found = this.files.get(key);
+    return found ? new Uint8Array(found.body) : undefined;
+  }
+
+  async invalidate(keys: string[]) {
+    this.invalidated.push(...keys);
+  }
+
+  /** A file as text (JSON, CSV), or undefined. */
+  text(key: string): string | undefined {
+    const found = this.files.get(key);
+    return found ? new TextDecoder().decode(found.body) : undefined;
+  }
+}
+
+/** A user pool that keeps whom it was asked to create; a name taken twice is refused as Cognito does. */
+export class MemoryUserDirectory implements UserDirectory {
+  readonly users: Parameters<UserDirectory["create"]>[0][] = [];
+
+  async create(user: Parameters<UserDirectory["create"]>[0]) {
+    if (this.users.some((u) => u.username === user.username)) throw new Error(`user ${user.username} exists`);
+    this.users.push(structuredClone(user));
+  }
+}
+
+/** The close schedule, the job queue and the mailer as recorders: a test decides when a job runs. */
+export class Recorders implements CloseScheduler, JobQueue, Mailer {
+  readonly armed: { periodId: string; closesAt: string | null }[] = [];
+  readonly queued: { periodId: string; kind: JobKind }[] = [];
+  readonly mail: { to: string[]; unitId: string; subject: string; text: string }[] = [];
+  /** Set to make the next sends fail (a mail server down). */
+  failMail = false;
+
+  async arm(periodId: string, closesAt: string) {
+    this.armed.push({ periodId, closesAt });
+  }
+
+  async disarm(periodId: string) {
+    this.armed.push({ periodId, closesAt: null });
+  }
+
+  async enqueue(job: { periodId: string; kind: JobKind }) {
+    this.queued.push({ ...job });
+  }
+
+  async send(message: { to: string[]; unitId: string; subject: string; text: string }) {
+    if (this.failMail) throw new Error("the mail server is down");
+    this.mail.push(structuredClone(message));
+  }
+}
