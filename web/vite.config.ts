@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
+import { apiReference } from "./scripts/api-reference.ts";
 import { pageWeight } from "./scripts/page-weight.ts";
 
 const here = import.meta.dirname;
@@ -22,5 +23,12 @@ export default defineConfig({
     strictPort: true,
     proxy: { "/api": backend, "/public": backend, "/config.json": backend },
   },
-  plugins: [pageWeight({ budgetKb: 60 })],
+  plugins: [
+    pageWeight({ budgetKb: 60 }),
+    // The API reference for integrators at /developers/index.html, from docs/openapi.json.
+    apiReference({
+      document: resolve(here, "../docs/openapi.json"),
+      stylesheet: resolve(here, "scripts/api-reference.css"),
+    }),
+  ],
 });

@@ -1,14 +1,4 @@
 import { decideContest } from "../../shared/services/appraisal.ts";
-import { adapters } from "../http/adapters.ts";
-import { apiHandler } from "../http/api.ts";
+import { leafAction } from "../http/unit-routes.ts";
 
-export const handler = apiHandler(async ({ ctx, params, body }) => ({
-  body: await decideContest(
-    adapters(),
-    ctx,
-    params.periodId as string,
-    params.unitId as string,
-    params.code as string,
-    body,
-  ),
-}));
+export const handler = leafAction(decideContest);

@@ -1,13 +1,7 @@
 import { confirmEvidence } from "../../shared/services/evidence.ts";
-import { adapters } from "../http/adapters.ts";
-import { apiHandler } from "../http/api.ts";
+import { evidenceAction } from "../http/unit-routes.ts";
 
-export const handler = apiHandler(async ({ ctx, params }) => ({
-  body: await confirmEvidence(
-    adapters(),
-    ctx,
-    params.periodId as string,
-    params.unitId as string,
-    params.evidenceId as string,
-  ),
-}));
+// Confirming takes no body: the service reads the stored upload.
+export const handler = evidenceAction((ports, ctx, periodId, unitId, evidenceId) =>
+  confirmEvidence(ports, ctx, periodId, unitId, evidenceId),
+);

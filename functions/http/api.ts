@@ -1,7 +1,8 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { hasRole } from "../../shared/access/roles.ts";
+import { hasRole, type Role } from "../../shared/access/roles.ts";
+import { DEFAULT_PAGE, MAX_PAGE, PATH_PARAMETERS } from "../../shared/api/params.ts";
 import { excerpt, Refusal } from "../../shared/errors.ts";
 import type { RequestContext } from "../../shared/services/context.ts";
 import type { PageRequest } from "../../shared/store/page.ts";
@@ -31,6 +32,12 @@ export interface ApiReply {
 }
 
 /**
+ * Tests only: whether 2xx answers are checked against the contract. On in a process started with
+ * CHISO_CHECK_RESPONSES=1; the local stack turns it on for its own handlers when a test starts it.
+ */
+export const responseChecks = { on: process.env.CHISO_CHECK_RESPONSES === "1" };
+
+/**
  * Wraps a route's logic as a Lambda handler: finds the route by its key, checks the caller's roles
  * against the route table, parses JSON and paging, and maps every refusal to the error shape of
  * API.md. Business rules stay in shared/; this is only the edge.
@@ -44,18 +51,53 @@ export function apiHandler(run: (request: ApiRequest) => Promise<ApiReply>) {
       try {
         if (!(await fromCloudFront(event.headers ?? {})))
           throw new Refusal("forbidden", "not-through-site", "the API is reached through the site only");
-        const reply = await run(toRequest(event));
-        return jsonResponse(reply.status ?? 200, reply.body, reply.headers);
+        const request = toRequest(event);
+        const reply = await run(request);
+        const status = reply.status ?? 200;
+        if (responseChecks.on) await checkAnswer(event.routeKey, status, reply.body, request.ctx.actor.roles);
+        return jsonResponse(status, reply.body, reply.headers);
       } catch (error) {
         if (error instanceof Refusal) {
           logger.info("refused", { code: error.code, kind: error.kind });
           return errorResponse(error);
         }
+        if (error instanceof ContractViolation)
+          return errorResponse(
+            new Refusal("bad-request", "contract-violation", "the answer does not match the API contract"),
+            500,
+          );
         logger.error("failed", error as Error);
         return errorResponse(new Refusal("bad-request", "internal", "internal error"), 500);
       }
     });
 }
+
+/**
+ * Tests only (the local stack sets CHISO_CHECK_RESPONSES=1): an answer that does not match its route's
+ * schema in shared/api/contract.ts is a 500 `contract-violation`, its zod issues logged. The contract is
+ * loaded only then, so a deployed function never evaluates it.
+ */
+async function checkAnswer(
+  key: string,
+  status: number,
+  body: unknown,
+  roles: readonly Role[],
+): Promise<void> {
+  if (status < 200 || status > 299) return;
+  const { responseSchema } = await import("../../shared/api/contract.ts");
+  const schema = responseSchema(key, status, roles);
+  // What the client receives: JSON drops undefined fields and turns dates into text.
+  const sent: unknown = body === undefined ? undefined : JSON.parse(JSON.stringify(body));
+  let issues: unknown[] | undefined;
+  if (schema === undefined) issues = [{ message: `status ${status} is not in the contract of ${key}` }];
+  else if (schema === null) issues = sent === undefined ? undefined : [{ message: "expected no body" }];
+  else issues = schema.safeParse(sent).error?.issues;
+  if (!issues) return;
+  logger.error("contract-violation", { status, issues });
+  throw new ContractViolation();
+}
+
+class ContractViolation extends Error {}
 
 function toRequest(event: ApiEvent): ApiRequest {
   const route = ROUTE_BY_KEY.get(event.routeKey);
@@ -87,18 +129,14 @@ export const MAX_PARAM_LENGTH = 128;
 export const MAX_QUERY_BYTES = 1024;
 
 const PARAM_CHARACTERS = /^[A-Za-z0-9._~-]+$/;
-const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const CODE = /^[A-Za-z0-9]{1,32}([._-][A-Za-z0-9]+)*$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** What each path parameter looks like; a value of the right characters but another shape cannot exist. */
-const PARAM_SHAPES: Record<string, { shape: RegExp; what: string }> = {
-  periodId: { shape: SLUG, what: "period" },
-  unitId: { shape: SLUG, what: "unit" },
-  frameworkId: { shape: SLUG, what: "framework" },
-  code: { shape: CODE, what: "indicator" },
-  evidenceId: { shape: UUID, what: "evidence" },
-};
+/** What each path parameter looks like (shared/api/params.ts): a value of another shape cannot exist. */
+const PARAM_SHAPES: Record<string, { shape: RegExp; what: string }> = Object.fromEntries(
+  Object.entries(PATH_PARAMETERS).map(([name, { pattern, what }]) => [
+    name,
+    { shape: new RegExp(pattern), what },
+  ]),
+);
 
 /**
  * Path parameters are checked before anything reads the store: too long or with characters no id has
@@ -156,8 +194,7 @@ function parseJson(event: ApiEvent, route: Route): unknown {
   }
 }
 
-export const DEFAULT_PAGE = 50;
-export const MAX_PAGE = 1000;
+export { DEFAULT_PAGE, MAX_PAGE };
 
 function pageOf(query: Record<string, string | undefined>): PageRequest {
   const raw = query.limit;

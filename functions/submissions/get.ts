@@ -1,7 +1,7 @@
 import { getSubmission } from "../../shared/services/submissions.ts";
 import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
-import { submissionReply } from "../http/submission-reply.ts";
+import { submissionReply } from "../http/unit-routes.ts";
 
 export const handler = apiHandler(async ({ ctx, params }) =>
   submissionReply(await getSubmission(adapters(), ctx, params.periodId as string, params.unitId as string)),

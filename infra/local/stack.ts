@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { adapters, useLocalParts } from "../../functions/http/adapters.ts";
+import { responseChecks } from "../../functions/http/api.ts";
 import { ROUTES } from "../../functions/routes.ts";
 import { AUDIT_TABLE, DATA_TABLE } from "../../shared/store/tables.ts";
 import { type CognitoUser, ensureUserPool, ensureUsers, startCognito } from "./cognito.ts";
@@ -46,6 +47,11 @@ export interface StackOptions {
    * (mfa.ts). Off by default: locally nobody is asked for TOTP.
    */
   mfaFor?: string[];
+  /**
+   * Tests: every 2xx answer of the API is checked against the contract (shared/api/contract.ts); one
+   * that does not match is a 500 `contract-violation`. Also on when CHISO_CHECK_RESPONSES=1.
+   */
+  checkResponses?: boolean;
   log?: (line: string) => void;
 }
 
@@ -153,6 +159,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         ...(options.mfaFor?.length ? { mfaRequiredFor: options.mfaFor } : {}),
       },
     };
+    if (options.checkResponses) responseChecks.on = true;
     const gateway = await startGateway({
       port,
       routes: ROUTES,

@@ -27,3 +27,54 @@ export function pathFor<Key extends RouteKey>(
     return encodeURIComponent(value);
   });
 }
+
+type Ids = [periodId: string, unitId: string];
+const unitIds = ([periodId, unitId]: Ids) => ({ periodId, unitId });
+
+/**
+ * The routes callers name most (the web's client, the tests), each built by `pathFor`. A route reached
+ * with several methods is named once, by the path they share.
+ */
+export const routePaths = {
+  frameworks: pathFor("GET /api/frameworks"),
+  framework: (frameworkId: string) => pathFor("GET /api/frameworks/{frameworkId}", { frameworkId }),
+  units: pathFor("GET /api/units"),
+  users: pathFor("POST /api/users"),
+  periods: pathFor("GET /api/periods"),
+  period: (periodId: string) => pathFor("GET /api/periods/{periodId}", { periodId }),
+  transitions: (periodId: string) => pathFor("POST /api/periods/{periodId}/transitions", { periodId }),
+  submissions: (periodId: string) => pathFor("GET /api/periods/{periodId}/submissions", { periodId }),
+  results: (periodId: string) => pathFor("GET /api/periods/{periodId}/results", { periodId }),
+  deadline: (...ids: Ids) => pathFor("PUT /api/periods/{periodId}/units/{unitId}/deadline", unitIds(ids)),
+  submission: (...ids: Ids) => pathFor("GET /api/periods/{periodId}/units/{unitId}/submission", unitIds(ids)),
+  answers: (...ids: Ids) => pathFor("PATCH /api/periods/{periodId}/units/{unitId}/answers", unitIds(ids)),
+  submit: (...ids: Ids) => pathFor("POST /api/periods/{periodId}/units/{unitId}/submit", unitIds(ids)),
+  withdraw: (...ids: Ids) => pathFor("POST /api/periods/{periodId}/units/{unitId}/withdraw", unitIds(ids)),
+  /** The unit's evidence list, or one item of it (relink, remove) when `evidenceId` is given. */
+  evidence: (periodId: string, unitId: string, evidenceId?: string) =>
+    evidenceId === undefined
+      ? pathFor("POST /api/periods/{periodId}/units/{unitId}/evidence", { periodId, unitId })
+      : pathFor("PATCH /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}", {
+          periodId,
+          unitId,
+          evidenceId,
+        }),
+  confirm: (periodId: string, unitId: string, evidenceId: string) =>
+    pathFor("POST /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/confirm", {
+      periodId,
+      unitId,
+      evidenceId,
+    }),
+  download: (periodId: string, unitId: string, evidenceId: string) =>
+    pathFor("GET /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/download", {
+      periodId,
+      unitId,
+      evidenceId,
+    }),
+  appraisal: (periodId: string, unitId: string, code: string) =>
+    pathFor("PUT /api/periods/{periodId}/units/{unitId}/appraisals/{code}", { periodId, unitId, code }),
+  contest: (periodId: string, unitId: string, code: string) =>
+    pathFor("POST /api/periods/{periodId}/units/{unitId}/contests/{code}", { periodId, unitId, code }),
+  audit: (entity?: string) =>
+    `${pathFor("GET /api/audit")}${entity ? `?entity=${encodeURIComponent(entity)}` : ""}`,
+};

@@ -1,3 +1,4 @@
+import { routePaths } from "../../../shared/api/paths.ts";
 import { idToken } from "../auth/cognito.ts";
 import { setSession } from "../auth/session.ts";
 import { t } from "../i18n/index.ts";
@@ -117,27 +118,13 @@ export function errorText(error: unknown): string {
   return lead ? `${lead} (${error.message})` : error.message;
 }
 
-const enc = encodeURIComponent;
+/** The routes the screens call, each built by `pathFor` from the route table (shared/api/paths.ts). */
 export const paths = {
-  periods: "/api/periods",
-  period: (id: string) => `/api/periods/${enc(id)}`,
-  transitions: (id: string) => `/api/periods/${enc(id)}/transitions`,
-  submissions: (id: string) => `/api/periods/${enc(id)}/submissions`,
-  results: (id: string) => `/api/periods/${enc(id)}/results`,
-  frameworks: "/api/frameworks",
-  framework: (id: string) => `/api/frameworks/${enc(id)}`,
-  units: "/api/units",
-  users: "/api/users",
-  unit: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}`,
-  submission: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}/submission`,
-  answers: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}/answers`,
-  submit: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}/submit`,
-  withdraw: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}/withdraw`,
-  evidence: (p: string, u: string) => `/api/periods/${enc(p)}/units/${enc(u)}/evidence`,
-  evidenceItem: (p: string, u: string, e: string) =>
-    `/api/periods/${enc(p)}/units/${enc(u)}/evidence/${enc(e)}`,
-  appraisal: (p: string, u: string, code: string) =>
-    `/api/periods/${enc(p)}/units/${enc(u)}/appraisals/${enc(code)}`,
-  contest: (p: string, u: string, code: string) =>
-    `/api/periods/${enc(p)}/units/${enc(u)}/contests/${enc(code)}`,
+  ...routePaths,
+  /** One evidence item (relink, remove). */
+  evidenceItem: (periodId: string, unitId: string, evidenceId: string) =>
+    routePaths.evidence(periodId, unitId, evidenceId),
+  /** The prefix of a unit's routes in a period. */
+  unit: (periodId: string, unitId: string) =>
+    routePaths.deadline(periodId, unitId).replace(/\/deadline$/, ""),
 };
