@@ -91,7 +91,10 @@ export async function findStatic(
 ): Promise<{ path: string; mtimeMs: number } | undefined> {
   const candidate = normalize(join(root, decodeURIComponent(pathname)));
   if (!candidate.startsWith(resolve(root))) return undefined;
-  for (const path of [candidate, join(root, "index.html")]) {
+  // As the CloudFront function rewrites: /developers/ (the API reference) has its own page.
+  const reference = pathname === "/developers" || pathname.startsWith("/developers/");
+  const page = join(root, reference ? "developers/index.html" : "index.html");
+  for (const path of [candidate, page]) {
     const info = await stat(path).catch(() => undefined);
     if (info?.isFile()) return { path, mtimeMs: info.mtimeMs };
   }

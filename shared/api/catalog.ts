@@ -20,7 +20,7 @@ export const unitViewSchema = unitSchema.omit({ email: true }).meta({ id: "Unit"
 export const adminUnitSchema = unitSchema.meta({ id: "AdminUnit" });
 
 export const upsertCountsSchema = z
-  .strictObject({ created: z.number().int(), updated: z.number().int() })
+  .strictObject({ created: z.number().int(), updated: z.number().int(), unchanged: z.number().int() })
   .meta({ id: "UpsertCounts" });
 
 /** The user created: never its password. */

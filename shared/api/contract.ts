@@ -8,10 +8,11 @@ import {
 } from "../model/appraisal.ts";
 import { evidenceRequestSchema, relinkEvidenceSchema } from "../model/evidence.ts";
 import { frameworkSchema } from "../model/framework.ts";
-import { createPeriodSchema, deadlineSchema, PERIOD_STATES, patchPeriodSchema } from "../model/period.ts";
-import { unitSchema } from "../model/unit.ts";
+import { createPeriodSchema, PERIOD_STATES, patchPeriodSchema } from "../model/period.ts";
+import { unitDeadlineSchema as unitDeadlineBodySchema } from "../services/periods.ts";
 import { answersBodySchema } from "../services/submissions.ts";
-import { MAX_UNITS_PER_IMPORT } from "../services/units.ts";
+import { transitionSchema } from "../services/transitions.ts";
+import { unitsBodySchema } from "../services/units.ts";
 import { createUserSchema } from "../services/users.ts";
 import {
   adminUnitSchema,
@@ -95,7 +96,7 @@ export const CONTRACT = {
   },
   "PUT /api/units": {
     summary: "Create or update units by id",
-    body: z.strictObject({ units: z.array(unitSchema).min(1).max(MAX_UNITS_PER_IMPORT) }),
+    body: unitsBodySchema,
     responses: { 200: upsertCountsSchema },
   },
   "GET /api/units": {
@@ -138,13 +139,13 @@ export const CONTRACT = {
   "PUT /api/periods/{periodId}/units/{unitId}/deadline": {
     summary: "Extend one unit's self-assessment deadline",
     params: unit,
-    body: z.strictObject({ closesAt: deadlineSchema }),
+    body: unitDeadlineBodySchema,
     responses: { 200: unitDeadlineSchema },
   },
   "POST /api/periods/{periodId}/transitions": {
     summary: "Move a period; 202 when the move started a job (the period carries its progress)",
     params: period,
-    body: z.strictObject({ to: z.enum(PERIOD_STATES) }),
+    body: transitionSchema,
     responses: { 200: adminPeriodSchema, 202: adminPeriodSchema },
   },
   "GET /api/periods/{periodId}/submissions": {

@@ -1,4 +1,5 @@
 import type { Framework } from "../model/framework.ts";
+import { cappedPoints } from "../model/limits.ts";
 import type { CompiledGroup } from "./compile.ts";
 import { EXCLUDED, leafScore } from "./leaf-score.ts";
 
@@ -110,8 +111,8 @@ export function tallyUnit(
   let maxPoints = 0;
   for (let slot = compiled.slotCount - 1; slot >= 0; slot--) {
     const cap = maxPointsOf[slot] as number;
-    const nodePoints = Math.min(cap, slotPoints[slot] as number);
-    const nodeMax = Math.min(cap, slotMax[slot] as number);
+    const nodePoints = cappedPoints(slotPoints[slot] as number, cap);
+    const nodeMax = cappedPoints(slotMax[slot] as number, cap);
     slotPoints[slot] = nodePoints;
     slotMax[slot] = nodeMax;
     const up = parent[slot] as number;

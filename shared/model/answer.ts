@@ -1,4 +1,5 @@
 import type { Leaf } from "./framework.ts";
+import { MAX_TEXT_LENGTH } from "./limits.ts";
 
 /**
  * Answer values by method (DOMAIN.md §4, API.md "Answer values by method"). Checked by hand rather
@@ -8,7 +9,7 @@ import type { Leaf } from "./framework.ts";
 export type RatioValue = { numerator: number; denominator: number };
 export type AnswerValue = boolean | string | number | RatioValue | null;
 
-export const MAX_INFO_TEXT = 4000;
+export const MAX_INFO_TEXT = MAX_TEXT_LENGTH;
 
 const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 const isAmount = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;

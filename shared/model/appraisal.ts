@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { capped } from "./common.ts";
+import { MAX_REASON_LENGTH } from "./limits.ts";
 import { deadlineSchema } from "./period.ts";
 
 /**
@@ -7,7 +8,7 @@ import { deadlineSchema } from "./period.ts";
  * stands) or sets an appraised value with a reason; in the explanation round the unit's approver may
  * contest a leaf, and a reviewer decides: upheld (the appraisal stands) or changed (a new value).
  */
-export const MAX_REASON = 2000;
+export const MAX_REASON = MAX_REASON_LENGTH;
 const reasonSchema = z.string().trim().min(1).max(MAX_REASON);
 
 export const appraisalBodySchema = z.union([

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { MAX_TEXT_LENGTH } from "./limits.ts";
 
 /** Identifiers travel in URLs and storage keys: lower-case slugs, short. */
 export const idSchema = z
@@ -36,7 +37,7 @@ export const lineSchema = (max: number) =>
     .refine((s) => VISIBLE.test(s), "must contain at least one visible letter or digit");
 
 export const nameSchema = lineSchema(500);
-export const textSchema = z.string().max(4000);
+export const textSchema = z.string().max(MAX_TEXT_LENGTH);
 
 /** A calendar date, YYYY-MM-DD. */
 export const dateSchema = z.iso.date();
@@ -50,7 +51,9 @@ export const instantSchema = z.iso.datetime({ offset: true });
  * items (array elements, object keys) at once, with one problem.
  */
 export function capped<S extends z.ZodType>(max: number, schema: S, message = `at most ${max} items`) {
-  return z.custom<unknown>((v) => sizeOf(v) <= max, { message, abort: true }).pipe(schema);
+  const checked = z.custom<unknown>((v) => sizeOf(v) <= max, { message, abort: true }).pipe(schema);
+  // The JSON Schema (docs/openapi.json) states the cap, which the pipe would otherwise hide.
+  return checked.meta(schema instanceof z.ZodArray ? { maxItems: max } : { maxProperties: max });
 }
 
 function sizeOf(value: unknown): number {

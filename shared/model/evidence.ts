@@ -1,32 +1,15 @@
 import * as z from "zod";
 import { capped, codeSchema, lineSchema, nameSchema } from "./common.ts";
 
-/**
- * Evidence files a unit may upload: PDF, JPEG/PNG images, office documents (DOCX, XLSX, ODT,
- * ODS) and ZIP archives of scans. The declared type must be one of these, and the bytes are sniffed on
- * confirm: a file whose content is not what it claims is removed.
- */
-export const EVIDENCE_TYPES: Readonly<Record<string, { extensions: readonly string[]; label: string }>> = {
-  "application/pdf": { extensions: ["pdf"], label: "PDF" },
-  "image/jpeg": { extensions: ["jpg", "jpeg"], label: "JPEG" },
-  "image/png": { extensions: ["png"], label: "PNG" },
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
-    extensions: ["docx"],
-    label: "DOCX",
-  },
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-    extensions: ["xlsx"],
-    label: "XLSX",
-  },
-  "application/vnd.oasis.opendocument.text": { extensions: ["odt"], label: "ODT" },
-  "application/vnd.oasis.opendocument.spreadsheet": { extensions: ["ods"], label: "ODS" },
-  "application/zip": { extensions: ["zip"], label: "ZIP" },
-};
+// The lists and limits are plain data in limits.ts, so the web reads them without zod.
+import {
+  DEFAULT_MAX_EVIDENCE_BYTES,
+  EVIDENCE_TYPES,
+  MAX_CODES_PER_EVIDENCE,
+  MAX_EVIDENCE_PER_SUBMISSION,
+} from "./limits.ts";
 
-export const DEFAULT_MAX_EVIDENCE_BYTES = 50 * 1024 * 1024;
-/** How many leaves one evidence item may back, and how many items a submission may hold. */
-export const MAX_CODES_PER_EVIDENCE = 200;
-export const MAX_EVIDENCE_PER_SUBMISSION = 500;
+export { DEFAULT_MAX_EVIDENCE_BYTES, EVIDENCE_TYPES, MAX_CODES_PER_EVIDENCE, MAX_EVIDENCE_PER_SUBMISSION };
 
 /** A file's name as the unit's computer gave it: one visible line, no folder, at most 255 characters. */
 export const fileNameSchema = lineSchema(255).refine(

@@ -148,7 +148,7 @@ function checkOrder(period: Period): void {
     ]);
 }
 
-const unitDeadlineSchema = z.strictObject({ closesAt: deadlineSchema });
+export const unitDeadlineSchema = z.strictObject({ closesAt: deadlineSchema });
 
 /**
  * Extends the deadline for one unit when justified: while the period is open, to a time after the

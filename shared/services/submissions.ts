@@ -12,6 +12,7 @@ import {
 import { answerProblem } from "../model/answer.ts";
 import { capped } from "../model/common.ts";
 import type { Issue } from "../model/issues.ts";
+import { MAX_NOTE_LENGTH } from "../model/limits.ts";
 import { pageByKey } from "../store/page.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import type { PageRequest, StoredAnswer, StoredSubmission, SubmissionWrite } from "./ports.ts";
@@ -21,7 +22,7 @@ import { parseBody } from "./validate.ts";
 
 /** Each answer is written with its audit record in one transaction of at most 100 items. */
 export const MAX_ANSWERS_PER_SAVE = 40;
-export const MAX_NOTE_LENGTH = 2000;
+export { MAX_NOTE_LENGTH };
 
 export const answersBodySchema = z.strictObject({
   // The count is checked before any answer is: a body of 200,000 keys is refused at once.

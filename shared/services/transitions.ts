@@ -10,7 +10,7 @@ import { previousRef } from "./previous.ts";
 import { finalizeWork, publishWork } from "./publish.ts";
 import { parseBody } from "./validate.ts";
 
-const transitionSchema = z.strictObject({ to: z.enum(PERIOD_STATES) });
+export const transitionSchema = z.strictObject({ to: z.enum(PERIOD_STATES) });
 
 /**
  * Moves a period along its lifecycle. The moves that do long work — the early close, final scoring,

@@ -10,7 +10,7 @@ import { unitFor } from "./views.ts";
 
 export const MAX_UNITS_PER_IMPORT = 20_000;
 
-const unitsBodySchema = z.strictObject({
+export const unitsBodySchema = z.strictObject({
   units: capped(MAX_UNITS_PER_IMPORT, z.array(unitSchema).min(1), `at most ${MAX_UNITS_PER_IMPORT} units`),
 });
 

@@ -1,20 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";
-import { loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { loadavg } from "node:os";
+import { resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { mulberry32 } from "../../infra/local/demo/random.ts";
 import { localDynamoDbClientConfig } from "../../infra/local/dynamodb-local.ts";
 import { createIdTokenVerifier } from "../../infra/local/jwt.ts";
-import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
+import { pathFor } from "../../shared/api/paths.ts";
 import { auditEntry } from "../../shared/services/context.ts";
 import { type DynamoConfig, dynamoFromEnv } from "../../shared/store/dynamo.ts";
-import { keys } from "../../shared/store/keys.ts";
 import { PeriodRepository } from "../../shared/store/periods.ts";
 import { SubmissionRepository } from "../../shared/store/submissions.ts";
+import { authAt, signInAt } from "../support/sign-in.ts";
 import { childJava, cpuMsOf, startCpuProfile } from "./cpu.ts";
+import { BENCH_ADMIN_PASSWORD, startBenchStack } from "./report.ts";
 
 /**
  * Answer saves through the local gateway against DynamoDB Local's raw PutItem rate.
@@ -44,24 +45,12 @@ const SETUP_CONCURRENCY = 8;
 const GOAL_RATIO = 0.6;
 const GOAL_P99_MS = 250;
 const SEED = 20221231;
-const ADMIN_PASSWORD = "Bench@12345";
 const EDITOR_PASSWORD = "Editor@12345";
 const PERIOD_ID = "bench-2022";
 const FRAMEWORK_FILE = resolve(import.meta.dirname, "../../shared/data/sample-framework-tq-2022.json");
 
 // ---------------------------------------------------------------------------------------------------
-// Small helpers: a seeded PRNG, percentiles, a bounded pool of workers.
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Small helpers: percentiles, a bounded pool of workers.
 
 const percentile = (sorted: Float64Array, q: number) =>
   sorted.length === 0
@@ -124,28 +113,6 @@ async function adminCall(
   if (reply.status !== expect)
     throw new Error(`${method} ${path} answered ${reply.status}, not ${expect}: ${reply.body.slice(0, 500)}`);
   return JSON.parse(reply.body);
-}
-
-/** USER_PASSWORD_AUTH through InitiateAuth at the endpoint /config.json names, as API.md says. */
-async function signIn(endpoint: string, clientId: string, username: string, password: string) {
-  const reply = await call(
-    `${endpoint}/`,
-    "POST",
-    {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth",
-    },
-    JSON.stringify({
-      AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: clientId,
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    }),
-  );
-  const token = (JSON.parse(reply.body) as { AuthenticationResult?: { IdToken?: string } })
-    .AuthenticationResult?.IdToken;
-  if (reply.status !== 200 || !token)
-    throw new Error(`sign-in of ${username} failed (${reply.status}): ${reply.body.slice(0, 300)}`);
-  return token;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -302,29 +269,22 @@ async function drive(
 
 export async function run(): Promise<void> {
   console.log("api-writes — answers saved through the local gateway vs raw PutItem of DynamoDB Local");
-  const dataDir = await mkdtemp(join(tmpdir(), "chiso-bench-api-"));
   const load = loadavg()[0] ?? 0;
   const setupStarted = performance.now();
-  let stack: LocalStack | undefined;
+  const running = await startBenchStack("api");
+  const { stack } = running;
   try {
-    stack = await startLocalStack({
-      dataDir,
-      port: 0,
-      persist: false,
-      demo: false,
-      adminPassword: ADMIN_PASSWORD,
-    });
     const base = stack.url.replace("//localhost:", "//127.0.0.1:");
-    const config = JSON.parse((await call(`${base}/config.json`, "GET", {})).body) as LocalStack["config"];
-    const { endpoint, clientId } = config.auth;
-    const admin = await signIn(endpoint, clientId, "admin", ADMIN_PASSWORD);
+    // USER_PASSWORD_AUTH at the endpoint /config.json names, as API.md says.
+    const auth = await authAt(base);
+    const admin = await signInAt(auth, "admin", BENCH_ADMIN_PASSWORD);
 
     // Set-up over HTTP, as the organising department's admin would.
     const framework = JSON.parse(readFileSync(FRAMEWORK_FILE, "utf8")) as {
       id: string;
       groups: { id: string; nodes: RawNode[] }[];
     };
-    await adminCall(base, admin, "POST", "/api/frameworks", framework, 201);
+    await adminCall(base, admin, "POST", pathFor("POST /api/frameworks"), framework, 201);
     const commune = framework.groups.find((g) => g.id === "commune");
     if (!commune) throw new Error("the sample framework has no commune group");
     const leaves = leavesOf(commune.nodes);
@@ -332,7 +292,7 @@ export async function run(): Promise<void> {
       const n = String(i + 1).padStart(3, "0");
       return { id: `bench-xa-${n}`, code: `BX${n}`, name: `Xã thử tải ${n}`, kind: "commune" };
     });
-    await adminCall(base, admin, "PUT", "/api/units", { units }, 200);
+    await adminCall(base, admin, "PUT", pathFor("PUT /api/units"), { units }, 200);
     const editors = units.map((u, i) => ({
       unitId: u.id,
       username: `bench.editor.${String(i + 1).padStart(3, "0")}`,
@@ -343,7 +303,7 @@ export async function run(): Promise<void> {
         base,
         admin,
         "POST",
-        "/api/users",
+        pathFor("POST /api/users"),
         { username: e.username, password: EDITOR_PASSWORD, roles: ["unit-editor"], unitId: e.unitId },
         201,
       );
@@ -353,7 +313,7 @@ export async function run(): Promise<void> {
       base,
       admin,
       "POST",
-      "/api/periods",
+      pathFor("POST /api/periods"),
       {
         id: PERIOD_ID,
         name: "Thử tải 2022",
@@ -364,9 +324,10 @@ export async function run(): Promise<void> {
       },
       201,
     );
-    await adminCall(base, admin, "POST", `/api/periods/${PERIOD_ID}/transitions`, { to: "open" }, 200);
+    const transitions = pathFor("POST /api/periods/{periodId}/transitions", { periodId: PERIOD_ID });
+    await adminCall(base, admin, "POST", transitions, { to: "open" }, 200);
     await inPool(editors, SETUP_CONCURRENCY, async (e) => {
-      e.token = await signIn(endpoint, clientId, e.username, EDITOR_PASSWORD);
+      e.token = await signInAt(auth, e.username, EDITOR_PASSWORD);
     });
     const setupSeconds = (performance.now() - setupStarted) / 1000;
 
@@ -388,7 +349,7 @@ export async function run(): Promise<void> {
       const editor = nextEditor(w);
       const leaf = leaves[Math.floor(random() * leaves.length)] as RawLeaf;
       const reply = await call(
-        `${base}/api/periods/${PERIOD_ID}/units/${editor.unitId}/answers`,
+        `${base}${pathFor("PATCH /api/periods/{periodId}/units/{unitId}/answers", { periodId: PERIOD_ID, unitId: editor.unitId })}`,
         "PATCH",
         { authorization: `Bearer ${editor.token}`, "content-type": "application/json" },
         JSON.stringify({ answers: { [leaf.code]: { value: valueFor(leaf, random) } } }),
@@ -451,15 +412,7 @@ export async function run(): Promise<void> {
         expectState: "draft",
         head: { points: 0, index: 0 },
         period: { nowMs: now.getTime(), extended: false },
-        puts: [
-          {
-            ...keys.answer(PERIOD_ID, unitId, leaf.code),
-            code: leaf.code,
-            value,
-            updatedAt: now.toISOString(),
-            updatedBy: editor.username,
-          },
-        ],
+        answers: [{ code: leaf.code, value, updatedAt: now.toISOString(), updatedBy: editor.username }],
         audit: [
           auditEntry(
             ctx,
@@ -489,10 +442,11 @@ export async function run(): Promise<void> {
     raw.destroy();
 
     // JWT verification alone, the gateway's first step for every request (jose, RS256, cached JWKS).
+    const pool = `${auth.endpoint}/${stack.config.auth.userPoolId}`;
     const verify = createIdTokenVerifier({
-      issuer: `${endpoint}/${config.auth.userPoolId}`,
-      audience: clientId,
-      jwksUri: `${endpoint}/${config.auth.userPoolId}/.well-known/jwks.json`,
+      issuer: pool,
+      audience: auth.clientId,
+      jwksUri: `${pool}/.well-known/jwks.json`,
     });
     const token = editors[0]?.token ?? "";
     await verify(token);
@@ -504,8 +458,7 @@ export async function run(): Promise<void> {
     report({ setupSeconds, leaves: leaves.length, apiWarm, api, direct, floor, verifyUs, load });
   } finally {
     agent.destroy();
-    await stack?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await running.stop();
   }
 }
 

@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
@@ -12,7 +9,6 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { adapters } from "../../functions/http/adapters.ts";
 import { withInlineJobs } from "../../infra/local/jobs.ts";
-import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
 import type { RankingSnapshot } from "../../shared/model/snapshot.ts";
 import type { Ports, RequestContext } from "../../shared/services/context.ts";
 import { importFramework } from "../../shared/services/frameworks.ts";
@@ -25,6 +21,7 @@ import { type DynamoConfig, dynamoFromEnv } from "../../shared/store/dynamo.ts";
 import { keys } from "../../shared/store/keys.ts";
 import { generatePeriod, nationalUnits } from "../support/generate-period.ts";
 import { childJava, cpuMsOf, startCpuProfile } from "./cpu.ts";
+import { int, load, mib, ms, startBenchStack, table, times } from "./report.ts";
 import { nationalFramework } from "./scoring.ts";
 
 /**
@@ -62,29 +59,11 @@ const LOAD_CONCURRENCY = 32;
 const READ_CONCURRENCY = 32;
 const GOAL_RATIO = 1.5;
 const PERIOD_ID = "bench-close-2023";
-const ADMIN_PASSWORD = "Bench@12345";
 
 // ---------------------------------------------------------------------------------------------------
 // Formatting.
 
-const ms = (x: number): string => `${x >= 100 ? x.toFixed(0) : x.toFixed(1)} ms`;
-const int = (n: number): string => Math.round(n).toLocaleString("en-US");
-const times = (x: number): string => `${x.toFixed(2)}×`;
-const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-const load = (): string =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" ");
-
-function table(rows: readonly string[][]): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
-  return rows
-    .map(
-      (row) =>
-        `  ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("   ")}`,
-    )
-    .join("\n");
-}
+// test/bench/report.ts.
 
 // ---------------------------------------------------------------------------------------------------
 // CPU time of this process and of DynamoDB Local (a child JVM); Linux /proc only, NaN elsewhere.
@@ -419,18 +398,11 @@ async function replayFiles(snapshot: RankingSnapshot) {
 
 export async function run(): Promise<void> {
   console.log("close-publish — close, score and publish a national-scale period in DynamoDB Local");
-  const dataDir = await mkdtemp(join(tmpdir(), "chiso-bench-close-"));
   const setupStarted = performance.now();
-  let stack: LocalStack | undefined;
+  const running = await startBenchStack("close");
+  const { stack } = running;
   let rawClient: DynamoDBDocumentClient | undefined;
   try {
-    stack = await startLocalStack({
-      dataDir,
-      port: 0,
-      persist: false,
-      demo: false,
-      adminPassword: ADMIN_PASSWORD,
-    });
     const stackSeconds = (performance.now() - setupStarted) / 1000;
     // The adapters the handlers use, built from the environment the stack has just set.
     const base = adapters();
@@ -521,8 +493,7 @@ export async function run(): Promise<void> {
     });
   } finally {
     rawClient?.destroy();
-    await stack?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await running.stop();
   }
 }
 

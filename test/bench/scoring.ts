@@ -9,7 +9,9 @@ import { toSnapshot } from "../../shared/engine/snapshot.ts";
 import { type Framework, type FrameworkNode, isLeaf, type Leaf } from "../../shared/model/framework.ts";
 import { parseFramework } from "../../shared/model/framework-rules.ts";
 import type { RankingSnapshot } from "../../shared/model/snapshot.ts";
+import { stepsMethod } from "../support/fixtures.ts";
 import { generatePeriod, nationalUnits } from "../support/generate-period.ts";
+import { int, load, mib, ms, table, times } from "./report.ts";
 
 /**
  * Scoring and ranking a national-scale period in-process: 12,000 units × 100 leaves,
@@ -81,17 +83,7 @@ const SYNTHETIC_METHODS: readonly { maxPoints: number; method: Record<string, un
   { maxPoints: 10, method: { type: "yesno" } },
   { maxPoints: 10, method: { type: "level", options: LEVEL_OPTIONS } },
   { maxPoints: 10, method: { type: "ratio", target: 0.8, whenZero: "exclude" } },
-  {
-    maxPoints: 10,
-    method: {
-      type: "steps",
-      steps: [
-        { min: 0, points: 0 },
-        { min: 3, points: 5 },
-        { min: 6, points: 10 },
-      ],
-    },
-  },
+  { maxPoints: 10, method: stepsMethod([0, 0], [3, 5], [6, 10]) },
   { maxPoints: 10, method: { type: "count", pointsEach: 2 } },
 ];
 
@@ -193,26 +185,8 @@ const median = (xs: readonly number[]): number => {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
-const ms = (x: number): string => `${x >= 100 ? x.toFixed(0) : x.toFixed(1)} ms`;
-const int = (n: number): string => n.toLocaleString("en-US");
-const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
-const times = (x: number): string => `${x.toFixed(2)}×`;
 /** Peak resident set size so far, in bytes (maxRSS is in KiB). */
 const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
-const load = (): string =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" ");
-
-function table(rows: readonly string[][]): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
-  return rows
-    .map(
-      (row) =>
-        `  ${row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join("   ")}`,
-    )
-    .join("\n");
-}
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -276,7 +250,7 @@ export async function run(): Promise<void> {
       `(${methods.size} methods) = ${int(leafResults)} leaf results; ${int(submitted)} submitted`,
   );
   console.log(
-    `          ${int(answers)} answers in the bundle; JSON ${mib(Buffer.byteLength(text))} ` +
+    `          ${int(answers)} answers in the bundle; JSON ${mib(Buffer.byteLength(text), 0)} ` +
       `(with a previous snapshot for rank change); set-up ${ms(setupMs)}`,
   );
   console.log(
@@ -356,7 +330,7 @@ export async function run(): Promise<void> {
   console.log(
     `  total time       ${ms(median(rounds.map((r) => sum(r.parse, checked(r)).wall)))} from JSON text to snapshot, (a)+(b)+(c), median`,
   );
-  console.log(`  peak RSS         ${mib(peakRss())} (after set-up: ${mib(rssAfterSetup)})`);
+  console.log(`  peak RSS         ${mib(peakRss(), 0)} (after set-up: ${mib(rssAfterSetup, 0)})`);
   console.log(`  load             average ${load()} after the runs`);
   console.log(`  snapshot digest  ${digest} (sha256 of its JSON; equal digests = identical rankings)`);
 }

@@ -1,24 +1,22 @@
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
+import type { LocalStack } from "../../infra/local/stack.ts";
+import { pathFor } from "../../shared/api/paths.ts";
+import { expectStatus } from "../support/client.ts";
 import {
-  api,
-  apiSignIn,
+  apiAs,
   axeFindings,
+  type BrowserStack,
   checkA11y,
   type InPage,
-  launch,
   newPage,
   paddedPdf,
-  ROOT,
   shoot,
   shootSmall,
   signIn,
+  startBrowserStack,
 } from "./support.ts";
 import {
   ADMIN_PASSWORD,
@@ -46,8 +44,7 @@ declare const window: InPage;
 declare const document: InPage;
 declare const PerformanceObserver: InPage;
 
-const DIST = join(ROOT, "web/dist/index.html");
-
+let running: BrowserStack | undefined;
 let stack: LocalStack;
 let dataDir: string;
 let browser: Browser;
@@ -75,17 +72,35 @@ async function workbook(sheets: Record<string, (string | number)[][]>): Promise<
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const NODE_HEADER = ["group", "code", "name", "nameEn", "maxPoints", "method", "options"];
-const excelFramework = (nodes: (string | number)[][]) => ({
-  framework: [
-    ["field", "value"],
-    ["id", "e2e-excel"],
-    ["name", "Bộ chỉ số nhập từ Excel"],
-  ],
-  groups: [
-    ["id", "name", "nameEn", "unitKinds", "bands"],
-    ["commune", "Xã, phường", "", "commune, ward", "0.5:Cao; 0:Thấp"],
-  ],
-  nodes: [NODE_HEADER, ...nodes],
+/** A framework workbook as the admin fills in the template: one commune group, the given node rows. */
+const excelFramework = async (name: string, nodes: (string | number)[][]) => ({
+  name,
+  mimeType: XLSX,
+  buffer: await workbook({
+    framework: [
+      ["field", "value"],
+      ["id", "e2e-excel"],
+      ["name", "Bộ chỉ số nhập từ Excel"],
+    ],
+    groups: [
+      ["id", "name", "nameEn", "unitKinds", "bands"],
+      ["commune", "Xã, phường", "", "commune, ward", "0.5:Cao; 0:Thấp"],
+    ],
+    nodes: [NODE_HEADER, ...nodes],
+  }),
+});
+
+/** A pillar with one level leaf whose "Đủ" option is worth `fraction` of the leaf (above 1 is invalid). */
+const digitalTeam = (fraction: number) => [
+  ["commune", "1", "Hạ tầng số", "", 10, ""],
+  ["commune", "1.1", "Tổ công nghệ số", "", 10, "level", `du:${fraction}:Đủ; thieu:0:Thiếu`],
+];
+
+/** A JSON file for a file input. */
+const jsonFile = (name: string, value: unknown) => ({
+  name,
+  mimeType: "application/json",
+  buffer: Buffer.from(JSON.stringify(value)),
 });
 
 /**
@@ -109,16 +124,8 @@ async function confirmTransition(page: Page, button: string, state: string): Pro
 
 describe("the journey in the browser", () => {
   beforeAll(async () => {
-    if (!existsSync(DIST)) throw new Error("web/dist is missing: run `npm run build:web` first");
-    dataDir = await mkdtemp(join(tmpdir(), "chiso-e2e-"));
-    stack = await startLocalStack({
-      dataDir,
-      port: 0,
-      persist: false,
-      adminPassword: ADMIN_PASSWORD,
-      demo: false,
-    });
-    browser = await launch();
+    running = await startBrowserStack("journey");
+    ({ stack, dataDir, browser } = running);
   });
 
   // A failed step leaves a screenshot of every open page, for the CI log's reader.
@@ -129,11 +136,7 @@ describe("the journey in the browser", () => {
       if (!page.isClosed()) await shoot(page, `failed-${step}-${name}`).catch(() => undefined);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => running?.stop());
 
   test("the public page before anything is published", async () => {
     const page = await open("public-empty");
@@ -158,18 +161,10 @@ describe("the journey in the browser", () => {
 
     // A framework with a mistake: every problem is listed.
     const broken = { ...framework, id: "broken", groups: [{ ...framework.groups[0], unitKinds: [] }] };
-    await admin.locator("#framework-file").setInputFiles({
-      name: "broken.json",
-      mimeType: "application/json",
-      buffer: Buffer.from(JSON.stringify(broken)),
-    });
+    await admin.locator("#framework-file").setInputFiles(jsonFile("broken.json", broken));
     await admin.getByRole("alert").filter({ hasText: "unitKinds" }).waitFor();
 
-    await admin.locator("#framework-file").setInputFiles({
-      name: "e2e.json",
-      mimeType: "application/json",
-      buffer: Buffer.from(JSON.stringify(framework)),
-    });
+    await admin.locator("#framework-file").setInputFiles(jsonFile("e2e.json", framework));
     await admin.getByText(`Đã nhập bộ chỉ số ${framework.id}.`).waitFor();
 
     // The Excel template: downloaded, readable by Excel (exceljs here), and imported back unchanged.
@@ -185,34 +180,17 @@ describe("the journey in the browser", () => {
     await admin.getByText("Đã nhập bộ chỉ số mau-bo-chi-so.").waitFor();
     // A filled-in template with mistakes: each is named by sheet, row and column, whether found while
     // reading the workbook or by the API's validation.
-    await admin.locator("#framework-file").setInputFiles({
-      name: "sai.xlsx",
-      mimeType: XLSX,
-      buffer: await workbook(excelFramework([["commune", "1", "Hạ tầng số", "", "abc", "yesno"]])),
-    });
+    await admin
+      .locator("#framework-file")
+      .setInputFiles(await excelFramework("sai.xlsx", [["commune", "1", "Hạ tầng số", "", "abc", "yesno"]]));
     await admin.getByText("trang nodes, dòng 2, cột E (maxPoints): “abc” không phải là số").waitFor();
-    await admin.locator("#framework-file").setInputFiles({
-      name: "sai-ty-le.xlsx",
-      mimeType: XLSX,
-      buffer: await workbook(
-        excelFramework([
-          ["commune", "1", "Hạ tầng số", "", 10, ""],
-          ["commune", "1.1", "Tổ công nghệ số", "", 10, "level", "du:2:Đủ; thieu:0:Thiếu"],
-        ]),
-      ),
-    });
+    // A level whose "Đủ" is worth twice the leaf.
+    await admin
+      .locator("#framework-file")
+      .setInputFiles(await excelFramework("sai-ty-le.xlsx", digitalTeam(2)));
     await admin.getByRole("alert").filter({ hasText: "trang nodes, dòng 3, cột G (options)" }).waitFor();
     await checkA11y(admin, "admin-import-errors");
-    await admin.locator("#framework-file").setInputFiles({
-      name: "dung.xlsx",
-      mimeType: XLSX,
-      buffer: await workbook(
-        excelFramework([
-          ["commune", "1", "Hạ tầng số", "", 10, ""],
-          ["commune", "1.1", "Tổ công nghệ số", "", 10, "level", "du:1:Đủ; thieu:0:Thiếu"],
-        ]),
-      ),
-    });
+    await admin.locator("#framework-file").setInputFiles(await excelFramework("dung.xlsx", digitalTeam(1)));
     await admin.getByText("Đã nhập bộ chỉ số e2e-excel.").waitFor();
     const [unitsTemplate] = await Promise.all([
       admin.waitForEvent("download"),
@@ -222,11 +200,7 @@ describe("the journey in the browser", () => {
     await unitsTemplate.saveAs(unitsPath);
     const unitsBook = await new ExcelJS.Workbook().xlsx.readFile(unitsPath);
     expect(unitsBook.getWorksheet("units")?.getRow(1).values).toContain("predecessorIds");
-    await admin.locator("#units-file").setInputFiles({
-      name: "units.json",
-      mimeType: "application/json",
-      buffer: Buffer.from(JSON.stringify(units)),
-    });
+    await admin.locator("#units-file").setInputFiles(jsonFile("units.json", units));
     await admin.getByText("Đã nhập: 3 đơn vị mới, 0 đơn vị cập nhật.").waitFor();
 
     // The reviewer's account, through the form.
@@ -240,15 +214,17 @@ describe("the journey in the browser", () => {
     await shoot(admin, "admin");
 
     // The units' accounts through the API (the same route the form uses).
-    const token = await apiSignIn(stack.config.auth, "admin", ADMIN_PASSWORD);
-    const call = api(stack.url, token);
+    const call = await apiAs(stack, "admin", ADMIN_PASSWORD);
     for (const [username, roles, unitId] of [
       ["editor.s01", ["unit-editor"], UNIT.id],
       ["approver.s01", ["unit-approver"], UNIT.id],
       ["approver.s02", ["unit-approver"], LEADER.id],
       ["approver.s03", ["unit-approver"], LAST.id],
     ] as const)
-      await call("POST", "/api/users", { username, password: PASSWORD, roles, unitId });
+      expectStatus(
+        await call.post(pathFor("POST /api/users"), { username, password: PASSWORD, roles, unitId }),
+        201,
+      );
 
     await admin.locator("#period-id").fill(PERIOD_ID);
     await admin.locator("#period-name").fill(PERIOD_NAME);
@@ -270,18 +246,26 @@ describe("the journey in the browser", () => {
   });
 
   test("the two other units answer and submit (through the API)", async () => {
-    const leader = api(stack.url, await apiSignIn(stack.config.auth, "approver.s02", PASSWORD));
-    const base = `/api/periods/${PERIOD_ID}/units`;
-    await leader("PATCH", `${base}/${LEADER.id}/answers`, { answers: LEADER_ANSWERS });
-    await leader("POST", `${base}/${LEADER.id}/evidence`, {
+    const ofLeader = { periodId: PERIOD_ID, unitId: LEADER.id };
+    const leader = await apiAs(stack, "approver.s02", PASSWORD);
+    const answers = pathFor("PATCH /api/periods/{periodId}/units/{unitId}/answers", ofLeader);
+    expectStatus(await leader.patch(answers, { answers: LEADER_ANSWERS }), 200);
+    const evidence = pathFor("POST /api/periods/{periodId}/units/{unitId}/evidence", ofLeader);
+    const link = {
       indicatorCodes: ["1.1", "2.2"],
       url: "https://example.org/ke-hoach-chuyen-doi-so.pdf",
       title: "Kế hoạch và biên bản",
-    });
-    await leader("POST", `${base}/${LEADER.id}/submit`);
-    const last = api(stack.url, await apiSignIn(stack.config.auth, "approver.s03", PASSWORD));
-    await last("PATCH", `${base}/${LAST.id}/answers`, { answers: LAST_ANSWERS });
-    await last("POST", `${base}/${LAST.id}/submit`);
+    };
+    expectStatus(await leader.post(evidence, link), 201);
+    expectStatus(
+      await leader.post(pathFor("POST /api/periods/{periodId}/units/{unitId}/submit", ofLeader)),
+      200,
+    );
+    const ofLast = { periodId: PERIOD_ID, unitId: LAST.id };
+    const last = await apiAs(stack, "approver.s03", PASSWORD);
+    const lastAnswers = pathFor("PATCH /api/periods/{periodId}/units/{unitId}/answers", ofLast);
+    expectStatus(await last.patch(lastAnswers, { answers: LAST_ANSWERS }), 200);
+    expectStatus(await last.post(pathFor("POST /api/periods/{periodId}/units/{unitId}/submit", ofLast)), 200);
   });
 
   test("an editor answers every kind of leaf, uploads a PDF with progress, meets a conflict", async () => {
@@ -372,17 +356,16 @@ describe("the journey in the browser", () => {
     await editor.locator(".form-total", { hasText: "42,5/100" }).waitFor();
 
     // Someone else saves meanwhile: the next autosave meets a 412 and says so.
-    const other = api(stack.url, await apiSignIn(stack.config.auth, "editor.s01", PASSWORD));
-    const current = await other<{ version: number }>(
-      "GET",
-      `/api/periods/${PERIOD_ID}/units/${UNIT.id}/submission`,
-    );
-    await other(
-      "PATCH",
-      `/api/periods/${PERIOD_ID}/units/${UNIT.id}/answers`,
+    const other = await apiAs(stack, "editor.s01", PASSWORD);
+    const ofUnit = { periodId: PERIOD_ID, unitId: UNIT.id };
+    const submission = pathFor("GET /api/periods/{periodId}/units/{unitId}/submission", ofUnit);
+    const current: { version: number } = expectStatus(await other.get(submission), 200);
+    const saved = await other.patch(
+      pathFor("PATCH /api/periods/{periodId}/units/{unitId}/answers", ofUnit),
       { answers: { "2.4": { value: "Đã triển khai ở 2 phường" } } },
-      { "if-match": `"${current.version}"` },
+      { headers: { "if-match": `"${current.version}"` } },
     );
+    expectStatus(saved, 200);
     await leaf(editor, "2.1").getByLabel("Số lượng").fill("4");
     await editor.getByRole("alert").filter({ hasText: "Người khác vừa lưu" }).waitFor();
     await checkA11y(editor, "unit-form-conflict");

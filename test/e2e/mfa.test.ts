@@ -1,12 +1,17 @@
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
+import type { LocalStack } from "../../infra/local/stack.ts";
 import { totp } from "../../infra/local/totp.ts";
-import { checkA11y, type InPage, launch, newPage, ROOT, shoot } from "./support.ts";
+import { callCognito } from "../support/sign-in.ts";
+import {
+  type BrowserStack,
+  checkA11y,
+  type InPage,
+  newPage,
+  shoot,
+  startBrowserStack,
+  submitSignIn,
+} from "./support.ts";
 import { ADMIN_PASSWORD } from "./world.ts";
 
 /**
@@ -17,10 +22,8 @@ import { ADMIN_PASSWORD } from "./world.ts";
  */
 declare const localStorage: InPage;
 
-const DIST = join(ROOT, "web/dist/index.html");
-
+let running: BrowserStack | undefined;
 let stack: LocalStack;
-let dataDir: string;
 let browser: Browser;
 let page: Page;
 let errors: string[];
@@ -37,28 +40,14 @@ async function freshCode(secret: string): Promise<string> {
   return code;
 }
 
-async function password(): Promise<void> {
-  await page.goto("/sign-in");
-  await page.getByLabel("Tên đăng nhập").fill("admin");
-  await page.getByLabel("Mật khẩu").fill(ADMIN_PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-}
+const password = () => submitSignIn(page, "admin", ADMIN_PASSWORD);
 
 let secret = "";
 
 describe("staff sign-in with TOTP", () => {
   beforeAll(async () => {
-    if (!existsSync(DIST)) throw new Error("web/dist is missing: run `npm run build:web` first");
-    dataDir = await mkdtemp(join(tmpdir(), "chiso-e2e-mfa-"));
-    stack = await startLocalStack({
-      dataDir,
-      port: 0,
-      persist: false,
-      adminPassword: ADMIN_PASSWORD,
-      demo: false,
-      mfaFor: ["admin"],
-    });
-    browser = await launch();
+    running = await startBrowserStack("mfa", { mfaFor: ["admin"] });
+    ({ stack, browser } = running);
     ({ page, errors } = await newPage(browser, stack.url));
   });
 
@@ -69,35 +58,15 @@ describe("staff sign-in with TOTP", () => {
       );
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => running?.stop());
 
   test("the config says who needs TOTP; the endpoint refuses enrolment without a challenge", async () => {
     const config = (await (await fetch(`${stack.url}/config.json`)).json()) as {
       auth: { mfaRequiredFor?: string[] };
     };
     expect(config.auth.mfaRequiredFor).toEqual(["admin"]);
-    const response = await fetch(`${stack.url}/auth/`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-amz-json-1.1",
-        "x-amz-target": "AWSCognitoIdentityProviderService.AssociateSoftwareToken",
-      },
-      body: JSON.stringify({ AccessToken: "x" }),
-    });
-    expect(response.status).toBe(400);
-    const other = await fetch(`${stack.url}/auth/`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-amz-json-1.1",
-        "x-amz-target": "AWSCognitoIdentityProviderService.SetUserMFAPreference",
-      },
-      body: JSON.stringify({ AccessToken: "x" }),
-    });
-    expect(other.status).toBe(400);
+    for (const action of ["AssociateSoftwareToken", "SetUserMFAPreference"])
+      expect((await callCognito(`${stack.url}/auth`, action, { AccessToken: "x" })).status, action).toBe(400);
   });
 
   test("the admin enrols an authenticator and reaches the admin screen", async () => {
@@ -191,10 +160,7 @@ describe("staff sign-in with TOTP", () => {
       }
       return route.abort();
     });
-    await other.goto("/sign-in");
-    await other.getByLabel("Tên đăng nhập").fill("admin");
-    await other.getByLabel("Mật khẩu").fill(ADMIN_PASSWORD);
-    await other.getByRole("button", { name: "Đăng nhập" }).click();
+    await submitSignIn(other, "admin", ADMIN_PASSWORD);
     await other.getByRole("heading", { name: "Thiết lập xác thực hai lớp" }).waitFor();
     expect((await other.locator("#totp-secret").textContent())?.trim()).toBe(cloudSecret);
     await other.getByLabel("Mã xác thực (6 chữ số)").fill(totp(cloudSecret));

@@ -1,12 +1,18 @@
+import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
+import type { LocalStack, StackOptions } from "../../infra/local/stack.ts";
+import { type Api, clientAt } from "../support/client.ts";
+import { startEmptyStack } from "../support/empty-stack.ts";
+import { signInAt } from "../support/sign-in.ts";
+import { ADMIN_PASSWORD } from "./world.ts";
 
 /**
- * The end-to-end harness: Debian's Chromium driven by playwright-core, sign-in through the app's own
- * form, an axe-core check of each screen, screenshots under test-results/e2e/.
+ * The end-to-end harness: a local stack and Debian's Chromium driven by playwright-core, sign-in
+ * through the app's own form, an axe-core check of each screen, screenshots under test-results/e2e/.
  */
 /**
  * The page's globals, in functions that run in the browser (page.evaluate): the root tsconfig is for
@@ -62,12 +68,17 @@ export async function newPage(
   return { context, page, errors };
 }
 
-/** Signs in through the app's form and waits for the workspace. */
-export async function signIn(page: Page, username: string, password: string): Promise<void> {
+/** Sends the app's sign-in form (what follows — the workspace, a TOTP step, an error — is the caller's). */
+export async function submitSignIn(page: Page, username: string, password: string): Promise<void> {
   await page.goto("/sign-in");
   await page.getByLabel("Tên đăng nhập").fill(username);
   await page.getByLabel("Mật khẩu").fill(password);
   await page.getByRole("button", { name: "Đăng nhập" }).click();
+}
+
+/** Signs in through the app's form and waits for the workspace. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await submitSignIn(page, username, password);
   await page.waitForURL("**/app");
   await page.getByRole("heading", { level: 1, name: "Khu làm việc" }).waitFor();
 }
@@ -143,49 +154,46 @@ export function paddedPdf(text: string, size: number): Buffer {
 // ---------------------------------------------------------------------------------------------
 // The API, for setting up what the browser journey does not do itself.
 
-export interface Auth {
-  endpoint: string;
-  clientId: string;
+/** A JSON client of the stack's API, signed in as `username` (test/support/client.ts, sign-in.ts). */
+export async function apiAs(stack: LocalStack, username: string, password: string): Promise<Api> {
+  return clientAt(stack.url, await signInAt(stack.config.auth, username, password));
 }
 
-export async function apiSignIn(auth: Auth, username: string, password: string): Promise<string> {
-  const response = await fetch(`${auth.endpoint}/`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth",
-    },
-    body: JSON.stringify({
-      AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: auth.clientId,
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    }),
+// ---------------------------------------------------------------------------------------------
+// A local stack (empty, no demo) and Chromium, started for one test file.
+
+export interface BrowserStack {
+  stack: LocalStack;
+  dataDir: string;
+  browser: Browser;
+  /** Closes the browser, stops the stack and removes its data. */
+  stop(): Promise<void>;
+}
+
+/** The built web app is served by the stack: e2e needs `npm run build:web` first. */
+const DIST = join(ROOT, "web/dist/index.html");
+
+export async function startBrowserStack(
+  name: string,
+  options: Partial<StackOptions> = {},
+): Promise<BrowserStack> {
+  if (!existsSync(DIST)) throw new Error("web/dist is missing: run `npm run build:web` first");
+  const { stack, dataDir, stop } = await startEmptyStack(`e2e-${name}`, {
+    adminPassword: ADMIN_PASSWORD,
+    checkResponses: true,
+    ...options,
   });
-  const body = (await response.json()) as { AuthenticationResult?: { IdToken?: string } };
-  const token = body.AuthenticationResult?.IdToken;
-  if (!token) throw new Error(`sign-in of ${username} failed: ${JSON.stringify(body)}`);
-  return token;
-}
-
-export function api(base: string, token: string) {
-  return async <T = unknown>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    const parsed = text ? JSON.parse(text) : undefined;
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return parsed as T;
+  const browser = await launch().catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return {
+    stack,
+    dataDir,
+    browser,
+    async stop() {
+      await browser.close();
+      await stop();
+    },
   };
 }

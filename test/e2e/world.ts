@@ -1,3 +1,5 @@
+import { levels, stepsMethod } from "../support/fixtures.ts";
+
 /**
  * The e2e world: an index set with one leaf of every method in the department group, three
  * departments, and the answers of the two units the browser does not fill in.
@@ -48,14 +50,11 @@ export const framework = {
               code: "1.2",
               name: "Tổ trưởng Tổ công tác chuyển đổi số",
               maxPoints: 10,
-              method: {
-                type: "level",
-                options: [
-                  { id: "head", label: "Người đứng đầu cơ quan", fraction: 1 },
-                  { id: "deputy", label: "Cấp phó của người đứng đầu", fraction: 0.5 },
-                  { id: "none", label: "Chưa thành lập", fraction: 0 },
-                ],
-              },
+              method: levels(
+                ["head", "Người đứng đầu cơ quan", 1],
+                ["deputy", "Cấp phó của người đứng đầu", 0.5],
+                ["none", "Chưa thành lập", 0],
+              ),
             },
             {
               code: "1.3",
@@ -71,14 +70,7 @@ export const framework = {
               code: "1.4",
               name: "Số buổi họp chuyên đề về chuyển đổi số",
               maxPoints: 10,
-              method: {
-                type: "steps",
-                steps: [
-                  { min: 4, points: 10 },
-                  { min: 2, points: 5 },
-                  { min: 1, points: 2 },
-                ],
-              },
+              method: stepsMethod([4, 10], [2, 5], [1, 2]),
             },
           ],
         },

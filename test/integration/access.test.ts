@@ -8,15 +8,17 @@ import {
   forge,
   frameworkFixture,
   initiateAuth,
+  linkEvidence,
   PASSWORD,
   paths,
   type Reply,
   readAll,
-  setUpWorld,
+  setUpWorldClients,
   submissionEntity,
   type World,
 } from "../support/local-stack.ts";
 import { sampleBody as validSample } from "../support/route-samples.ts";
+import { worldState } from "../support/world-state.ts";
 
 /**
  * The refusals every route shares, driven by the route table itself (functions/routes.ts): without a
@@ -29,14 +31,8 @@ let admin: Api;
 let evidenceId: string;
 
 beforeAll(async () => {
-  world = await setUpWorld("access");
-  admin = api(world.admin);
-  const link = await api(world.a.editor).post(paths.evidence(world.periodId, world.a.id), {
-    indicatorCodes: ["1.1"],
-    url: "https://example.gov.vn/access",
-  });
-  expect(link.status).toBe(201);
-  evidenceId = link.body.evidence.id;
+  ({ world, admin } = await setUpWorldClients("access"));
+  evidenceId = await linkEvidence(world, "https://example.gov.vn/access");
   const saved = await api(world.a.editor).patch(paths.answers(world.periodId, world.a.id), {
     answers: { "1.4": { value: 1 } },
   });
@@ -70,18 +66,7 @@ const call = (token: string | undefined, route: Route, unitId?: string): Promise
   api(token).call(route.method, concrete(route, unitId), sampleBody(route));
 
 /** What the refusals must not change: the unit's submission, the period, the lists, the audit trail. */
-async function snapshot() {
-  return {
-    submission: (await admin.get(paths.submission(world.periodId, world.a.id))).body,
-    period: (await admin.get(paths.period(world.periodId))).body,
-    frameworks: await readAll(admin, paths.frameworks),
-    units: await readAll(admin, paths.units),
-    periods: await readAll(admin, paths.periods),
-    submissions: await readAll(admin, paths.submissions(world.periodId)),
-    audit: await readAll(admin, paths.audit(submissionEntity(world.periodId, world.a.id))),
-    periodAudit: await readAll(admin, paths.audit(`period#${world.periodId}`)),
-  };
-}
+const snapshot = () => worldState(admin, world);
 
 const protectedRoutes = () => ROUTES.filter((r) => r.access !== "public");
 const label = (route: Route) => routeKey(route);

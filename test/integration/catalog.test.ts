@@ -12,7 +12,8 @@ import {
   PASSWORD,
   paths,
   readAll,
-  setUpWorld,
+  setUpWorldClients,
+  signedInAs,
   signIn,
   stack,
   type World,
@@ -26,10 +27,7 @@ let reviewer: Api;
 let editor: Api;
 
 beforeAll(async () => {
-  world = await setUpWorld("catalog");
-  admin = api(world.admin);
-  reviewer = api(world.reviewer);
-  editor = api(world.a.editor);
+  ({ world, admin, reviewer, editorA: editor } = await setUpWorldClients("catalog"));
 });
 
 const DAY = 86_400_000;
@@ -252,7 +250,7 @@ describe("users", () => {
     const reply = await admin.post(paths.users, { username: name, password: PASSWORD, roles: ["reviewer"] });
     expect(reply.status).toBe(201);
     expect(reply.body).toEqual({ username: name, roles: ["reviewer"] });
-    expect((await api(await signIn(name, PASSWORD)).get(paths.submissions(world.periodId))).status).toBe(200);
+    expect((await (await signedInAs(name)).get(paths.submissions(world.periodId))).status).toBe(200);
   });
 
   it("refuses bodies that break the rules (422 with the path) and creates no one", async () => {

@@ -12,13 +12,14 @@ import {
   paths,
   postUpload,
   readAll,
-  setUpWorld,
+  setUpWorldClients,
   submissionEntity,
   TINY_PNG,
   tinyPdf,
   type World,
   waitForDeadline,
 } from "../support/local-stack.ts";
+import { expectUnchangedBy, readSubmission, submissionState } from "../support/world-state.ts";
 
 /**
  * Evidence: a file goes by a presigned POST straight to the bucket (s3rver) and is confirmed by the
@@ -30,9 +31,7 @@ let admin: Api;
 let editorA: Api;
 
 beforeAll(async () => {
-  world = await setUpWorld("evidence");
-  admin = api(world.admin);
-  editorA = api(world.a.editor);
+  ({ world, admin, editorA } = await setUpWorldClients("evidence"));
 });
 
 const PDF_TYPE = "application/pdf";
@@ -43,26 +42,16 @@ const uploadKey = (periodId: string, unitId: string, id: string) =>
 const fileKey = (periodId: string, unitId: string, id: string, hash: string) =>
   `evidence/files/${periodId}/${unitId}/${id}/${hash}`;
 
-const read = async (periodId: string, unitId: string) => {
-  const reply = await admin.get(paths.submission(periodId, unitId));
-  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-  return reply.body;
-};
+const read = (periodId: string, unitId: string) => readSubmission(admin, periodId, unitId);
 
 /** Runs refusals, then checks that the submission, the period and the audit trail are as before. */
-async function unchangedBy(periodId: string, unitId: string, refusals: () => Promise<void>) {
-  const before = await read(periodId, unitId);
-  const period = (await admin.get(paths.period(periodId))).body;
-  const audit = await readAll(admin, paths.audit(submissionEntity(periodId, unitId)));
-  await refusals();
-  expect(await read(periodId, unitId)).toEqual(before);
-  expect((await admin.get(paths.period(periodId))).body).toEqual(period);
-  expect(await readAll(admin, paths.audit(submissionEntity(periodId, unitId)))).toEqual(audit);
-}
+const unchangedBy = (periodId: string, unitId: string, refusals: () => Promise<void>) =>
+  expectUnchangedBy(() => submissionState(admin, periodId, unitId), refusals);
 
 interface Asked {
-  evidence: { id: string; key: string; status: string; [field: string]: unknown };
-  upload: { url: string; fields: Record<string, string> };
+  evidence: { id: string; status: string; [field: string]: unknown };
+  /** The presigned form; its `key` field is where the upload lands (the answers carry no key). */
+  upload: { url: string; fields: Record<string, string> & { key: string } };
 }
 
 /** Asks for an upload (201 expected) and, when given bytes, posts them to the bucket. */
@@ -89,6 +78,33 @@ const pdfDeclared = (pdf: Uint8Array, indicatorCodes = ["1.1", "1.2"]) => ({
   size: pdf.byteLength,
 });
 
+/**
+ * Every evidence write of the unit is refused (409, `code`): a file or a link added, the pending
+ * upload confirmed, the link relinked, the link and the pending upload deleted.
+ */
+async function expectEvidenceWritesRefused(
+  editor: Api,
+  periodId: string,
+  unitId: string,
+  held: { pending: { evidence: { id: string } }; link: { id: string }; pdf: Uint8Array },
+  code: string,
+) {
+  const { pending, link, pdf } = held;
+  const writes = [
+    () => editor.post(paths.evidence(periodId, unitId), pdfDeclared(pdf, ["1.2"])),
+    () =>
+      editor.post(paths.evidence(periodId, unitId), {
+        indicatorCodes: ["1.3"],
+        url: "https://late.example.gov.vn",
+      }),
+    () => editor.post(paths.confirm(periodId, unitId, pending.evidence.id)),
+    () => editor.patch(paths.evidence(periodId, unitId, link.id), { indicatorCodes: ["1.3", "2.3"] }),
+    () => editor.delete(paths.evidence(periodId, unitId, link.id)),
+    () => editor.delete(paths.evidence(periodId, unitId, pending.evidence.id)),
+  ];
+  for (const write of writes) expectError(await write(), 409, code);
+}
+
 describe("file evidence", () => {
   it("asks (201, pending, a presigned POST for that key), uploads, confirms (sha256, size, type), downloads", async () => {
     const { periodId } = world;
@@ -108,8 +124,12 @@ describe("file evidence", () => {
       createdBy: world.a.usernames.editor,
     });
     expect(upload.url).toMatch(/^http/);
-    expect(upload.fields).toMatchObject({ key: evidence.key, "Content-Type": PDF_TYPE });
-    expect(evidence.key).toBe(uploadKey(periodId, world.a.id, evidence.id));
+    expect(upload.fields).toMatchObject({
+      key: uploadKey(periodId, world.a.id, evidence.id),
+      "Content-Type": PDF_TYPE,
+    });
+    // The storage key stays on the server: the form carries it.
+    expect(evidence).not.toHaveProperty("key");
     const pending = await read(periodId, world.a.id);
     expect(pending.version).toBe(before.version + 1);
     expect(pending.evidence).toEqual([evidence]);
@@ -126,7 +146,7 @@ describe("file evidence", () => {
 
     const stored = await postUpload(upload, pdf, PDF_TYPE, "quyet-dinh.pdf");
     expect(stored.ok).toBe(true);
-    expect(await evidenceBucket().exists(evidence.key)).toBe(true);
+    expect(await evidenceBucket().exists(upload.fields.key)).toBe(true);
 
     const confirmed = await editorA.post(paths.confirm(periodId, world.a.id, evidence.id));
     expect(confirmed.status).toBe(200);
@@ -136,12 +156,11 @@ describe("file evidence", () => {
       sha256: sha256(pdf),
       size: pdf.byteLength,
       contentType: PDF_TYPE,
-      key: fileKey(periodId, world.a.id, evidence.id, sha256(pdf)),
       confirmedAt: expect.any(String),
     });
     // The checked bytes now live under their own key; the upload is gone.
-    expect(await evidenceBucket().exists(confirmed.body.evidence.key)).toBe(true);
-    expect(await evidenceBucket().exists(evidence.key)).toBe(false);
+    expect(await evidenceBucket().exists(fileKey(periodId, world.a.id, evidence.id, sha256(pdf)))).toBe(true);
+    expect(await evidenceBucket().exists(upload.fields.key)).toBe(false);
     const after = await read(periodId, world.a.id);
     expect(after.version).toBe(before.version + 2);
     expect(after.evidence).toEqual([confirmed.body.evidence]);
@@ -297,13 +316,13 @@ describe("confirm", () => {
     ];
     for (const { declared, bytes, direct } of cases) {
       const asked = await askFile(editor, periodId, unit.id, declared, direct ? undefined : bytes);
-      if (direct) await evidenceBucket().put(asked.evidence.key, bytes, declared.contentType);
-      expect(await evidenceBucket().exists(asked.evidence.key)).toBe(true);
+      if (direct) await evidenceBucket().put(asked.upload.fields.key, bytes, declared.contentType);
+      expect(await evidenceBucket().exists(asked.upload.fields.key)).toBe(true);
       await unchangedBy(periodId, unit.id, async () => {
         const reply = await editor.post(paths.confirm(periodId, unit.id, asked.evidence.id));
         expect(expectError(reply, 422, "upload-rejected").map((d) => d.path)).toContain("file");
       });
-      expect(await evidenceBucket().exists(asked.evidence.key), JSON.stringify(declared)).toBe(false);
+      expect(await evidenceBucket().exists(asked.upload.fields.key), JSON.stringify(declared)).toBe(false);
       const still = (await read(periodId, unit.id)).evidence.find(
         (e: { id: string }) => e.id === asked.evidence.id,
       );
@@ -323,7 +342,7 @@ describe("confirm", () => {
       expectError(await api(await forge(world.a.editor)).post(path), 401);
       expectError(await editorA.post(paths.confirm(periodId, world.a.id, "no-such-evidence")), 404);
     });
-    expect(await evidenceBucket().exists(asked.evidence.key)).toBe(true);
+    expect(await evidenceBucket().exists(asked.upload.fields.key)).toBe(true);
     // The approver may confirm what the editor uploaded.
     const confirmed = await api(world.a.approver).post(path);
     expect(confirmed.status).toBe(200);
@@ -461,7 +480,7 @@ describe("relink and delete", () => {
       expectError(await api().delete(path), 401);
       expectError(await api(await forge(world.c.editor)).delete(path), 401);
     });
-    expect(await evidenceBucket().exists(file.evidence.key)).toBe(true);
+    expect(await evidenceBucket().exists(file.upload.fields.key)).toBe(true);
   });
 
   it("deletes (204): gone from the submission and from the bucket; a second delete is 404", async () => {
@@ -474,7 +493,7 @@ describe("relink and delete", () => {
     const after = await read(world.periodId, world.c.id);
     expect(after.version).toBe(before.version + 1);
     expect(after.evidence.map((e: { id: string }) => e.id)).toEqual([link.id]);
-    expect(await evidenceBucket().exists(file.evidence.key)).toBe(false);
+    expect(await evidenceBucket().exists(file.upload.fields.key)).toBe(false);
     await unchangedBy(world.periodId, world.c.id, async () => {
       expectError(await editor.delete(path), 404);
       expectError(await editor.get(paths.download(world.periodId, world.c.id, file.evidence.id)), 404);
@@ -504,19 +523,9 @@ describe("evidence of a submitted unit, and after the deadline", () => {
     ).body.evidence;
     expect((await approver.post(paths.submit(periodId, unit.id))).status).toBe(200);
     await unchangedBy(periodId, unit.id, async () => {
-      expectError(await editor.post(paths.evidence(periodId, unit.id), pdfDeclared(pdf)), 409, "not-a-draft");
-      expectError(
-        await editor.post(paths.confirm(periodId, unit.id, pending.evidence.id)),
-        409,
-        "not-a-draft",
-      );
-      expectError(
-        await editor.patch(paths.evidence(periodId, unit.id, link.id), { indicatorCodes: ["1.1", "1.3"] }),
-        409,
-      );
-      expectError(await editor.delete(paths.evidence(periodId, unit.id, pending.evidence.id)), 409);
+      await expectEvidenceWritesRefused(editor, periodId, unit.id, { pending, link, pdf }, "not-a-draft");
     });
-    expect(await evidenceBucket().exists(pending.evidence.key)).toBe(true);
+    expect(await evidenceBucket().exists(pending.upload.fields.key)).toBe(true);
     expect((await approver.post(paths.withdraw(periodId, unit.id))).status).toBe(200);
     expect((await editor.post(paths.confirm(periodId, unit.id, pending.evidence.id))).status).toBe(200);
   });
@@ -536,30 +545,17 @@ describe("evidence of a submitted unit, and after the deadline", () => {
     expect(Date.now(), "the writes before the deadline took too long").toBeLessThan(closesAtMs);
     await waitForDeadline(closesAtMs);
     await unchangedBy(periodId, unit.id, async () => {
-      const file = pdfDeclared(pdf, ["1.2"]);
-      expectError(await editorA.post(paths.evidence(periodId, unit.id), file), 409, "deadline-passed");
-      const url = { indicatorCodes: ["1.3"], url: "https://late.example.gov.vn" };
-      expectError(await editorA.post(paths.evidence(periodId, unit.id), url), 409, "deadline-passed");
-      expectError(
-        await editorA.post(paths.confirm(periodId, unit.id, pending.evidence.id)),
-        409,
-        "deadline-passed",
-      );
-      expectError(
-        await editorA.patch(paths.evidence(periodId, unit.id, link.id), { indicatorCodes: ["1.3", "2.3"] }),
-        409,
-        "deadline-passed",
-      );
-      expectError(await editorA.delete(paths.evidence(periodId, unit.id, link.id)), 409, "deadline-passed");
-      expectError(
-        await editorA.delete(paths.evidence(periodId, unit.id, pending.evidence.id)),
-        409,
+      await expectEvidenceWritesRefused(
+        editorA,
+        periodId,
+        unit.id,
+        { pending, link, pdf },
         "deadline-passed",
       );
       const read = await api(world.reviewer).get(paths.download(periodId, unit.id, link.id));
       expect(read.body).toEqual({ url: "https://a.example.gov.vn" });
     });
-    expect(await evidenceBucket().exists(pending.evidence.key)).toBe(true);
+    expect(await evidenceBucket().exists(pending.upload.fields.key)).toBe(true);
     expect((await admin.get(paths.period(periodId))).body.state).toBe("open");
   });
 });
@@ -591,7 +587,7 @@ describe("confirmed evidence is immutable", () => {
     const sent = Date.now();
     const asked = await askFile(editorA, world.periodId, world.a.id, pdfDeclared(pdf, ["1.1"]));
     const answered = Date.now();
-    expect(asked.evidence.key).toBe(uploadKey(world.periodId, world.a.id, asked.evidence.id));
+    expect(asked.upload.fields.key).toBe(uploadKey(world.periodId, world.a.id, asked.evidence.id));
     const policy = JSON.parse(Buffer.from(asked.upload.fields.Policy as string, "base64").toString("utf8"));
     const expires = Date.parse(policy.expiration);
     // ISO seconds may be cut: a second of slack either side.
@@ -599,7 +595,7 @@ describe("confirmed evidence is immutable", () => {
     expect(expires).toBeLessThanOrEqual(answered + 5 * 60_000 + 1_000);
     expect(policy.conditions).toEqual(
       expect.arrayContaining([
-        ["eq", "$key", asked.evidence.key],
+        ["eq", "$key", asked.upload.fields.key],
         ["eq", "$Content-Type", PDF_TYPE],
         ["content-length-range", pdf.byteLength, pdf.byteLength],
       ]),
@@ -618,7 +614,7 @@ describe("confirmed evidence is immutable", () => {
     // The form is still valid and storage takes the other bytes, but only at the upload key.
     const again = await postUpload(asked.upload, replaced, PDF_TYPE, "thay-the.pdf");
     expect(again.ok, `${again.status} ${await again.clone().text()}`).toBe(true);
-    expect(await evidenceBucket().exists(asked.evidence.key)).toBe(true);
+    expect(await evidenceBucket().exists(asked.upload.fields.key)).toBe(true);
 
     const bytes = await downloaded(periodId, unitId, asked.evidence.id);
     expect(bytes).toEqual(original);
@@ -684,7 +680,11 @@ describe("confirmed evidence is immutable", () => {
       expect([sha256(original), sha256(replaced)]).toContain(record.sha256);
       const bytes = await downloaded(periodId, unit.id, asked.evidence.id);
       expect(sha256(bytes), `round ${round}`).toBe(record.sha256);
-      expect(record.key).toBe(fileKey(periodId, unit.id, asked.evidence.id, record.sha256));
+      // The record's file is the one stored under its own hash (the key itself stays on the server).
+      expect(record).not.toHaveProperty("key");
+      expect(
+        await evidenceBucket().exists(fileKey(periodId, unit.id, asked.evidence.id, record.sha256)),
+      ).toBe(true);
     }
     expect(confirmedRounds).toBeGreaterThan(0);
   }, 90_000);
@@ -696,12 +696,13 @@ describe("confirmed evidence is immutable", () => {
     const asked = await askFile(editorA, periodId, unitId, pdfDeclared(pdf, ["1.1"]), pdf);
     const confirmed = await editorA.post(paths.confirm(periodId, unitId, asked.evidence.id));
     expect(confirmed.status).toBe(200);
-    const key = confirmed.body.evidence.key;
+    const key = fileKey(periodId, unitId, asked.evidence.id, confirmed.body.evidence.sha256);
+    expect(confirmed.body.evidence).not.toHaveProperty("key");
     expect(key).toBe(fileKey(periodId, unitId, asked.evidence.id, sha256(pdf)));
     expect(await evidenceBucket().exists(key)).toBe(true);
     const removed = await editorA.delete(paths.evidence(periodId, unitId, asked.evidence.id));
     expect(removed.status).toBe(204);
     expect(await evidenceBucket().exists(key)).toBe(false);
-    expect(await evidenceBucket().exists(asked.evidence.key)).toBe(false);
+    expect(await evidenceBucket().exists(asked.upload.fields.key)).toBe(false);
   });
 });

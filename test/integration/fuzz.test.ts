@@ -1,19 +1,20 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROUTES, type Route, routeKey } from "../../functions/routes.ts";
+import { pathFor } from "../../shared/api/paths.ts";
 import {
   type Api,
   api,
   expectErrorShape,
+  linkEvidence,
   PASSWORD,
-  paths,
   type Reply,
   readAll,
-  setUpWorld,
-  submissionEntity,
+  setUpWorldClients,
   type World,
 } from "../support/local-stack.ts";
 import { sampleBody as shapedSample } from "../support/route-samples.ts";
+import { worldState } from "../support/world-state.ts";
 
 /**
  * A property-based fuzz of every route of functions/routes.ts through the local gateway: hostile
@@ -31,14 +32,8 @@ let admin: Api;
 let evidenceId: string;
 
 beforeAll(async () => {
-  world = await setUpWorld("fuzz");
-  admin = api(world.admin);
-  const link = await api(world.a.editor).post(paths.evidence(world.periodId, world.a.id), {
-    indicatorCodes: ["1.1"],
-    url: "https://example.gov.vn/fuzz",
-  });
-  expect(link.status).toBe(201);
-  evidenceId = link.body.evidence.id;
+  ({ world, admin } = await setUpWorldClients("fuzz"));
+  evidenceId = await linkEvidence(world, "https://example.gov.vn/fuzz");
 });
 
 /** Routes that read no body: only hostile path parameters can make them refuse (else they would act). */
@@ -303,15 +298,8 @@ function queryOf(query: Record<string, string> | undefined): string {
 async function snapshot() {
   const day = new Date().toISOString().slice(0, 10);
   return {
-    submission: (await admin.get(paths.submission(world.periodId, world.a.id))).body,
-    period: (await admin.get(paths.period(world.periodId))).body,
-    frameworks: await readAll(admin, paths.frameworks),
-    units: await readAll(admin, paths.units),
-    periods: await readAll(admin, paths.periods),
-    submissions: await readAll(admin, paths.submissions(world.periodId)),
-    audit: await readAll(admin, paths.audit(submissionEntity(world.periodId, world.a.id))),
-    periodAudit: await readAll(admin, paths.audit(`period#${world.periodId}`)),
-    dayAudit: await readAll(admin, `/api/audit?day=${day}`),
+    ...(await worldState(admin, world)),
+    dayAudit: await readAll(admin, `${pathFor("GET /api/audit")}?day=${day}`),
   };
 }
 

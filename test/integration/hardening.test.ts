@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { lifecyclePaths } from "../support/lifecycle.ts";
 import {
   type Api,
   api,
@@ -6,10 +7,10 @@ import {
   expectInvalid,
   paths,
   readAll,
-  setUpWorld,
-  submissionEntity,
+  setUpWorldClients,
   type World,
 } from "../support/local-stack.ts";
+import { expectUnchangedBy, worldState } from "../support/world-state.ts";
 
 /**
  * Hostile input over HTTP (findings 2–6): caps before parsing, strict dates, visible names and safe
@@ -21,26 +22,10 @@ let admin: Api;
 let editorA: Api;
 
 beforeAll(async () => {
-  world = await setUpWorld("hardening");
-  admin = api(world.admin);
-  editorA = api(world.a.editor);
+  ({ world, admin, editorA } = await setUpWorldClients("hardening"));
 });
 
-async function unchanged(run: () => Promise<void>) {
-  const before = {
-    submission: (await admin.get(paths.submission(world.periodId, world.a.id))).body,
-    audit: await readAll(admin, paths.audit(submissionEntity(world.periodId, world.a.id))),
-    periodAudit: await readAll(admin, paths.audit(`period#${world.periodId}`)),
-    units: await readAll(admin, paths.units),
-  };
-  await run();
-  expect((await admin.get(paths.submission(world.periodId, world.a.id))).body).toEqual(before.submission);
-  expect(await readAll(admin, paths.audit(submissionEntity(world.periodId, world.a.id)))).toEqual(
-    before.audit,
-  );
-  expect(await readAll(admin, paths.audit(`period#${world.periodId}`))).toEqual(before.periodAudit);
-  expect(await readAll(admin, paths.units)).toEqual(before.units);
-}
+const unchanged = (run: () => Promise<void>) => expectUnchangedBy(() => worldState(admin, world), run);
 
 describe("caps before parsing in full (finding 2)", () => {
   it("refuses 200,000 bad answers with a short 413 before parsing, and 41 answers with one problem", async () => {
@@ -90,7 +75,7 @@ describe("strict dates (finding 3)", () => {
         "closesAt",
       );
       expectInvalid(
-        await admin.put(`${paths.unit(world.periodId, world.a.id)}/deadline`, {
+        await admin.put(paths.deadline(world.periodId, world.a.id), {
           closesAt: "2027-04-31T10:00:00",
         }),
         "closesAt",
@@ -164,7 +149,7 @@ describe("path parameters (finding 5)", () => {
     const reply = await editorA.get(paths.download(world.periodId, world.a.id, "no-such-evidence"));
     expectError(reply, 404, "not-found");
     expect(reply.body.error.message).not.toContain("no-such-evidence");
-    const code = await api(world.reviewer).put(`${paths.unit(world.periodId, world.a.id)}/appraisals/1..2`, {
+    const code = await api(world.reviewer).put(lifecyclePaths.appraisal(world.periodId, world.a.id, "1..2"), {
       accept: true,
     });
     expectError(code, 404);
@@ -190,7 +175,7 @@ describe("views by role (finding 6)", () => {
   });
 
   it("shows a period's internals (bests, extensions, job details) to admins, not to unit users", async () => {
-    const extended = await admin.put(`${paths.unit(world.periodId, world.b.id)}/deadline`, {
+    const extended = await admin.put(paths.deadline(world.periodId, world.b.id), {
       closesAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
     });
     expect(extended.status, JSON.stringify(extended.body)).toBe(200);

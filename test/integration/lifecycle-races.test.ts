@@ -30,16 +30,14 @@ import {
   type Api,
   api,
   createPeriod as createPeriodOverHttp,
-  createUser,
   DEPARTMENT_ANSWERS,
   expectError,
+  newUserClient,
   openPeriod,
-  PASSWORD,
   paths,
   type Reply,
   readAll,
-  setUpWorld,
-  signIn,
+  setUpWorldClients,
   stack,
   type World,
 } from "../support/local-stack.ts";
@@ -72,9 +70,7 @@ beforeAll(async () => {
     disarm: (id) => slowly().then(() => recorded.disarm(id)),
   };
   units = await departmentsWorld(svc, "races", 3);
-  world = await setUpWorld("races");
-  admin = api(world.admin);
-  reviewer = api(world.reviewer);
+  ({ world, admin, reviewer } = await setUpWorldClients("races"));
 });
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -181,9 +177,7 @@ describe("two unit-deadline extensions at once", () => {
     const later = Math.random() < 0.5 ? world.a : world.b;
     const until = (unit: typeof world.a) => iso(base + (unit === later ? 3 : 2) * HOUR);
     const replies = await Promise.all(
-      [world.a, world.b].map((unit) =>
-        admin.put(`${paths.unit(id, unit.id)}/deadline`, { closesAt: until(unit) }),
-      ),
+      [world.a, world.b].map((unit) => admin.put(paths.deadline(id, unit.id), { closesAt: until(unit) })),
     );
     for (const reply of replies) expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     const period = (await admin.get(paths.period(id))).body;
@@ -436,9 +430,8 @@ describe("review writes racing final scoring", () => {
 
 describe("two admins asking for the same long move at once", () => {
   it("start one job per move: one intent, one run, one result", async () => {
-    const second = `${world.prefix}.admin2`;
-    await createUser(world.admin, { username: second, roles: ["admin"] });
-    const admins = [admin, api(await signIn(second, PASSWORD))];
+    const second = await newUserClient(world.admin, { username: `${world.prefix}.admin2`, roles: ["admin"] });
+    const admins = [admin, second];
     const moves = [
       { to: "appraisal", during: "closing", intent: "period.close-early", done: "period.scored" },
       { to: "final", during: "finalizing", intent: "period.transition", done: "period.transition" },

@@ -14,11 +14,10 @@ import {
   DEPARTMENT_ANSWERS,
   expectError,
   expectInvalid,
-  PASSWORD,
   paths,
   readAll,
-  setUpWorld,
-  signIn,
+  setUpWorldClients,
+  signedInAs,
   submissionEntity,
   type World,
 } from "../support/local-stack.ts";
@@ -57,9 +56,7 @@ async function selfAssess(periodId: string, bSubmits: boolean) {
 }
 
 beforeAll(async () => {
-  world = await setUpWorld("lifecycle");
-  admin = api(world.admin);
-  reviewer = api(world.reviewer);
+  ({ world, admin, reviewer } = await setUpWorldClients("lifecycle"));
   // Created first so that its deadline (and the stack's close, CLOSE_LAG_MS later) passes while the
   // other tests run: a submitted, b left a draft, c never wrote anything.
   scheduled = await createClosingPeriod(world, "sched", 5);
@@ -146,8 +143,8 @@ describe("appraisal", () => {
     const p = world.prefix;
     await createReviewer(admin, `${p}.rev.commune`, { scope: { groups: ["commune"] } });
     await createReviewer(admin, `${p}.rev.pillar2`, { scope: { nodes: ["2"] } });
-    const communeOnly = api(await signIn(`${p}.rev.commune`, PASSWORD));
-    const pillar2Only = api(await signIn(`${p}.rev.pillar2`, PASSWORD));
+    const communeOnly = await signedInAs(`${p}.rev.commune`);
+    const pillar2Only = await signedInAs(`${p}.rev.pillar2`);
     expectError(
       await communeOnly.put(lp.appraisal(world.periodId, world.a.id, "2.1"), { accept: true }),
       403,
@@ -167,7 +164,7 @@ describe("appraisal", () => {
   it("refuses a reviewer who belongs to the unit on that unit (403) and lets them appraise another", async () => {
     const username = `${world.prefix}.rev.of-a`;
     await createReviewer(admin, username, { unitId: world.a.id });
-    const ownUnit = api(await signIn(username, PASSWORD));
+    const ownUnit = await signedInAs(username);
     expectError(await ownUnit.put(lp.appraisal(world.periodId, world.a.id, "1.5"), { accept: true }), 403);
     const other = await ownUnit.put(lp.appraisal(world.periodId, world.b.id, "2.1"), { accept: true });
     expect(other.status, JSON.stringify(other.body)).toBe(200);

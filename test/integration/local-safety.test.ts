@@ -52,8 +52,9 @@ async function browserStorage(): Promise<{ base: string; bucket: string; form: A
 }
 
 interface Asked {
-  evidence: { id: string; key: string };
-  upload: { url: string; fields: Record<string, string> };
+  evidence: { id: string };
+  /** The presigned form; its `key` field is where the upload lands (the answers carry no key). */
+  upload: { url: string; fields: Record<string, string> & { key: string } };
 }
 
 async function askUpload(pdf: Uint8Array, size = pdf.byteLength): Promise<Asked> {
@@ -196,10 +197,10 @@ describe("storage, as a browser reaches it", () => {
       ["GET", `${base}`],
       ["GET", `${base}${bucket}`],
       ["GET", `${base}${bucket}?list-type=2`],
-      ["GET", `${base}${bucket}/${other.body.evidence.key}`],
-      ["HEAD", `${base}${bucket}/${other.body.evidence.key}`],
-      ["PUT", `${base}${bucket}/${form.evidence.key}`, pdf],
-      ["DELETE", `${base}${bucket}/${other.body.evidence.key}`],
+      ["GET", `${base}${bucket}/${other.body.upload.fields.key}`],
+      ["HEAD", `${base}${bucket}/${other.body.upload.fields.key}`],
+      ["PUT", `${base}${bucket}/${form.upload.fields.key}`, pdf],
+      ["DELETE", `${base}${bucket}/${other.body.upload.fields.key}`],
       ["GET", `${base}${site}?list-type=2`],
       ["PUT", `${base}${site}/public/rankings/index.json`, "[]"],
       ["PUT", `${base}${site}/public/x.html`, "<script>alert(1)</script>"],
@@ -210,8 +211,8 @@ describe("storage, as a browser reaches it", () => {
       expect(response.status, `${method} ${url}`).toBe(403);
       await response.body?.cancel();
     }
-    expect(await evidenceBucket().exists(form.evidence.key)).toBe(false);
-    expect(await evidenceBucket().exists(other.body.evidence.key)).toBe(true);
+    expect(await evidenceBucket().exists(form.upload.fields.key)).toBe(false);
+    expect(await evidenceBucket().exists(other.body.upload.fields.key)).toBe(true);
     expect(base).toBe(`${stack().url}/s3/`);
   });
 
@@ -226,7 +227,7 @@ describe("storage, as a browser reaches it", () => {
     };
 
     const asked = await askUpload(pdf);
-    const key = asked.evidence.key;
+    const key = asked.upload.fields.key;
     const otherKey = `${key.slice(0, key.lastIndexOf("/"))}/someone-else.pdf`;
     await refused(await post({ ...asked.upload, fields: { ...asked.upload.fields, key: otherKey } }));
     await refused(
@@ -307,7 +308,7 @@ describe("storage, as a browser reaches it", () => {
         (_m, c: string) => `X-Amz-Signature=${c === "0" ? "1" : "0"}`,
       ),
       url.replace("response-content-type=application%2Fpdf", "response-content-type=text%2Fhtml"),
-      url.replace(asked.evidence.key.split("/").pop() as string, "other.pdf"),
+      url.replace(asked.upload.fields.key.split("/").pop() as string, "other.pdf"),
       `${parsed.origin}${parsed.pathname}`,
       url.replace(/X-Amz-Expires=\d+/, "X-Amz-Expires=604800"),
     ];
@@ -458,6 +459,9 @@ describe("npm start", () => {
     expect(ports).toHaveLength(3);
     expect(children).toHaveLength(3);
     for (const port of ports) expect(await isPortOpen(port)).toBe(true);
+    // The front door: `npm start` serves the web app itself (built when missing or stale).
+    const page = await (await fetch(lock.url)).text();
+    expect(page).toContain('<script type="module"');
 
     const second = start();
     expect(await second.exited).toBe(1);

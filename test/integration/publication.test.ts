@@ -2,6 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RankingSnapshot } from "../../shared/model/snapshot.ts";
+import { rankingRows } from "../../shared/services/open-data.ts";
 import {
   fetchPublic,
   lifecyclePaths as lp,
@@ -20,7 +22,7 @@ import {
   openPeriod,
   paths,
   readAll,
-  setUpWorld,
+  setUpWorldClients,
   stack,
   type UnitUsers,
   type World,
@@ -58,9 +60,7 @@ const WEAK = { ...DEPARTMENT_ANSWERS, "1.4": { value: 1 }, "2.2": { value: 500 }
 const COMMUNE = { "1.1": { value: true }, "1.2": { value: { numerator: 1, denominator: 4 } } };
 
 beforeAll(async () => {
-  world = await setUpWorld("publication");
-  admin = api(world.admin);
-  reviewer = api(world.reviewer);
+  ({ world, admin, reviewer } = await setUpWorldClients("publication"));
   work = await mkdtemp(join(tmpdir(), "chiso-publication-"));
   first = world.periodId;
   // The second period of the same framework closes a day after the first: a then b swap places.
@@ -192,20 +192,11 @@ describe("final scoring and publication", () => {
     const expected = snapshotRows(json);
     const csv = parseCsv((await publicFile(rankings(first, ".csv"))).bytes.toString("utf8"));
     const [header = [], ...rows] = csv;
-    expect(header).toEqual([
-      "group",
-      "group_name",
-      "rank",
-      "code",
-      "name",
-      "points",
-      "index",
-      "band",
-      "rank_change",
-      "flags",
-      "points_1",
-      "points_2",
-    ]);
+    // The columns the open-data service names, one per top-level node last.
+    expect(header).toEqual(rankingRows(json as RankingSnapshot).header);
+    expect(header.join(",")).toBe(
+      "group,group_name,rank,code,name,points,index,band,rank_change,flags,points_1,points_2",
+    );
     expect(rows).toEqual(expected);
     expect(rows).toHaveLength(3);
     const xlsx = await readXlsx((await publicFile(rankings(first, ".xlsx"))).bytes, header.length);

@@ -7,13 +7,12 @@ import { invokeJob } from "../../infra/local/jobs.ts";
 import { type LocalStack, startLocalStack } from "../../infra/local/stack.ts";
 import { closePeriod, SCHEDULER } from "../../shared/services/close.ts";
 import type { Ports } from "../../shared/services/context.ts";
+import { clientAt } from "../support/client.ts";
 import {
-  clientAt,
   lifecyclePaths as lp,
   periodEntity,
   type Row,
   readOutbox,
-  signInAt,
   sleep,
   waitFor,
 } from "../support/lifecycle.ts";
@@ -26,6 +25,7 @@ import {
   paths,
   uniqueId,
 } from "../support/local-stack.ts";
+import { signInAt } from "../support/sign-in.ts";
 
 /**
  * The stack's own jobs, on a local stack started in this test's process (so the jobs' handler

@@ -4,22 +4,21 @@ import {
   api,
   createClosingPeriod,
   createPeriod,
-  createUser,
   DEPARTMENT_ANSWERS,
   expectError,
   expectInvalid,
   forge,
+  newUserClient,
   openPeriod,
-  PASSWORD,
   paths,
   type Reply,
   readAll,
-  setUpWorld,
-  signIn,
+  setUpWorldClients,
   submissionEntity,
   type World,
   waitForDeadline,
 } from "../support/local-stack.ts";
+import { expectUnchangedBy, readSubmission, submissionState } from "../support/world-state.ts";
 
 /** A unit's submission: reading it, saving answers (If-Match, concurrency), submit and withdraw, deadlines. */
 
@@ -29,29 +28,14 @@ let editorA: Api;
 let approverA: Api;
 
 beforeAll(async () => {
-  world = await setUpWorld("submission");
-  admin = api(world.admin);
-  editorA = api(world.a.editor);
-  approverA = api(world.a.approver);
+  ({ world, admin, editorA, approverA } = await setUpWorldClients("submission"));
 });
 
-/** The submission as an admin reads it (the reference for "nothing changed"). */
-const read = async (periodId: string, unitId: string) => {
-  const reply = await admin.get(paths.submission(periodId, unitId));
-  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-  return reply.body;
-};
+const read = (periodId: string, unitId: string) => readSubmission(admin, periodId, unitId);
 
 /** Runs refusals, then checks that the submission, the period and the audit trail are as before. */
-async function unchangedBy(periodId: string, unitId: string, refusals: () => Promise<void>) {
-  const before = await read(periodId, unitId);
-  const period = (await admin.get(paths.period(periodId))).body;
-  const audit = await readAll(admin, paths.audit(submissionEntity(periodId, unitId)));
-  await refusals();
-  expect(await read(periodId, unitId)).toEqual(before);
-  expect((await admin.get(paths.period(periodId))).body).toEqual(period);
-  expect(await readAll(admin, paths.audit(submissionEntity(periodId, unitId)))).toEqual(audit);
-}
+const unchangedBy = (periodId: string, unitId: string, refusals: () => Promise<void>) =>
+  expectUnchangedBy(() => submissionState(admin, periodId, unitId), refusals);
 
 const save = (client: Api, periodId: string, unitId: string, answers: unknown, ifMatch?: string) =>
   client.patch(
@@ -144,37 +128,23 @@ describe("PATCH answers", () => {
 
   it("honours a current If-Match (quoted, bare or weak) and answers 412 to a stale one", async () => {
     const { version } = await read(world.periodId, world.a.id);
-    const quoted = await save(editorA, world.periodId, world.a.id, { "1.5": { value: 4 } }, `"${version}"`);
-    expect(quoted.status).toBe(200);
-    const bare = await save(
-      editorA,
-      world.periodId,
-      world.a.id,
-      { "1.5": { value: 5 } },
-      String(version + 1),
-    );
-    expect(bare.status).toBe(200);
-    const weak = await save(
-      editorA,
-      world.periodId,
-      world.a.id,
-      { "1.5": { value: 3 } },
-      `W/"${version + 2}"`,
-    );
-    expect(weak.status).toBe(200);
-    expect(weak.body.version).toBe(version + 3);
+    const saveA = (value: number, ifMatch: string) =>
+      save(editorA, world.periodId, world.a.id, { "1.5": { value } }, ifMatch);
+    // Each current form of the version saves, and the next one is one more.
+    let saved: Reply | undefined;
+    for (const [value, ifMatch] of [
+      [4, `"${version}"`],
+      [5, String(version + 1)],
+      [3, `W/"${version + 2}"`],
+    ] as const) {
+      saved = await saveA(value, ifMatch);
+      expect(saved.status, ifMatch).toBe(200);
+    }
+    expect(saved?.body.version).toBe(version + 3);
     await unchangedBy(world.periodId, world.a.id, async () => {
-      const stale = await save(editorA, world.periodId, world.a.id, { "1.5": { value: 1 } }, `"${version}"`);
-      expectError(stale, 412, "stale-version");
-      const ahead = await save(
-        editorA,
-        world.periodId,
-        world.a.id,
-        { "1.5": { value: 1 } },
-        `"${version + 99}"`,
-      );
-      expectError(ahead, 412, "stale-version");
-      expectError(await save(editorA, world.periodId, world.a.id, { "1.5": { value: 1 } }, "latest"), 400);
+      for (const stale of [`"${version}"`, `"${version + 99}"`])
+        expectError(await saveA(1, stale), 412, "stale-version");
+      expectError(await saveA(1, "latest"), 400);
     });
   });
 
@@ -319,10 +289,9 @@ describe("concurrent saves", () => {
     periodId = `${world.prefix}-race`;
     await createPeriod(world.admin, { id: periodId, frameworkId: world.frameworkId, unitIds: [world.a.id] });
     await openPeriod(world.admin, periodId);
-    const second = `${world.prefix}.editor2.a`;
-    await createUser(world.admin, { username: second, roles: ["unit-editor"], unitId: world.a.id });
+    const second = { username: `${world.prefix}.editor2.a`, roles: ["unit-editor"], unitId: world.a.id };
     editor1 = editorA;
-    editor2 = api(await signIn(second, PASSWORD));
+    editor2 = await newUserClient(world.admin, second);
   });
 
   it("two editors saving different leaves at once both land (200, 200; version +2; both answers)", async () => {
@@ -498,14 +467,11 @@ describe("one unit's deadline extension", () => {
   it("keeps that unit's writes open after the period's deadline, refuses the others, and delays the close", async () => {
     const { id: periodId, closesAtMs } = await createClosingPeriod(world, "extended", 3);
     const until = new Date(closesAtMs + 120_000).toISOString();
-    const path = `${paths.unit(periodId, world.a.id)}/deadline`;
+    const path = paths.deadline(periodId, world.a.id);
     // Only an admin, only later than the period's deadline, only a unit of the period.
     expectError(await editorA.put(path, { closesAt: until }), 403);
     expectInvalid(await admin.put(path, { closesAt: new Date(closesAtMs - 1000).toISOString() }), "closesAt");
-    expectError(
-      await admin.put(`${paths.unit(periodId, "no-such-unit")}/deadline`, { closesAt: until }),
-      404,
-    );
+    expectError(await admin.put(paths.deadline(periodId, "no-such-unit"), { closesAt: until }), 404);
     const extended = await admin.put(path, { closesAt: until });
     expect(extended.status).toBe(200);
 
@@ -522,9 +488,7 @@ describe("one unit's deadline extension", () => {
     const period = (await admin.get(paths.period(periodId))).body;
     expect(period.state).toBe("open");
     expect(Date.parse(period.lastUnitDeadline)).toBe(Date.parse(until));
-    const audit = await admin.get(
-      `/api/audit?entity=${encodeURIComponent(`submission#${periodId}#${world.a.id}`)}`,
-    );
+    const audit = await admin.get(paths.audit(submissionEntity(periodId, world.a.id)));
     expect(audit.body.items.map((r: { action: string }) => r.action)).toContain("deadline.extend");
   });
 });

@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startLocalStack } from "../../infra/local/stack.ts";
+import { startEmptyStack } from "./empty-stack.ts";
 import { ADMIN_PASSWORD, CLOSE_LAG_MS, type StackInfo } from "./stack-info.ts";
 
 /**
@@ -12,19 +9,13 @@ import { ADMIN_PASSWORD, CLOSE_LAG_MS, type StackInfo } from "./stack-info.ts";
  */
 export default async function setup(project: TestProject) {
   const began = Date.now();
-  const dataDir = await mkdtemp(join(tmpdir(), "chiso-integration-"));
-  const stack = await startLocalStack({
-    dataDir,
-    port: 0,
-    persist: false,
+  const { stack, dataDir, stop } = await startEmptyStack("integration", {
     adminPassword: ADMIN_PASSWORD,
-    demo: false,
     // The scheduled close fires 15 s after a deadline (EventBridge may be late too): a test sees the
     // server refuse late unit writes on its own, before any close has run.
     closeLagMs: CLOSE_LAG_MS,
-  }).catch((error) => {
-    console.error(`integration: the local stack did not start; its logs are in ${join(dataDir, "logs")}`);
-    throw error;
+    // Every answer of every test is checked against the contract (shared/api/contract.ts).
+    checkResponses: true,
   });
   const info: StackInfo = {
     url: stack.url,
@@ -36,8 +27,5 @@ export default async function setup(project: TestProject) {
   };
   project.provide("chisoStack", info);
   console.log(`integration: local stack at ${stack.url} in ${((Date.now() - began) / 1000).toFixed(1)} s`);
-  return async () => {
-    await stack.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  };
+  return stop;
 }

@@ -1,26 +1,21 @@
-import { spawn } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { expect } from "vitest";
-import { type Api, clientFor, PASSWORD, paths } from "./local-stack.ts";
+import { pathFor } from "../../shared/api/paths.ts";
+import { type Api, PASSWORD, paths } from "./local-stack.ts";
 
 /**
  * Helpers of the lifecycle integration tests (the second half of a period's life): the lifecycle
- * routes, polling, the score CLI as a child process, the published files, the outbox of a stack
- * started in the test's own process, and a client for such a stack (the shared harness's client
- * talks to the run's shared stack only).
+ * routes, polling, the score CLI as a child process, the published files, and the outbox of a stack
+ * started in the test's own process (its client and sign-in: test/support/client.ts, sign-in.ts).
  */
 
-const ROOT = resolve(import.meta.dirname, "../..");
-
 export const lifecyclePaths = {
-  appraisal: (periodId: string, unitId: string, code: string) =>
-    `${paths.unit(periodId, unitId)}/appraisals/${encodeURIComponent(code)}`,
-  contest: (periodId: string, unitId: string, code: string) =>
-    `${paths.unit(periodId, unitId)}/contests/${encodeURIComponent(code)}`,
-  results: (periodId: string) => `${paths.period(periodId)}/results`,
-  export: (periodId: string) => `${paths.period(periodId)}/export`,
+  appraisal: paths.appraisal,
+  contest: paths.contest,
+  results: paths.results,
+  export: (periodId: string) => pathFor("GET /api/periods/{periodId}/export", { periodId }),
 };
 
 /** A JSON record of the API, checked by the tests' assertions (as the harness's Reply.body). */
@@ -93,38 +88,6 @@ export async function waitFor<T>(
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 // ---------------------------------------------------------------------------------------------
-// A client of any gateway (a stack the test starts itself), with the harness's error checks.
-
-export interface AuthSettings {
-  endpoint: string;
-  clientId: string;
-}
-
-export function clientAt(baseUrl: string, token?: string): Api {
-  return clientFor(() => baseUrl, token);
-}
-
-/** InitiateAuth (USER_PASSWORD_AUTH) against the given pool; returns the IdToken. */
-export async function signInAt(auth: AuthSettings, username: string, password: string): Promise<string> {
-  const response = await fetch(`${auth.endpoint}/`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth",
-    },
-    body: JSON.stringify({
-      AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: auth.clientId,
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    }),
-  });
-  const body = (await response.json()) as { AuthenticationResult?: { IdToken?: string } };
-  const token = body.AuthenticationResult?.IdToken;
-  if (!response.ok || !token) throw new Error(`sign-in of ${username} failed: ${JSON.stringify(body)}`);
-  return token;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Published files and open data.
 
 /** GET a file under /public/ (no token): status, content type and the exact bytes. */
@@ -184,27 +147,8 @@ export async function readXlsx(bytes: Uint8Array, width: number): Promise<string
   return rows;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The score CLI, as the organiser runs it (`npm run -s score -- bundle.json`), without npm.
-
-export function runScoreCli(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["shared/cli/score.ts", file], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
+// The score CLI (test/support/score-cli.ts), for the files that read it with the other lifecycle helpers.
+export { runScoreCli } from "./score-cli.ts";
 
 // ---------------------------------------------------------------------------------------------
 // The outbox of a local stack: one file per reminder sent.

@@ -6,6 +6,9 @@ import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from "jose
 import { expect, inject } from "vitest";
 import { tinyPdf } from "../../infra/local/demo/pdf.ts";
 import { postUpload } from "../../infra/local/demo/upload.ts";
+import { routePaths } from "../../shared/api/paths.ts";
+import { type Api, clientFor, expectStatus } from "./client.ts";
+import { type AuthEndpoint, authAt, initiateAuth as initiateAuthAt, signInAt } from "./sign-in.ts";
 import { ADMIN_PASSWORD, CLOSE_LAG_MS, type StackInfo } from "./stack-info.ts";
 
 export { postUpload, tinyPdf };
@@ -22,47 +25,24 @@ export const PASSWORD = "Test@12345";
 export { ADMIN_PASSWORD };
 
 // ---------------------------------------------------------------------------------------------
-// Sign-in: Cognito's InitiateAuth (USER_PASSWORD_AUTH) at the endpoint /config.json names.
+// Sign-in (test/support/sign-in.ts) at the endpoint the shared stack's /config.json names.
 
-export interface AuthConfig {
+export interface AuthConfig extends AuthEndpoint {
   region: string;
   userPoolId: string;
-  clientId: string;
-  endpoint: string;
 }
 
 let authConfig: Promise<AuthConfig> | undefined;
 
 /** The sign-in settings, read from GET /config.json like the web app does. */
 export function config(): Promise<AuthConfig> {
-  authConfig ??= fetch(`${stack().url}/config.json`)
-    .then((r) => r.json() as Promise<{ auth: AuthConfig }>)
-    .then((c) => c.auth);
+  authConfig ??= authAt(stack().url) as Promise<AuthConfig>;
   return authConfig;
 }
 
-/** InitiateAuth as the browser calls it; returns the status and the JSON answer. */
-export async function initiateAuth(username: string, password: string) {
-  const auth = await config();
-  const response = await fetch(`${auth.endpoint}/`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth",
-    },
-    body: JSON.stringify({
-      AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: auth.clientId,
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    }),
-  });
-  const body = (await response.json().catch(() => ({}))) as {
-    AuthenticationResult?: { IdToken?: string };
-    __type?: string;
-    message?: string;
-  };
-  return { ok: response.ok, status: response.status, body };
-}
+/** InitiateAuth against the shared stack as the browser calls it; returns the status and the JSON answer. */
+export const initiateAuth = async (username: string, password: string) =>
+  initiateAuthAt(await config(), username, password);
 
 const idTokens = new Map<string, Promise<string>>();
 
@@ -71,11 +51,7 @@ export function signIn(username: string, password: string): Promise<string> {
   const key = `${username}\u0000${password}`;
   let token = idTokens.get(key);
   if (!token) {
-    token = initiateAuth(username, password).then(({ ok, status, body }) => {
-      const id = body.AuthenticationResult?.IdToken;
-      if (!ok || !id) throw new Error(`sign-in of ${username} failed: ${status} ${JSON.stringify(body)}`);
-      return id;
-    });
+    token = config().then((auth) => signInAt(auth, username, password));
     token.catch(() => idTokens.delete(key));
     idTokens.set(key, token);
   }
@@ -83,6 +59,10 @@ export function signIn(username: string, password: string): Promise<string> {
 }
 
 export const signInAdmin = () => signIn("admin", ADMIN_PASSWORD);
+
+/** A client of the shared stack signed in as `username` (the tests' password unless given). */
+export const signedInAs = async (username: string, password = PASSWORD) =>
+  api(await signIn(username, password));
 
 let forger: Promise<Awaited<ReturnType<typeof generateKeyPair>>["privateKey"]> | undefined;
 
@@ -99,139 +79,29 @@ export async function forge(token: string, changes: Record<string, unknown> = {}
 }
 
 // ---------------------------------------------------------------------------------------------
-// The API client.
+// The API client (test/support/client.ts), of the shared stack's gateway.
 
-export interface Reply {
-  status: number;
-  headers: Record<string, string>;
-  // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, checked by the tests' assertions
-  body: any;
-}
-
-export interface CallOptions {
-  headers?: Record<string, string>;
-  /** Send this text as the body, as is (e.g. malformed JSON). */
-  raw?: string;
-}
-
-const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
-/**
- * Every error of the API has the shape of API.md: {"error": {"code", "message", "details": [{"path",
- * "message"}]}}. Checked on every reply, so no test can let a stray shape (or a 500) through.
- */
-export function expectErrorShape(reply: Reply): void {
-  expect(reply.status, `a 5xx is never an answer: ${JSON.stringify(reply.body)}`).toBeLessThan(500);
-  expect(reply.headers["content-type"]).toMatch(/^application\/json/);
-  expect(reply.body, "error body").toMatchObject({
-    error: { code: expect.stringMatching(KEBAB), message: expect.any(String), details: expect.any(Array) },
-  });
-  expect(reply.body.error.message.length).toBeGreaterThan(0);
-  for (const detail of reply.body.error.details)
-    expect(detail).toEqual({ path: expect.any(String), message: expect.any(String) });
-}
-
-export type Api = ReturnType<typeof clientFor>;
+export {
+  type Api,
+  type CallOptions,
+  clientAt,
+  clientFor,
+  expectError,
+  expectErrorShape,
+  expectInvalid,
+  expectStatus,
+  type Reply,
+  readAll,
+} from "./client.ts";
 
 /** A client of the shared stack's gateway, calling with `Authorization: Bearer <token>` when given. */
 export const api = (token?: string) => clientFor(() => stack().url, token);
 
-/** A client of any gateway (also a stack a test starts itself), with the error-shape check on every reply. */
-export function clientFor(baseUrl: () => string, token?: string) {
-  const call = async (method: string, path: string, body?: unknown, options: CallOptions = {}) => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    let payload: string | undefined;
-    if (options.raw !== undefined) payload = options.raw;
-    else if (body !== undefined) payload = JSON.stringify(body);
-    if (payload !== undefined) headers["content-type"] ??= "application/json";
-    const response = await fetch(`${baseUrl()}${path}`, { method, headers, body: payload });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-    const reply: Reply = {
-      status: response.status,
-      headers: Object.fromEntries(response.headers),
-      body: parsed,
-    };
-    if (reply.status >= 400) expectErrorShape(reply);
-    return reply;
-  };
-  return {
-    get: (path: string, options?: CallOptions) => call("GET", path, undefined, options),
-    post: (path: string, body?: unknown, options?: CallOptions) => call("POST", path, body, options),
-    put: (path: string, body?: unknown, options?: CallOptions) => call("PUT", path, body, options),
-    patch: (path: string, body?: unknown, options?: CallOptions) => call("PATCH", path, body, options),
-    delete: (path: string, options?: CallOptions) => call("DELETE", path, undefined, options),
-    call,
-  };
-}
-
-/** Asserts a refusal: its status, the API.md shape, and the code when given; returns the details. */
-export function expectError(reply: Reply, status: number, code?: string) {
-  expect(reply.status, JSON.stringify(reply.body)).toBe(status);
-  expectErrorShape(reply);
-  if (code !== undefined) expect(reply.body.error.code).toBe(code);
-  return reply.body.error.details as { path: string; message: string }[];
-}
-
-/** Asserts a 422 that names each of `paths` in its details. */
-export function expectInvalid(reply: Reply, ...paths: string[]) {
-  const details = expectError(reply, 422);
-  const found = details.map((d) => d.path);
-  for (const path of paths) expect(found, `details[].path of ${JSON.stringify(details)}`).toContain(path);
-  return details;
-}
-
-/** Reads every page of a list route (limit per page), checking each page's shape. */
-export async function readAll<T = Reply["body"]>(client: Api, path: string, limit = 1000): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  const join = path.includes("?") ? "&" : "?";
-  do {
-    const page: Reply = await client.get(
-      `${path}${join}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-    );
-    expect(page.status, JSON.stringify(page.body)).toBe(200);
-    expect(Array.isArray(page.body.items)).toBe(true);
-    expect(page.body.items.length).toBeLessThanOrEqual(limit);
-    items.push(...page.body.items);
-    cursor = page.body.nextCursor;
-    expect(cursor === null || typeof cursor === "string").toBe(true);
-  } while (cursor);
-  return items;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Paths.
 
-export const paths = {
-  frameworks: "/api/frameworks",
-  framework: (id: string) => `/api/frameworks/${encodeURIComponent(id)}`,
-  units: "/api/units",
-  users: "/api/users",
-  periods: "/api/periods",
-  period: (id: string) => `/api/periods/${encodeURIComponent(id)}`,
-  transitions: (id: string) => `/api/periods/${encodeURIComponent(id)}/transitions`,
-  submissions: (id: string) => `/api/periods/${encodeURIComponent(id)}/submissions`,
-  unit: (periodId: string, unitId: string) =>
-    `/api/periods/${encodeURIComponent(periodId)}/units/${encodeURIComponent(unitId)}`,
-  submission: (periodId: string, unitId: string) => `${paths.unit(periodId, unitId)}/submission`,
-  answers: (periodId: string, unitId: string) => `${paths.unit(periodId, unitId)}/answers`,
-  submit: (periodId: string, unitId: string) => `${paths.unit(periodId, unitId)}/submit`,
-  withdraw: (periodId: string, unitId: string) => `${paths.unit(periodId, unitId)}/withdraw`,
-  evidence: (periodId: string, unitId: string, evidenceId?: string) =>
-    `${paths.unit(periodId, unitId)}/evidence${evidenceId ? `/${encodeURIComponent(evidenceId)}` : ""}`,
-  confirm: (periodId: string, unitId: string, evidenceId: string) =>
-    `${paths.evidence(periodId, unitId, evidenceId)}/confirm`,
-  download: (periodId: string, unitId: string, evidenceId: string) =>
-    `${paths.evidence(periodId, unitId, evidenceId)}/download`,
-  audit: (entity?: string) => `/api/audit${entity ? `?entity=${encodeURIComponent(entity)}` : ""}`,
-};
+/** The routes the tests call most, by name (shared/api/paths.ts: each built by `pathFor`). */
+export const paths = routePaths;
 
 export const submissionEntity = (periodId: string, unitId: string) => `submission#${periodId}#${unitId}`;
 
@@ -367,6 +237,45 @@ export async function setUpWorld(name: string): Promise<World> {
     reviewer: tokenOf(reviewerName),
     reviewerName,
   };
+}
+
+/** The world's people as clients of the shared stack: the admin, the reviewer, unit a's editor and approver. */
+export interface WorldClients {
+  world: World;
+  admin: Api;
+  reviewer: Api;
+  editorA: Api;
+  approverA: Api;
+}
+
+/** Creates a user (as `admin`, an IdToken) and returns a client signed in as them. */
+export async function newUserClient(
+  admin: string,
+  user: { username: string; roles: string[]; unitId?: string },
+): Promise<Api> {
+  await createUser(admin, user);
+  return signedInAs(user.username);
+}
+
+/** `setUpWorld`, with a client for each of its people. */
+export async function setUpWorldClients(name: string): Promise<WorldClients> {
+  const world = await setUpWorld(name);
+  return {
+    world,
+    admin: api(world.admin),
+    reviewer: api(world.reviewer),
+    editorA: api(world.a.editor),
+    approverA: api(world.a.approver),
+  };
+}
+
+/** Unit a's editor links a URL as evidence of leaf 1.1 (201 expected); returns the evidence id. */
+export async function linkEvidence(world: World, url: string): Promise<string> {
+  const link = await api(world.a.editor).post(paths.evidence(world.periodId, world.a.id), {
+    indicatorCodes: ["1.1"],
+    url,
+  });
+  return expectStatus(link, 201).evidence.id;
 }
 
 const HOUR = 3_600_000;

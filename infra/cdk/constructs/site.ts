@@ -33,18 +33,9 @@ export class Site extends Construct {
   constructor(scope: Construct, id: string, { settings, data, auth, api, webAclArn }: SiteProps) {
     super(scope, id);
     const spaFallback = new cloudfront.Function(this, "SpaFallback", {
-      comment: "The web app's paths (no file extension) are served index.html",
+      comment: "The web app's paths (no file extension) are served index.html; /developers/ its own",
       runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(
-        [
-          "function handler(event) {",
-          "  var request = event.request;",
-          "  var uri = request.uri;",
-          "  if (uri.indexOf('.', uri.lastIndexOf('/')) === -1) request.uri = '/index.html';",
-          "  return request;",
-          "}",
-        ].join("\n"),
-      ),
+      code: cloudfront.FunctionCode.fromInline(SPA_FALLBACK),
     });
     // The published files carry their own Cache-Control (public, max-age=60 for pointers; a year,
     // immutable, for v{n} snapshots): this policy follows it, with nothing in the cache key but the path.
@@ -240,3 +231,19 @@ const PLACEHOLDER_PAGE = `<!doctype html>
 the published rankings at <code>/public/rankings/index.json</code>.</p>
 </html>
 `;
+
+/**
+ * The CloudFront function in front of the site bucket: a path without a file extension is a page of
+ * the web app (index.html), except under /developers/, the API reference, which has its own page.
+ * Plain JavaScript for CloudFront's runtime; test/infra runs it as it is.
+ */
+export const SPA_FALLBACK = [
+  "function handler(event) {",
+  "  var request = event.request;",
+  "  var uri = request.uri;",
+  "  if (uri.indexOf('.', uri.lastIndexOf('/')) !== -1) return request;",
+  "  var reference = uri === '/developers' || uri.indexOf('/developers/') === 0;",
+  "  request.uri = reference ? '/developers/index.html' : '/index.html';",
+  "  return request;",
+  "}",
+].join("\n");

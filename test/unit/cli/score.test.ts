@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
+import { runScoreCli } from "../../support/score-cli.ts";
 
 // Black-box tests of `npm run -s score -- <bundle.json>`: the real CLI in a child process.
 // Each process costs about half a second or more: one per test, and no more tests than cases.
@@ -14,31 +14,8 @@ const bundlePath = join(fixtures, "all-methods-bundle.json");
 const work = mkdtempSync(join(tmpdir(), "chiso-score-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The same command as the npm script, without npm's own start-up. */
-function score(file: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(root, "node_modules", ".bin", "tsx"), ["shared/cli/score.ts", file], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const score = runScoreCli;
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, "utf8"));
 

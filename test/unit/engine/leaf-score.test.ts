@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { EXCLUDED, leafScore } from "../../../shared/engine/leaf-score.ts";
 import { type Leaf, leafSchema } from "../../../shared/model/framework.ts";
+import { stepsMethod } from "../../support/fixtures.ts";
 
 // Parsed like an imported framework, so method defaults (target 1, whenZero "full") apply.
 function leaf(maxPoints: number, method: unknown): Leaf {
@@ -85,15 +86,7 @@ describe("ratio", () => {
 
 describe("steps", () => {
   // DOMAIN.md's example: 4 meetings → 20, 3 → 15, 2 → 10, 1 → 5.
-  const steps = leaf(20, {
-    type: "steps",
-    steps: [
-      { min: 4, points: 20 },
-      { min: 3, points: 15 },
-      { min: 2, points: 10 },
-      { min: 1, points: 5 },
-    ],
-  });
+  const steps = leaf(20, stepsMethod([4, 20], [3, 15], [2, 10], [1, 5]));
 
   test("exactly at a step's min earns that step", () => {
     expect(leafScore(steps, 1, 0)).toBe(5);

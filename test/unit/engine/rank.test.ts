@@ -11,38 +11,19 @@ import { type PeriodScore, scorePeriod } from "../../../shared/engine/score-peri
 import type { SubmissionFacts } from "../../../shared/engine/score-unit.ts";
 import { toSnapshot } from "../../../shared/engine/snapshot.ts";
 import type { Band, Framework } from "../../../shared/model/framework.ts";
-import { parseFramework } from "../../../shared/model/framework-rules.ts";
 import type { RankingSnapshot } from "../../../shared/model/snapshot.ts";
 import type { Unit } from "../../../shared/model/unit.ts";
+import { communeGroup, leaf, pillar, pillarOfOne, submitted, testFramework } from "../../support/fixtures.ts";
 
 /** One group of communes; node "1" (max 100) is a single points leaf, so the index is points / 100. */
 function pointsFramework(options: Record<string, unknown> = {}, bands?: Band[]): Framework {
-  const parsed = parseFramework({
+  const nodes = [pillar("1", "Điểm", 100, [leaf("1.1", "A", 50), leaf("1.2", "B", 50)])];
+  return testFramework({
     id: "rank-test",
     name: "Xếp hạng",
     ...options,
-    groups: [
-      {
-        id: "commune",
-        name: "Xã",
-        unitKinds: ["commune"],
-        ...(bands ? { bands } : {}),
-        nodes: [
-          {
-            code: "1",
-            name: "Điểm",
-            maxPoints: 100,
-            children: [
-              { code: "1.1", name: "A", maxPoints: 50, method: { type: "points" } },
-              { code: "1.2", name: "B", maxPoints: 50, method: { type: "points" } },
-            ],
-          },
-        ],
-      },
-    ],
+    groups: [communeGroup(nodes, bands ? { bands } : {})],
   });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-  return parsed.value;
 }
 
 let codes = 0;
@@ -246,38 +227,17 @@ describe("ranking a group", () => {
 
 describe("pillar ranks", () => {
   // Three pillars: "1" and "2" of 10 points (a points leaf each), "3" informational.
-  const parsed = parseFramework({
+  const framework = testFramework({
     id: "pillars",
     name: "Trụ cột",
     groups: [
-      {
-        id: "commune",
-        name: "Xã",
-        unitKinds: ["commune"],
-        nodes: [
-          {
-            code: "1",
-            name: "Một",
-            maxPoints: 10,
-            children: [{ code: "1.1", name: "A", maxPoints: 10, method: { type: "points" } }],
-          },
-          {
-            code: "2",
-            name: "Hai",
-            maxPoints: 30,
-            children: [{ code: "2.1", name: "B", maxPoints: 30, method: { type: "points" } }],
-          },
-          {
-            code: "3",
-            name: "Ba",
-            maxPoints: 0,
-            children: [{ code: "3.1", name: "C", maxPoints: 0, method: { type: "info" } }],
-          },
-        ],
-      },
+      communeGroup([
+        pillarOfOne("1", "Một", 10, "A"),
+        pillarOfOne("2", "Hai", 30, "B"),
+        pillarOfOne("3", "Ba", 0, "C", { type: "info" }),
+      ]),
     ],
   });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const units = [commune("a", "Xã A"), commune("b", "Xã B"), commune("c", "Xã C"), commune("d", "Xã D")];
   const answers: Record<string, [number, number]> = {
     a: [10, 3], // 1.0, 0.1
@@ -286,13 +246,10 @@ describe("pillar ranks", () => {
     d: [2, 15.0015], // 0.2, 0.50005 → 0.5001, above c
   };
   const period = scorePeriod({
-    framework: parsed.value,
+    framework,
     units,
     submissions: Object.fromEntries(
-      Object.entries(answers).map(([id, [one, two]]) => [
-        id,
-        { submitted: true, answers: { "1.1": one, "2.1": two }, evidence: [] },
-      ]),
+      Object.entries(answers).map(([id, [one, two]]) => [id, submitted({ "1.1": one, "2.1": two })]),
     ),
   });
   const pillarRanks = (id: string) =>

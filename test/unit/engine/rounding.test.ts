@@ -7,7 +7,7 @@ import {
 } from "../../../shared/engine/rounding.ts";
 import { scorePeriod } from "../../../shared/engine/score-period.ts";
 import { toSnapshot } from "../../../shared/engine/snapshot.ts";
-import { parseFramework } from "../../../shared/model/framework-rules.ts";
+import { communeGroup, pillarOfOne, submitted, testFramework } from "../../support/fixtures.ts";
 
 describe("roundHalfAwayFromZero", () => {
   test("halves written in decimal round up, though their doubles lie just below", () => {
@@ -88,50 +88,25 @@ describe("presentation precisions", () => {
 
 describe("the snapshot rounds what it shows", () => {
   test("points, indexes and pillar values", () => {
-    const parsed = parseFramework({
+    const framework = testFramework({
       id: "rounding",
       name: "Làm tròn",
       groups: [
-        {
-          id: "commune",
-          name: "Xã",
-          unitKinds: ["commune"],
-          nodes: [
-            {
-              code: "1",
-              name: "Một",
-              maxPoints: 10,
-              children: [{ code: "1.1", name: "Điểm", maxPoints: 10, method: { type: "points" } }],
-            },
-          ],
-        },
-        {
-          id: "ward",
-          name: "Phường",
-          unitKinds: ["ward"],
-          nodes: [
-            {
-              code: "1",
-              name: "Một",
-              maxPoints: 1,
-              children: [{ code: "1.1", name: "Điểm", maxPoints: 1, method: { type: "points" } }],
-            },
-          ],
-        },
+        communeGroup([pillarOfOne("1", "Một", 10, "Điểm")]),
+        { id: "ward", name: "Phường", unitKinds: ["ward"], nodes: [pillarOfOne("1", "Một", 1, "Điểm")] },
       ],
     });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     const units = [
       { id: "a", code: "A", name: "Xã A", kind: "commune" },
       { id: "b", code: "B", name: "Xã B", kind: "commune" },
       { id: "p", code: "P", name: "Phường P", kind: "ward" },
     ];
     const submissions = {
-      a: { submitted: true, answers: { "1.1": 2.675 }, evidence: [] },
-      b: { submitted: true, answers: { "1.1": 1.005 }, evidence: [] },
-      p: { submitted: true, answers: { "1.1": 0.12345 }, evidence: [] },
+      a: submitted({ "1.1": 2.675 }),
+      b: submitted({ "1.1": 1.005 }),
+      p: submitted({ "1.1": 0.12345 }),
     };
-    const snapshot = toSnapshot(scorePeriod({ framework: parsed.value, units, submissions }), {
+    const snapshot = toSnapshot(scorePeriod({ framework, units, submissions }), {
       period: { id: "p", name: "Kỳ" },
     });
     const shown = snapshot.groups.flatMap((g) =>

@@ -8,35 +8,31 @@ import {
   scorePeriod,
   type UnitScore,
 } from "../../../shared/engine/score-period.ts";
-import type { SubmissionFacts } from "../../../shared/engine/score-unit.ts";
 import { toSnapshot } from "../../../shared/engine/snapshot.ts";
 import { type Framework, isLeaf, METHOD_TYPES } from "../../../shared/model/framework.ts";
 import { parseFramework } from "../../../shared/model/framework-rules.ts";
-import type { Unit } from "../../../shared/model/unit.ts";
+import {
+  commune,
+  communeGroup,
+  leaf,
+  levels,
+  pillar,
+  pillarOfOne,
+  submitted,
+  testFramework,
+} from "../../support/fixtures.ts";
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), "utf8"));
 
-function framework(input: Record<string, unknown>): Framework {
-  const parsed = parseFramework({ id: "test", name: "Bộ chỉ số thử", ...input });
-  if (!parsed.ok) throw new Error(`test framework refused: ${JSON.stringify(parsed.issues)}`);
-  return parsed.value;
-}
+const framework = testFramework;
 
 /** A framework of one group ("commune") with these top-level nodes. */
-function oneGroup(nodes: unknown[], options: Record<string, unknown> = {}): Framework {
-  return framework({
-    ...options,
-    groups: [{ id: "commune", name: "Xã, phường, thị trấn", unitKinds: ["commune"], nodes }],
-  });
-}
+const oneGroup = (nodes: unknown[], options: Record<string, unknown> = {}): Framework =>
+  testFramework({ ...options, groups: [communeGroup(nodes, { name: "Xã, phường, thị trấn" })] });
 
-const unit = (id: string, name = `Xã ${id}`): Unit => ({ id, code: id.toUpperCase(), name, kind: "commune" });
-const done = (answers: Record<string, unknown>, evidence: string[] = []): SubmissionFacts => ({
-  submitted: true,
-  answers,
-  evidence,
-});
+const unit = commune;
+const done = submitted;
 const ratio = (numerator: number, denominator: number) => ({ numerator, denominator });
 
 function score(input: Partial<ScoringInput> & Pick<ScoringInput, "framework">): PeriodScore {
@@ -121,32 +117,11 @@ describe("order of inputs", () => {
 describe("inner nodes", () => {
   // 1 caps 20 + 20 at 30; 2 caps (2.1 = 5 + 5 capped at 6) + 5 at 10. Maximum 40.
   const fw = oneGroup([
-    {
-      code: "1",
-      name: "Hạ tầng số",
-      maxPoints: 30,
-      children: [
-        { code: "1.1", name: "A", maxPoints: 20, method: { type: "points" } },
-        { code: "1.2", name: "B", maxPoints: 20, method: { type: "points" } },
-      ],
-    },
-    {
-      code: "2",
-      name: "Chính quyền số",
-      maxPoints: 10,
-      children: [
-        {
-          code: "2.1",
-          name: "C",
-          maxPoints: 6,
-          children: [
-            { code: "2.1.1", name: "C1", maxPoints: 5, method: { type: "points" } },
-            { code: "2.1.2", name: "C2", maxPoints: 5, method: { type: "points" } },
-          ],
-        },
-        { code: "2.2", name: "D", maxPoints: 5, method: { type: "points" } },
-      ],
-    },
+    pillar("1", "Hạ tầng số", 30, [leaf("1.1", "A", 20), leaf("1.2", "B", 20)]),
+    pillar("2", "Chính quyền số", 10, [
+      pillar("2.1", "C", 6, [leaf("2.1.1", "C1", 5), leaf("2.1.2", "C2", 5)]),
+      leaf("2.2", "D", 5),
+    ]),
   ]);
   const period = score({
     framework: fw,
@@ -178,21 +153,11 @@ describe("inner nodes", () => {
 
 describe("info leaves and nodes of maximum 0", () => {
   const fw = oneGroup([
-    {
-      code: "1",
-      name: "Hạ tầng số",
-      maxPoints: 10,
-      children: [
-        { code: "1.1", name: "A", maxPoints: 10, method: { type: "yesno" } },
-        { code: "1.2", name: "Số máy tính", maxPoints: 0, method: { type: "info" } },
-      ],
-    },
-    {
-      code: "2",
-      name: "Đô thị thông minh",
-      maxPoints: 0,
-      children: [{ code: "2.1", name: "Ghi chú", maxPoints: 0, method: { type: "info" } }],
-    },
+    pillar("1", "Hạ tầng số", 10, [
+      leaf("1.1", "A", 10, { type: "yesno" }),
+      leaf("1.2", "Số máy tính", 0, { type: "info" }),
+    ]),
+    pillarOfOne("2", "Đô thị thông minh", 0, "Ghi chú", { type: "info" }),
   ]);
   const period = score({
     framework: fw,
@@ -235,22 +200,9 @@ describe("exclusion (ratio 0/0 with whenZero exclude)", () => {
   });
   // Maximum 30 + 30 + 40 = 100; node 2 caps 20 + 20 + 10 = 50 at 30.
   const fw = oneGroup([
-    {
-      code: "1",
-      name: "Một",
-      maxPoints: 30,
-      children: [
-        excludable("1.1", 10),
-        { code: "1.2", name: "Có", maxPoints: 20, method: { type: "yesno" } },
-      ],
-    },
-    {
-      code: "2",
-      name: "Hai",
-      maxPoints: 30,
-      children: [excludable("2.1", 20), excludable("2.2", 20), excludable("2.3", 10)],
-    },
-    { code: "3", name: "Ba", maxPoints: 40, children: [excludable("3.1", 40)] },
+    pillar("1", "Một", 30, [excludable("1.1", 10), leaf("1.2", "Có", 20, { type: "yesno" })]),
+    pillar("2", "Hai", 30, [excludable("2.1", 20), excludable("2.2", 20), excludable("2.3", 10)]),
+    pillar("3", "Ba", 40, [excludable("3.1", 40)]),
   ]);
   const period = score({
     framework: fw,
@@ -323,37 +275,15 @@ describe("exclusion (ratio 0/0 with whenZero exclude)", () => {
 
 describe("evidence", () => {
   const required = { required: true, kinds: ["file", "url"] };
+  const proven = { evidence: required };
   const nodes = [
-    {
-      code: "1",
-      name: "Nhận thức số",
-      maxPoints: 60,
-      children: [
-        { code: "1.1", name: "Kế hoạch", maxPoints: 10, method: { type: "yesno" }, evidence: required },
-        {
-          code: "1.2",
-          name: "Tỷ lệ",
-          maxPoints: 10,
-          method: { type: "ratio", whenZero: "exclude" },
-          evidence: required,
-        },
-        {
-          code: "1.3",
-          name: "Tổ trưởng",
-          maxPoints: 10,
-          method: {
-            type: "level",
-            options: [
-              { id: "head", label: "Chủ tịch", fraction: 1 },
-              { id: "none", label: "Không", fraction: 0 },
-            ],
-          },
-          evidence: required,
-        },
-        { code: "1.4", name: "Điểm", maxPoints: 20, method: { type: "points" }, evidence: required },
-        { code: "1.5", name: "Không cần", maxPoints: 10, method: { type: "yesno" } },
-      ],
-    },
+    pillar("1", "Nhận thức số", 60, [
+      leaf("1.1", "Kế hoạch", 10, { type: "yesno" }, proven),
+      leaf("1.2", "Tỷ lệ", 10, { type: "ratio", whenZero: "exclude" }, proven),
+      leaf("1.3", "Tổ trưởng", 10, levels(["head", "Chủ tịch", 1], ["none", "Không", 0]), proven),
+      leaf("1.4", "Điểm", 20, { type: "points" }, proven),
+      leaf("1.5", "Không cần", 10, { type: "yesno" }),
+    ]),
   ];
   const units = ["a", "b", "c", "d", "e"].map((id) => unit(id));
   const submissions = {
@@ -439,15 +369,10 @@ describe("evidence", () => {
 
 describe("unanswered leaves", () => {
   const fw = oneGroup([
-    {
-      code: "1",
-      name: "Một",
-      maxPoints: 20,
-      children: [
-        { code: "1.1", name: "A", maxPoints: 10, method: { type: "yesno" } },
-        { code: "1.2", name: "B", maxPoints: 10, method: { type: "count", pointsEach: 5 } },
-      ],
-    },
+    pillar("1", "Một", 20, [
+      leaf("1.1", "A", 10, { type: "yesno" }),
+      leaf("1.2", "B", 10, { type: "count", pointsEach: 5 }),
+    ]),
   ]);
   const period = score({
     framework: fw,
@@ -471,18 +396,8 @@ describe("unanswered leaves", () => {
 
 describe("units that did not submit", () => {
   const fw = oneGroup([
-    {
-      code: "1",
-      name: "Một",
-      maxPoints: 10,
-      children: [{ code: "1.1", name: "A", maxPoints: 10, method: { type: "yesno" } }],
-    },
-    {
-      code: "2",
-      name: "Hai",
-      maxPoints: 10,
-      children: [{ code: "2.1", name: "B", maxPoints: 10, method: { type: "points" } }],
-    },
+    pillarOfOne("1", "Một", 10, "A", { type: "yesno" }),
+    pillarOfOne("2", "Hai", 10, "B"),
   ]);
   const period = score({
     framework: fw,

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseFramework } from "../../../shared/model/framework-rules.ts";
 import type { Issue } from "../../../shared/model/issues.ts";
+import { stepsMethod } from "../../support/fixtures.ts";
 
 type Raw = Record<string, unknown>;
 
@@ -73,16 +74,8 @@ const validFramework = (): Raw =>
               },
               { evidence: { required: true } },
             ),
-            leaf("1.3", 20, {
-              type: "steps",
-              // Listed from the top down, as decisions print them.
-              steps: [
-                { min: 4, points: 20 },
-                { min: 3, points: 15 },
-                { min: 2, points: 10 },
-                { min: 1, points: 5 },
-              ],
-            }),
+            // Listed from the top down, as decisions print them.
+            leaf("1.3", 20, stepsMethod([4, 20], [3, 15], [2, 10], [1, 5])),
             // A parent may cap its children: 60 < 20 + 20 + 20 + 10.
             inner("1.4", 10, [leaf("1.4.1", 10, { type: "yesno" }, { source: "system" })]),
           ]),

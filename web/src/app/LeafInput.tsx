@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { MAX_TEXT_LENGTH } from "../../../shared/model/limits.ts";
 import { fmt, localLabel, t } from "../i18n/index.ts";
 import type { Leaf } from "./types.ts";
 
@@ -253,7 +254,7 @@ function TextInput({ value, idBase, disabled, dirty, onChange }: InputProps) {
       <textarea
         id={id}
         rows={3}
-        maxLength={4000}
+        maxLength={MAX_TEXT_LENGTH}
         value={raw}
         disabled={disabled}
         onInput={(e) => {

@@ -1,3 +1,4 @@
+import { cappedPoints } from "../../../shared/model/limits.ts";
 import { get, paths } from "./api.ts";
 import type { Framework, FrameworkNode, Group, Leaf, Period, Submission, Unit } from "./types.ts";
 import { isLeaf, leavesOf } from "./types.ts";
@@ -77,5 +78,5 @@ export async function loadUnitContext(periodId: string, unitId: string): Promise
 export function nodeScore(node: FrameworkNode, leafScore: (code: string) => number): number {
   if (isLeaf(node)) return leafScore(node.code);
   const sum = node.children.reduce((total, child) => total + nodeScore(child, leafScore), 0);
-  return Math.min(node.maxPoints, sum);
+  return cappedPoints(sum, node.maxPoints);
 }

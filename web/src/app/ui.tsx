@@ -1,5 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
+import { MAX_NOTE_LENGTH } from "../../../shared/model/limits.ts";
 import { t } from "../i18n/index.ts";
 import type { PeriodState } from "./types.ts";
 
@@ -119,7 +120,7 @@ export function TextAreaField({
   value,
   onInput,
   rows = 2,
-  maxLength = 2000,
+  maxLength = MAX_NOTE_LENGTH,
 }: {
   id: string;
   label: string;

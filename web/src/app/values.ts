@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_EVIDENCE_BYTES, EVIDENCE_TYPE_BY_EXTENSION } from "../../../shared/model/limits.ts";
 import { fmt, localLabel, t } from "../i18n/index.ts";
 import type { Leaf } from "./types.ts";
 
@@ -65,20 +66,10 @@ export function flagText(flag: string): string {
   return key ? t(key) : flag;
 }
 
-/** Evidence types the API accepts (shared/model/evidence.ts), by extension. */
-export const EVIDENCE_TYPES: Record<string, string> = {
-  pdf: "application/pdf",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  png: "image/png",
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  odt: "application/vnd.oasis.opendocument.text",
-  ods: "application/vnd.oasis.opendocument.spreadsheet",
-  zip: "application/zip",
-};
+/** Evidence types the API accepts, by extension: the server's own list (plain data, no zod). */
+export const EVIDENCE_TYPES = EVIDENCE_TYPE_BY_EXTENSION;
 export const EVIDENCE_ACCEPT = Object.keys(EVIDENCE_TYPES)
   .map((e) => `.${e}`)
   .join(",");
 /** The server's default limit (DEFAULT_MAX_EVIDENCE_BYTES); the server's own answer (413) still counts. */
-export const MAX_EVIDENCE_BYTES = 50 * 1024 * 1024;
+export const MAX_EVIDENCE_BYTES = DEFAULT_MAX_EVIDENCE_BYTES;

@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { MAX_NOTE_LENGTH } from "../../../../shared/model/limits.ts";
 import { hasRole, useSession } from "../../auth/session.ts";
 import { fmt, localName, t } from "../../i18n/index.ts";
 import { ErrorNote, Loading, useAsync, useTitle } from "../../ui/common.tsx";
@@ -272,7 +273,7 @@ function LeafBlock({
               <textarea
                 id={`${idBase}-note`}
                 rows={2}
-                maxLength={2000}
+                maxLength={MAX_NOTE_LENGTH}
                 value={note ?? ""}
                 onInput={(e) =>
                   state.change(leaf.code, {
