@@ -25,7 +25,7 @@ export function jsonResponse(
   };
 }
 
-/** At most this many problems are listed in `details`; `more` counts the rest (README "API notes"). */
+/** At most this many problems are listed in `details`; `more` counts the rest (docs/API.md, "Errors"). */
 export const MAX_DETAILS = 100;
 const MAX_MESSAGE = 500;
 const MAX_DETAIL_TEXT = 200;

@@ -1,5 +1,5 @@
 /**
- * Key layout of the data table (ARCHITECTURE.md "Data access patterns"):
+ * Key layout of the data table (docs/DATA-MODEL.md, "The data table"):
  *
  * | item            | pk                     | sk            | lpk / lsk (GSI byList)                   |
  * |-----------------|------------------------|---------------|------------------------------------------|

@@ -33,7 +33,7 @@ import {
 } from "./world.ts";
 
 /**
- * The whole journey of PRODUCT.md in the browser, against the local stack started here (empty, data
+ * The whole journey of every kind of user in the browser, against the local stack started here (empty, data
  * set up through the API and the admin screens): the admin imports the index set and the units,
  * creates a reviewer and a period and opens it; an editor answers every kind of leaf and uploads a
  * PDF with progress; the approver submits; the admin closes early; a reviewer adjusts a leaf; the
