@@ -62,13 +62,13 @@ export function referencePage(document: Document): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${html(document.info.title)} — reference</title>
-<link rel="stylesheet" href="reference.css">
+<link rel="stylesheet" href="/developers/reference.css">
 </head>
 <body>
 <header>
 <h1>${html(document.info.title)} <small>version ${html(document.info.version)}</small></h1>
 <p>${html(document.info.description)}</p>
-<p>Every route but the public ones needs <code>Authorization: Bearer &lt;IdToken&gt;</code> (Amazon Cognito). Errors share one shape: <a href="#schema-Error">Error</a>. The machine-readable document: <a href="openapi.json">openapi.json</a> (OpenAPI 3.1).</p>
+<p>Every route but the public ones needs <code>Authorization: Bearer &lt;IdToken&gt;</code> (Amazon Cognito). Errors share one shape: <a href="#schema-Error">Error</a>. The machine-readable document: <a href="/developers/openapi.json">openapi.json</a> (OpenAPI 3.1).</p>
 <nav aria-label="Contents"><ul>
 ${tags.map((tag) => `<li><a href="#tag-${html(tag)}">${html(tag)}</a></li>`).join("\n")}
 <li><a href="#schemas">schemas</a></li>

@@ -22,6 +22,6 @@ describe("the API reference page", () => {
 
   it("runs under the site's CSP: no script, no inline style, its stylesheet beside it", () => {
     expect(page).not.toMatch(/<script|<style|<[^>]*\s(style|on[a-z]+)=/i);
-    expect(page).toContain('<link rel="stylesheet" href="reference.css">');
+    expect(page).toContain('<link rel="stylesheet" href="/developers/reference.css">');
   });
 });
