@@ -1,18 +1,12 @@
 import { DEFAULT_MAX_EVIDENCE_BYTES } from "../../shared/model/evidence.ts";
-import type { CloseScheduler, JobQueue, Mailer, Ports } from "../../shared/services/context.ts";
+import type { Ports } from "../../shared/services/context.ts";
 import { AppraisalRepository } from "../../shared/store/appraisals.ts";
 import { AuditLog } from "../../shared/store/audit.ts";
-import { EventBridgeCloseScheduler } from "../../shared/store/close-scheduler.ts";
 import { dynamoFromEnv } from "../../shared/store/dynamo.ts";
-import { S3EvidenceFiles } from "../../shared/store/evidence-files.ts";
 import { FrameworkRepository } from "../../shared/store/frameworks.ts";
-import { LambdaJobQueue } from "../../shared/store/lambda-jobs.ts";
 import { PeriodRepository } from "../../shared/store/periods.ts";
-import { S3PublishedFiles } from "../../shared/store/published-files.ts";
-import { SesMailer } from "../../shared/store/ses-mailer.ts";
 import { SubmissionRepository } from "../../shared/store/submissions.ts";
 import { UnitRepository } from "../../shared/store/units.ts";
-import { CognitoUserDirectory } from "../../shared/store/user-directory.ts";
 
 let built: Ports | undefined;
 type LocalParts = Partial<Pick<Ports, "scheduler" | "mailer" | "jobs">>;
@@ -27,7 +21,12 @@ export function useLocalParts(parts: LocalParts): void {
   built = undefined;
 }
 
-/** The adapters, built once per Lambda container from the environment CDK (or the local stack) sets. */
+/**
+ * The adapters, built once per Lambda container from the environment CDK (or the local stack) sets.
+ * Every function reads DynamoDB, so the repositories are built at once; the other adapters (S3,
+ * Cognito, Scheduler, Lambda, SES, CloudFront) are imported on their first call, so a function that
+ * never calls one never evaluates its SDK client (the cold start: test/bench/cold-start.ts).
+ */
 export function adapters(env: NodeJS.ProcessEnv = process.env): Ports {
   if (built) return built;
   const dynamo = dynamoFromEnv(env);
@@ -38,12 +37,21 @@ export function adapters(env: NodeJS.ProcessEnv = process.env): Ports {
     submissions: new SubmissionRepository(dynamo),
     appraisals: new AppraisalRepository(dynamo),
     audit: new AuditLog(dynamo),
-    evidenceFiles: new S3EvidenceFiles(env.EVIDENCE_BUCKET ?? "", env),
-    users: new CognitoUserDirectory(env.USER_POOL_ID ?? "", env),
-    published: new S3PublishedFiles(env.SITE_BUCKET ?? "", env),
-    scheduler: localParts.scheduler ?? cloudScheduler(env),
-    jobs: localParts.jobs ?? cloudJobs(env),
-    mailer: localParts.mailer ?? cloudMailer(env),
+    evidenceFiles: deferred(async () => {
+      const { S3EvidenceFiles } = await import("../../shared/store/evidence-files.ts");
+      return new S3EvidenceFiles(env.EVIDENCE_BUCKET ?? "", env);
+    }),
+    users: deferred(async () => {
+      const { CognitoUserDirectory } = await import("../../shared/store/user-directory.ts");
+      return new CognitoUserDirectory(env.USER_POOL_ID ?? "", env);
+    }),
+    published: deferred(async () => {
+      const { S3PublishedFiles } = await import("../../shared/store/published-files.ts");
+      return new S3PublishedFiles(env.SITE_BUCKET ?? "", env);
+    }),
+    scheduler: localParts.scheduler ?? deferred(() => cloudScheduler(env)),
+    jobs: localParts.jobs ?? deferred(() => cloudJobs(env)),
+    mailer: localParts.mailer ?? deferred(() => cloudMailer(env)),
     settings: {
       maxEvidenceBytes: Number(env.MAX_EVIDENCE_BYTES) || DEFAULT_MAX_EVIDENCE_BYTES,
       reminderDays: (env.REMINDER_DAYS ?? "3,1")
@@ -55,10 +63,11 @@ export function adapters(env: NodeJS.ProcessEnv = process.env): Ports {
   return built;
 }
 
-function cloudScheduler(env: NodeJS.ProcessEnv): CloseScheduler {
+async function cloudScheduler(env: NodeJS.ProcessEnv) {
   const { SCHEDULE_GROUP, JOB_FUNCTION_ARN, SCHEDULER_ROLE_ARN, CLOSE_DLQ_ARN } = env;
   if (!SCHEDULE_GROUP || !JOB_FUNCTION_ARN || !SCHEDULER_ROLE_ARN || !CLOSE_DLQ_ARN)
-    return missing("scheduler");
+    throw notConfigured("scheduler");
+  const { EventBridgeCloseScheduler } = await import("../../shared/store/close-scheduler.ts");
   return new EventBridgeCloseScheduler({
     group: SCHEDULE_GROUP,
     targetArn: JOB_FUNCTION_ARN,
@@ -67,17 +76,44 @@ function cloudScheduler(env: NodeJS.ProcessEnv): CloseScheduler {
   });
 }
 
-function cloudJobs(env: NodeJS.ProcessEnv): JobQueue {
-  return env.JOB_FUNCTION_NAME ? new LambdaJobQueue(env.JOB_FUNCTION_NAME) : missing("job queue");
+async function cloudJobs(env: NodeJS.ProcessEnv) {
+  if (!env.JOB_FUNCTION_NAME) throw notConfigured("job queue");
+  const { LambdaJobQueue } = await import("../../shared/store/lambda-jobs.ts");
+  return new LambdaJobQueue(env.JOB_FUNCTION_NAME);
 }
 
-function cloudMailer(env: NodeJS.ProcessEnv): Mailer {
-  return env.REMINDER_FROM ? new SesMailer(env.REMINDER_FROM) : missing("mailer");
+async function cloudMailer(env: NodeJS.ProcessEnv) {
+  if (!env.REMINDER_FROM) throw notConfigured("mailer");
+  const { SesMailer } = await import("../../shared/store/ses-mailer.ts");
+  return new SesMailer(env.REMINDER_FROM);
 }
 
 /** A part this function was not given: using it is a deployment error, said plainly. */
-function missing<T extends object>(part: string): T {
+const notConfigured = (part: string) => new Error(`the ${part} is not configured for this function`);
+
+/**
+ * An adapter made on its first call: every method of these ports returns a promise, so each call can
+ * wait for the module to load. A failed load (a part not configured) fails that call and is tried again
+ * on the next one. Properties set on the stand-in itself (a benchmark wrapping a method) win.
+ */
+function deferred<T extends object>(load: () => Promise<T>): T {
+  let loading: Promise<T> | undefined;
+  const adapter = () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
   return new Proxy({} as T, {
-    get: () => () => Promise.reject(new Error(`the ${part} is not configured for this function`)),
+    get(own, name) {
+      // Not a thenable, and nothing for inspection symbols: only method names are deferred.
+      if (name in own || typeof name === "symbol" || name === "then") return Reflect.get(own, name);
+      return async (...args: unknown[]) => {
+        const target = await adapter();
+        const method = Reflect.get(target, name) as (...a: unknown[]) => unknown;
+        return method.apply(target, args);
+      };
+    },
   });
 }
