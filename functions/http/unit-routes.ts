@@ -12,11 +12,9 @@ import { type ApiReply, type ApiRequest, apiHandler } from "./api.ts";
 type Ids = [periodId: string, unitId: string];
 const idsOf = (params: ApiRequest["params"]): Ids => [params.periodId as string, params.unitId as string];
 
-/** A submission with its version as the ETag, for the next If-Match; its evidence without storage keys. */
-export const submissionReply = <S extends { version: number; evidence: Evidence[] }>(
-  submission: S,
-): ApiReply => ({
-  body: { ...submission, evidence: submission.evidence.map(evidenceFor) },
+/** A submission (its view carries no storage keys) with its version as the ETag, for the next If-Match. */
+export const submissionReply = (submission: { version: number }): ApiReply => ({
+  body: submission,
   headers: { etag: `"${submission.version}"` },
 });
 
@@ -26,7 +24,7 @@ export const submissionMove = (
     ports: Ports,
     ctx: RequestContext,
     ...ids: [...Ids, ifMatch?: number]
-  ) => Promise<{ version: number; evidence: Evidence[] }>,
+  ) => Promise<{ version: number }>,
 ) =>
   apiHandler(async ({ ctx, params, headers }) =>
     submissionReply(await move(adapters(), ctx, ...idsOf(params), parseIfMatch(headers["if-match"]))),

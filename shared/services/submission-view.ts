@@ -3,6 +3,7 @@ import { roundIndex, roundPoints } from "../engine/rounding.ts";
 import { confirmedCodes } from "../model/evidence.ts";
 import type { StoredSubmission } from "./ports.ts";
 import { deadlineOf, isEditable, type UnitScope } from "./unit-scope.ts";
+import { evidenceFor } from "./views.ts";
 
 /** The submission as API.md shows it, with the live score preview (points 2 decimals, index 4). */
 export function submissionView(scope: UnitScope, stored: StoredSubmission, now: Date) {
@@ -23,7 +24,7 @@ export function submissionView(scope: UnitScope, stored: StoredSubmission, now: 
       : {}),
     supplement: stored.head.supplement ?? null,
     answers,
-    evidence: stored.evidence,
+    evidence: stored.evidence.map(evidenceFor),
     preview: {
       points: roundPoints(preview.points),
       maxPoints: roundPoints(preview.maxPoints),

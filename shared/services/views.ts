@@ -16,20 +16,11 @@ export function periodFor(actor: Actor, period: Period, now: Date): Period {
   const view = periodView(period, now);
   if (hasRole(actor, "admin")) return view;
   const { job, publication, lastUnitDeadline } = view;
+  const face: Partial<Period> = {};
+  for (const field of PUBLIC_PERIOD_FIELDS)
+    if (view[field] !== undefined) Object.assign(face, { [field]: view[field] });
   return {
-    id: view.id,
-    name: view.name,
-    frameworkId: view.frameworkId,
-    opensAt: view.opensAt,
-    closesAt: view.closesAt,
-    ...(view.explanationClosesAt !== undefined ? { explanationClosesAt: view.explanationClosesAt } : {}),
-    state: view.state,
-    version: view.version,
-    counts: view.counts,
-    createdAt: view.createdAt,
-    updatedAt: view.updatedAt,
-    ...(view.closedAt !== undefined ? { closedAt: view.closedAt } : {}),
-    ...(view.finalizedAt !== undefined ? { finalizedAt: view.finalizedAt } : {}),
+    ...(face as Period),
     ...(publication
       ? { publication: { version: publication.version, publishedAt: publication.publishedAt } }
       : {}),
@@ -37,6 +28,23 @@ export function periodFor(actor: Actor, period: Period, now: Date): Period {
     ...(lastUnitDeadline !== undefined && hasRole(actor, "reviewer") ? { lastUnitDeadline } : {}),
   };
 }
+
+/** The period's fields every signed-in reader sees as stored (publication and job are cut down above). */
+const PUBLIC_PERIOD_FIELDS = [
+  "id",
+  "name",
+  "frameworkId",
+  "opensAt",
+  "closesAt",
+  "explanationClosesAt",
+  "state",
+  "version",
+  "counts",
+  "createdAt",
+  "updatedAt",
+  "closedAt",
+  "finalizedAt",
+] as const satisfies readonly (keyof Period)[];
 
 /** A unit as a reader sees it: its reminder e-mail address only to admins. */
 export function unitFor(actor: Actor, unit: Unit): Unit {
