@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { extname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { extname } from "node:path";
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { Route } from "../../functions/routes.ts";
 import { matchRoute, toApiEvent } from "./gateway-event.ts";
+import { type Invoker, invoker } from "./invoke.ts";
 import { type AuthReply, type LocalTotp, MFA_TARGETS } from "./mfa.ts";
 import {
   type SigningCredentials,
@@ -13,7 +13,6 @@ import {
 } from "./s3-gate.ts";
 import { sendBody, sendStatic } from "./static-files.ts";
 
-const FUNCTIONS_DIR = resolve(import.meta.dirname, "../../functions");
 /** Lambda's synchronous payload limit. */
 const MAX_BODY = 6 * 1024 * 1024;
 /** A sign-in request is small. */
@@ -63,8 +62,6 @@ const SECURITY_HEADERS = {
   "cross-origin-opener-policy": "same-origin",
 };
 
-type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-
 export interface GatewayOptions {
   port: number;
   host?: string;
@@ -89,6 +86,8 @@ export interface GatewayOptions {
     put(key: string, body: Uint8Array, contentType: string): Promise<void>;
     get(key: string): Promise<{ body: Uint8Array; contentType: string } | undefined>;
   };
+  /** Runs a route's function (default: the stack's invoker, invoke.ts). */
+  invoker?: Invoker;
   /** Other origins allowed to call /auth/ and /s3/ (the Vite dev server). */
   corsOrigins?: string[];
 }
@@ -101,18 +100,6 @@ export interface GatewayOptions {
 export async function startGateway(
   options: GatewayOptions,
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const handlers = new Map<string, Promise<Handler>>();
-  const load = (route: Route) => {
-    let handler = handlers.get(route.handler);
-    if (!handler) {
-      handler = import(pathToFileURL(join(FUNCTIONS_DIR, `${route.handler}.ts`)).href).then(
-        (m) => m.handler as Handler,
-      );
-      handlers.set(route.handler, handler);
-    }
-    return handler;
-  };
-
   const server = createServer((request, response) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     response.setHeader("content-security-policy", DATA_CSP);
@@ -293,8 +280,11 @@ export async function startGateway(
       if (!claims) return send(response, 401, gatewayError(401, "Unauthorized", "unauthenticated"));
     }
     const event = toApiEvent(request, url, match.route, match.params, body, claims);
-    const handler = await load(match.route);
-    const result = await handler(event, lambdaContext(match.route, event.requestContext.requestId));
+    const result = (await (options.invoker ?? invoker()).invoke(
+      match.route.handler,
+      event,
+      event.requestContext.requestId,
+    )) as APIGatewayProxyStructuredResultV2;
     response.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>) });
     response.end(
       result.body === undefined
@@ -361,22 +351,4 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
-}
-
-function lambdaContext(route: Route, requestId: string): Context {
-  const functionName = `chiso-${route.handler.replace("/", "-")}`;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: "512",
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }

@@ -1,22 +1,18 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import type { Context } from "aws-lambda";
+import { join } from "node:path";
 import { closeTime } from "../../shared/lifecycle.ts";
 import { JOB_KINDS, JOB_STATES, type JobKind, type PeriodState } from "../../shared/model/period.ts";
 import { SCHEDULER } from "../../shared/services/close.ts";
 import type { CloseScheduler, JobQueue, Mailer, Ports } from "../../shared/services/context.ts";
 import { runPeriodJob } from "../../shared/services/transitions.ts";
+import { invoker } from "./invoke.ts";
 
-const JOBS = resolve(import.meta.dirname, "../../functions/jobs");
 /** setTimeout's limit (~24.8 days): a later deadline is re-armed in steps. */
 const MAX_DELAY = 2 ** 31 - 1;
 
-/** Invokes a job's handler module as Lambda would, with a minimal context. */
-export async function invokeJob(name: string, event: unknown): Promise<unknown> {
-  const { handler } = await import(pathToFileURL(join(JOBS, `${name}.ts`)).href);
-  const context = { awsRequestId: `local-${name}-${Date.now()}`, functionName: `chiso-${name}` } as Context;
-  return handler(event, context);
+/** Invokes a job function (functions/jobs/<name>) through the stack's invoker, as Lambda would. */
+export function invokeJob(name: string, event: unknown): Promise<unknown> {
+  return invoker().invoke(`jobs/${name}`, event, `local-${name}-${Date.now()}`);
 }
 
 /**
