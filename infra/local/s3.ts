@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { answersHttp, freePort, LOCAL_HOST } from "./ports.ts";
 import { LIFELINE, type RunningEmulator, startProcess, waitUntilReady } from "./processes.ts";
 
@@ -49,6 +50,9 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** Makes s3rver's object writes atomic, as S3's are (s3rver-atomic.cjs). */
+const ATOMIC_WRITES = fileURLToPath(new URL("./s3rver-atomic.cjs", import.meta.url));
+
 /**
  * Starts s3rver 3.7.1 as a child process rather than in-process: its ListObjectsV2 continuation
  * tokens use the DES cipher, which Node 20 only offers with `--openssl-legacy-provider`. That flag
@@ -88,6 +92,8 @@ export async function startS3(options: S3Options): Promise<RunningEmulator> {
     args: [
       "--require",
       LIFELINE,
+      "--require",
+      ATOMIC_WRITES,
       bin,
       "--directory",
       directory,

@@ -45,14 +45,8 @@ export class S3EvidenceFiles implements EvidenceFiles {
     return { url, fields };
   }
 
-  async read(key: string): Promise<Uint8Array | undefined> {
-    try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return result.Body ? await result.Body.transformToByteArray() : undefined;
-    } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
-      throw error;
-    }
+  read(key: string): Promise<Uint8Array | undefined> {
+    return readObject(this.client, this.bucket, key);
   }
 
   async keep(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
@@ -73,6 +67,28 @@ export class S3EvidenceFiles implements EvidenceFiles {
       ResponseContentDisposition: `attachment; filename="${asciiName(fileName)}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
     });
     return getSignedUrl(this.signer, command, { expiresIn: DOWNLOAD_URL_SECONDS });
+  }
+}
+
+/**
+ * An object's bytes, or undefined when there is no such key. The SDK retries a failed request but not
+ * a body cut off while it streams (a socket reset mid-transfer: "aborted"), so the whole read is tried
+ * again, twice at most; an answer of S3 itself (it has an HTTP status) is not.
+ */
+export async function readObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<Uint8Array | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return result.Body ? await result.Body.transformToByteArray() : undefined;
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
+      const answered = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (answered !== undefined || attempt >= 3) throw error;
+    }
   }
 }
 

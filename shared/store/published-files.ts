@@ -1,7 +1,7 @@
 import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { PublishedFiles } from "../services/context.ts";
-import { s3Config } from "./evidence-files.ts";
+import { readObject, s3Config } from "./evidence-files.ts";
 
 /** Snapshots never change: cached for a year. Pointers move with each publication: a minute. */
 const CACHE = { immutable: "public, max-age=31536000, immutable", pointer: "public, max-age=60" };
@@ -34,14 +34,8 @@ export class S3PublishedFiles implements PublishedFiles {
     );
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
-    try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return result.Body ? await result.Body.transformToByteArray() : undefined;
-    } catch (error) {
-      if ((error as { name?: string }).name === "NoSuchKey") return undefined;
-      throw error;
-    }
+  get(key: string): Promise<Uint8Array | undefined> {
+    return readObject(this.client, this.bucket, key);
   }
 
   async invalidate(keys: string[]): Promise<void> {

@@ -15,7 +15,7 @@ import {
   GetItemCommand,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { decodeJwt, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -187,6 +187,34 @@ describe("DynamoDB Local", () => {
 });
 
 describe("s3rver", () => {
+  it("writes an object atomically, as S3 does: reads during rewrites get one whole version", async () => {
+    // Two publications rewriting the open-data index at once once read a short body ("aborted").
+    const client = new S3Client(localS3ClientConfig(s3.endpoint));
+    const versions = ["a".repeat(300_000), "b".repeat(200_000)];
+    const Key = "public/rankings/index.json";
+    await client.send(new PutObjectCommand({ Bucket: "site", Key, Body: versions[0] }));
+    const seen = { whole: 0, torn: 0, failed: [] as string[] };
+    for (let round = 0; round < 20; round++)
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          try {
+            if (i % 2) {
+              await client.send(
+                new PutObjectCommand({ Bucket: "site", Key, Body: versions[(round + i) % 2] }),
+              );
+              return;
+            }
+            const read = await client.send(new GetObjectCommand({ Bucket: "site", Key }));
+            const body = Buffer.from((await read.Body?.transformToByteArray()) ?? []).toString();
+            seen[versions.includes(body) ? "whole" : "torn"]++;
+          } catch (error) {
+            seen.failed.push((error as Error).message);
+          }
+        }),
+      );
+    expect(seen).toEqual({ whole: 80, torn: 0, failed: [] });
+  });
+
   it("stores a browser's presigned POST under its key, with CORS for the site", async () => {
     const client = new S3Client(localS3ClientConfig(s3.endpoint));
     const key = "periods/2022-y/units/u1/evidence/e1.pdf";
