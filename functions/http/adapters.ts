@@ -8,6 +8,20 @@ import { PeriodRepository } from "../../shared/store/periods.ts";
 import { SubmissionRepository } from "../../shared/store/submissions.ts";
 import { UnitRepository } from "../../shared/store/units.ts";
 
+/**
+ * Which adapters this build may use: a deployed bundle gets each as a constant by esbuild's `define`
+ * (infra/cdk/chiso-function.ts, from the function's needs in infra/cdk/access.ts), so the adapters it
+ * may not use, and their SDK clients, drop out of the bundle as dead code. Run from source (tsx,
+ * vitest, the local stack) they are not defined, and every adapter is there. Each test below is written
+ * out inline: esbuild folds `typeof false === "undefined" || false`, not a helper's result.
+ */
+declare const CHISO_PART_EVIDENCE_FILES: boolean | undefined;
+declare const CHISO_PART_USERS: boolean | undefined;
+declare const CHISO_PART_PUBLISHED: boolean | undefined;
+declare const CHISO_PART_SCHEDULER: boolean | undefined;
+declare const CHISO_PART_JOBS: boolean | undefined;
+declare const CHISO_PART_MAILER: boolean | undefined;
+
 let built: Ports | undefined;
 type LocalParts = Partial<Pick<Ports, "scheduler" | "mailer" | "jobs">>;
 let localParts: LocalParts = {};
@@ -25,7 +39,8 @@ export function useLocalParts(parts: LocalParts): void {
  * The adapters, built once per Lambda container from the environment CDK (or the local stack) sets.
  * Every function reads DynamoDB, so the repositories are built at once; the other adapters (S3,
  * Cognito, Scheduler, Lambda, SES, CloudFront) are imported on their first call, so a function that
- * never calls one never evaluates its SDK client (the cold start: test/bench/cold-start.ts).
+ * never calls one never evaluates its SDK client (the cold start: test/bench/cold-start.ts). In a
+ * bundle, an adapter its function's needs do not name is `absent`: not bundled, and every call fails.
  */
 export function adapters(env: NodeJS.ProcessEnv = process.env): Ports {
   if (built) return built;
@@ -37,21 +52,42 @@ export function adapters(env: NodeJS.ProcessEnv = process.env): Ports {
     submissions: new SubmissionRepository(dynamo),
     appraisals: new AppraisalRepository(dynamo),
     audit: new AuditLog(dynamo),
-    evidenceFiles: deferred(async () => {
-      const { S3EvidenceFiles } = await import("../../shared/store/evidence-files.ts");
-      return new S3EvidenceFiles(env.EVIDENCE_BUCKET ?? "", env);
-    }),
-    users: deferred(async () => {
-      const { CognitoUserDirectory } = await import("../../shared/store/user-directory.ts");
-      return new CognitoUserDirectory(env.USER_POOL_ID ?? "", env);
-    }),
-    published: deferred(async () => {
-      const { S3PublishedFiles } = await import("../../shared/store/published-files.ts");
-      return new S3PublishedFiles(env.SITE_BUCKET ?? "", env);
-    }),
-    scheduler: localParts.scheduler ?? deferred(() => cloudScheduler(env)),
-    jobs: localParts.jobs ?? deferred(() => cloudJobs(env)),
-    mailer: localParts.mailer ?? deferred(() => cloudMailer(env)),
+    evidenceFiles:
+      typeof CHISO_PART_EVIDENCE_FILES === "undefined" || CHISO_PART_EVIDENCE_FILES
+        ? deferred(async () => {
+            const { S3EvidenceFiles } = await import("../../shared/store/evidence-files.ts");
+            return new S3EvidenceFiles(env.EVIDENCE_BUCKET ?? "", env);
+          })
+        : absent("evidence bucket"),
+    users:
+      typeof CHISO_PART_USERS === "undefined" || CHISO_PART_USERS
+        ? deferred(async () => {
+            const { CognitoUserDirectory } = await import("../../shared/store/user-directory.ts");
+            return new CognitoUserDirectory(env.USER_POOL_ID ?? "", env);
+          })
+        : absent("user pool"),
+    published:
+      typeof CHISO_PART_PUBLISHED === "undefined" || CHISO_PART_PUBLISHED
+        ? deferred(async () => {
+            const { S3PublishedFiles } = await import("../../shared/store/published-files.ts");
+            return new S3PublishedFiles(env.SITE_BUCKET ?? "", env);
+          })
+        : absent("site bucket"),
+    scheduler:
+      localParts.scheduler ??
+      (typeof CHISO_PART_SCHEDULER === "undefined" || CHISO_PART_SCHEDULER
+        ? deferred(() => cloudScheduler(env))
+        : absent("scheduler")),
+    jobs:
+      localParts.jobs ??
+      (typeof CHISO_PART_JOBS === "undefined" || CHISO_PART_JOBS
+        ? deferred(() => cloudJobs(env))
+        : absent("job queue")),
+    mailer:
+      localParts.mailer ??
+      (typeof CHISO_PART_MAILER === "undefined" || CHISO_PART_MAILER
+        ? deferred(() => cloudMailer(env))
+        : absent("mailer")),
     settings: {
       maxEvidenceBytes: Number(env.MAX_EVIDENCE_BYTES) || DEFAULT_MAX_EVIDENCE_BYTES,
       reminderDays: (env.REMINDER_DAYS ?? "3,1")
@@ -90,6 +126,9 @@ async function cloudMailer(env: NodeJS.ProcessEnv) {
 
 /** A part this function was not given: using it is a deployment error, said plainly. */
 const notConfigured = (part: string) => new Error(`the ${part} is not configured for this function`);
+
+/** An adapter left out of this bundle (its needs in infra/cdk/access.ts do not name it): every call fails. */
+const absent = <T extends object>(part: string): T => deferred<T>(() => Promise.reject(notConfigured(part)));
 
 /**
  * An adapter made on its first call: every method of these ports returns a promise, so each call can

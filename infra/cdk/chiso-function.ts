@@ -11,7 +11,7 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { needsOf } from "./access.ts";
+import { type Needs, needsOf } from "./access.ts";
 import { ROOT } from "./settings.ts";
 
 export interface ChisoFunctionProps {
@@ -26,6 +26,8 @@ export interface ChisoFunctionProps {
   entry?: string;
   /** Defaults to "chiso <handler>" (the tests find route and job functions by it). */
   description?: string;
+  /** What it may touch (infra/cdk/access.ts): decides which adapters its bundle carries; none without. */
+  needs?: Needs;
 }
 
 /** Where the app arms a period's close: infra/cdk/constructs/jobs.ts. */
@@ -52,13 +54,50 @@ export const BUNDLING = {
   mainFields: ["module", "main"],
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
   // The pinned AWS SDK the tests ran against, not the runtime's own (another version, updated by AWS).
-  // functions/http/adapters.ts imports the clients other than DynamoDB's on first use: they are in every
-  // bundle (≈ 1.1 MB of SDK) but a cold start only compiles them, it does not run them
-  // (test/bench/cold-start.ts, test/infra/bundles.test.ts).
+  // Only the clients of the adapters a function may use are bundled (bundlingFor), and those other
+  // than DynamoDB's are imported on first use (test/bench/cold-start.ts, test/infra/bundles.test.ts).
   bundleAwsSDK: true,
   logLevel: LogLevel.ERROR,
   tsconfig: join(ROOT, "tsconfig.json"),
 };
+
+/** The adapters of functions/http/adapters.ts that only some functions use (each with its SDK clients). */
+export type AdapterPart = "evidenceFiles" | "published" | "users" | "scheduler" | "jobs" | "mailer";
+
+/** Which of them a function's needs give it. */
+export function partsOf(needs: Needs): Record<AdapterPart, boolean> {
+  return {
+    evidenceFiles: (needs.evidence?.length ?? 0) > 0,
+    // The CloudFront invalidation is a method of the published files.
+    published: (needs.published?.length ?? 0) > 0 || needs.invalidate === true,
+    users: needs.users === true,
+    scheduler: needs.closeSchedule !== undefined,
+    jobs: needs.jobs === true,
+    mailer: needs.mail === true,
+  };
+}
+
+/** The constant that tells functions/http/adapters.ts whether its bundle carries a part. */
+const PART_CONSTANTS: Record<AdapterPart, string> = {
+  evidenceFiles: "CHISO_PART_EVIDENCE_FILES",
+  published: "CHISO_PART_PUBLISHED",
+  users: "CHISO_PART_USERS",
+  scheduler: "CHISO_PART_SCHEDULER",
+  jobs: "CHISO_PART_JOBS",
+  mailer: "CHISO_PART_MAILER",
+};
+
+/**
+ * BUNDLING with the constants of one function: esbuild drops the adapters its needs do not name, and
+ * the API contract (functions/http/api.ts: response checks are for tests only), as dead code.
+ */
+export function bundlingFor(needs: Needs) {
+  const parts = partsOf(needs);
+  const define: Record<string, string> = { CHISO_CONTRACT: "false" };
+  for (const part of Object.keys(PART_CONSTANTS) as AdapterPart[])
+    define[PART_CONSTANTS[part]] = String(parts[part]);
+  return { ...BUNDLING, define };
+}
 
 /**
  * How a function uses a table: "read" = grantReadData, "write" = grantReadWriteData, "append" =
@@ -124,17 +163,19 @@ export class ChisoFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: "INFO",
         ...props.environment,
       },
-      bundling: BUNDLING,
+      bundling: bundlingFor(props.needs ?? {}),
     });
   }
 
   /** A route or job handler under functions/, sized by its needs (infra/cdk/access.ts). */
   static forHandler(scope: Construct, handler: string, logRetention: logs.RetentionDays): ChisoFunction {
-    const heavy = needsOf(handler).heavy === true;
+    const needs = needsOf(handler);
+    const heavy = needs.heavy === true;
     const job = handler.startsWith("jobs/");
     return new ChisoFunction(scope, constructId(handler), {
       handler,
       logRetention,
+      needs,
       ...(heavy ? { memorySize: 1024 } : {}),
       ...(job ? { timeout: Duration.minutes(5) } : heavy ? { timeout: Duration.seconds(29) } : {}),
     });
