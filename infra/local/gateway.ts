@@ -90,6 +90,11 @@ export interface GatewayOptions {
   invoker?: Invoker;
   /** Other origins allowed to call /auth/ and /s3/ (the Vite dev server). */
   corsOrigins?: string[];
+  /**
+   * The origin secret header CloudFront adds to every /api/ request (functions/http/origin.ts): set on
+   * each request here, over any value the caller sent.
+   */
+  originHeader?: { name: string; value: string };
 }
 
 /**
@@ -279,6 +284,8 @@ export async function startGateway(
       claims = token ? await options.verifyToken(token).catch(() => undefined) : undefined;
       if (!claims) return send(response, 401, gatewayError(401, "Unauthorized", "unauthenticated"));
     }
+    if (options.originHeader)
+      request.headers[options.originHeader.name.toLowerCase()] = options.originHeader.value;
     const event = toApiEvent(request, url, match.route, match.params, body, claims);
     const result = (await (options.invoker ?? invoker()).invoke(
       match.route.handler,

@@ -6,12 +6,24 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3
 import { adapters, useLocalParts } from "../../functions/http/adapters.ts";
 import { responseChecks } from "../../functions/http/api.ts";
 import { ROUTES } from "../../functions/routes.ts";
+import { SesMailer } from "../../shared/store/ses-mailer.ts";
 import { AUDIT_TABLE, DATA_TABLE } from "../../shared/store/tables.ts";
+import { NEEDS } from "../cdk/access.ts";
+import { type AwsEndpoints, startAwsEndpoints } from "./aws-endpoints.ts";
+import type { BundleModeOptions } from "./bundles/mode.ts";
 import { type CognitoUser, ensureUserPool, ensureUsers, startCognito } from "./cognito.ts";
 import { demoUnits, demoUsers, seedDemo } from "./demo/seed.ts";
 import { localDynamoDbClientConfig, startDynamoDbLocal } from "./dynamodb-local.ts";
 import { startGateway } from "./gateway.ts";
-import { invokeJob, LocalCloseScheduler, LocalJobQueue, OutboxMailer, resumeLifecycle } from "./jobs.ts";
+import { InProcessInvoker, type Invoker, localFunctionName, useInvoker } from "./invoke.ts";
+import {
+  invokeJob,
+  LocalCloseScheduler,
+  LocalJobQueue,
+  LocalMailer,
+  OutboxMailer,
+  resumeLifecycle,
+} from "./jobs.ts";
 import { createIdTokenVerifier } from "./jwt.ts";
 import { lockDataDir } from "./lock.ts";
 import { LocalTotp } from "./mfa.ts";
@@ -19,6 +31,7 @@ import { freePort, LOCAL_HOST } from "./ports.ts";
 import { type RunningEmulator, runningProcesses, stopAll } from "./processes.ts";
 import { localS3ClientConfig, startS3 } from "./s3.ts";
 import { ensureTables } from "./tables.ts";
+import { LOCAL_ACCOUNT, LOCAL_NAMES } from "./template.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -52,6 +65,11 @@ export interface StackOptions {
    * that does not match is a 500 `contract-violation`. Also on when CHISO_CHECK_RESPONSES=1.
    */
   checkResponses?: boolean;
+  /**
+   * The bundle mode: the functions run as the CDK app ships them, each esbuild bundle in its own
+   * Node.js 22 processes with the environment its template gives it (infra/local/bundles/).
+   */
+  bundles?: boolean | BundleModeOptions;
   log?: (line: string) => void;
 }
 
@@ -67,10 +85,36 @@ export interface LocalStack {
     };
   };
   env: Record<string, string>;
+  /** The local AWS endpoints (aws-endpoints.ts): what the functions invalidated and mailed. */
+  aws: Pick<AwsEndpoints, "url" | "invalidations" | "emails">;
   stop(): Promise<void>;
 }
 
 const TABLE_NAMES = { data: "chiso-data", audit: "chiso-audit" };
+
+/**
+ * The origin secret CloudFront sends the API: random per process, not per start, because a handler
+ * module caches the value it read (functions/http/origin.ts) and a test restarts the stack in one process.
+ */
+const ORIGIN_SECRET = randomBytes(32).toString("base64url");
+
+/** What the template names the cloud parts (as infra/local/template.ts resolves them, stage "local"). */
+function cloudNames(region: string) {
+  const arn = (service: string, resource: string, withRegion = true) =>
+    `arn:aws:${service}:${withRegion ? region : ""}:${LOCAL_ACCOUNT}:${resource}`;
+  const jobFunction = localFunctionName("jobs/period-job");
+  return {
+    SCHEDULE_GROUP: "chiso-local-closes",
+    SCHEDULER_ROLE_ARN: arn("iam", "role/chiso-Jobs-CloseSchedulerRole", false),
+    CLOSE_DLQ_ARN: arn("sqs", "chiso-Jobs-CloseDeadLetterQueue"),
+    JOB_FUNCTION_ARN: arn("lambda", `function:${jobFunction}`),
+    JOB_FUNCTION_NAME: jobFunction,
+    REMINDER_FROM: "no-reply@chiso.local",
+    DISTRIBUTION_ID: LOCAL_NAMES.distributionId,
+    ORIGIN_SECRET_PARAM: arn("secretsmanager", "secret:chiso-Api-OriginSecret"),
+    ORIGIN_SECRET_HEADER: "x-chiso-origin-secret",
+  };
+}
 const BUCKETS = { evidence: "chiso-evidence", site: "chiso-site" };
 
 /**
@@ -94,6 +138,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   };
   const started: RunningEmulator[] = [];
   let stopGateway: (() => Promise<void>) | undefined;
+  let aws: AwsEndpoints | undefined;
+  let bundles: Invoker | undefined;
+  // The synth (about a minute when the sources changed) runs while the emulators start.
+  const synth = options.bundles ? import("./bundles/mode.ts").then((m) => m.synthBundles(log)) : undefined;
+  synth?.catch(() => undefined);
   try {
     const [dynamo, s3, cognito] = await Promise.all([
       startDynamoDbLocal({
@@ -116,6 +165,25 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
           'available here (README.md, "What the local stack is for")',
       );
     const pool = await ensureUserPool(cognito.endpoint, { poolName: "chiso" });
+    // Scheduler, Lambda, SES, CloudFront and Secrets Manager: the cloud adapters call them here.
+    const names = cloudNames(credentials.region);
+    const scheduler = new LocalCloseScheduler(
+      log,
+      options.closeLagMs,
+      (periodId) => `${names.SCHEDULE_GROUP}/close-${periodId}`,
+    );
+    const jobs = new LocalJobQueue(log);
+    const outbox = join(options.dataDir, "outbox");
+    aws = await startAwsEndpoints({
+      region: credentials.region,
+      handlers: Object.keys(NEEDS),
+      schedules: scheduler,
+      jobs,
+      outbox,
+      distributions: [names.DISTRIBUTION_ID],
+      secrets: { [names.ORIGIN_SECRET_PARAM]: ORIGIN_SECRET },
+      log,
+    });
     const env: Record<string, string> = {
       AWS_REGION: credentials.region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -133,6 +201,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       COGNITO_ENDPOINT: cognito.endpoint,
       POWERTOOLS_SERVICE_NAME: "chiso",
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
+      ...aws.env,
+      ...names,
     };
     Object.assign(process.env, env);
     await ensureTables(new DynamoDBClient(localDynamoDbClientConfig(dynamo.endpoint)), [
@@ -143,9 +213,11 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     if (options.demo) users.push(...demoUsers(await demoUnits()));
     const created = await ensureUsers(cognito.endpoint, pool, users);
     if (created > 0) log(`users: ${created} created in the local user pool`);
-    const scheduler = new LocalCloseScheduler(log, options.closeLagMs);
-    const jobs = new LocalJobQueue(log);
-    useLocalParts({ scheduler, jobs, mailer: new OutboxMailer(join(options.dataDir, "outbox"), log) });
+    // The scheduler and the job queue are the cloud adapters (adapters.ts, from env); reminders to a
+    // unit without an address, which SES never sees, still land in the outbox (LocalMailer).
+    useLocalParts({
+      mailer: new LocalMailer(new SesMailer(names.REMINDER_FROM), new OutboxMailer(outbox, log)),
+    });
 
     // The gateway starts before the demo is seeded: the demo uploads its evidence through /s3/.
     const storageClient = new S3Client(localS3ClientConfig(s3.endpoint));
@@ -160,6 +232,20 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       },
     };
     if (options.checkResponses) responseChecks.on = true;
+    if (synth) {
+      const { bundleInvoker } = await import("./bundles/mode.ts");
+      const app = await synth;
+      bundles = await bundleInvoker(
+        app,
+        { region: credentials.region, userPoolId: pool.userPoolId, stackEnv: env, logDir },
+        typeof options.bundles === "object" ? options.bundles : {},
+      );
+      useInvoker(bundles);
+      log(
+        `bundles: ${app.functions.length} functions run as shipped, in Node.js 22 processes ` +
+          `(${app.synthesized ? `synthesized in ${app.seconds.toFixed(0)} s` : "synth reused"}; logs in ${logDir})`,
+      );
+    }
     const gateway = await startGateway({
       port,
       routes: ROUTES,
@@ -193,11 +279,13 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         get: (key) => readSiteObject(storageClient, BUCKETS.evidence, key),
       },
       corsOrigins: [...new Set([origin, `http://${host}:${port}`, "http://localhost:5173"])],
+      originHeader: { name: names.ORIGIN_SECRET_HEADER, value: ORIGIN_SECRET },
     });
     stopGateway = () => gateway.close();
-    if (options.demo && (await seedDemo(adapters(), log))) log("demo: seeded");
+    // The demo's history arms nothing (the scheduler is not started); resumeLifecycle arms what is open.
+    if (options.demo && (await seedDemo({ ...adapters(), scheduler }, log))) log("demo: seeded");
     scheduler.start();
-    await resumeLifecycle(adapters(), scheduler, jobs);
+    await resumeLifecycle(adapters(), aws.closes(names.SCHEDULE_GROUP, names.JOB_FUNCTION_ARN), jobs);
     const remind = () =>
       invokeJob("send-reminders", {}).catch((error) => log(`reminders failed: ${error.message}`));
     await remind();
@@ -218,21 +306,33 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       url: origin,
       config,
       env,
+      aws,
       stop: async () => {
         clearInterval(reminders);
         scheduler.stop();
         jobs.stop();
         await gateway.close();
+        await stopBundles(bundles);
+        await aws?.close();
         await Promise.all(started.map((s) => s.stop()));
         await lock.release();
       },
     };
   } catch (error) {
     await stopGateway?.().catch(() => undefined);
+    await stopBundles(bundles).catch(() => undefined);
+    await aws?.close().catch(() => undefined);
     await stopAll(); // also the emulators that started while another failed
     await lock.release();
     throw error;
   }
+}
+
+/** Ends the bundle mode's function processes; the process's invoker is the in-process one again. */
+async function stopBundles(bundles: Invoker | undefined): Promise<void> {
+  if (!bundles) return;
+  useInvoker(new InProcessInvoker());
+  await bundles.stop?.();
 }
 
 /** The address people use: localhost for the loopback or any-address binds, else the address. */

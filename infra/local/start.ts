@@ -13,6 +13,8 @@ import { ensureWebBuilt } from "./web-build.ts";
 const port = Number(process.env.PORT ?? 3000);
 const adminPassword = process.env.ADMIN_PASSWORD ?? "Admin@12345";
 const dataDir = process.env.DATA_DIR ? resolve(process.env.DATA_DIR) : join(ROOT, ".data");
+// `npm start -- --bundles`: the functions run as the CDK app ships them (infra/local/bundles/).
+const bundles = process.argv.includes("--bundles") || process.env.BUNDLES === "1";
 const began = Date.now();
 await ensureWebBuilt(ROOT, (line) => console.log(line));
 const stack = await startLocalStack({
@@ -22,6 +24,7 @@ const stack = await startLocalStack({
   persist: true,
   adminPassword,
   demo: process.env.DEMO !== "0",
+  bundles,
   log: (line) => console.log(line),
 }).catch((error) => {
   if (!(error instanceof StackLockedError)) throw error;
@@ -38,6 +41,7 @@ chiso is running at ${stack.url}  (started in ${((Date.now() - began) / 1000).to
   demo       reviewer / ${DEMO_PASSWORD}; every unit: editor.<code> and approver.<code> / ${DEMO_PASSWORD}
              e.g. approver.s02 (Sở Nội vụ), editor.070 (Thành phố Tuyên Quang), approver.02509 (Phường Mỹ Lâm)
   data       ${dataDir} (delete it to start afresh)
+  functions  ${bundles ? "the shipped esbuild bundles, each in its own Node.js 22 processes (bundle mode)" : "the handler modules, in this process (`npm start -- --bundles`: the shipped bundles)"}
 For evaluation and development on this machine only: not a production server.
 Ctrl-C stops everything.`);
 

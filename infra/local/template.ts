@@ -43,7 +43,7 @@ interface Identity {
   attributes: Record<string, string>;
 }
 
-/** The construct path's last named part: "Chiso-test/DataTable/Resource" → "DataTable". */
+/** The construct path below the stack: "Chiso-test/Data/DataTable/Resource" → "Data-DataTable". */
 function constructName(resource: CfnResource, logicalId: string): string {
   const path = resource.Metadata?.["aws:cdk:path"];
   if (typeof path !== "string") return logicalId;
@@ -174,16 +174,14 @@ export class TemplateResolver {
     const { region } = this.local;
     const account = this.account;
     const name = constructName(resource, id);
+    // Tables and buckets are known by their own construct's name ("Data-DataTable" → "DataTable").
+    const own = name.split("-").at(-1) ?? name;
     const arn = (service: string, resourcePart: string, withRegion = true, withAccount = true) =>
       `arn:aws:${service}:${withRegion ? region : ""}:${withAccount ? account : ""}:${resourcePart}`;
     switch (resource.Type) {
       case "AWS::DynamoDB::Table": {
         const table =
-          name === "DataTable"
-            ? LOCAL_NAMES.dataTable
-            : name === "AuditTable"
-              ? LOCAL_NAMES.auditTable
-              : name;
+          own === "DataTable" ? LOCAL_NAMES.dataTable : own === "AuditTable" ? LOCAL_NAMES.auditTable : name;
         return { ref: table, attributes: { Arn: arn("dynamodb", `table/${table}`) } };
       }
       case "AWS::S3::Bucket": {
@@ -194,7 +192,7 @@ export class TemplateResolver {
               SiteBucket: LOCAL_NAMES.siteBucket,
               LogsBucket: LOCAL_NAMES.logsBucket,
             } as Record<string, string>
-          )[name] ?? `chiso-${name.toLowerCase()}`;
+          )[own] ?? `chiso-${name.toLowerCase()}`;
         return {
           ref: bucket,
           attributes: { Arn: `arn:aws:s3:::${bucket}`, DomainName: `${bucket}.s3.amazonaws.com` },

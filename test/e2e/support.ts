@@ -170,6 +170,14 @@ export interface BrowserStack {
   stop(): Promise<void>;
 }
 
+/**
+ * Whether the stack of the file `name` runs the shipped bundles (the stack's bundle mode): the e2e
+ * project names those files in CHISO_E2E_BUNDLES (vitest.config.ts), e.g. "journey".
+ */
+function bundleMode(name: string): boolean {
+  return (process.env.CHISO_E2E_BUNDLES ?? "").split(",").includes(name);
+}
+
 /** The built web app is served by the stack: e2e needs `npm run build:web` first. */
 const DIST = join(ROOT, "web/dist/index.html");
 
@@ -181,6 +189,7 @@ export async function startBrowserStack(
   const { stack, dataDir, stop } = await startEmptyStack(`e2e-${name}`, {
     adminPassword: ADMIN_PASSWORD,
     checkResponses: true,
+    ...(bundleMode(name) ? { bundles: true } : {}),
     ...options,
   });
   const browser = await launch().catch(async (error: unknown) => {
