@@ -32,6 +32,39 @@ export default defineConfig({
           // here, handed to the files by `provide`. The files share it, one at a time on 2 cores.
           globalSetup: ["test/support/integration-setup.ts"],
           fileParallelism: false,
+          // Its own group, before "rights" (which reads the calls it records). Without an explicit
+          // order, a one-worker project would run in vitest's last, sequential group.
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          // The main integration files again, against the stack in its bundle mode (infra/local/bundles/):
+          // each function's shipped esbuild bundle in its own Node.js 22 processes, with only the
+          // template's environment. The journeys only, to keep the cost down (≈ 4 min beside the
+          // integration project); the other files run in-process there.
+          name: "bundles",
+          include: [
+            "test/integration/{smoke,lifecycle,submission,evidence,publication,access,contract}.test.ts",
+          ],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+          globalSetup: ["test/support/bundles-setup.ts"],
+          fileParallelism: false,
+          // Before "rights", which reads the variables the functions read (test/rights/environment.test.ts).
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: "rights",
+          include: ["test/rights/**/*.test.ts"],
+          // Each file synthesizes the app once (no bundling, no cdk-nag): ≈ 10–20 s.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // After the integration project: the calls it recorded (test/support/aws-calls.ts) are checked
+          // against each function's IAM policy.
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -49,6 +82,9 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
+          // The journey runs the shipped bundles (the stack's bundle mode), synthesized here first.
+          env: { CHISO_E2E_BUNDLES: "journey" },
+          globalSetup: ["test/support/bundles-synth.ts"],
           // Chromium against a local stack that the test file starts (after `npm run build:web`): one
           // browser journey whose steps build on each other, so long timeouts and one file at a time.
           testTimeout: 180_000,

@@ -1,14 +1,19 @@
 import type { TestProject } from "vitest/node";
-import { startEmptyStack } from "./empty-stack.ts";
+import { installAwsCallRecorder, recordRun } from "./aws-calls.ts";
 import { ADMIN_PASSWORD, CLOSE_LAG_MS, type StackInfo } from "./stack-info.ts";
 
 /**
  * The integration project's global setup: ONE local stack (DynamoDB Local in memory, s3rver,
  * cognito-local, the gateway) for the whole run, started here in the runner's process and handed to
  * the test files by `provide`. Test files share it, so every file works under its own ids.
+ *
+ * Every AWS call a function makes meanwhile is recorded (test/support/aws-calls.ts) for the rights
+ * project (test/rights/): the recorder goes in first, then the stack's modules are loaded.
  */
 export default async function setup(project: TestProject) {
   const began = Date.now();
+  await installAwsCallRecorder();
+  const { startEmptyStack } = await import("./empty-stack.ts");
   const { stack, dataDir, stop } = await startEmptyStack("integration", {
     adminPassword: ADMIN_PASSWORD,
     // The scheduled close fires 15 s after a deadline (EventBridge may be late too): a test sees the
@@ -26,6 +31,11 @@ export default async function setup(project: TestProject) {
     env: stack.env,
   };
   project.provide("chisoStack", info);
+  recordRun({
+    startedAt: new Date(began).toISOString(),
+    userPoolId: stack.config.auth.userPoolId,
+    region: stack.env.AWS_REGION ?? "",
+  });
   console.log(`integration: local stack at ${stack.url} in ${((Date.now() - began) / 1000).toFixed(1)} s`);
   return stop;
 }
