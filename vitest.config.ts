@@ -10,6 +10,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          setupFiles: ["test/support/hermetic-env.ts"],
         },
       },
       {
@@ -19,6 +20,7 @@ export default defineConfig({
         test: {
           name: "web",
           include: ["test/web/**/*.test.{ts,tsx}"],
+          setupFiles: ["test/support/hermetic-env.ts"],
           environment: "happy-dom",
         },
       },
