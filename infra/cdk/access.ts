@@ -4,10 +4,11 @@
  * and nothing else. A handler that is not listed stops the synth, so a new route cannot ship with
  * borrowed permissions.
  *
- * - data: the data table. "read" = grantReadData (GetItem, Query, BatchGetItem…); "write" =
- *   grantReadWriteData (every write goes through a conditional Put/Update or a transaction).
+ * - data: the data table. "read" = GetItem, BatchGetItem, Query (and Query on its
+ *   indexes); "write" = also PutItem, UpdateItem, DeleteItem, ConditionCheckItem (every write is a
+ *   conditional Put/Update or a transaction; the reminder claim is released by a Delete).
  * - audit: the audit table. "append" = dynamodb:PutItem only (the log is append-only: the writes are a
- *   Put inside a transaction or AuditLog.append); "read" = grantReadData for GET /api/audit.
+ *   Put inside a transaction or AuditLog.append); "read" = GetItem, BatchGetItem, Query for GET /api/audit.
  * - evidence: objects under evidence/ in the evidence bucket. "put" signs the browser's presigned POST
  *   or writes a confirmed file, "get" reads a file to check it (confirm) or signs a download link,
  *   "delete" removes one.

@@ -99,8 +99,19 @@ export function bundlingFor(needs: Needs) {
   return { ...BUNDLING, define };
 }
 
+/** What "read" allows on a table; its indexes are only queried. */
+const TABLE_READS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"];
+/** What "write" adds: conditional puts and updates, in transactions too, and the reminder claim's delete. */
+const TABLE_WRITES = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:ConditionCheckItem",
+];
+
 /**
- * How a function uses a table: "read" = grantReadData, "write" = grantReadWriteData, "append" =
+ * How a function uses a table: "read" = GetItem, BatchGetItem, Query; "write" = also PutItem,
+ * UpdateItem, DeleteItem, ConditionCheckItem; "append" =
  * dynamodb:PutItem only, "name-only" = the name and no right (shared/store/dynamo.ts wants both tables'
  * names, whatever the function touches).
  */
@@ -183,8 +194,12 @@ export class ChisoFunction extends Construct {
 
   bindTable(table: dynamodb.ITable, access: TableAccess, { env }: EnvName): this {
     this.function.addEnvironment(env, table.tableName);
-    if (access === "read") table.grantReadData(this.role);
-    if (access === "write") table.grantReadWriteData(this.role);
+    if (access === "read" || access === "write") {
+      // The actions the code makes (the rights test records them), not grantReadData's
+      // or grantReadWriteData's whole sets (Scan, DescribeTable, streams, BatchWriteItem…).
+      this.allow([...TABLE_READS, ...(access === "write" ? TABLE_WRITES : [])], [table.tableArn]);
+      this.allow(["dynamodb:Query"], [`${table.tableArn}/index/*`]);
+    }
     if (access === "append") this.allow(["dynamodb:PutItem"], [table.tableArn]);
     return this;
   }
@@ -216,7 +231,8 @@ export class ChisoFunction extends Construct {
   /** GetSecretValue on the secret, whose ARN the handler reads (it caches the value per process). */
   bindSecret(secret: secretsmanager.ISecret, { env }: EnvName): this {
     this.function.addEnvironment(env, secret.secretArn);
-    secret.grantRead(this.role);
+    // GetSecretValue alone (grantRead adds DescribeSecret, which the handler never calls).
+    this.allow(["secretsmanager:GetSecretValue"], [secret.secretArn]);
     return this;
   }
 

@@ -42,8 +42,8 @@ const REASONS = {
     "Node.js 22 is the runtime the stack decisions fix (LTS, supported by Lambda until 2027-04-30). " +
     "Node.js 24 is newer: moving is one line in infra/cdk/chiso-function.ts once the suite runs on it.",
   tableIndexes:
-    "grantReadData/grantReadWriteData on a table with global secondary indexes also covers " +
-    "<table ARN>/index/*: the indexes of this one table (byList, byDay), which the list queries read.",
+    "dynamodb:Query on <table ARN>/index/*: the indexes of this one table (byList, byDay), which the " +
+    "list queries read.",
   evidenceObjects:
     "Object rights under the evidence/ prefix only, action by action: the keys " +
     "(evidence/{period}/{unit}/{id}) are chosen by the server at request time, so the key part is a wildcard.",
