@@ -32,7 +32,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // One local stack for the whole run (DynamoDB Local is a JVM, startup costs seconds): started
           // here, handed to the files by `provide`. The files share it, one at a time on 2 cores.
-          globalSetup: ["test/support/integration-setup.ts"],
+          globalSetup: ["test/support/prewarm-bundles.ts", "test/support/integration-setup.ts"],
           fileParallelism: false,
           // Its own group, before "rights" (which reads the calls it records). Without an explicit
           // order, a one-worker project would run in vitest's last, sequential group.
@@ -41,14 +41,25 @@ export default defineConfig({
       },
       {
         test: {
-          // The main integration files again, against the stack in its bundle mode (infra/local/bundles/):
-          // each function's shipped esbuild bundle in its own Node.js 22 processes, with only the
-          // template's environment. The journeys only, to keep the cost down (≈ 4 min beside the
-          // integration project); the other files run in-process there.
+          name: "infra",
+          include: ["test/infra/**/*.test.ts"],
+          // The CDK app is synthesized once for the whole project (esbuild bundles ~30 functions):
+          // here, handed to the files by `provide`; the files only read templates and bundles.
+          globalSetup: ["test/infra/synth-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // Integration files again, against the stack in its bundle mode (infra/local/bundles/): each
+          // function's shipped esbuild bundle in its own Node.js 22 processes, with only the template's
+          // environment. The smoke journey (a whole period: units, evidence by presigned POST, close,
+          // appraisal, publication) and the files that reach every route, to keep the cost down
+          // (≈ 1 min); all the files run in-process in "integration". Global setups run in the order
+          // of this list: infra's synth runs while the bundles' (prewarm-bundles.ts) goes on.
           name: "bundles",
-          include: [
-            "test/integration/{smoke,lifecycle,submission,evidence,publication,access,contract}.test.ts",
-          ],
+          include: ["test/integration/{smoke,submission,publication,access,contract}.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 120_000,
           globalSetup: ["test/support/bundles-setup.ts"],
@@ -67,17 +78,6 @@ export default defineConfig({
           // After the integration project: the calls it recorded (test/support/aws-calls.ts) are checked
           // against each function's IAM policy.
           sequence: { groupOrder: 2 },
-        },
-      },
-      {
-        test: {
-          name: "infra",
-          include: ["test/infra/**/*.test.ts"],
-          // The CDK app is synthesized once for the whole project (esbuild bundles ~30 functions):
-          // here, handed to the files by `provide`; the files only read templates and bundles.
-          globalSetup: ["test/infra/synth-setup.ts"],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
         },
       },
       {
