@@ -2,12 +2,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LocalStack, type StackOptions, startLocalStack } from "../../infra/local/stack.ts";
+import type { StackInfo } from "./stack-info.ts";
 
 export interface EmptyStack {
   stack: LocalStack;
   dataDir: string;
   /** Stops the stack and removes its data folder. */
   stop(): Promise<void>;
+  /** What the test files are handed (integration-setup.ts, stack-child.ts). */
+  info(): StackInfo;
 }
 
 /**
@@ -33,5 +36,13 @@ export async function startEmptyStack(
       await stack.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
+    info: () => ({
+      url: stack.url,
+      auth: stack.config.auth,
+      s3Endpoint: stack.env.S3_ENDPOINT as string,
+      evidenceBucket: stack.env.EVIDENCE_BUCKET as string,
+      dataDir,
+      env: stack.env,
+    }),
   };
 }

@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { installAwsCallRecorder, recordRun } from "./aws-calls.ts";
-import { ADMIN_PASSWORD, CLOSE_LAG_MS, type StackInfo } from "./stack-info.ts";
+import { ADMIN_PASSWORD, CLOSE_LAG_MS } from "./stack-info.ts";
 
 /**
  * The integration project's global setup: ONE local stack (DynamoDB Local in memory, s3rver,
@@ -14,7 +14,7 @@ export default async function setup(project: TestProject) {
   const began = Date.now();
   await installAwsCallRecorder();
   const { startEmptyStack } = await import("./empty-stack.ts");
-  const { stack, dataDir, stop } = await startEmptyStack("integration", {
+  const started = await startEmptyStack("integration", {
     adminPassword: ADMIN_PASSWORD,
     // The scheduled close fires 15 s after a deadline (EventBridge may be late too): a test sees the
     // server refuse late unit writes on its own, before any close has run.
@@ -22,20 +22,13 @@ export default async function setup(project: TestProject) {
     // Every answer of every test is checked against the contract (shared/api/contract.ts).
     checkResponses: true,
   });
-  const info: StackInfo = {
-    url: stack.url,
-    auth: stack.config.auth,
-    s3Endpoint: stack.env.S3_ENDPOINT as string,
-    evidenceBucket: stack.env.EVIDENCE_BUCKET as string,
-    dataDir,
-    env: stack.env,
-  };
+  const info = started.info();
   project.provide("chisoStack", info);
   recordRun({
     startedAt: new Date(began).toISOString(),
-    userPoolId: stack.config.auth.userPoolId,
-    region: stack.env.AWS_REGION ?? "",
+    userPoolId: info.auth.userPoolId,
+    region: info.env.AWS_REGION ?? "",
   });
-  console.log(`integration: local stack at ${stack.url} in ${((Date.now() - began) / 1000).toFixed(1)} s`);
-  return stop;
+  console.log(`integration: local stack at ${info.url} in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  return started.stop;
 }

@@ -1,6 +1,5 @@
 import type { StackOptions } from "../../infra/local/stack.ts";
 import { startEmptyStack } from "./empty-stack.ts";
-import type { StackInfo } from "./stack-info.ts";
 
 /**
  * A local stack in a process of its own (test/support/bundles-setup.ts starts it): the stack puts its
@@ -12,25 +11,18 @@ import type { StackInfo } from "./stack-info.ts";
 const options = JSON.parse(process.argv[2] ?? "{}") as Pick<StackOptions, "adminPassword"> &
   Partial<StackOptions> & { name?: string };
 const { name = "child", ...stackOptions } = options;
-const { stack, dataDir, stop } = await startEmptyStack(name, {
+const started = await startEmptyStack(name, {
   ...stackOptions,
   log: (line) => console.log(line),
 });
-const info: StackInfo = {
-  url: stack.url,
-  auth: stack.config.auth,
-  s3Endpoint: stack.env.S3_ENDPOINT as string,
-  evidenceBucket: stack.env.EVIDENCE_BUCKET as string,
-  dataDir,
-  env: stack.env,
-};
+const info = started.info();
 console.log(`ready ${JSON.stringify(info)}`);
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const)
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    stop().then(
+    started.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);
