@@ -71,7 +71,11 @@ export interface GatewayOptions {
   /** Served at /config.json. */
   config: unknown;
   /** Reads a published file (site bucket, key "public/…"). */
-  readPublic: (key: string) => Promise<{ body: Uint8Array; contentType: string } | undefined>;
+  readPublic: (
+    key: string,
+  ) => Promise<
+    { body: Uint8Array; contentType: string; contentDisposition?: string | undefined } | undefined
+  >;
   /** The built web app, served at / when present. */
   webDist?: string;
   /**
@@ -309,6 +313,8 @@ export async function startGateway(
     sendBody(request, response, file.body, {
       "content-type": contentType,
       "cache-control": "public, max-age=60",
+      // The download name publication stored with the object, as S3 and CloudFront pass it on.
+      ...(file.contentDisposition ? { "content-disposition": file.contentDisposition } : {}),
     });
   }
 

@@ -348,6 +348,7 @@ async function readSiteObject(client: S3Client, bucket: string, key: string) {
     return {
       body: await result.Body.transformToByteArray(),
       contentType: result.ContentType ?? "application/octet-stream",
+      contentDisposition: result.ContentDisposition,
     };
   } catch {
     return undefined;

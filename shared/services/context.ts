@@ -50,6 +50,8 @@ export interface PublishedFiles {
     body: Uint8Array | string,
     contentType: string,
     cache: "immutable" | "pointer",
+    /** The name a browser saves it under (Content-Disposition: attachment); none for index.json. */
+    downloadName?: string,
   ): Promise<void>;
   get(key: string): Promise<Uint8Array | undefined>;
   /** Drops cached copies of moving files (the pointers); nothing to do without a CDN. */

@@ -3,7 +3,7 @@ import { toSnapshot } from "../engine/snapshot.ts";
 import type { Period } from "../model/period.ts";
 import type { Ports } from "./context.ts";
 import type { JobWork } from "./jobs.ts";
-import { rankingRows, toCsv, toXlsx } from "./open-data.ts";
+import { downloadName, rankingRows, toCsv, toXlsx } from "./open-data.ts";
 import { periodBundle, scoreAndRecord } from "./period-scoring.ts";
 import { comparedSnapshot, publishedPeriods } from "./previous.ts";
 
@@ -59,12 +59,14 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
     ["xlsx", xlsx, XLSX],
   ];
   progress.setTotal(files.length * 2 + 1);
+  // Saved as xep-hang-<period>-v<n>.<ext>, the pointer too (it holds v{n}'s bytes).
   for (const [ext, body, type] of files) {
-    await ports.published.put(`${base}/v${version}.${ext}`, body, type, "immutable");
+    const name = downloadName(period.id, version, ext);
+    await ports.published.put(`${base}/v${version}.${ext}`, body, type, "immutable", name);
     await progress.add(1);
   }
   for (const [ext, body, type] of files) {
-    await ports.published.put(`${base}.${ext}`, body, type, "pointer");
+    await ports.published.put(`${base}.${ext}`, body, type, "pointer", downloadName(period.id, version, ext));
     await progress.add(1);
   }
   // The pointers are live at v{n}: recorded before the index is written, so that any publication

@@ -4,16 +4,23 @@ import { crc32, deflateRawSync } from "node:zlib";
  * A one-sheet XLSX writer: the few XML parts of an Office Open XML workbook in a zip. The open data is
  * one table of strings and numbers, and a general spreadsheet library would put ≈ 1 MB into the
  * function that publishes (the bundle budget is 400 KB); what it writes is read back with exceljs in
- * the tests.
+ * the tests. `title` lines (the first one large) go above the table with a blank row after them; the
+ * header row is bold and frozen, and each column is as wide as its longest cell (within bounds).
  */
 export function writeXlsx(
   sheetName: string,
   header: readonly string[],
   rows: readonly (string | number | null)[][],
+  title: readonly string[] = [],
 ): Uint8Array {
-  const lines = [rowXml(1, header, 1), ...rows.map((row, i) => rowXml(i + 2, row, 0))];
+  const top = title.length ? title.length + 1 : 0;
+  const lines = [
+    ...title.map((line, i) => rowXml(i + 1, [line], i === 0 ? 2 : 0)),
+    rowXml(top + 1, header, 1),
+    ...rows.map((row, i) => rowXml(top + i + 2, row, 0)),
+  ];
   const sheet = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="${MAIN}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>${lines.join("")}</sheetData></worksheet>`;
+<worksheet xmlns="${MAIN}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="${top + 1}" topLeftCell="A${top + 2}" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>${cols(header, rows)}<sheetData>${lines.join("")}</sheetData></worksheet>`;
   return zip([
     ["[Content_Types].xml", CONTENT_TYPES],
     ["_rels/.rels", ROOT_RELS],
@@ -22,6 +29,20 @@ export function writeXlsx(
     ["xl/styles.xml", STYLES],
     ["xl/worksheets/sheet1.xml", sheet],
   ]);
+}
+
+/** Column widths in characters: the longest header or cell, between 6 and 60, plus a margin. */
+function cols(header: readonly string[], rows: readonly (string | number | null)[][]): string {
+  const widths = header.map((h) => h.length);
+  for (const row of rows)
+    row.forEach((value, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, value === null ? 0 : String(value).length);
+    });
+  const xml = widths.map((w, i) => {
+    const width = Math.min(60, Math.max(6, w)) + 2;
+    return `<col min="${i + 1}" max="${i + 1}" width="${width}" customWidth="1"/>`;
+  });
+  return xml.length ? `<cols>${xml.join("")}</cols>` : "";
 }
 
 const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
@@ -34,9 +55,9 @@ const ROOT_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`;
 const WORKBOOK_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="${PKG_REL}"><Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL}/styles" Target="styles.xml"/></Relationships>`;
-/** Two cell formats: 0 plain, 1 bold (the header). */
+/** Three cell formats: 0 plain, 1 bold (the header), 2 bold and large (the title). */
 const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="${MAIN}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs></styleSheet>`;
+<styleSheet xmlns="${MAIN}"><fonts count="3"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="14"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs></styleSheet>`;
 
 const workbook = (sheetName: string) => `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets><sheet name="${escapeXml(sheetName.slice(0, 31))}" sheetId="1" r:id="rId1"/></sheets></workbook>`;

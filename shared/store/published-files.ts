@@ -22,7 +22,13 @@ export class S3PublishedFiles implements PublishedFiles {
     this.cdn = env.DISTRIBUTION_ID ? new CloudFrontClient({}) : undefined;
   }
 
-  async put(key: string, body: Uint8Array | string, contentType: string, cache: "immutable" | "pointer") {
+  async put(
+    key: string,
+    body: Uint8Array | string,
+    contentType: string,
+    cache: "immutable" | "pointer",
+    downloadName?: string,
+  ) {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -30,6 +36,7 @@ export class S3PublishedFiles implements PublishedFiles {
         Body: body,
         ContentType: contentType,
         CacheControl: CACHE[cache],
+        ...(downloadName ? { ContentDisposition: attachment(downloadName) } : {}),
       }),
     );
   }
@@ -50,4 +57,17 @@ export class S3PublishedFiles implements PublishedFiles {
       }),
     );
   }
+}
+
+/**
+ * Content-Disposition for a download (RFC 6266): an ASCII `filename` for old clients (anything
+ * outside a safe set becomes "_"), and `filename*` in UTF-8 (RFC 8187) with the exact name.
+ */
+export function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^A-Za-z0-9._-]/g, "_");
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

@@ -105,17 +105,16 @@ function snapshotRows(snapshot: Row): string[][] {
   const text = (v: unknown) => (v === null || v === undefined ? "" : String(v));
   return snapshot.groups.flatMap((g: Row) =>
     g.units.map((u: Row) => [
-      g.id,
-      g.name,
       text(u.rank),
       u.code,
       u.name,
+      g.name,
       text(u.points),
       text(u.index),
       text(u.band),
-      text(u.rankChange),
-      u.flags.join(" "),
       ...codes.map((code) => text(u.nodes.find((n: Row) => n.code === code)?.points)),
+      text(u.rankChange),
+      u.flags.includes("not-submitted") ? "Không nộp" : "Đã nộp",
     ]),
   );
 }
@@ -192,15 +191,55 @@ describe("final scoring and publication", () => {
     const expected = snapshotRows(json);
     const csv = parseCsv((await publicFile(rankings(first, ".csv"))).bytes.toString("utf8"));
     const [header = [], ...rows] = csv;
-    // The columns the open-data service names, one per top-level node last.
+    // Readable columns: one per top-level node (code and name), then rank change and status.
     expect(header).toEqual(rankingRows(json as RankingSnapshot).header);
-    expect(header.join(",")).toBe(
-      "group,group_name,rank,code,name,points,index,band,rank_change,flags,points_1,points_2",
-    );
+    const names = new Map<string, string>();
+    for (const n of json.groups.flatMap((g: Row) => g.nodes))
+      if (!names.has(n.code)) names.set(n.code, n.name);
+    const pillars = [...names].map(([code, name]) => `${code}. ${name}`);
+    expect(header).toEqual([
+      "Hạng",
+      "Mã",
+      "Đơn vị",
+      "Nhóm",
+      "Điểm",
+      "Chỉ số",
+      "Xếp loại",
+      ...pillars,
+      "Thay đổi hạng",
+      "Tình trạng",
+    ]);
     expect(rows).toEqual(expected);
     expect(rows).toHaveLength(3);
+    // Every unit submitted here (the unit tests cover one that did not: "Không nộp").
+    expect(rows.map((r) => r.at(-1))).toEqual(["Đã nộp", "Đã nộp", "Đã nộp"]);
+    // The XLSX: a title block (period, index set, date, version), a blank row, then the CSV's rows.
     const xlsx = await readXlsx((await publicFile(rankings(first, ".xlsx"))).bytes, header.length);
-    expect(xlsx).toEqual(csv);
+    expect(xlsx.slice(0, 4).map((r) => r[0])).toEqual([
+      `Xếp hạng chuyển đổi số — ${json.period.name}`,
+      expect.stringMatching(/^Bộ chỉ số: /),
+      expect.stringMatching(/^Ngày công bố: \d{2}\/\d{2}\/\d{4}$/),
+      "Phiên bản: 1",
+    ]);
+    expect(xlsx.slice(4)).toEqual(csv);
+  });
+
+  it("serves each download with its name (Content-Disposition), the index without one", async () => {
+    // v1 is the latest here: the pointers are saved under v1's name too.
+    for (const [file, ext] of [
+      [".csv", "csv"],
+      [".xlsx", "xlsx"],
+      [".json", "json"],
+      ["/v1.csv", "csv"],
+    ] as const) {
+      const reply = await fetch(`${stack().url}${rankings(first, file)}`);
+      const fileName = `xep-hang-${first}-v1.${ext}`;
+      expect(reply.headers.get("content-disposition"), file).toBe(
+        `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      );
+    }
+    const index = await fetch(`${stack().url}/public/rankings/index.json`);
+    expect(index.headers.get("content-disposition")).toBeNull();
   });
 
   it("publishes v2 after a correction; v1 stays readable and unchanged", async () => {

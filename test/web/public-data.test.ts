@@ -116,12 +116,12 @@ describe("the published files", () => {
     expect(working).toHaveBeenCalledTimes(1);
   });
 
-  test("a period's downloads sit next to its JSON", () => {
-    expect(downloads(period("2024 Q1", "2025-01-01T00:00:00Z"))).toEqual({
-      csv: "/public/rankings/2024%20Q1.csv",
-      xlsx: "/public/rankings/2024%20Q1.xlsx",
-      json: "/public/rankings/2024 Q1.json",
-    });
+  test("a period's downloads sit next to its JSON, saved as xep-hang-<period>-v<version>", () => {
+    expect(downloads({ ...period("2024 Q1", "2025-01-01T00:00:00Z"), version: 3 })).toEqual([
+      { label: "CSV", href: "/public/rankings/2024%20Q1.csv", fileName: "xep-hang-2024 Q1-v3.csv" },
+      { label: "XLSX", href: "/public/rankings/2024%20Q1.xlsx", fileName: "xep-hang-2024 Q1-v3.xlsx" },
+      { label: "JSON", href: "/public/rankings/2024 Q1.json", fileName: "xep-hang-2024 Q1-v3.json" },
+    ]);
   });
 
   test("a unit's history: each period it was ranked in, oldest first, with its group", async () => {

@@ -45,11 +45,20 @@ export class MemoryEvidenceFiles implements EvidenceFiles {
 
 /** The public files in memory, with what was invalidated. */
 export class MemoryPublishedFiles implements PublishedFiles {
-  readonly files = new Map<string, { body: Uint8Array; contentType: string; cache: string }>();
+  readonly files = new Map<
+    string,
+    { body: Uint8Array; contentType: string; cache: string; downloadName?: string | undefined }
+  >();
   readonly invalidated: string[] = [];
 
-  async put(key: string, body: Uint8Array | string, contentType: string, cache: "immutable" | "pointer") {
-    this.files.set(key, { body: bytesOf(body), contentType, cache });
+  async put(
+    key: string,
+    body: Uint8Array | string,
+    contentType: string,
+    cache: "immutable" | "pointer",
+    downloadName?: string,
+  ) {
+    this.files.set(key, { body: bytesOf(body), contentType, cache, downloadName });
   }
 
   async get(key: string) {

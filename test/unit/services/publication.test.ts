@@ -47,6 +47,11 @@ describe("final scoring and publication", () => {
       ].sort(),
     );
     expect(ports.published.files.get(`${base}/v1.json`)?.cache).toBe("immutable");
+    // Saved as xep-hang-<period>-v<n>.<ext>, from the snapshot and its pointer alike; the index is not a download.
+    for (const ext of ["csv", "xlsx", "json"])
+      for (const key of [`${base}/v1.${ext}`, `${base}.${ext}`])
+        expect(ports.published.files.get(key)?.downloadName, key).toBe(`xep-hang-${periodId}-v1.${ext}`);
+    expect(ports.published.files.get("public/rankings/index.json")?.downloadName).toBeUndefined();
     expect(JSON.parse(ports.published.text("public/rankings/index.json") ?? "")).toMatchObject({
       periods: [{ periodId, version: 1, url: `/public/rankings/${periodId}.json` }],
     });

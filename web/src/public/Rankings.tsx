@@ -1,3 +1,4 @@
+import { Fragment } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { fmt, fold, t } from "../i18n/index.ts";
 import { type Location, navigate, setQuery } from "../router.ts";
@@ -16,11 +17,13 @@ import {
   downloads,
   loadIndex,
   loadSnapshot,
+  notSubmitted,
   type PublishedPeriod,
   type SnapshotGroup,
   type SnapshotUnit,
 } from "./data.ts";
 import { GroupChart } from "./GroupChart.tsx";
+import { NotSubmitted } from "./NotSubmitted.tsx";
 
 /** Rows per page: a 4,000-unit group renders 50 rows at a time, sorted and searched in memory. */
 export const PAGE_SIZE = 50;
@@ -86,16 +89,15 @@ function PeriodRanking({
         </p>
       )}
       <p class="downloads">
-        <span>{t("rankings.download")}</span>{" "}
-        <a href={files.csv} download>
-          CSV
-        </a>{" "}
-        <a href={files.xlsx} download>
-          XLSX
-        </a>{" "}
-        <a href={files.json} download>
-          JSON
-        </a>
+        <span>{t("rankings.download")}</span>
+        {files.map((f) => (
+          <Fragment key={f.label}>
+            {" "}
+            <a href={f.href} download={f.fileName}>
+              {f.label}
+            </a>
+          </Fragment>
+        ))}
       </p>
       <LoadState of={snapshot} />
       {group && (
@@ -303,6 +305,12 @@ function GroupTable({
                   >
                     {u.name}
                   </a>
+                  {notSubmitted(u) && (
+                    <>
+                      {" "}
+                      <NotSubmitted />
+                    </>
+                  )}
                 </th>
                 <td class="num">{fmt.points(u.points)}</td>
                 <td class="num">{fmt.index(u.index)}</td>

@@ -2,8 +2,9 @@ import { useMemo } from "preact/hooks";
 import { fmt, t } from "../i18n/index.ts";
 import type { Location } from "../router.ts";
 import { Band, LoadState, Nothing, RankChange, Scroll, useAsync, useTitle } from "../ui/common.tsx";
-import { historySeries, unitHistory } from "./data.ts";
+import { historySeries, notSubmitted, unitHistory } from "./data.ts";
 import { LazyChart } from "./GroupChart.tsx";
+import { NotSubmitted } from "./NotSubmitted.tsx";
 
 /** A unit's public page: its pillar profile in a period and its history across published periods. */
 export function UnitProfile({ unitId, location }: { unitId: string; location: Location }) {
@@ -32,6 +33,11 @@ export function UnitProfile({ unitId, location }: { unitId: string; location: Lo
         </a>
       </p>
       <h1>{unit.name}</h1>
+      {notSubmitted(unit) && (
+        <p>
+          <NotSubmitted />
+        </p>
+      )}
       <p class="muted">{t("unit.meta", { code: unit.code, group: group.name, period: period.name })}</p>
       <dl class="stats">
         <div>

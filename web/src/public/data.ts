@@ -75,11 +75,26 @@ export async function loadIndex(): Promise<PublishedPeriod[]> {
 
 export const loadSnapshot = (period: PublishedPeriod) => getJson<Snapshot>(period.url);
 
-/** The downloads of a period: the files next to its JSON. */
-export function downloads(period: PublishedPeriod) {
-  const base = `/public/rankings/${encodeURIComponent(period.periodId)}`;
-  return { csv: `${base}.csv`, xlsx: `${base}.xlsx`, json: period.url };
+/** A download link: the file, and the name it is saved under (as publication names it). */
+export interface Download {
+  label: "CSV" | "XLSX" | "JSON";
+  href: string;
+  fileName: string;
 }
+
+/** The downloads of a period: the files next to its JSON, saved as xep-hang-<period>-v<version>.<ext>. */
+export function downloads(period: PublishedPeriod): Download[] {
+  const base = `/public/rankings/${encodeURIComponent(period.periodId)}`;
+  const name = (ext: string) => `xep-hang-${period.periodId}-v${period.version}.${ext}`;
+  return [
+    { label: "CSV", href: `${base}.csv`, fileName: name("csv") },
+    { label: "XLSX", href: `${base}.xlsx`, fileName: name("xlsx") },
+    { label: "JSON", href: period.url, fileName: name("json") },
+  ];
+}
+
+/** A unit ranked with 0 points because it did not submit (the snapshot's flag). */
+export const notSubmitted = (unit: SnapshotUnit) => unit.flags.includes("not-submitted");
 
 /** A chart's points: one label and one value each. */
 export interface Series {
