@@ -2,27 +2,44 @@ import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { Unit } from "../model/unit.ts";
 import { roundIndex } from "./rounding.ts";
 
+/** A unit as ranked in the previous snapshot: its rank, index and whether it had submitted there. */
+interface PreviousEntry {
+  rank: number;
+  index: number;
+  submitted: boolean;
+}
+
 /**
  * Rank change against the previous published period (DOMAIN.md §5): previous rank − current rank,
- * positive when the unit moved up, null when it was not ranked there in the same group.
+ * positive when the unit moved up. Shown only when the unit submitted in both periods: null when it
+ * did not submit now, was not ranked there in the same group, or had not submitted there (a
+ * non-submitter's 0 is no result to move from or to).
  *
  * A merged unit absent from the previous period compares with the mean index of its predecessors that
- * were ranked there, placed among the other units of that previous group: its previous rank is
- * 1 + the number of them whose (4-decimal) index is higher than that mean.
+ * were ranked there and had submitted, placed among the other units of that previous group: its
+ * previous rank is 1 + the number of them whose (4-decimal) index is higher than that mean. With no
+ * predecessor that submitted there, null.
  */
 export class PreviousRanks {
-  private readonly byGroup = new Map<string, Map<string, { rank: number; index: number }>>();
+  private readonly byGroup = new Map<string, Map<string, PreviousEntry>>();
 
   constructor(previous: RankingSnapshot | undefined) {
     for (const group of previous?.groups ?? []) {
       this.byGroup.set(
         group.id,
-        new Map(group.units.map((u) => [u.unitId, { rank: u.rank, index: u.index }])),
+        new Map(
+          group.units.map((u) => [
+            u.unitId,
+            // The snapshot keeps no "submitted" field: a non-submitter carries the one flag.
+            { rank: u.rank, index: u.index, submitted: !u.flags.includes("not-submitted") },
+          ]),
+        ),
       );
     }
   }
 
-  rankChange(groupId: string, unit: Unit, rank: number): number | null {
+  rankChange(groupId: string, unit: Unit, rank: number, submitted: boolean): number | null {
+    if (!submitted) return null;
     const previous = this.previousRank(groupId, unit);
     return previous === null ? null : previous - rank;
   }
@@ -31,14 +48,16 @@ export class PreviousRanks {
     const group = this.byGroup.get(groupId);
     if (!group) return null;
     const own = group.get(unit.id);
-    if (own) return own.rank;
-    const predecessors = (unit.predecessorIds ?? []).filter((id) => group.has(id));
-    if (predecessors.length === 0) return null;
+    if (own) return own.submitted ? own.rank : null;
+    const ranked = (unit.predecessorIds ?? []).filter((id) => group.has(id));
+    const counted = ranked.filter((id) => group.get(id)?.submitted);
+    if (counted.length === 0) return null;
     const mean = roundIndex(
-      predecessors.reduce((sum, id) => sum + (group.get(id)?.index ?? 0), 0) / predecessors.length,
+      counted.reduce((sum, id) => sum + (group.get(id)?.index ?? 0), 0) / counted.length,
     );
+    // Every predecessor (submitted or not) is left out of the units the mean is placed among.
     let higher = 0;
-    for (const [id, entry] of group) if (!predecessors.includes(id) && entry.index > mean) higher++;
+    for (const [id, entry] of group) if (!ranked.includes(id) && entry.index > mean) higher++;
     return higher + 1;
   }
 }

@@ -147,7 +147,7 @@ export function scorePeriod(input: ScoringInput): PeriodScore {
         index: s.index,
         rank,
         band: bandOf(roundIndex(s.index), compiled.bands),
-        rankChange: previous.rankChange(compiled.group.id, s.unit, rank),
+        rankChange: previous.rankChange(compiled.group.id, s.unit, rank, s.submitted),
         flags: s.submitted ? leafFlagNames(s.tally.leafFlags) : ["not-submitted"],
         nodes: s.nodes,
       };

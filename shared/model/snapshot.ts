@@ -25,7 +25,7 @@ export const snapshotUnitSchema = z.object({
   maxPoints: z.number(),
   index: z.number(),
   band: z.string().nullable(),
-  /** Previous rank − this rank (positive: moved up); null when not ranked in the previous period. */
+  /** Previous rank − this rank (positive: moved up); null when not ranked in the previous period, or when the unit did not submit in either one. */
   rankChange: z.number().int().nullable(),
   flags: z.array(z.string()),
   nodes: z.array(snapshotNodeResultSchema),

@@ -26,14 +26,31 @@ export function submissionFacts(stored: StoredSubmission): SubmissionFacts {
   return { submitted: wasSubmitted(stored), answers, evidence: confirmedCodes(stored.evidence) };
 }
 
-/** Leaf code → the value an appraiser (or a contest decision) set. */
+/**
+ * Leaf code → the value an appraiser (or a contest decision) set. An acceptance of the unit's own,
+ * unchanged value is left out: the answer then counts as it stands, under the evidence rule (DOMAIN.md
+ * §6.5) — accepting never awards points the missing evidence withholds.
+ */
 export function appraisalValues(stored: StoredSubmission): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const code of new Set([...stored.appraisals.keys(), ...stored.contests.keys()])) {
-    const value = appraisedValue(stored.appraisals.get(code), stored.contests.get(code));
+    const appraisal = stored.appraisals.get(code);
+    const contest = stored.contests.get(code);
+    if (
+      appraisal?.accepted &&
+      contest?.decision?.outcome !== "changed" &&
+      isOwnAnswer(stored, code, appraisal.value)
+    )
+      continue;
+    const value = appraisedValue(appraisal, contest);
     if (value !== null && value !== undefined) values[code] = value;
   }
   return values;
+}
+
+/** The value is the unit's current answer (values are JSON: a primitive or a {numerator, denominator}). */
+function isOwnAnswer(stored: StoredSubmission, code: string, value: unknown): boolean {
+  return JSON.stringify(stored.answers.get(code)?.value ?? null) === JSON.stringify(value ?? null);
 }
 
 /**

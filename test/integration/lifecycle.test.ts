@@ -324,7 +324,9 @@ describe("the explanation round", () => {
     expect(leaf(world.a.id, "1.1")).toMatchObject({
       self: { value: true, score: 0, flags: ["missing-evidence"] },
       appraisal: { accepted: true },
-      final: { value: true, score: 10, flags: [] },
+      // A rule change, not a weaker test (DOMAIN.md §6.5): accepting keeps the evidence rule, so the
+      // accepted leaf stays at 0 and flagged; only an adjustment with a reason awards its 10 points.
+      final: { value: true, score: 0, flags: ["missing-evidence"] },
     });
     expect(leaf(world.c.id, "1.1")).toMatchObject({
       self: { flags: ["not-submitted"] },
@@ -352,10 +354,12 @@ describe("the explanation round", () => {
     // Self: 1.4 → 5, 1.5 → 6, 2.1 → 12.5, 2.2 (the best) → 20; evidence-required leaves score 0.
     expect(of(world.a.id)?.provisional.points).toBe(43.5);
     expect(of(world.b.id)?.provisional.points).toBe(43.5);
-    // a: 1.4 appraised to 1 → 2; 1.1 accepted: an appraised value lifts the evidence rule → 10.
-    expect(of(world.a.id)?.final.points).toBe(50.5);
+    // a: 1.4 appraised to 1 → 2; 1.1 accepted without its evidence stays 0 (a rule change: accepting
+    // keeps the evidence rule, DOMAIN.md §6.5; it gave 10 and 50.5 points before).
+    expect(of(world.a.id)?.final.points).toBe(40.5);
     expect(of(world.b.id)?.final.points).toBe(41.5); // 1.5 changed to 2 → 4
-    expect(of(world.a.id)?.final.rank).toBe(1);
+    expect(of(world.b.id)?.final.rank).toBe(1);
+    expect(of(world.a.id)?.final.rank).toBe(2);
     expect(of(world.c.id)?.final).toMatchObject({ points: 0, flags: ["not-submitted"] });
     expectError(await reviewer.put(lp.appraisal(world.periodId, world.a.id, "1.5"), { accept: true }), 409);
     expectError(

@@ -404,17 +404,17 @@ describe("rank change", () => {
 
     test("placed among the other previous units: 1 + how many are higher than the mean", () => {
       // mean(0.6, 0.4) = 0.5: a 0.8 and b 0.55 are higher (c's 0.5 is equal) → previous rank 3.
-      expect(previous.rankChange("commune", merged(["p1", "p2"]), 5)).toBe(-2);
-      expect(previous.rankChange("commune", merged(["p1", "p2"]), 1)).toBe(2);
+      expect(previous.rankChange("commune", merged(["p1", "p2"]), 5, true)).toBe(-2);
+      expect(previous.rankChange("commune", merged(["p1", "p2"]), 1, true)).toBe(2);
       // mean(0.2, 0.1) = 0.15: 6 others higher → 7.
-      expect(previous.rankChange("commune", merged(["q1", "q2"]), 7)).toBe(0);
+      expect(previous.rankChange("commune", merged(["q1", "q2"]), 7, true)).toBe(0);
     });
 
     test("only predecessors ranked there count; none ranked gives null", () => {
       // Only p1 (0.6): a is higher → 2.
-      expect(previous.rankChange("commune", merged(["p1", "gone"]), 4)).toBe(-2);
-      expect(previous.rankChange("commune", merged(["gone", "also-gone"]), 1)).toBeNull();
-      expect(previous.rankChange("commune", commune("m", "Xã Mới"), 1)).toBeNull();
+      expect(previous.rankChange("commune", merged(["p1", "gone"]), 4, true)).toBe(-2);
+      expect(previous.rankChange("commune", merged(["gone", "also-gone"]), 1, true)).toBeNull();
+      expect(previous.rankChange("commune", commune("m", "Xã Mới"), 1, true)).toBeNull();
     });
 
     test("the mean is compared at 4 decimals, half away from zero", () => {
@@ -427,13 +427,13 @@ describe("rank change", () => {
         ]),
       );
       // mean(0.5334, 0.5333) = 0.53335 → 0.5334, equal to r: only s is higher → 2.
-      expect(near.rankChange("commune", merged(["q1", "q2"]), 2)).toBe(0);
+      expect(near.rankChange("commune", merged(["q1", "q2"]), 2, true)).toBe(0);
     });
 
     test("a unit ranked under its own id uses its own rank", () => {
-      expect(previous.rankChange("commune", commune("b", "Xã B", { predecessorIds: ["p1", "p2"] }), 1)).toBe(
-        2,
-      );
+      expect(
+        previous.rankChange("commune", commune("b", "Xã B", { predecessorIds: ["p1", "p2"] }), 1, true),
+      ).toBe(2);
     });
 
     test("in a scored period", () => {

@@ -174,8 +174,12 @@ describe("the snapshot a publication compares with", () => {
     await transitionPeriod(ports, by.admin(), second.periodId, { to: "published" });
     await runQueuedJobs(ports);
     const snapshot = JSON.parse(ports.published.text(`public/rankings/${second.periodId}.json`) ?? "");
-    // Against the first period: nobody answered this time, so so-2 moved up from second to a shared first.
-    expect(snapshot.groups[0].units.map((u: { rankChange: number | null }) => u.rankChange)).toEqual([0, 1]);
+    // Against the first period: nobody submitted this time, so no rank change (a rule change, DOMAIN.md §5:
+    // it needs a submission in both periods; before it, so-2's shared first place showed "▲1").
+    expect(snapshot.groups[0].units.map((u: { rankChange: number | null }) => u.rankChange)).toEqual([
+      null,
+      null,
+    ]);
     expect((await ports.periods.require(second.periodId)).publication?.previous).toEqual({
       periodId: first.periodId,
       version: 1,

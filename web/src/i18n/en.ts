@@ -73,6 +73,7 @@ export const en: Record<MessageKey, string> = {
   "rankings.index": "Index",
   "rankings.band": "Band",
   "rankings.noMatch": "No unit matches the search.",
+  "rankings.notSubmitted": "Not submitted",
   "rankings.pages": "Pages",
   "rankings.page": "Page {page} of {pages}",
 
@@ -359,6 +360,8 @@ export const en: Record<MessageKey, string> = {
   "appraise.acceptRest": "Accept the {n} remaining indicators",
   "appraise.bulkBusy": "Accepting…",
   "appraise.bulkDone": "{n} indicators accepted.",
+  "appraise.bulkDoneSkipped":
+    "{n} indicators accepted; {m} skipped for missing evidence (adjust them with a reason).",
   "appraise.answer": "Unit's answer",
   "appraise.selfScore": "Self-assessed points",
   "appraise.evidence": "Evidence",

@@ -74,6 +74,7 @@ export const vi = {
   "rankings.index": "Chỉ số",
   "rankings.band": "Mức",
   "rankings.noMatch": "Không có đơn vị nào khớp với từ khoá.",
+  "rankings.notSubmitted": "Không nộp",
   "rankings.pages": "Phân trang",
   "rankings.page": "Trang {page}/{pages}",
 
@@ -357,6 +358,8 @@ export const vi = {
   "appraise.acceptRest": "Chấp nhận {n} chỉ tiêu còn lại",
   "appraise.bulkBusy": "Đang chấp nhận…",
   "appraise.bulkDone": "Đã chấp nhận {n} chỉ tiêu.",
+  "appraise.bulkDoneSkipped":
+    "Đã chấp nhận {n} chỉ tiêu; bỏ qua {m} chỉ tiêu thiếu tài liệu kiểm chứng (cần điều chỉnh kèm lý do).",
   "appraise.answer": "Đơn vị trả lời",
   "appraise.selfScore": "Điểm tự chấm",
   "appraise.evidence": "Tài liệu kiểm chứng",

@@ -23,6 +23,25 @@ async function loadLedger(periodId: string, unitId: string): Promise<UnitResult 
   }
 }
 
+/**
+ * What "accept the rest" accepts: the open leaves not flagged missing-evidence. Accepting keeps the
+ * evidence rule (DOMAIN.md §6.5), so such a leaf would stay at 0: it is left for a reviewer to adjust
+ * with a reason, and counted as skipped.
+ */
+export function acceptRestPlan<L extends { code: string }>(
+  open: readonly L[],
+  flagsOf: (code: string) => readonly string[],
+): { acceptable: L[]; skipped: number } {
+  const acceptable = open.filter((l) => !flagsOf(l.code).includes("missing-evidence"));
+  return { acceptable, skipped: open.length - acceptable.length };
+}
+
+/** The message once "accept the rest" is done: how many it accepted, and how many it skipped. */
+export const acceptRestDone = (accepted: number, skipped: number): string =>
+  skipped > 0
+    ? t("appraise.bulkDoneSkipped", { n: accepted, m: skipped })
+    : t("appraise.bulkDone", { n: accepted });
+
 /** A unit's appraisal: each leaf's answer, note and evidence; accept it or adjust it with a reason. */
 export function Appraise({ periodId, unitId }: { periodId: string; unitId: string }) {
   const session = useSession();
@@ -47,12 +66,17 @@ export function Appraise({ periodId, unitId }: { periodId: string; unitId: strin
   const total = (score: (code: string) => number) =>
     group.nodes.reduce((sum, n) => sum + nodeScore(n, score), 0);
   const open = ctx.leaves.filter((l) => !rows.get(l.code)?.appraisal);
+  const { acceptable, skipped } = acceptRestPlan(
+    open,
+    (code) => rows.get(code)?.self.flags ?? sub.preview.leaves[code]?.flags ?? [],
+  );
 
   const acceptRest = async () => {
     setBulk(t("appraise.bulkBusy"));
     try {
-      for (const leaf of open) await put(paths.appraisal(periodId, unitId, leaf.code), { accept: true });
-      setBulk(t("appraise.bulkDone", { n: open.length }));
+      for (const leaf of acceptable)
+        await put(paths.appraisal(periodId, unitId, leaf.code), { accept: true });
+      setBulk(acceptRestDone(acceptable.length, skipped));
     } catch (e) {
       setBulk(errorText(e));
     }
@@ -100,9 +124,9 @@ export function Appraise({ periodId, unitId }: { periodId: string; unitId: strin
           <input type="checkbox" checked={onlyOpen} onChange={(e) => setOnlyOpen(e.currentTarget.checked)} />
           {t("appraise.onlyOpen")}
         </label>
-        {canAppraise && open.length > 0 && (
+        {canAppraise && acceptable.length > 0 && (
           <button type="button" class="btn" onClick={() => void acceptRest()}>
-            {t("appraise.acceptRest", { n: open.length })}
+            {t("appraise.acceptRest", { n: acceptable.length })}
           </button>
         )}
       </div>
