@@ -320,8 +320,9 @@ async function checkPublished(
     .replace(/^\uFEFF/, "")
     .split(/\r?\n/)
     .map((line) => line.split(","));
-  const row = rows.find((r) => r[header.indexOf("code")] === code);
-  if (Number(row?.[header.indexOf("points")]) !== EXPECTED_POINTS)
+  // The open-data CSV's Vietnamese headers (shared/services/open-data.ts): "Mã" the code, "Điểm" the points.
+  const row = rows.find((r) => r[header.indexOf("Mã")] === code);
+  if (Number(row?.[header.indexOf("Điểm")]) !== EXPECTED_POINTS)
     throw new SmokeError(`${periodId}.csv: row ${JSON.stringify(row)}, expected ${EXPECTED_POINTS} points`);
 
   await poll(
