@@ -90,8 +90,6 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const TABLE_NAMES = { data: "chiso-data", audit: "chiso-audit" };
-
 /**
  * The origin secret CloudFront sends the API: random per process, not per start, because a handler
  * module caches the value it read (functions/http/origin.ts) and a test restarts the stack in one process.
@@ -115,7 +113,9 @@ function cloudNames(region: string) {
     ORIGIN_SECRET_HEADER: "x-chiso-origin-secret",
   };
 }
-const BUCKETS = { evidence: "chiso-evidence", site: "chiso-site" };
+/** The local tables and buckets, named once (template.ts): the bundle mode resolves the template to them. */
+const TABLE_NAMES = { data: LOCAL_NAMES.dataTable, audit: LOCAL_NAMES.auditTable };
+const BUCKETS = { evidence: LOCAL_NAMES.evidenceBucket, site: LOCAL_NAMES.siteBucket };
 
 /**
  * The whole system on one machine: DynamoDB Local, s3rver and cognito-local as real emulators, the
