@@ -53,10 +53,26 @@ export function useLang(): Lang {
   return current;
 }
 
-export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const text = messages[key] ?? vi[key] ?? key;
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+type Params = Record<string, string | number>;
+const fill = (text: string, params?: Params) =>
+  params
+    ? text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+    : text;
+
+export function t(key: MessageKey, params?: Params): string {
+  return fill(messages[key] ?? vi[key] ?? key, params);
+}
+
+/**
+ * The strings of one lazily loaded part of the app (a signed-in area): they travel in that part's
+ * chunk, not in the public page's, and both languages must have the same keys (the type checker says
+ * so). Returns that part's `t`.
+ */
+export function messagesFor<K extends string>(
+  viTexts: Record<K, string>,
+  enTexts: NoInfer<Record<K, string>>,
+): (key: K, params?: Params) => string {
+  return (key, params) => fill((current === "en" ? enTexts[key] : viTexts[key]) ?? key, params);
 }
 
 const locale = () => (current === "vi" ? "vi-VN" : "en-GB");
