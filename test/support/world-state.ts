@@ -20,13 +20,22 @@ export async function submissionState(admin: Api, periodId: string, unitId: stri
   };
 }
 
-/** Everything a write could touch in the world: unit a's submission, the period, the lists, the audit trails. */
+/**
+ * Everything a write could touch in the world: unit a's submission, the period, the lists, the audit trails.
+ * The lists keep only this world's items (their ids start with its prefix, as would anything a refused
+ * request tried to create in it): other files share the stack, and a scheduled close of their periods
+ * must not read as a change here.
+ */
 export async function worldState(admin: Api, world: World) {
+  const own = async (path: string) =>
+    (await readAll(admin, path)).filter((item) =>
+      String((item as { id?: unknown }).id).startsWith(world.prefix),
+    );
   return {
     ...(await submissionState(admin, world.periodId, world.a.id)),
-    frameworks: await readAll(admin, paths.frameworks),
-    units: await readAll(admin, paths.units),
-    periods: await readAll(admin, paths.periods),
+    frameworks: await own(paths.frameworks),
+    units: await own(paths.units),
+    periods: await own(paths.periods),
     submissions: await readAll(admin, paths.submissions(world.periodId)),
     periodAudit: await readAll(admin, paths.audit(`period#${world.periodId}`)),
   };
