@@ -1,6 +1,7 @@
+import { listAudit } from "../../shared/services/audit.ts";
 import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
 
-export const handler = apiHandler(async ({ page, query }) => ({
-  body: await adapters().audit.list({ entity: query.entity || undefined, day: query.day || undefined }, page),
+export const handler = apiHandler(async ({ ctx, page, query }) => ({
+  body: await listAudit(adapters(), ctx, query, page),
 }));

@@ -137,7 +137,8 @@ export const MAX_PARAM_LENGTH = 128;
 /** A query value longer than this (UTF-8 bytes) is refused: some become storage keys. */
 export const MAX_QUERY_BYTES = 1024;
 
-const PARAM_CHARACTERS = /^[A-Za-z0-9._~-]+$/;
+// "@": a user name may be an e-mail address (GET /api/users/{username}).
+const PARAM_CHARACTERS = /^[A-Za-z0-9._~@-]+$/;
 
 /** What each path parameter looks like (shared/api/params.ts): a value of another shape cannot exist. */
 const PARAM_SHAPES: Record<string, { shape: RegExp; what: string }> = Object.fromEntries(
@@ -160,7 +161,7 @@ function checkedParams(params: Record<string, string | undefined>): Record<strin
       throw new Refusal("bad-request", "bad-path", `the path parameter ${name} is not valid`, [
         {
           path: name,
-          message: `expected at most ${MAX_PARAM_LENGTH} characters: letters, digits, '.', '_', '-'`,
+          message: `expected at most ${MAX_PARAM_LENGTH} characters: letters, digits, '.', '_', '-', '@'`,
         },
       ]);
     const rule = PARAM_SHAPES[name];

@@ -1,4 +1,4 @@
-import { listSubmissions } from "../../shared/services/submissions.ts";
+import { listSubmissions } from "../../shared/services/submission-list.ts";
 import { adapters } from "../http/adapters.ts";
 import { apiHandler } from "../http/api.ts";
 

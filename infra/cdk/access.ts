@@ -11,11 +11,12 @@
  *   Put inside a transaction or AuditLog.append); "read" = GetItem, BatchGetItem, Query for GET /api/audit.
  * - evidence: objects under evidence/ in the evidence bucket. "put" signs the browser's presigned POST
  *   or writes a confirmed file, "get" reads a file to check it (confirm) or signs a download link,
- *   "delete" removes one.
+ *   "delete" removes one; "list-parts" lists a multipart upload's parts (ListParts) and "abort"
+ *   aborts one (a multipart upload's start, parts and completion are "put").
  * - published: objects under public/ in the site bucket. "put" writes snapshots and pointers,
  *   "get" reads the previous period's snapshot (rank change).
  * - invalidate: cloudfront:CreateInvalidation on this distribution (the moving pointers).
- * - users: AdminCreateUser, AdminSetUserPassword, AdminAddUserToGroup on the user pool.
+ * - users: the Cognito actions (cognito-idp:<name>) on the user pool, each named.
  * - closeSchedule: "arm" creates/updates the period's one-time close schedule; "arm-disarm" also deletes
  *   it (the schedule follows the stored period: armed while open, deleted otherwise). Both pass the
  *   scheduler role.
@@ -26,18 +27,32 @@
 export interface Needs {
   data?: "read" | "write";
   audit?: "read" | "append";
-  evidence?: readonly ("put" | "get" | "delete")[];
+  evidence?: readonly ("put" | "get" | "delete" | "list-parts" | "abort")[];
   published?: readonly ("put" | "get")[];
   invalidate?: true;
-  users?: true;
+  users?: readonly UserAction[];
   closeSchedule?: "arm" | "arm-disarm";
   jobs?: true;
   mail?: true;
   /** Reads MAX_EVIDENCE_BYTES (the upload limit). */
   evidenceLimit?: true;
-  /** Memory and timeout beyond the API defaults (scoring a whole period). */
+  /** Memory and timeout beyond the API defaults (scoring a whole period; reading back a 100 MB file). */
   heavy?: true;
 }
+
+/** The user pool's operations the account routes call (shared/store/user-directory.ts). */
+export type UserAction =
+  | "AdminCreateUser"
+  | "AdminSetUserPassword"
+  | "AdminAddUserToGroup"
+  | "AdminRemoveUserFromGroup"
+  | "AdminGetUser"
+  | "AdminListGroupsForUser"
+  | "AdminUpdateUserAttributes"
+  | "AdminDisableUser"
+  | "AdminEnableUser"
+  | "ListUsers"
+  | "ListUsersInGroup";
 
 const READ: Needs = { data: "read" };
 const WRITE: Needs = { data: "write", audit: "append" };
@@ -49,7 +64,32 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   "units/upsert": WRITE,
   "units/list": READ,
   // createUser checks the unit exists (BatchGetItem), creates the Cognito user, appends an audit record.
-  "users/create": { data: "read", audit: "append", users: true },
+  "users/create": {
+    data: "read",
+    audit: "append",
+    users: ["AdminCreateUser", "AdminSetUserPassword", "AdminAddUserToGroup"],
+  },
+  // The pool is read whole (ListUsers) and the roles from each group's members (ListUsersInGroup).
+  "users/list": { users: ["ListUsers", "ListUsersInGroup"] },
+  "users/get": { users: ["AdminGetUser", "AdminListGroupsForUser"] },
+  // updateUser reads the account, checks a new unit exists, changes it, appends an audit record.
+  "users/update": {
+    data: "read",
+    audit: "append",
+    users: [
+      "AdminGetUser",
+      "AdminListGroupsForUser",
+      "AdminUpdateUserAttributes",
+      "AdminAddUserToGroup",
+      "AdminRemoveUserFromGroup",
+      "AdminDisableUser",
+      "AdminEnableUser",
+    ],
+  },
+  "users/password": {
+    audit: "append",
+    users: ["AdminGetUser", "AdminListGroupsForUser", "AdminSetUserPassword"],
+  },
   "periods/create": WRITE,
   "periods/list": READ,
   "periods/get": READ,
@@ -67,7 +107,11 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   "evidence/add": { ...WRITE, evidence: ["put"], evidenceLimit: true },
   // confirm reads the uploaded bytes (type sniffing), writes them to the confirmed file's key and
   // deletes the upload (also one that fails the checks).
-  "evidence/confirm": { ...WRITE, evidence: ["put", "get", "delete"], evidenceLimit: true },
+  "evidence/confirm": { ...WRITE, evidence: ["put", "get", "delete"], evidenceLimit: true, heavy: true },
+  // A resumable upload: parts starts the multipart upload (or lists what S3 has of it) and signs the
+  // browser's part PUTs; complete lists the parts, completes, or aborts an upload of wrong parts.
+  "evidence/parts": { data: "read", evidence: ["put", "list-parts"] },
+  "evidence/complete": { data: "read", evidence: ["put", "list-parts", "abort"] },
   "evidence/download": { data: "read", evidence: ["get"] },
   "evidence/relink": WRITE,
   "evidence/remove": { ...WRITE, evidence: ["delete"] },

@@ -70,7 +70,7 @@ export function partsOf(needs: Needs): Record<AdapterPart, boolean> {
     evidenceFiles: (needs.evidence?.length ?? 0) > 0,
     // The CloudFront invalidation is a method of the published files.
     published: (needs.published?.length ?? 0) > 0 || needs.invalidate === true,
-    users: needs.users === true,
+    users: (needs.users?.length ?? 0) > 0,
     scheduler: needs.closeSchedule !== undefined,
     jobs: needs.jobs === true,
     mailer: needs.mail === true,
@@ -118,7 +118,7 @@ const TABLE_WRITES = [
 export type TableAccess = "read" | "write" | "append" | "name-only";
 
 /** Object-level rights under a bucket prefix. */
-export type ObjectRight = "put" | "get" | "delete";
+export type ObjectRight = "put" | "get" | "delete" | "list-parts" | "abort";
 
 /** The environment variable that carries a bound resource's name or ARN to the handler. */
 export interface EnvName {
@@ -213,7 +213,15 @@ export class ChisoFunction extends Construct {
   ): this {
     this.function.addEnvironment(env, bucket.bucketName);
     const actions = rights.map(
-      (right) => ({ put: "s3:PutObject", get: "s3:GetObject", delete: "s3:DeleteObject" })[right],
+      (right) =>
+        ({
+          put: "s3:PutObject",
+          get: "s3:GetObject",
+          delete: "s3:DeleteObject",
+          // Multipart: CreateMultipartUpload, UploadPart and CompleteMultipartUpload are s3:PutObject.
+          "list-parts": "s3:ListMultipartUploadParts",
+          abort: "s3:AbortMultipartUpload",
+        })[right],
     );
     this.allow(actions, [bucket.arnForObjects(`${prefix}*`)]);
     // Without ListBucket, S3 answers a missing key with 403 AccessDenied instead of 404 NoSuchKey, and

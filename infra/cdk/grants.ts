@@ -16,13 +16,6 @@ export interface Bindable {
   distribution: cloudfront.IDistribution;
 }
 
-/** What `users: true` allows on the user pool: create a user, set the password, add it to a group. */
-export const USER_ADMIN_ACTIONS = [
-  "cognito-idp:AdminCreateUser",
-  "cognito-idp:AdminSetUserPassword",
-  "cognito-idp:AdminAddUserToGroup",
-] as const;
-
 /**
  * Gives a function what its entry in infra/cdk/access.ts says, and nothing else: each right comes
  * with the environment variable that names its resource (ChisoFunction's bind… methods).
@@ -39,7 +32,12 @@ export function bindNeeds(fn: ChisoFunction, needs: Needs, to: Bindable): void {
   if (needs.published)
     fn.bindBucketPrefix(data.siteBucket, "public/", needs.published, { env: "SITE_BUCKET" });
   if (needs.invalidate) fn.bindDistribution(to.distribution, { env: "DISTRIBUTION_ID" });
-  if (needs.users) fn.bindUserPool(auth.userPool, USER_ADMIN_ACTIONS, { env: "USER_POOL_ID" });
+  if (needs.users?.length)
+    fn.bindUserPool(
+      auth.userPool,
+      needs.users.map((action) => `cognito-idp:${action}`),
+      { env: "USER_POOL_ID" },
+    );
   if (needs.closeSchedule) fn.bindCloseSchedules(jobs.closeSchedules, needs.closeSchedule);
   if (needs.jobs) fn.bindJobQueue(jobs.periodJob.function, { env: "JOB_FUNCTION_NAME" });
   if (needs.mail) {

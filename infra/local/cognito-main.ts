@@ -92,4 +92,52 @@ async function drain(engine: LocalEngine, queue: FileQueue): Promise<void> {
   queue.writing = false;
 }
 
+/**
+ * Amazon Cognito refuses to sign in a disabled user (AdminDisableUser) with NotAuthorizedException
+ * "User is disabled."; cognito-local 5.3.0 signs them in. Its sign-in targets are wrapped here so the
+ * local stack refuses them too (the accounts screen's "disable" must mean the same locally).
+ */
+interface SignInRequest {
+  ClientId?: string;
+  UserPoolId?: string;
+  AuthParameters?: Record<string, string>;
+}
+type Handler = (ctx: unknown, req: SignInRequest) => Promise<unknown>;
+interface Services {
+  cognito: {
+    getUserPoolForClientId(ctx: unknown, id: string): Promise<Pool>;
+    getUserPool(ctx: unknown, id: string): Promise<Pool>;
+  };
+}
+interface Pool {
+  getUserByUsername(ctx: unknown, name: string): Promise<{ Enabled?: boolean } | null>;
+  getUserByRefreshToken(ctx: unknown, token: string): Promise<{ Enabled?: boolean } | null>;
+}
+const targets: Record<string, (services: Services) => Handler> = requireFromCognito(
+  join(cognitoDir, "lib", "targets", "targets.js"),
+).Targets;
+const { NotAuthorizedError } = requireFromCognito(join(cognitoDir, "lib", "errors.js")) as {
+  NotAuthorizedError: new (message?: string) => Error;
+};
+for (const name of ["InitiateAuth", "AdminInitiateAuth"]) {
+  const original = targets[name];
+  if (!original) continue;
+  targets[name] = (services) => {
+    const run = original(services);
+    return async (ctx, req) => {
+      const pool = req.UserPoolId
+        ? await services.cognito.getUserPool(ctx, req.UserPoolId)
+        : await services.cognito.getUserPoolForClientId(ctx, req.ClientId ?? "");
+      const params = req.AuthParameters ?? {};
+      const user = params.REFRESH_TOKEN
+        ? await pool.getUserByRefreshToken(ctx, params.REFRESH_TOKEN)
+        : params.USERNAME
+          ? await pool.getUserByUsername(ctx, params.USERNAME)
+          : null;
+      if (user?.Enabled === false) throw new NotAuthorizedError("User is disabled.");
+      return run(ctx, req);
+    };
+  };
+}
+
 requireFromCognito(join(cognitoDir, "lib", "bin", "start.js"));

@@ -64,7 +64,8 @@ export async function ensureUserPool(endpoint: string, options: { poolName: stri
       const created = await cognito.send(
         new CreateUserPoolCommand({
           PoolName: options.poolName,
-          Schema: [{ Name: "unitId", AttributeDataType: "String", Mutable: true }],
+          // Every custom attribute: AdminUpdateUserAttributes refuses one the schema lacks.
+          Schema: CUSTOM_ATTRIBUTES.map((Name) => ({ Name, AttributeDataType: "String", Mutable: true })),
         }),
       );
       userPoolId = created.UserPool?.Id;

@@ -9,6 +9,7 @@ import {
   type SigningCredentials,
   StorageRefusal,
   verifyPresignedGet,
+  verifyPresignedPart,
   verifyPresignedPost,
 } from "./s3-gate.ts";
 import { sendBody, sendStatic } from "./static-files.ts";
@@ -19,6 +20,8 @@ const MAX_BODY = 6 * 1024 * 1024;
 const MAX_AUTH_BODY = 64 * 1024;
 /** The largest evidence file (shared/model/evidence.ts) plus the form's fields. */
 const MAX_UPLOAD_BODY = 50 * 1024 * 1024 + 256 * 1024;
+/** One part of a resumable upload (shared/services/multipart.ts plans 8 MiB, more for a huge file). */
+const MAX_PART_BODY = 64 * 1024 * 1024;
 
 /**
  * The Cognito operations the browser's sign-in needs (web/src/auth/cognito.ts): InitiateAuth with a
@@ -54,6 +57,12 @@ const APP_CSP = [
 ].join("; ");
 /** What is not the app (data, downloads): no script runs, even if a browser tried to render it. */
 const DATA_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox";
+/**
+ * Evidence served inline (a PDF or an image in the reviewer's panel): the app may frame it, as it may
+ * frame the bucket in the cloud (S3 sends no framing rule). Not sandboxed: Chromium shows no PDF in a
+ * sandboxed document; only PDF, JPEG and PNG are ever served inline (shared/services/evidence.ts).
+ */
+const INLINE_EVIDENCE_CSP = "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
 
 const SECURITY_HEADERS = {
   "x-content-type-options": "nosniff",
@@ -89,6 +98,8 @@ export interface GatewayOptions {
     credentials: SigningCredentials;
     put(key: string, body: Uint8Array, contentType: string): Promise<void>;
     get(key: string): Promise<{ body: Uint8Array; contentType: string } | undefined>;
+    /** UploadPart; answers the part's ETag. */
+    putPart?(key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<string>;
   };
   /** Runs a route's function (default: the stack's invoker, invoke.ts). */
   invoker?: Invoker;
@@ -142,7 +153,7 @@ export async function startGateway(
       response.setHeader("vary", "Origin");
       response.setHeader("access-control-expose-headers", "ETag");
       if (request.method === "OPTIONS") {
-        response.setHeader("access-control-allow-methods", "GET, POST");
+        response.setHeader("access-control-allow-methods", "GET, POST, PUT");
         response.setHeader("access-control-allow-headers", "content-type, x-amz-target, x-amz-user-agent");
         response.setHeader("access-control-max-age", "3000");
       }
@@ -255,6 +266,10 @@ export async function startGateway(
         );
         const object = await store.get(download.key);
         if (!object) return s3Error(response, 404, "NoSuchKey", "The specified key does not exist.");
+        if (/^inline\b/i.test(download.contentDisposition ?? "")) {
+          response.setHeader("content-security-policy", INLINE_EVIDENCE_CSP);
+          response.setHeader("x-frame-options", "SAMEORIGIN");
+        }
         response.writeHead(200, {
           "content-type": download.contentType ?? object.contentType,
           "content-length": object.body.length,
@@ -262,6 +277,28 @@ export async function startGateway(
           ...(download.contentDisposition ? { "content-disposition": download.contentDisposition } : {}),
         });
         response.end(object.body);
+        return;
+      }
+      if (request.method === "PUT" && store.putPart) {
+        const part = verifyPresignedPart(
+          request.url ?? "",
+          "/s3",
+          store.bucket,
+          request.headers.host ?? "",
+          store.credentials,
+        );
+        const body = await readBody(request, MAX_PART_BODY);
+        if (body === "too-large")
+          throw new StorageRefusal("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");
+        let etag: string;
+        try {
+          etag = await store.putPart(part.key, part.uploadId, part.partNumber, body);
+        } catch (error) {
+          if ((error as { name?: string }).name !== "NoSuchUpload") throw error;
+          return s3Error(response, 404, "NoSuchUpload", "The specified upload does not exist.");
+        }
+        response.writeHead(200, { etag });
+        response.end();
         return;
       }
       throw new StorageRefusal("AccessDenied", "only presigned uploads and downloads are accepted");

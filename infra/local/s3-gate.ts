@@ -9,7 +9,7 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
  *   condition against the form's fields and the file's actual size (as S3 does, every field of the
  *   form must be named by a condition);
  * - a presigned GET URL: the query-string signature of the request (method, path, query, host)
- *   and its expiry.
+ *   and its expiry; a presigned PUT of a multipart upload's part likewise.
  */
 export interface SigningCredentials {
   accessKeyId: string;
@@ -162,6 +162,48 @@ export function verifyPresignedGet(
   credentials: SigningCredentials,
   now = new Date(),
 ): VerifiedDownload {
+  const { key, one } = verifyPresignedUrl("GET", rawPathAndQuery, pathPrefix, bucket, host, credentials, now);
+  const contentType = one("response-content-type");
+  const contentDisposition = one("response-content-disposition");
+  return {
+    key,
+    ...(contentType ? { contentType } : {}),
+    ...(contentDisposition ? { contentDisposition } : {}),
+  };
+}
+
+export interface VerifiedPart {
+  key: string;
+  uploadId: string;
+  partNumber: number;
+}
+
+/** Verifies a presigned UploadPart PUT (a resumable upload's part): as a GET, plus its upload and part. */
+export function verifyPresignedPart(
+  rawPathAndQuery: string,
+  pathPrefix: string,
+  bucket: string,
+  host: string,
+  credentials: SigningCredentials,
+  now = new Date(),
+): VerifiedPart {
+  const { key, one } = verifyPresignedUrl("PUT", rawPathAndQuery, pathPrefix, bucket, host, credentials, now);
+  const uploadId = one("uploadId");
+  const partNumber = Number(one("partNumber"));
+  if (!uploadId || !Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10_000)
+    throw deny("only a presigned part of a multipart upload may be put");
+  return { key, uploadId, partNumber };
+}
+
+function verifyPresignedUrl(
+  method: "GET" | "PUT",
+  rawPathAndQuery: string,
+  pathPrefix: string,
+  bucket: string,
+  host: string,
+  credentials: SigningCredentials,
+  now: Date,
+): { key: string; one: (name: string) => string | undefined } {
   const queryAt = rawPathAndQuery.indexOf("?");
   const path = queryAt < 0 ? rawPathAndQuery : rawPathAndQuery.slice(0, queryAt);
   const query = parseQuery(queryAt < 0 ? "" : rawPathAndQuery.slice(queryAt + 1));
@@ -189,7 +231,7 @@ export function verifyPresignedGet(
     .map(([key, value]) => `${key}=${value}`)
     .join("&");
   const canonicalRequest = [
-    "GET",
+    method,
     path,
     canonicalQuery,
     `host:${host.trim()}\n`,
@@ -214,13 +256,7 @@ export function verifyPresignedGet(
   } catch {
     throw deny("the object key is not valid");
   }
-  const contentType = one("response-content-type");
-  const contentDisposition = one("response-content-disposition");
-  return {
-    key,
-    ...(contentType ? { contentType } : {}),
-    ...(contentDisposition ? { contentDisposition } : {}),
-  };
+  return { key, one };
 }
 
 /** date/region/service/aws4_request, checked against the stack's key id, region and X-Amz-Date. */

@@ -52,6 +52,8 @@ function escapeXml(text: string): string {
 
 /** Makes s3rver's object writes atomic, as S3's are (s3rver-atomic.cjs). */
 const ATOMIC_WRITES = fileURLToPath(new URL("./s3rver-atomic.cjs", import.meta.url));
+/** ListParts, AbortMultipartUpload and S3's upload-id-to-key check (s3rver-multipart.cjs). */
+const MULTIPART = fileURLToPath(new URL("./s3rver-multipart.cjs", import.meta.url));
 
 /**
  * Starts s3rver 3.7.1 as a child process rather than in-process: its ListObjectsV2 continuation
@@ -94,6 +96,8 @@ export async function startS3(options: S3Options): Promise<RunningEmulator> {
       LIFELINE,
       "--require",
       ATOMIC_WRITES,
+      "--require",
+      MULTIPART,
       bin,
       "--directory",
       directory,

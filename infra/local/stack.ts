@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { adapters, useLocalParts } from "../../functions/http/adapters.ts";
 import { responseChecks } from "../../functions/http/api.ts";
 import { ROUTES } from "../../functions/routes.ts";
@@ -277,6 +277,18 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
           );
         },
         get: (key) => readSiteObject(storageClient, BUCKETS.evidence, key),
+        putPart: async (key, uploadId, partNumber, body) => {
+          const part = await storageClient.send(
+            new UploadPartCommand({
+              Bucket: BUCKETS.evidence,
+              Key: key,
+              UploadId: uploadId,
+              PartNumber: partNumber,
+              Body: body,
+            }),
+          );
+          return part.ETag ?? "";
+        },
       },
       corsOrigins: [...new Set([origin, `http://${host}:${port}`, "http://localhost:5173"])],
       originHeader: { name: names.ORIGIN_SECRET_HEADER, value: ORIGIN_SECRET },

@@ -9,11 +9,18 @@ import {
 import { evidenceRequestSchema, relinkEvidenceSchema } from "../model/evidence.ts";
 import { frameworkSchema } from "../model/framework.ts";
 import { createPeriodSchema, PERIOD_STATES, patchPeriodSchema } from "../model/period.ts";
+import { auditQuerySchema } from "../services/audit.ts";
+import { completeRequestSchema, partsRequestSchema } from "../services/multipart.ts";
 import { unitDeadlineSchema as unitDeadlineBodySchema } from "../services/periods.ts";
 import { answersBodySchema } from "../services/submissions.ts";
 import { transitionSchema } from "../services/transitions.ts";
 import { unitsBodySchema } from "../services/units.ts";
-import { createUserSchema } from "../services/users.ts";
+import {
+  createUserSchema,
+  listUsersQuerySchema,
+  passwordBodySchema,
+  updateUserSchema,
+} from "../services/users.ts";
 import {
   adminUnitSchema,
   frameworkSummarySchema,
@@ -23,6 +30,7 @@ import {
   userSummarySchema,
 } from "./catalog.ts";
 import { pageOf, pagingQuery, pathParameters } from "./common.ts";
+import { completedSchema, partsAnswerSchema } from "./multipart.ts";
 import { adminPeriodSchema, periodSchema, reviewerPeriodSchema, unitDeadlineSchema } from "./periods.ts";
 import { auditRecordSchema, resultsPageSchema, scoringBundleSchema } from "./results.ts";
 import type { RouteKey } from "./routes.ts";
@@ -37,6 +45,7 @@ import {
   submissionSchema,
   supplementSchema,
 } from "./submissions.ts";
+import { userViewSchema } from "./users.ts";
 
 /**
  * The one API contract: for every route of the table (routes.ts), its parameters, query, request body
@@ -113,6 +122,28 @@ export const CONTRACT = {
     body: createUserSchema,
     responses: { 201: userSummarySchema },
   },
+  "GET /api/users": {
+    summary: "List accounts by user name, filtered by part of the name, a unit, a role or the state",
+    query: paging.extend(listUsersQuerySchema.shape),
+    responses: { 200: pageOf(userViewSchema) },
+  },
+  "GET /api/users/{username}": {
+    summary: "Read an account: roles, unit, reviewer scope, state",
+    params: pathParameters("username"),
+    responses: { 200: userViewSchema },
+  },
+  "PATCH /api/users/{username}": {
+    summary: "Change an account's roles, unit, reviewer scope or state; 409 own-account for one's own",
+    params: pathParameters("username"),
+    body: updateUserSchema,
+    responses: { 200: userViewSchema },
+  },
+  "PUT /api/users/{username}/password": {
+    summary: "Set a new permanent password",
+    params: pathParameters("username"),
+    body: passwordBodySchema,
+    responses: { 204: null },
+  },
   "POST /api/periods": {
     summary: "Create a period in draft",
     body: createPeriodSchema,
@@ -154,6 +185,7 @@ export const CONTRACT = {
     query: paging.extend({
       groupId: z.string().optional(),
       state: z.enum(["draft", "submitted", "locked"]).optional(),
+      submitted: z.enum(["true", "false"]).optional(),
     }),
     responses: { 200: pageOf(submissionRowSchema) },
   },
@@ -188,9 +220,22 @@ export const CONTRACT = {
     params: evidence,
     responses: { 200: evidenceAnswerSchema },
   },
-  "GET /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/download": {
-    summary: "A short-lived link to read the evidence",
+  "POST /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/parts": {
+    summary: "Resumable upload of a large file: start or resume it, sign PUT URLs for parts",
     params: evidence,
+    body: partsRequestSchema,
+    responses: { 200: partsAnswerSchema },
+  },
+  "POST /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/complete": {
+    summary: "Finish a resumable upload from the parts storage has (confirm follows)",
+    params: evidence,
+    body: completeRequestSchema,
+    responses: { 200: completedSchema },
+  },
+  "GET /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/download": {
+    summary: "A short-lived link to read the evidence (inline=true: a PDF or image shown in the page)",
+    params: evidence,
+    query: z.object({ inline: z.enum(["true", "false"]).optional() }),
     responses: { 200: downloadSchema },
   },
   "PATCH /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}": {
@@ -241,11 +286,8 @@ export const CONTRACT = {
     responses: { 200: scoringBundleSchema },
   },
   "GET /api/audit": {
-    summary: "Audit records, by time",
-    query: paging.extend({
-      entity: z.string().optional().describe('e.g. "period#2022-y"'),
-      day: z.string().optional().describe("YYYY-MM-DD"),
-    }),
+    summary: "Audit records, newest first: by entity, or by days filtered by actor, action, period, unit",
+    query: paging.extend(auditQuerySchema.shape),
     responses: { 200: pageOf(auditRecordSchema) },
   },
 } as const satisfies Record<RouteKey, RouteContract>;

@@ -7,6 +7,8 @@ export const PATH_PARAMETERS = {
   unitId: { pattern: "^[a-z0-9][a-z0-9-]{0,63}$", what: "unit" },
   frameworkId: { pattern: "^[a-z0-9][a-z0-9-]{0,63}$", what: "framework" },
   code: { pattern: "^[A-Za-z0-9]{1,32}([._-][A-Za-z0-9]+)*$", what: "indicator" },
+  /** A Cognito user name (shared/services/users.ts usernameSchema). */
+  username: { pattern: "^[A-Za-z0-9._@-]{3,128}$", what: "user" },
   evidenceId: {
     pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
     what: "evidence",

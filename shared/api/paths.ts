@@ -40,6 +40,8 @@ export const routePaths = {
   framework: (frameworkId: string) => pathFor("GET /api/frameworks/{frameworkId}", { frameworkId }),
   units: pathFor("GET /api/units"),
   users: pathFor("POST /api/users"),
+  user: (username: string) => pathFor("GET /api/users/{username}", { username }),
+  password: (username: string) => pathFor("PUT /api/users/{username}/password", { username }),
   periods: pathFor("GET /api/periods"),
   period: (periodId: string) => pathFor("GET /api/periods/{periodId}", { periodId }),
   transitions: (periodId: string) => pathFor("POST /api/periods/{periodId}/transitions", { periodId }),

@@ -21,6 +21,10 @@ export const evidenceSchema = z
     createdAt: z.string(),
     createdBy: z.string(),
     confirmedAt: z.string().optional(),
+    round: z
+      .literal("explanation")
+      .optional()
+      .describe("uploaded in the explanation round: backs a contest, never the self-assessment score"),
   })
   .meta({ id: "Evidence" });
 
@@ -53,15 +57,29 @@ export const submissionSchema = z
     submittedAt: z.string().optional(),
     submittedBy: z.string().optional(),
     supplement: supplementSchema.nullable(),
+    history: z
+      .array(
+        z.strictObject({
+          action: z.enum(["submit", "withdraw", "lock"]),
+          by: z.string().nullable(),
+          at: z.string(),
+        }),
+      )
+      .describe("submit → withdraw → resubmit, oldest first, then the lock by the close"),
     answers: z.record(z.string(), answerSchema),
     evidence: z.array(evidenceSchema),
     preview: z.strictObject({
       points: z.number(),
       maxPoints: z.number(),
       index: z.number(),
+      pendingPoints: z.number().describe("points the missing evidence would add to the total"),
       leaves: z.record(
         z.string(),
-        z.strictObject({ score: z.number().nullable(), flags: z.array(z.string()) }),
+        z.strictObject({
+          score: z.number().nullable(),
+          flags: z.array(z.string()),
+          withEvidence: z.number().optional().describe("a missing-evidence leaf's score once proven"),
+        }),
       ),
     }),
   })
@@ -72,11 +90,16 @@ export const submissionRowSchema = z
     unitId: z.string(),
     groupId: z.string(),
     state: submissionStateSchema,
+    submitted: z.boolean().describe("whether it submitted: its state while open, as recorded at close"),
     version: z.number().int(),
     points: z.number(),
     index: z.number(),
     submittedAt: z.string().nullable(),
     updatedAt: z.string().nullable(),
+    appraisal: z
+      .strictObject({ done: z.number().int(), total: z.number().int() })
+      .nullable()
+      .describe("the caller's leaves appraised / to appraise; null before close, unsubmitted, out of scope"),
   })
   .meta({ id: "SubmissionRow" });
 

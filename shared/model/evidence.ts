@@ -58,12 +58,18 @@ export interface Evidence {
   createdAt: string;
   createdBy: string;
   confirmedAt?: string;
+  /** Uploaded in the explanation round: backs a contest, never the self-assessment (DOMAIN.md §6.5). */
+  round?: "explanation";
 }
 
-/** Leaf codes backed by confirmed evidence: what the scoring engine calls "evidence facts". */
+/**
+ * Leaf codes backed by confirmed evidence: what the scoring engine calls "evidence facts". Evidence of
+ * the explanation round is left out: it backs a contest, and only a reviewer's decision changes a score.
+ */
 export function confirmedCodes(evidence: readonly Evidence[]): string[] {
   const codes = new Set<string>();
   for (const item of evidence)
-    if (item.status === "confirmed") for (const code of item.indicatorCodes) codes.add(code);
+    if (item.status === "confirmed" && item.round !== "explanation")
+      for (const code of item.indicatorCodes) codes.add(code);
   return [...codes].sort();
 }

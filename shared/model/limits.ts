@@ -4,13 +4,16 @@
  */
 
 /**
- * Evidence files a unit may upload, by declared content type: PDF, JPEG/PNG images, office documents
+ * Evidence files a unit may upload, by declared content type: PDF, JPEG/PNG/HEIC images, office documents
  * (DOCX, XLSX, ODT, ODS) and ZIP archives of scans. The bytes are sniffed on confirm.
  */
 export const EVIDENCE_TYPES: Readonly<Record<string, { extensions: readonly string[]; label: string }>> = {
   "application/pdf": { extensions: ["pdf"], label: "PDF" },
   "image/jpeg": { extensions: ["jpg", "jpeg"], label: "JPEG" },
   "image/png": { extensions: ["png"], label: "PNG" },
+  // Phone photos (iPhone); the browser converts them to JPEG when it can decode them.
+  "image/heic": { extensions: ["heic"], label: "HEIC" },
+  "image/heif": { extensions: ["heif"], label: "HEIF" },
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
     extensions: ["docx"],
     label: "DOCX",
@@ -30,7 +33,7 @@ export const EVIDENCE_TYPE_BY_EXTENSION: Readonly<Record<string, string>> = Obje
 );
 
 /** The largest evidence file by default (MAX_EVIDENCE_BYTES may set another on the server). */
-export const DEFAULT_MAX_EVIDENCE_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_MAX_EVIDENCE_BYTES = 100 * 1024 * 1024;
 /** How many leaves one evidence item may back, and how many items a submission may hold. */
 export const MAX_CODES_PER_EVIDENCE = 200;
 export const MAX_EVIDENCE_PER_SUBMISSION = 500;

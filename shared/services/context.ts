@@ -29,7 +29,8 @@ export interface EvidenceFiles {
   /** Writes exactly these bytes under a key no upload form targets (a confirmed file). */
   keep(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   remove(key: string): Promise<void>;
-  presignDownload(key: string, fileName: string, contentType: string): Promise<string>;
+  /** A short-lived GET, served as an attachment, or `inline` (shown in the page: a PDF or an image). */
+  presignDownload(key: string, fileName: string, contentType: string, inline?: boolean): Promise<string>;
 }
 
 /** The user pool (Cognito). */
@@ -41,6 +42,26 @@ export interface UserDirectory {
     unitId?: string | undefined;
     scope?: { groups?: string[] | undefined; nodes?: string[] | undefined } | undefined;
   }): Promise<void>;
+  /** Every account with its roles (the pool is small: a few hundred accounts). */
+  list(): Promise<DirectoryUser[]>;
+  get(username: string): Promise<DirectoryUser | undefined>;
+  /** Sets custom attributes by name without "custom:" (unitId, scopeGroups, scopeNodes); "" clears one. */
+  setAttributes(username: string, attributes: Record<string, string>): Promise<void>;
+  setRoles(username: string, add: readonly string[], remove: readonly string[]): Promise<void>;
+  setEnabled(username: string, enabled: boolean): Promise<void>;
+  setPassword(username: string, password: string, permanent: boolean): Promise<void>;
+}
+
+/** An account as the pool holds it. */
+export interface DirectoryUser {
+  username: string;
+  roles: string[];
+  /** The custom attributes by name without "custom:" (unitId, scopeGroups, scopeNodes). */
+  attributes: Record<string, string>;
+  enabled: boolean;
+  /** Cognito's UserStatus: CONFIRMED, FORCE_CHANGE_PASSWORD, … */
+  status: string;
+  createdAt?: string | undefined;
 }
 
 /** Published open data (the site bucket's public/ prefix; CloudFront in front in the cloud). */

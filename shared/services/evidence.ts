@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { fileTypeFromBuffer } from "file-type";
 import { canEditUnit } from "../access/roles.ts";
-import { forbidden, notFound, Refusal, unprocessable } from "../errors.ts";
+import { conflict, forbidden, notFound, Refusal, unprocessable } from "../errors.ts";
 import { assertReopened, writeWindow } from "../lifecycle.ts";
 import {
   EVIDENCE_TYPES,
@@ -13,7 +13,7 @@ import {
 import type { Issue } from "../model/issues.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import type { StoredSubmission } from "./ports.ts";
-import { bumped, entityOf, writeOwnChange } from "./submissions.ts";
+import { bumped, entityOf, type OwnWindow, writeOwnChange } from "./submissions.ts";
 import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
 import { parseBody } from "./validate.ts";
 
@@ -22,7 +22,8 @@ import { parseBody } from "./validate.ts";
  * to one upload key, its declared type and size; confirm then reads the uploaded bytes once, checks size
  * and sniffed type, and writes those same bytes to a key named by their sha256 that no form targets, so
  * what a reviewer downloads is what was hashed, whatever is posted later. An upload that is not what was
- * declared is removed. A URL is confirmed at once.
+ * declared is removed. A URL is confirmed at once. In the explanation round a unit adds new evidence
+ * for its contests (marked `round: "explanation"`): it never counts for the self-assessment score.
  */
 export async function addEvidence(
   ports: Ports,
@@ -38,6 +39,7 @@ export async function addEvidence(
   if ("contentType" in request) checkFile(ports, request);
   const id = randomUUID();
   const time = ctx.now.toISOString();
+  const round = scope.period.state === "explanation" ? { round: "explanation" as const } : {};
   const evidence: Evidence =
     "url" in request
       ? {
@@ -50,6 +52,7 @@ export async function addEvidence(
           createdAt: time,
           createdBy: ctx.actor.username,
           confirmedAt: time,
+          ...round,
         }
       : {
           id,
@@ -62,6 +65,7 @@ export async function addEvidence(
           key: uploadKey(periodId, unitId, id),
           createdAt: time,
           createdBy: ctx.actor.username,
+          ...round,
         };
   const result = await writeEvidence(ports, ctx, scope, "evidence.add", (stored) => {
     if (stored.evidence.length >= MAX_EVIDENCE_PER_SUBMISSION)
@@ -93,7 +97,7 @@ export const confirmEvidence = (async (ports, ctx, periodId, unitId, evidenceId)
   const current = evidenceIn(stored, evidenceId);
   if (current.kind === "url" || current.status === "confirmed") return { evidence: current };
   // A write the submission refuses anyway should not leave a kept file behind.
-  assertReopened(writeWindow(scope.period, stored.head, ctx.now), stored.head, current.indicatorCodes);
+  assertMayChange(ownWindow(scope, stored.head, ctx.now), stored.head, current);
   // A pending record's key is its upload's (one made before confirmed files had their own keys too).
   const upload = current.key as string;
   // Read once: the checks, the hash and the kept file all come from these bytes, whatever is posted later.
@@ -198,8 +202,25 @@ export const removeEvidence = (async (ports, ctx, periodId, unitId, evidenceId) 
   if (removed?.key) await ports.evidenceFiles.remove(removed.key);
 }) satisfies EvidenceAction;
 
-/** A short-lived link to read a file (the unit, reviewers, admins). */
-export const evidenceDownload = (async (ports, ctx, periodId, unitId, evidenceId) => {
+/** What a browser may show in a page (a PDF viewer, an image) rather than save: no type that runs code. */
+export const INLINE_EVIDENCE_TYPES: ReadonlySet<string> = new Set([
+  "application/pdf",
+  "image/jpeg",
+  "image/png",
+]);
+
+/**
+ * A short-lived link to read a file (the unit, reviewers, admins): served as an attachment, or, when
+ * `inline` is asked for a PDF or an image, to be shown in the page (other types still download).
+ */
+export async function evidenceDownload(
+  ports: Ports,
+  ctx: RequestContext,
+  periodId: string,
+  unitId: string,
+  evidenceId: string,
+  inline = false,
+): Promise<{ url: string }> {
   const scope = await openUnit(ports, ctx, periodId, unitId);
   const evidence = await findEvidence(ports, scope, evidenceId);
   if (evidence.kind === "url") return { url: evidence.url as string };
@@ -210,11 +231,12 @@ export const evidenceDownload = (async (ports, ctx, periodId, unitId, evidenceId
       evidence.key as string,
       evidence.fileName as string,
       evidence.contentType as string,
+      inline && INLINE_EVIDENCE_TYPES.has(evidence.contentType as string),
     ),
   };
-}) satisfies EvidenceAction;
+}
 
-async function editableScope(
+export async function editableScope(
   ports: Ports,
   ctx: RequestContext,
   periodId: string,
@@ -238,7 +260,7 @@ async function findEvidence(ports: Ports, scope: UnitScope, evidenceId: string):
   return evidenceIn(await ports.submissions.load(scope.period.id, scope.unitId, scope.groupId), evidenceId);
 }
 
-function evidenceIn(stored: StoredSubmission, evidenceId: string): Evidence {
+export function evidenceIn(stored: StoredSubmission, evidenceId: string): Evidence {
   const evidence = stored.evidence.find((e) => e.id === evidenceId);
   if (!evidence) throw notFound(`evidence "${evidenceId}"`);
   return evidence;
@@ -302,9 +324,57 @@ async function fileProblem(evidence: Evidence, bytes: Uint8Array): Promise<strin
   if (bytes.byteLength !== evidence.size)
     return `the file has ${bytes.byteLength} bytes, not the ${evidence.size} declared`;
   const sniffed = await fileTypeFromBuffer(bytes);
-  if (sniffed?.mime !== evidence.contentType)
+  if (!sameType(sniffed?.mime, evidence.contentType))
     return `the file's content is ${sniffed ? sniffed.mime : "not a recognised document"}, not ${evidence.contentType}`;
   return undefined;
+}
+
+/** HEIC and HEIF are one format: a phone's ".heic" often sniffs as image/heif (brand mif1). */
+const sameType = (sniffed: string | undefined, declared: string | undefined) =>
+  sniffed === declared || (!!sniffed && HEIF.has(sniffed) && !!declared && HEIF.has(declared));
+const HEIF = new Set(["image/heic", "image/heif"]);
+
+/**
+ * Where a unit's evidence write lands: the self-assessment or its supplement (lifecycle.ts), or — in
+ * the explanation round, until it closes — the contest evidence (DOMAIN.md §6.5).
+ */
+function ownWindow(scope: UnitScope, head: StoredSubmission["head"], now: Date): OwnWindow {
+  const { period } = scope;
+  if (period.state !== "explanation") return writeWindow(period, head, now);
+  if (period.explanationClosesAt && now.getTime() >= Date.parse(period.explanationClosesAt))
+    throw conflict("deadline-passed", `the explanation round closed at ${period.explanationClosesAt}`);
+  return "contest";
+}
+
+/** A supplement changes only its reopened leaves; the explanation round only its own new evidence. */
+function assertMayChange(
+  window: OwnWindow,
+  head: StoredSubmission["head"],
+  ...items: (Evidence | undefined)[]
+): void {
+  if (window === "contest") {
+    if (items.some((e) => e && e.round !== "explanation"))
+      throw conflict(
+        "evidence-locked",
+        "evidence of the self-assessment cannot change in the explanation round; add new evidence for the contest",
+      );
+    return;
+  }
+  assertReopened(
+    window,
+    head,
+    items.flatMap((e) => e?.indicatorCodes ?? []),
+  );
+}
+
+/** Whether the caller may write to these items now (add, confirm, upload parts): the window's rule. */
+export function assertEvidenceWritable(
+  scope: UnitScope,
+  head: StoredSubmission["head"],
+  now: Date,
+  ...items: (Evidence | undefined)[]
+): void {
+  assertMayChange(ownWindow(scope, head, now), head, ...items);
 }
 
 /** The new evidence list, or `unchanged` when there is nothing to write (the item as it stands). */
@@ -326,14 +396,11 @@ async function writeEvidence(
   change: EvidenceChange,
 ) {
   return withSubmission(ports, ctx, scope, undefined, async (stored, version) => {
-    const window = writeWindow(scope.period, stored.head, ctx.now);
+    const window = ownWindow(scope, stored.head, ctx.now);
     const result = change(stored);
     if ("unchanged" in result) return result.unchanged;
     const { evidence, changed, before, remove } = result;
-    assertReopened(window, stored.head, [
-      ...(before?.indicatorCodes ?? []),
-      ...(changed?.indicatorCodes ?? []),
-    ]);
+    assertMayChange(window, stored.head, before, changed);
     const time = ctx.now.toISOString();
     const updated = bumped(stored, version, time, { evidence });
     await writeOwnChange(ports, ctx, { scope, stored, version, window }, updated, {

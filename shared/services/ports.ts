@@ -68,10 +68,23 @@ export interface AuditRecord extends AuditEntry {
 export interface AuditLog {
   append(entry: AuditEntry, seq?: number): Promise<void>;
   /** By entity, newest first; without an entity, one day's records (default today, UTC), newest first. */
-  list(
-    query: { entity?: string | undefined; day?: string | undefined },
-    page: PageRequest,
-  ): Promise<Page<AuditRecord>>;
+  list(query: AuditQuery, page: PageRequest): Promise<Page<AuditRecord>>;
+}
+
+/**
+ * What GET /api/audit filters by: an entity, or the days `from`…`to` (UTC, at most 92; `day` is one),
+ * and within them an actor, an action (a prefix: "user." is every account change), a period (its
+ * record and its submissions') and a unit (its record and its submissions').
+ */
+export interface AuditQuery {
+  entity?: string | undefined;
+  day?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  actor?: string | undefined;
+  action?: string | undefined;
+  periodId?: string | undefined;
+  unitId?: string | undefined;
 }
 
 export interface FrameworkSummary {
@@ -265,9 +278,16 @@ export interface SubmissionWrite {
   /**
    * The period must be open and before its deadline; with a unit extension the deadline is checked on
    * the head instead, in a supplement the period must be in appraisal and the head's supplement running.
-   * `submittedDelta` moves the period's counter in the same write.
+   * `submittedDelta` moves the period's counter in the same write. `contest`: evidence of the
+   * explanation round, the period must be in explanation (the service checks its end).
    */
-  period: { nowMs: number; extended: boolean; submittedDelta?: 1 | -1; supplement?: boolean };
+  period: {
+    nowMs: number;
+    extended: boolean;
+    submittedDelta?: 1 | -1;
+    supplement?: boolean;
+    contest?: boolean;
+  };
   /** Answers written (whole). */
   answers?: StoredAnswer[];
   /** Evidence written (whole), and evidence removed by id. */

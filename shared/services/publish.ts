@@ -3,6 +3,7 @@ import { toSnapshot } from "../engine/snapshot.ts";
 import type { Period } from "../model/period.ts";
 import type { Ports } from "./context.ts";
 import type { JobWork } from "./jobs.ts";
+import { methodFile } from "./method-file.ts";
 import { downloadName, rankingRows, toCsv, toXlsx } from "./open-data.ts";
 import { periodBundle, scoreAndRecord } from "./period-scoring.ts";
 import { comparedSnapshot, publishedPeriods } from "./previous.ts";
@@ -10,6 +11,8 @@ import { comparedSnapshot, publishedPeriods } from "./previous.ts";
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const JSON_TYPE = "application/json; charset=utf-8";
 const CSV = "text/csv; charset=utf-8";
+/** The Content-Types publication writes (the infra tests check CloudFront compresses the text ones). */
+export const PUBLISHED_TYPES = { json: JSON_TYPE, csv: CSV, xlsx: XLSX } as const;
 
 /**
  * Final scoring's work, run by the finalize job once the period is `finalizing` (from then on every
@@ -58,7 +61,9 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
     ["csv", csv, CSV],
     ["xlsx", xlsx, XLSX],
   ];
-  progress.setTotal(files.length * 2 + 1);
+  // The index set as ranked, for the public method page: beside the ranking, not inside it (small first screen).
+  const method = `${JSON.stringify(methodFile(bundle.framework, bundle.period))}\n`;
+  progress.setTotal(files.length * 2 + 2);
   // Saved as xep-hang-<period>-v<n>.<ext>, the pointer too (it holds v{n}'s bytes).
   for (const [ext, body, type] of files) {
     const name = downloadName(period.id, version, ext);
@@ -69,13 +74,19 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
     await ports.published.put(`${base}.${ext}`, body, type, "pointer", downloadName(period.id, version, ext));
     await progress.add(1);
   }
+  await ports.published.put(`${base}.method.json`, method, JSON_TYPE, "pointer");
+  await progress.add(1);
   // The pointers are live at v{n}: recorded before the index is written, so that any publication
   // writing the index from now on lists this one at v{n} (two periods may publish at once).
   const publication = pending;
   await ports.periods.recordPublication(period.id, period.job?.runId ?? "", publication);
   await writeIndex(ports, { ...period, publication });
   await progress.add(1);
-  await ports.published.invalidate([...files.map(([ext]) => `${base}.${ext}`), "public/rankings/index.json"]);
+  await ports.published.invalidate([
+    ...files.map(([ext]) => `${base}.${ext}`),
+    `${base}.method.json`,
+    "public/rankings/index.json",
+  ]);
   return {
     changes: { publication: pending, nextPublication: undefined },
     audit: { action: "period.publish", after: { state: "published", version, publishedAt } },

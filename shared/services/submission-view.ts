@@ -8,6 +8,8 @@ import { evidenceFor } from "./views.ts";
 /** The submission as API.md shows it, with the live score preview (points 2 decimals, index 4). */
 export function submissionView(scope: UnitScope, stored: StoredSubmission, now: Date) {
   const preview = scoreOf(scope, stored);
+  // The same answers as if every leaf had its evidence: what uploading the missing evidence would give.
+  const proven = scoreOf(scope, stored, [...scope.leaves.keys()]);
   const answers: Record<string, unknown> = {};
   for (const [code, a] of stored.answers)
     answers[code] = { value: a.value, note: a.note ?? null, updatedAt: a.updatedAt, updatedBy: a.updatedBy };
@@ -23,29 +25,66 @@ export function submissionView(scope: UnitScope, stored: StoredSubmission, now: 
       ? { submittedAt: stored.head.submittedAt, submittedBy: stored.head.submittedBy }
       : {}),
     supplement: stored.head.supplement ?? null,
+    history: historyOf(scope, stored),
     answers,
     evidence: stored.evidence.map(evidenceFor),
     preview: {
       points: roundPoints(preview.points),
       maxPoints: roundPoints(preview.maxPoints),
       index: roundIndex(preview.index),
+      pendingPoints: roundPoints(Math.max(0, proven.points - preview.points)),
       leaves: Object.fromEntries(
-        Object.entries(preview.leaves).map(([code, leaf]) => [
-          code,
-          { score: leaf.score === null ? null : roundPoints(leaf.score), flags: leaf.flags },
-        ]),
+        Object.entries(preview.leaves).map(([code, leaf]) => {
+          const withEvidence = proven.leaves[code]?.score;
+          return [
+            code,
+            {
+              score: leaf.score === null ? null : roundPoints(leaf.score),
+              flags: leaf.flags,
+              ...(leaf.flags.includes("missing-evidence") && typeof withEvidence === "number"
+                ? { withEvidence: roundPoints(withEvidence) }
+                : {}),
+            },
+          ];
+        }),
       ),
     },
   };
 }
 
-export function scoreOf(scope: UnitScope, stored: StoredSubmission) {
+/** The self-score; `evidence` overrides the leaves counted as proven (all of them: the pending points). */
+export function scoreOf(scope: UnitScope, stored: StoredSubmission, evidence?: string[]) {
   const answers: Record<string, unknown> = {};
   for (const [code, a] of stored.answers) answers[code] = a.value;
   return previewSubmission(scope.framework, scope.groupId, {
     answers,
-    evidence: confirmedCodes(stored.evidence),
+    evidence: evidence ?? confirmedCodes(stored.evidence),
   });
+}
+
+/** Most submit/withdraw moves kept on the head (older ones stay in the audit log). */
+export const MAX_HISTORY = 50;
+
+export interface HistoryEvent {
+  action: "submit" | "withdraw" | "lock";
+  by: string | null;
+  at: string;
+}
+
+/**
+ * Submit → withdraw → resubmit, oldest first, then the lock by the close. A head written before the
+ * history was kept has only its last submission (submittedAt/By).
+ */
+export function historyOf(scope: UnitScope, stored: StoredSubmission): HistoryEvent[] {
+  const kept = (stored.head as { history?: HistoryEvent[] }).history;
+  const events: HistoryEvent[] = kept
+    ? [...kept]
+    : stored.head.submittedAt
+      ? [{ action: "submit", by: stored.head.submittedBy ?? null, at: stored.head.submittedAt }]
+      : [];
+  const { closedAt } = scope.period;
+  if (stored.head.state === "locked" && closedAt) events.push({ action: "lock", by: null, at: closedAt });
+  return events;
 }
 
 /** What the head keeps of the preview, so the period's list of submissions needs no scoring. */

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { canApproveUnit, canEditUnit, hasRole } from "../access/roles.ts";
+import { canApproveUnit, canEditUnit } from "../access/roles.ts";
 import { excerpt, forbidden, Refusal, unprocessable } from "../errors.ts";
 import {
   assertEditable,
@@ -13,10 +13,9 @@ import { answerProblem } from "../model/answer.ts";
 import { capped } from "../model/common.ts";
 import type { Issue } from "../model/issues.ts";
 import { MAX_NOTE_LENGTH } from "../model/limits.ts";
-import { pageByKey } from "../store/page.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
-import type { PageRequest, StoredAnswer, StoredSubmission, SubmissionWrite } from "./ports.ts";
-import { headScore, submissionView } from "./submission-view.ts";
+import type { StoredAnswer, StoredSubmission, SubmissionWrite } from "./ports.ts";
+import { type HistoryEvent, headScore, MAX_HISTORY, submissionView } from "./submission-view.ts";
 import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
 import { parseBody } from "./validate.ts";
 
@@ -113,14 +112,18 @@ export async function saveAnswers(
   });
 }
 
+/** Where a unit's own write lands: the self-assessment, its supplement, or the contest evidence. */
+export type OwnWindow = WriteWindow | "contest";
+
 /**
- * Writes a unit's own change to its answers or evidence, in the self-assessment or its supplement,
- * with the self-score of the submission as it will be (`updated`) kept on the head.
+ * Writes a unit's own change to its answers or evidence, in the self-assessment, its supplement or
+ * (evidence only) the explanation round, with the self-score of the submission as it will be
+ * (`updated`) kept on the head.
  */
 export function writeOwnChange(
   ports: Ports,
   ctx: RequestContext,
-  read: { scope: UnitScope; stored: StoredSubmission; version: number; window: WriteWindow },
+  read: { scope: UnitScope; stored: StoredSubmission; version: number; window: OwnWindow },
   updated: StoredSubmission,
   change: Pick<SubmissionWrite, "answers" | "evidence" | "removeEvidence" | "audit">,
 ): Promise<number> {
@@ -128,7 +131,7 @@ export function writeOwnChange(
   return ports.submissions.write({
     ...target(scope),
     expectVersion: version,
-    expectState: window === "supplement" ? "locked" : "draft",
+    expectState: window === "self-assessment" ? "draft" : "locked",
     head: headScore(scope, updated),
     period: guard(ctx, scope, stored, window),
     ...change,
@@ -188,7 +191,12 @@ export const submit: ApproverMove = approverMove({
   delta: 1,
   action: "submission.submit",
   check: (scope, stored, now) => assertEditable(scope.period, stored.head, now),
-  head: (scope, stored, time, by) => ({ ...headScore(scope, stored), submittedAt: time, submittedBy: by }),
+  head: (scope, stored, time, by) => ({
+    ...headScore(scope, stored),
+    submittedAt: time,
+    submittedBy: by,
+    history: historyWith(stored, { action: "submit", by, at: time }),
+  }),
 });
 
 /** Before the deadline a submitted unit may withdraw, edit and submit again (DOMAIN.md §6). */
@@ -203,57 +211,26 @@ export const withdraw: ApproverMove = approverMove({
     if (stored.head.state !== "submitted")
       throw new Refusal("conflict", "not-submitted", `the submission is ${stored.head.state}, not submitted`);
   },
-  head: () => ({ submittedAt: null, submittedBy: null }),
+  head: (_scope, stored, time, by) => ({
+    submittedAt: null,
+    submittedBy: null,
+    history: historyWith(stored, { action: "withdraw", by, at: time }),
+  }),
 });
 
-const listQuerySchema = z.object({
-  groupId: z.string().optional(),
-  state: z.enum(["draft", "submitted", "locked"]).optional(),
-});
-
-/** Every unit's state and self-assessed points/index, by group then unit (reviewers and admins). */
-export async function listSubmissions(
-  ports: Ports,
-  ctx: RequestContext,
-  periodId: string,
-  page: PageRequest,
-  query: Record<string, string | undefined>,
-) {
-  if (!hasRole(ctx.actor, "admin", "reviewer")) throw forbidden("only reviewers and admins list submissions");
-  const filter = listQuerySchema.safeParse(query);
-  if (!filter.success)
-    throw new Refusal("bad-request", "bad-filter", "unknown state filter", [
-      { path: "state", message: "unknown state" },
-    ]);
-  const members = await ports.periods.members(periodId);
-  const heads = new Map<string, Record<string, unknown>>();
-  let cursor: string | undefined;
-  do {
-    const batch = await ports.submissions.listHeads(periodId, { limit: 1000, cursor });
-    for (const head of batch.items) heads.set(head.unitId, head as unknown as Record<string, unknown>);
-    cursor = batch.nextCursor ?? undefined;
-  } while (cursor);
-  const rows = [...members]
-    .map(([unitId, groupId]) => {
-      const head = heads.get(unitId);
-      return {
-        unitId,
-        groupId,
-        state: (head?.state as string | undefined) ?? "draft",
-        version: (head?.version as number | undefined) ?? 0,
-        points: (head?.points as number | undefined) ?? 0,
-        index: (head?.index as number | undefined) ?? 0,
-        submittedAt: (head?.submittedAt as string | undefined) ?? null,
-        updatedAt: (head?.updatedAt as string | undefined) ?? null,
-      };
-    })
-    .filter(
-      (r) =>
-        (!filter.data.groupId || r.groupId === filter.data.groupId) &&
-        (!filter.data.state || r.state === filter.data.state),
-    );
-  return pageByKey(rows, (r) => `${r.groupId}#${r.unitId}`, page);
+/** The head's submit/withdraw history with one more move (the oldest dropped past MAX_HISTORY). */
+function historyWith(stored: StoredSubmission, event: HistoryEvent): HistoryEvent[] {
+  const head = stored.head as { history?: HistoryEvent[] };
+  const before =
+    head.history ??
+    (stored.head.submittedAt
+      ? [{ action: "submit" as const, by: stored.head.submittedBy ?? null, at: stored.head.submittedAt }]
+      : []);
+  return [...before, event].slice(-MAX_HISTORY);
 }
+
+/** The period's list of units (its own module: appraisal progress needs the framework). */
+export { listSubmissions } from "./submission-list.ts";
 
 export const entityOf = (scope: UnitScope) => `submission#${scope.period.id}#${scope.unitId}`;
 
@@ -268,12 +245,17 @@ export function guard(
   ctx: RequestContext,
   scope: UnitScope,
   stored: StoredSubmission,
-  window: WriteWindow = "self-assessment",
+  window: OwnWindow = "self-assessment",
 ) {
   const extended =
     stored.head.extendedUntil !== undefined &&
     Date.parse(stored.head.extendedUntil) > Date.parse(scope.period.closesAt);
-  return { nowMs: ctx.now.getTime(), extended, supplement: window === "supplement" };
+  return {
+    nowMs: ctx.now.getTime(),
+    extended: extended && window === "self-assessment",
+    supplement: window === "supplement",
+    ...(window === "contest" ? { contest: true } : {}),
+  };
 }
 
 /** The submission as it will be after a write: one version up. */

@@ -280,20 +280,28 @@ export class SubmissionRepository implements SubmissionStore {
   }
 
   private periodGuard(periodId: string, guard: SubmissionWrite["period"]): TransactItem {
-    // In a supplement the period is in appraisal and the head carries the deadline.
-    const condition = guard.supplement
-      ? "#state = :appraisal"
-      : guard.extended
-        ? "#state = :open"
-        : "#state = :open AND closesAtMs > :now";
+    // In a supplement the period is in appraisal and the head carries the deadline; contest evidence
+    // lands only in the explanation round.
+    const condition = guard.contest
+      ? "#state = :explanation"
+      : guard.supplement
+        ? "#state = :appraisal"
+        : guard.extended
+          ? "#state = :open"
+          : "#state = :open AND closesAtMs > :now";
     const base = {
       TableName: this.config.dataTable,
       Key: keys.period(periodId),
       ConditionExpression: condition,
       ExpressionAttributeNames: { "#state": "state" },
-      ExpressionAttributeValues: (guard.supplement
-        ? { ":appraisal": "appraisal" }
-        : { ":open": "open", ...(guard.extended ? {} : { ":now": guard.nowMs }) }) as Record<string, unknown>,
+      ExpressionAttributeValues: (guard.contest
+        ? { ":explanation": "explanation" }
+        : guard.supplement
+          ? { ":appraisal": "appraisal" }
+          : { ":open": "open", ...(guard.extended ? {} : { ":now": guard.nowMs }) }) as Record<
+        string,
+        unknown
+      >,
     };
     if (!guard.submittedDelta) return { ConditionCheck: base };
     return {

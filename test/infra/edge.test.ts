@@ -283,7 +283,9 @@ describe("response headers", () => {
       ([, b]) => b.Properties.LoggingConfiguration?.LogFilePrefix === "s3/evidence/",
     )?.[0];
     expect(csp(site)).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+      "default-src 'self'; script-src 'self'; style-src 'self'; " +
+        `img-src 'self' data: https://<${evidence}>.s3.<AWS::Region>.<AWS::URLSuffix>; ` +
+        `frame-src https://<${evidence}>.s3.<AWS::Region>.<AWS::URLSuffix>; ` +
         "connect-src 'self' https://cognito-idp.<AWS::Region>.<AWS::URLSuffix> " +
         `https://<${evidence}>.s3.<AWS::Region>.<AWS::URLSuffix>; ` +
         "font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; " +

@@ -124,7 +124,16 @@ describe("least privilege", () => {
           expect(resource, handler).toMatch(/EvidenceBucket.*"\/evidence\/\*"/);
         else expect(resource, handler).toMatch(/SiteBucket.*"\/public\/\*"/);
       }
-    expect(holders("s3:PutObject")).toEqual(["evidence/add", "evidence/confirm", JOBS.period]);
+    // A resumable upload's start, parts and completion are PutObject too (parts, complete).
+    expect(holders("s3:PutObject")).toEqual([
+      "evidence/add",
+      "evidence/complete",
+      "evidence/confirm",
+      "evidence/parts",
+      JOBS.period,
+    ]);
+    expect(holders("s3:ListMultipartUploadParts")).toEqual(["evidence/complete", "evidence/parts"]);
+    expect(holders("s3:AbortMultipartUpload")).toEqual(["evidence/complete"]);
     expect(holders("s3:DeleteObject")).toEqual(["evidence/confirm", "evidence/remove"]);
     expect(holders("s3:GetObject")).toEqual([
       "evidence/confirm",
@@ -171,7 +180,7 @@ describe("least privilege", () => {
     const rights: Record<string, { actions: RegExp; resource?: RegExp }> = {
       EVIDENCE_BUCKET: { actions: /^s3:(Put|Get|Delete)Object$/, resource: /EvidenceBucket/ },
       SITE_BUCKET: { actions: /^s3:(Put|Get)Object$/, resource: /SiteBucket/ },
-      USER_POOL_ID: { actions: /^cognito-idp:Admin/ },
+      USER_POOL_ID: { actions: /^cognito-idp:(Admin|List)/ },
       JOB_FUNCTION_NAME: { actions: /^lambda:InvokeFunction$/ },
       DISTRIBUTION_ID: { actions: /^cloudfront:CreateInvalidation$/ },
       ORIGIN_SECRET_PARAM: { actions: /^secretsmanager:GetSecretValue$/ },

@@ -541,11 +541,13 @@ describe("GET /api/periods/{periodId}/submissions", () => {
         unitId: world.c.id,
         groupId: "commune",
         state: "draft",
+        submitted: false,
         version: 0,
         points: 0,
         index: 0,
         submittedAt: null,
         updatedAt: null,
+        appraisal: null,
       });
       const paged = await readAll(reader, paths.submissions(world.periodId), 1);
       expect(paged).toEqual(rows);

@@ -125,6 +125,13 @@ export const OPERATIONS: Record<string, Record<string, Mapper>> = {
     // A presigned POST form (shared/store/evidence-files.ts): its holder puts the key as the signer.
     PresignedPost: putObject,
     DeleteObject: (input) => [one("s3:DeleteObject", object(input))],
+    // Multipart uploads (shared/store/evidence-files.ts): starting, a presigned part and completing
+    // are s3:PutObject on the object; listing its parts and aborting have their own actions.
+    CreateMultipartUpload: putObject,
+    UploadPart: (input) => [one("s3:PutObject", object(input))],
+    CompleteMultipartUpload: (input) => [one("s3:PutObject", object(input))],
+    ListParts: (input) => [one("s3:ListMultipartUploadParts", object(input))],
+    AbortMultipartUpload: (input) => [one("s3:AbortMultipartUpload", object(input))],
     DeleteObjects: (input) =>
       (((input.Delete as Input | undefined)?.Objects ?? []) as Input[]).map((item) =>
         one("s3:DeleteObject", object({ Bucket: input.Bucket, Key: item.Key })),
@@ -150,6 +157,7 @@ export const OPERATIONS: Record<string, Record<string, Mapper>> = {
       "AdminUpdateUserAttributes",
       "AdminListGroupsForUser",
       "ListUsers",
+      "ListUsersInGroup",
     ].map((operation) => [operation, userPool(operation)]),
   ),
   Scheduler: {

@@ -68,7 +68,7 @@ export class Site extends Construct {
       ? `https://${data.evidenceBucket.bucketName}.s3.${Aws.REGION}.${Aws.URL_SUFFIX}`
       : `https://*.s3.${Aws.REGION}.${Aws.URL_SUFFIX}`;
     const cognitoOrigin = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}`;
-    const csp = contentSecurityPolicy([cognitoOrigin, evidenceOrigin]);
+    const csp = contentSecurityPolicy([cognitoOrigin, evidenceOrigin], evidenceOrigin);
     const securityHeaders = (id: string, comment: string, cors?: cloudfront.ResponseHeadersCorsBehavior) =>
       new cloudfront.ResponseHeadersPolicy(this, id, {
         comment,
@@ -127,6 +127,8 @@ export class Site extends Construct {
         origin: siteOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        // Gzip or brotli for the app's text (CachingOptimized accepts both): also CDK's default, said here.
+        compress: true,
         responseHeadersPolicy: siteHeaders,
         functionAssociations: [
           { function: spaFallback, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
@@ -146,14 +148,17 @@ export class Site extends Construct {
           origin: siteOrigin,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           cachePolicy: publicCache,
+          // The ranking JSON and CSV, compressed (publicCache accepts gzip and brotli).
+          compress: true,
           responseHeadersPolicy: publicHeaders,
         },
       },
     });
     this.url = `https://${settings.domain ?? this.distribution.distributionDomainName}`;
+    // POST: a presigned form; PUT: a resumable upload's parts (their ETag readable by the page).
     data.evidenceBucket.addCorsRule({
       allowedOrigins: [this.url],
-      allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+      allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
       allowedHeaders: ["*"],
       exposedHeaders: ["ETag"],
       maxAge: 3600,
@@ -200,15 +205,18 @@ export class Site extends Construct {
 
 /**
  * The site's Content-Security-Policy: scripts and styles from the site only (no inline code, no eval),
- * images from the site and data: URLs, connections to the site, Cognito's endpoint and the evidence
- * bucket only; no framing, no <base>, forms posted to the site only.
+ * images from the site, data: URLs and the evidence bucket, connections to the site, Cognito's
+ * endpoint and the evidence bucket only; frames of the evidence bucket only (a PDF shown in the
+ * reviewer's panel, served inline by a presigned GET); no framing of the site, no <base>, forms
+ * posted to the site only.
  */
-export function contentSecurityPolicy(connectOrigins: readonly string[]): string {
+export function contentSecurityPolicy(connectOrigins: readonly string[], evidenceOrigin: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    `img-src 'self' data: ${evidenceOrigin}`,
+    `frame-src ${evidenceOrigin}`,
     `connect-src 'self' ${connectOrigins.join(" ")}`,
     "font-src 'self'",
     "object-src 'none'",

@@ -1,6 +1,7 @@
 import type { JobKind } from "../../../shared/model/period.ts";
 import type {
   CloseScheduler,
+  DirectoryUser,
   EvidenceFiles,
   JobQueue,
   Mailer,
@@ -81,9 +82,59 @@ export class MemoryPublishedFiles implements PublishedFiles {
 export class MemoryUserDirectory implements UserDirectory {
   readonly users: Parameters<UserDirectory["create"]>[0][] = [];
 
+  /** The state the account calls change (unit tests read create's arguments from `users`). */
+  readonly state = new Map<string, DirectoryUser>();
+
   async create(user: Parameters<UserDirectory["create"]>[0]) {
     if (this.users.some((u) => u.username === user.username)) throw new Error(`user ${user.username} exists`);
     this.users.push(structuredClone(user));
+    const attributes: Record<string, string> = {
+      ...(user.unitId ? { unitId: user.unitId } : {}),
+      ...(user.scope?.groups ? { scopeGroups: user.scope.groups.join(",") } : {}),
+      ...(user.scope?.nodes ? { scopeNodes: user.scope.nodes.join(",") } : {}),
+    };
+    this.state.set(user.username, {
+      username: user.username,
+      roles: [...user.roles],
+      attributes,
+      enabled: true,
+      status: "CONFIRMED",
+    });
+  }
+
+  async list() {
+    return [...this.state.values()].map((u) => structuredClone(u));
+  }
+
+  async get(username: string) {
+    const found = this.state.get(username);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  private must(username: string): DirectoryUser {
+    const found = this.state.get(username);
+    if (!found) throw new Error(`no user ${username}`);
+    return found;
+  }
+
+  async setAttributes(username: string, attributes: Record<string, string>) {
+    const user = this.must(username);
+    for (const [name, value] of Object.entries(attributes))
+      if (value) user.attributes[name] = value;
+      else delete user.attributes[name];
+  }
+
+  async setRoles(username: string, add: readonly string[], remove: readonly string[]) {
+    const user = this.must(username);
+    user.roles = [...new Set([...user.roles, ...add])].filter((r) => !remove.includes(r));
+  }
+
+  async setEnabled(username: string, enabled: boolean) {
+    this.must(username).enabled = enabled;
+  }
+
+  async setPassword(username: string, _password: string, permanent: boolean) {
+    this.must(username).status = permanent ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD";
   }
 }
 

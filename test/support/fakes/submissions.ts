@@ -125,9 +125,11 @@ export class MemorySubmissions implements domain.SubmissionStore {
     if ((change.period.supplement || change.period.extended) && !(Date.parse(until ?? "") > now))
       throw new domain.SubmissionWriteConflict("period", head);
     const period = this.periods.stored.get(periodId);
-    const accepts = change.period.supplement
-      ? period?.state === "appraisal"
-      : period?.state === "open" && (change.period.extended || Date.parse(period.closesAt) > now);
+    const accepts = change.period.contest
+      ? period?.state === "explanation"
+      : change.period.supplement
+        ? period?.state === "appraisal"
+        : period?.state === "open" && (change.period.extended || Date.parse(period.closesAt) > now);
     if (!accepts) throw new domain.SubmissionWriteConflict("period");
 
     const written: Record<string, unknown> = {

@@ -39,6 +39,7 @@ describe("final scoring and publication", () => {
       [
         `${base}.csv`,
         `${base}.json`,
+        `${base}.method.json`,
         `${base}.xlsx`,
         `${base}/v1.csv`,
         `${base}/v1.json`,
@@ -59,6 +60,14 @@ describe("final scoring and publication", () => {
     expect(snapshot.groups[0].units[0]).toMatchObject({ code: "S1", rank: 1 });
     expect(ports.published.text(`${base}.csv`)).toContain("S1");
     expect(ports.published.invalidated).toContain("public/rankings/index.json");
+    // The method file: the index set as ranked, every group's bands and every leaf's method.
+    const method = JSON.parse(ports.published.text(`${base}.method.json`) ?? "");
+    expect(method.period.id).toBe(periodId);
+    expect(method.groups[0]).toMatchObject({ maxPoints: snapshot.groups[0].maxPoints });
+    const leaves = (nodes: { method?: unknown; children?: never[] }[]): unknown[] =>
+      nodes.flatMap((n) => (n.children ? leaves(n.children) : [n.method]));
+    expect(leaves(method.groups[0].nodes).length).toBeGreaterThan(0);
+    expect(ports.published.invalidated).toContain(`${base}.method.json`);
   });
 
   it("publishes a correction as v2, comparing with nothing earlier", async () => {

@@ -1,0 +1,7 @@
+import { getUser } from "../../shared/services/users.ts";
+import { adapters } from "../http/adapters.ts";
+import { apiHandler } from "../http/api.ts";
+
+export const handler = apiHandler(async ({ ctx, params }) => ({
+  body: await getUser(adapters(), ctx, params.username as string),
+}));

@@ -1,0 +1,8 @@
+import { setUserPassword } from "../../shared/services/users.ts";
+import { adapters } from "../http/adapters.ts";
+import { apiHandler } from "../http/api.ts";
+
+export const handler = apiHandler(async ({ ctx, params, body }) => {
+  await setUserPassword(adapters(), ctx, params.username as string, body);
+  return { status: 204 };
+});
