@@ -38,7 +38,7 @@ export function App() {
   let page: preact.ComponentChildren;
   if (route.page === "rankings") page = <Rankings location={location} />;
   else if (route.page === "unit") page = <UnitProfile unitId={route.unitId} location={location} />;
-  else if (route.page === "method") page = <Method />;
+  else if (route.page === "method") page = <Method location={location} />;
   else if (inWorkspace) page = <Workspace location={location} />;
   else page = <NotFound />;
 

@@ -107,7 +107,7 @@ export const en: Record<MessageKey, string> = {
     "Units are ranked within their group by index, highest first; equal indexes share a rank and the next rank is skipped (1, 2, 2, 4).",
   "method.change":
     "Rank change against the previous published period of the same index set: ▲ up, ▼ down, = same.",
-  "method.bands": "Bands follow each group's index thresholds (e.g. 0.75 and above: Very high).",
+  "method.bands": "Bands follow each group's index thresholds, given with each group below.",
   "method.processTitle": "Process",
   "method.process":
     "Period opens → units assess themselves and submit → at the deadline, answers are locked and provisional scores computed → appraisal → explanation and contests → final scores → publication. Each publication is an immutable version.",
@@ -124,6 +124,16 @@ export const en: Record<MessageKey, string> = {
   "method.points": "Enter points from 0 to {max}",
   "method.relative": "Relative to the best unit of the group; scored at close (up to {max})",
   "method.info": "Information, not scored",
+  "method.level": "{label}: {points} points",
+  "method.ratioParts": "a: {a}; b: {b}",
+  "method.whenZero.full": "none arose (b = 0): full points",
+  "method.whenZero.zero": "none arose (b = 0): 0 points",
+  "method.whenZero.exclude": "none arose (b = 0): not counted",
+  "method.direct": "Points given directly, 0 to {max}",
+  "method.evidenceRequired": "evidence required",
+  "method.bandsOf": "Bands:",
+  "method.bandFrom": "{label} from {min}",
+  "method.noBands": "This group has no bands.",
 
   "signIn.title": "Sign in",
   "signIn.needed": "Please sign in to continue.",

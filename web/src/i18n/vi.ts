@@ -108,7 +108,7 @@ export const vi = {
     "Các đơn vị được xếp hạng trong từng nhóm theo chỉ số giảm dần; bằng chỉ số thì cùng hạng và hạng kế tiếp được bỏ qua (1, 2, 2, 4).",
   "method.change":
     "Thay đổi thứ hạng so với kỳ công bố trước của cùng bộ chỉ số: ▲ tăng, ▼ giảm, = giữ nguyên.",
-  "method.bands": "Mức xếp loại theo ngưỡng chỉ số của từng nhóm (ví dụ: từ 0,75 là Rất cao).",
+  "method.bands": "Mức xếp loại theo ngưỡng chỉ số của từng nhóm, nêu ở mỗi nhóm dưới đây.",
   "method.processTitle": "Quy trình",
   "method.process":
     "Mở kỳ → đơn vị tự đánh giá và nộp → hết hạn, khoá số liệu, tính điểm tạm → thẩm định → giải trình, khiếu nại → điểm chính thức → công bố. Mỗi lần công bố là một phiên bản không sửa đổi.",
@@ -125,6 +125,16 @@ export const vi = {
   "method.points": "Nhập điểm từ 0 đến {max}",
   "method.relative": "So với đơn vị cao nhất trong nhóm; điểm tính khi đóng kỳ (tối đa {max})",
   "method.info": "Thông tin, không tính điểm",
+  "method.level": "{label}: {points} điểm",
+  "method.ratioParts": "a: {a}; b: {b}",
+  "method.whenZero.full": "không phát sinh (b = 0): đủ điểm",
+  "method.whenZero.zero": "không phát sinh (b = 0): 0 điểm",
+  "method.whenZero.exclude": "không phát sinh (b = 0): không tính",
+  "method.direct": "Chấm điểm trực tiếp, từ 0 đến {max}",
+  "method.evidenceRequired": "cần tài liệu kiểm chứng",
+  "method.bandsOf": "Mức xếp loại:",
+  "method.bandFrom": "{label} từ {min}",
+  "method.noBands": "Nhóm này không xếp loại theo mức.",
 
   "signIn.title": "Đăng nhập",
   "signIn.needed": "Vui lòng đăng nhập để tiếp tục.",

@@ -1,14 +1,33 @@
-import { fmt, t } from "../i18n/index.ts";
+import { fmt, localLabel, localName, t } from "../i18n/index.ts";
+import type { Location } from "../router.ts";
 import { LoadState, useAsync, useTitle } from "../ui/common.tsx";
-import { loadIndex, loadSnapshot } from "./data.ts";
+import {
+  loadIndex,
+  loadMethod,
+  loadSnapshot,
+  type MethodFile,
+  type MethodLeafMethod,
+  type MethodNode,
+  type Snapshot,
+} from "./data.ts";
 
-/** How the ranking is computed (DOMAIN.md §4–5, in short), with the latest period's index set. */
-export function Method() {
+/**
+ * How the ranking is computed (DOMAIN.md §4–5, in short), then the index set of a published period
+ * (the latest, or ?period=) from its method file: every group's band thresholds, every pillar and
+ * indicator with its maximum and its method in words. A period published before method files
+ * existed shows its pillars from the ranking itself.
+ */
+export function Method({ location }: { location?: Location }) {
   useTitle(t("method.title"));
-  const latest = useAsync(async () => {
-    const [period] = await loadIndex();
-    return period ? loadSnapshot(period) : undefined;
-  }, []);
+  const wanted = location?.query.get("period");
+  const chosen = useAsync(async () => {
+    const periods = await loadIndex();
+    const period = periods.find((p) => p.periodId === wanted) ?? periods[0];
+    if (!period) return undefined;
+    const method = await loadMethod(period);
+    return method ?? (await loadSnapshot(period));
+  }, [wanted]);
+  const data = chosen.data;
   return (
     <article class="prose">
       <h1>{t("method.title")}</h1>
@@ -22,32 +41,142 @@ export function Method() {
       <h2>{t("method.processTitle")}</h2>
       <p>{t("method.process")}</p>
       <h2>{t("method.setTitle")}</h2>
-      <LoadState of={latest} />
-      {latest.data && (
-        <>
-          <p>
-            {latest.data.period.framework.name}
-            {latest.data.period.framework.decision && ` — ${latest.data.period.framework.decision}`}
-          </p>
-          {latest.data.groups.map((g) => (
-            <section key={g.id} aria-label={g.name}>
-              <h3>
-                {g.name}{" "}
-                <span class="muted">({t("method.maxPoints", { max: fmt.points(g.maxPoints) })})</span>
-              </h3>
-              <ol class="pillars">
-                {g.nodes.map((n) => (
-                  <li key={n.code}>
-                    {n.name} — {t("method.maxPoints", { max: fmt.points(n.maxPoints) })}
-                  </li>
-                ))}
-              </ol>
-            </section>
-          ))}
-        </>
-      )}
+      <LoadState of={chosen} />
+      {data && "version" in data ? <Pillars snapshot={data} /> : data && <IndexSet method={data} />}
       <h2>{t("method.dataTitle")}</h2>
       <p>{t("method.data")}</p>
     </article>
+  );
+}
+
+function IndexSet({ method }: { method: MethodFile }) {
+  const { framework } = method;
+  return (
+    <>
+      <p>
+        {localName(framework)}
+        {framework.decision && ` — ${framework.decision}`} · {method.period.name}
+      </p>
+      {method.groups.map((g) => (
+        <section key={g.id} aria-labelledby={`method-${g.id}`} class="method-group">
+          <h3 id={`method-${g.id}`}>
+            {localName(g)}{" "}
+            <span class="muted">({t("method.maxPoints", { max: fmt.points(g.maxPoints) })})</span>
+          </h3>
+          {g.bands.length > 0 ? (
+            <p>
+              <strong>{t("method.bandsOf")}</strong>{" "}
+              {g.bands
+                .map((b) => t("method.bandFrom", { label: localLabel(b), min: fmt.number(b.minIndex, 4) }))
+                .join(" · ")}
+            </p>
+          ) : (
+            <p>{t("method.noBands")}</p>
+          )}
+          <Nodes nodes={g.nodes} top />
+        </section>
+      ))}
+    </>
+  );
+}
+
+/** A group's pillars, each folded (a phone scrolls less; the browser's find opens them), and their indicators. */
+function Nodes({ nodes, top }: { nodes: MethodNode[]; top?: boolean }) {
+  return (
+    <ul class={top ? "method-tree" : "method-sub"}>
+      {nodes.map((n) => {
+        const title = (
+          <>
+            <span class="method-code">{n.code}</span>{" "}
+            {n.children ? <strong>{localName(n)}</strong> : localName(n)}{" "}
+            <span class="muted">({t("method.maxPoints", { max: fmt.points(n.maxPoints) })})</span>
+          </>
+        );
+        return (
+          <li key={n.code}>
+            {top && n.children ? (
+              <details>
+                <summary>{title}</summary>
+                <Nodes nodes={n.children} />
+              </details>
+            ) : (
+              <>
+                {title}
+                {n.method && (
+                  <span class="method-how">
+                    {describe(n.method, n.maxPoints)}
+                    {n.evidenceRequired && ` · ${t("method.evidenceRequired")}`}
+                  </span>
+                )}
+                {n.children && <Nodes nodes={n.children} />}
+              </>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** A leaf's method in words, with the points each answer earns. */
+export function describe(method: MethodLeafMethod, maxPoints: number): string {
+  const max = fmt.points(maxPoints);
+  switch (method.type) {
+    case "yesno":
+      return t("method.yesno", { max });
+    case "level":
+      return method.options
+        .map((o) => t("method.level", { label: localLabel(o), points: fmt.points(o.fraction * maxPoints) }))
+        .join(" · ");
+    case "ratio": {
+      const parts = [
+        method.target < 1
+          ? t("method.ratioTarget", { target: fmt.percent(method.target), max })
+          : t("method.ratio", { max }),
+      ];
+      if (method.numeratorLabel && method.denominatorLabel)
+        parts.push(t("method.ratioParts", { a: method.numeratorLabel, b: method.denominatorLabel }));
+      parts.push(t(`method.whenZero.${method.whenZero}`));
+      return parts.join("; ");
+    }
+    case "steps":
+      return [...method.steps]
+        .sort((a, b) => b.min - a.min)
+        .map((s) => t("method.step", { min: fmt.number(s.min), points: fmt.points(s.points) }))
+        .join(" · ");
+    case "count":
+      return t("method.count", { each: fmt.points(method.pointsEach), max });
+    case "points":
+      return t("method.direct", { max });
+    case "relative":
+      return t("method.relative", { max });
+    case "info":
+      return t("method.info");
+  }
+}
+
+/** The pillars and maxima the ranking itself carries (a period published without a method file). */
+function Pillars({ snapshot }: { snapshot: Snapshot }) {
+  return (
+    <>
+      <p>
+        {snapshot.period.framework.name}
+        {snapshot.period.framework.decision && ` — ${snapshot.period.framework.decision}`}
+      </p>
+      {snapshot.groups.map((g) => (
+        <section key={g.id} aria-label={g.name}>
+          <h3>
+            {g.name} <span class="muted">({t("method.maxPoints", { max: fmt.points(g.maxPoints) })})</span>
+          </h3>
+          <ol class="pillars">
+            {g.nodes.map((n) => (
+              <li key={n.code}>
+                {n.name} — {t("method.maxPoints", { max: fmt.points(n.maxPoints) })}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ))}
+    </>
   );
 }

@@ -231,7 +231,7 @@ function GroupTable({
       <th
         scope="col"
         aria-sort={active ? (descending ? "descending" : "ascending") : undefined}
-        class={key.startsWith("node:") ? "num node-col" : key === "name" ? "" : "num"}
+        class={key.startsWith("node:") ? "num node-col wide-only" : key === "name" ? "" : `num col-${key}`}
       >
         <button type="button" class="sort" onClick={() => sortBy(key)} title={title}>
           {label}
@@ -282,7 +282,9 @@ function GroupTable({
               {header("name", t("rankings.unit"))}
               {header("points", t("rankings.points"), t("rankings.of", { max: fmt.points(group.maxPoints) }))}
               {header("index", t("rankings.index"))}
-              <th scope="col">{t("rankings.band")}</th>
+              <th scope="col" class="wide-only">
+                {t("rankings.band")}
+              </th>
               {group.nodes.map((n) =>
                 header(
                   `node:${n.code}`,
@@ -296,7 +298,7 @@ function GroupTable({
             {shown.map((u) => (
               <tr key={u.unitId}>
                 <td class="num rank">{u.rank}</td>
-                <td class="num">
+                <td class="num wide-only">
                   <RankChange change={u.rankChange} />
                 </td>
                 <th scope="row" class="unit-name">
@@ -311,16 +313,20 @@ function GroupTable({
                       <NotSubmitted />
                     </>
                   )}
+                  {/* On a phone the band and the change columns are hidden: shown after the name. */}{" "}
+                  <span class="narrow-only unit-extra">
+                    <Band label={u.band} /> <RankChange change={u.rankChange} />
+                  </span>
                 </th>
                 <td class="num">{fmt.points(u.points)}</td>
                 <td class="num">{fmt.index(u.index)}</td>
-                <td>
+                <td class="wide-only">
                   <Band label={u.band} />
                 </td>
                 {group.nodes.map((n) => {
                   const r = u.nodes.find((x) => x.code === n.code);
                   return (
-                    <td class="num" key={n.code}>
+                    <td class="num wide-only" key={n.code}>
                       {r ? fmt.points(r.points) : "—"}
                       {r?.rank != null && <span class="node-rank">#{r.rank}</span>}
                     </td>

@@ -75,6 +75,50 @@ export async function loadIndex(): Promise<PublishedPeriod[]> {
 
 export const loadSnapshot = (period: PublishedPeriod) => getJson<Snapshot>(period.url);
 
+/** The index set a period was ranked with (API.md "Published files": {periodId}.method.json). */
+export type MethodLeafMethod =
+  | { type: "yesno" | "points" | "relative" | "info" }
+  | { type: "level"; options: { label: string; labelEn?: string; fraction: number }[] }
+  | {
+      type: "ratio";
+      target: number;
+      whenZero: "full" | "zero" | "exclude";
+      numeratorLabel?: string;
+      denominatorLabel?: string;
+    }
+  | { type: "steps"; steps: { min: number; points: number }[] }
+  | { type: "count"; pointsEach: number };
+
+export interface MethodNode {
+  code: string;
+  name: string;
+  nameEn?: string;
+  maxPoints: number;
+  method?: MethodLeafMethod;
+  evidenceRequired?: boolean;
+  children?: MethodNode[];
+}
+
+export interface MethodFile {
+  period: { id: string; name: string };
+  framework: { id: string; name: string; nameEn?: string; decision: string | null; missingEvidence: string };
+  groups: {
+    id: string;
+    name: string;
+    nameEn?: string;
+    maxPoints: number;
+    bands: { minIndex: number; label: string; labelEn?: string }[];
+    nodes: MethodNode[];
+  }[];
+}
+
+/** The method file beside the period's ranking; undefined for a period published before there was one. */
+export const loadMethod = (period: PublishedPeriod) =>
+  getJson<MethodFile>(period.url.replace(/\.json$/, ".method.json")).catch((error: unknown) => {
+    if (error instanceof NotPublished) return undefined;
+    throw error;
+  });
+
 /** A download link: the file, and the name it is saved under (as publication names it). */
 export interface Download {
   label: "CSV" | "XLSX" | "JSON";

@@ -1,0 +1,254 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Browser, CDPSession, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { LocalStack } from "../../infra/local/stack.ts";
+import { pathFor } from "../../shared/api/paths.ts";
+import { type Api, expectStatus } from "../support/client.ts";
+import {
+  apiAs,
+  type BrowserStack,
+  checkA11y,
+  type InPage,
+  newPage,
+  ROOT,
+  SHOTS,
+  shoot,
+  startBrowserStack,
+} from "./support.ts";
+import { ADMIN_PASSWORD, PASSWORD } from "./world.ts";
+
+/**
+ * The public journey of a reader on a phone on a weak link: the 164 units of Tuyên Quang ranked with
+ * the sample index set (created through the API, two communes submitting), published; the public
+ * page opened at 360 px under emulated slow 3G (CDP: 400 kbit/s each way, 400 ms latency). The time
+ * from navigation to the first ranking row is printed, not asserted (machines differ); what is
+ * asserted is behaviour: rows visible, rank, name, points and index on screen without sideways
+ * scroll, the data compressed. Then the method page, generated from the published index set, on the
+ * phone and the desktop. axe on each screen; screenshots under test-results/e2e/.
+ */
+declare const document: InPage;
+declare const window: InPage;
+
+const PERIOD = "public-2022";
+const PERIOD_NAME = "Năm 2022 (công khai)";
+const DATA = join(ROOT, "shared/data");
+const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 };
+
+let running: BrowserStack | undefined;
+let stack: LocalStack;
+let browser: Browser;
+let admin: Api;
+const errors: string[] = [];
+
+async function json(file: string) {
+  return JSON.parse(await readFile(join(DATA, file), "utf8"));
+}
+
+/** Reads the period until its job is done and it is in `state`. */
+async function moveTo(periodId: string, to: string): Promise<void> {
+  const reply = await admin.post(pathFor("POST /api/periods/{periodId}/transitions", { periodId }), { to });
+  expect([200, 202], JSON.stringify(reply.body)).toContain(reply.status);
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const period = expectStatus(await admin.get(pathFor("GET /api/periods/{periodId}", { periodId })), 200);
+    if (period.state === to && (!period.job || period.job.status === "succeeded")) return;
+    if (period.job?.status === "failed") throw new Error(`${to}: ${JSON.stringify(period.job)}`);
+    if (Date.now() > until) throw new Error(`${periodId} did not reach ${to}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/**
+ * The unit answers the two leaves of the communes' group that take a link as evidence (1.4, steps;
+ * 5.4, count), links one page as their evidence, and submits: `scale` sets how well it does.
+ */
+async function submitWithLinks(unitId: string, scale: number): Promise<void> {
+  const username = `approver.${unitId}`;
+  const user = { username, password: PASSWORD, roles: ["unit-approver"], unitId };
+  expectStatus(await admin.post(pathFor("POST /api/users"), user), 201);
+  const unit = await apiAs(stack, username, PASSWORD);
+  const ids = { periodId: PERIOD, unitId };
+  const answers = { "1.4": { value: 10 * scale }, "5.4": { value: scale } };
+  const saved = await unit.patch(pathFor("PATCH /api/periods/{periodId}/units/{unitId}/answers", ids), {
+    answers,
+  });
+  expectStatus(saved, 200);
+  const link = { indicatorCodes: ["1.4", "5.4"], url: `https://example.org/${unitId}`, title: "Bài đăng" };
+  expectStatus(
+    await unit.post(pathFor("POST /api/periods/{periodId}/units/{unitId}/evidence", ids), link),
+    201,
+  );
+  expectStatus(await unit.post(pathFor("POST /api/periods/{periodId}/units/{unitId}/submit", ids)), 200);
+}
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  const lap = (what: string) => console.log(`setup ${what}: ${Date.now() - t0} ms`);
+  running = await startBrowserStack("public");
+  lap("stack");
+  ({ stack, browser } = running);
+  admin = await apiAs(stack, "admin", ADMIN_PASSWORD);
+  const framework = await json("sample-framework-tq-2022.json");
+  expectStatus(await admin.post(pathFor("POST /api/frameworks"), framework), 201);
+  const file = await json("tuyen-quang-units-2022.json");
+  const units = file.units.map((u: object) => ({ ...u, validFrom: file.validFrom, validTo: file.validTo }));
+  expectStatus(await admin.put(pathFor("PUT /api/units"), { units }), 200);
+  const day = 86_400_000;
+  expectStatus(
+    await admin.post(pathFor("POST /api/periods"), {
+      id: PERIOD,
+      name: PERIOD_NAME,
+      frameworkId: framework.id,
+      unitIds: units.map((u: { id: string }) => u.id),
+      opensAt: new Date(Date.now() - day).toISOString(),
+      closesAt: new Date(Date.now() + 30 * day).toISOString(),
+    }),
+    201,
+  );
+  await moveTo(PERIOD, "open");
+  lap("open");
+  const [first, second] = units.filter((u: { kind: string }) => u.kind === "commune");
+  await submitWithLinks(first.id, 3);
+  await submitWithLinks(second.id, 1);
+  // Closed early, with 162 units not submitted, as in the issue; then final and published.
+  lap("submitted");
+  await moveTo(PERIOD, "appraisal");
+  lap("closed");
+  await moveTo(PERIOD, "final");
+  lap("final");
+  await moveTo(PERIOD, "published");
+  lap("published");
+}, 120_000);
+
+afterAll(async () => {
+  await running?.stop();
+});
+
+/** The first screen's requests: their URL, the bytes on the wire, the encoding. */
+function recordRequests(cdp: CDPSession) {
+  const seen = new Map<string, { url: string; encoding: string; bytes: number }>();
+  cdp.on("Network.responseReceived", (e) => {
+    const headers = Object.fromEntries(
+      Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    seen.set(e.requestId, {
+      url: e.response.url,
+      encoding: String(headers["content-encoding"] ?? ""),
+      bytes: 0,
+    });
+  });
+  cdp.on("Network.loadingFinished", (e) => {
+    const entry = seen.get(e.requestId);
+    if (entry) entry.bytes = e.encodedDataLength;
+  });
+  return seen;
+}
+
+describe("the public page on a 360 px phone on slow 3G", () => {
+  let phone: Page;
+
+  test("shows the ranking rows within the first screen, no sideways scroll", async () => {
+    const made = await newPage(browser, stack.url, { width: 360, height: 740 });
+    phone = made.page;
+    errors.push(...made.errors);
+    phone.on("pageerror", (e) => errors.push(e.message));
+    const cdp = await made.context.newCDPSession(phone);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", SLOW_3G);
+    const requests = recordRequests(cdp);
+
+    const start = Date.now();
+    await phone.goto("/", { waitUntil: "commit" });
+    const firstRow = phone.locator("table.ranking tbody tr").first();
+    await firstRow.waitFor({ state: "visible", timeout: 60_000 });
+    const elapsed = Date.now() - start;
+    console.log(`public ranking on slow 3G at 360 px: ${elapsed} ms`);
+    for (const r of requests.values())
+      console.log(`  ${new URL(r.url).pathname} ${r.bytes} B ${r.encoding || "identity"}`);
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+
+    // The text the first screen waited for came compressed: the app's script and the ranking JSON.
+    const byPath = [...requests.values()].map((r) => [new URL(r.url).pathname, r.encoding] as const);
+    expect(byPath.filter(([path]) => /\.(js|css)$/.test(path)).every(([, enc]) => enc === "br")).toBe(true);
+    expect(byPath.find(([path]) => path === `/public/rankings/${PERIOD}.json`)?.[1]).toBe("br");
+
+    // Rank, name, points and index of the first row are on the screen, within 360 px.
+    const cells = await firstRow.evaluate((row: InPage) =>
+      [...row.children]
+        .filter((c: InPage) => c.offsetParent !== null)
+        .map((c: InPage) => {
+          const box = c.getBoundingClientRect();
+          return { text: c.textContent.trim(), right: box.right, bottom: box.bottom };
+        }),
+    );
+    expect(cells).toHaveLength(4);
+    for (const cell of cells) {
+      expect(cell.right).toBeLessThanOrEqual(360);
+      expect(cell.bottom).toBeLessThanOrEqual(740);
+    }
+    expect(cells[3]?.text).toMatch(/^\d,\d{4}$/);
+    const widths = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    expect(widths[0]).toBeLessThanOrEqual(360);
+    // The groups are one row of tabs; the three of them, none stacked.
+    const tabs = await phone
+      .getByRole("tab")
+      .evaluateAll((all: InPage[]) => all.map((t: InPage) => t.getBoundingClientRect().top));
+    expect(tabs).toHaveLength(3);
+    expect(new Set(tabs).size).toBe(1);
+    await checkA11y(phone, "public-phone");
+    await shoot(phone, "public-phone");
+    // What the reader sees first (the README's phone screenshot).
+    await phone.screenshot({ path: join(SHOTS, "public-phone-first-screen.png") });
+  });
+
+  test("the communes tab: the two that submitted first, the others labelled 'Không nộp'", async () => {
+    await phone.getByRole("tab", { name: /Xã, phường/ }).click();
+    const rows = phone.locator("table.ranking tbody tr");
+    await expect.poll(() => rows.count()).toBe(50);
+    expect(await rows.nth(0).getByText("Không nộp").count()).toBe(0);
+    expect(await rows.nth(2).getByText("Không nộp").count()).toBe(1);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
+
+  test("the method page lists every pillar and indicator with its method and the bands", async () => {
+    await phone.goto("/method");
+    const communes = phone.getByRole("region", { name: /Xã, phường/ });
+    await communes.waitFor();
+    await expect.poll(() => communes.textContent()).toContain("Rất cao từ 0,75");
+    const text = (await phone.locator("article").textContent()) ?? "";
+    expect(text).not.toContain("ví dụ");
+    expect(text).toContain("Có: 20 điểm; không: 0 điểm");
+    expect(text).toMatch(/điểm mỗi đơn vị/);
+    expect(text).toMatch(/từ \d+: \d+ điểm/);
+    expect(text).toContain("cần tài liệu kiểm chứng");
+    // A pillar opens to its indicators, each with its method.
+    await communes.locator("summary").first().click();
+    await communes.locator(".method-how").first().waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await checkA11y(phone, "method-phone");
+    await shoot(phone, "method-phone");
+  });
+});
+
+describe("the public page on the desktop", () => {
+  test("the ranking keeps its wide table; the method page reads as on the phone", async () => {
+    const { page, errors: pageErrors } = await newPage(browser, stack.url);
+    await page.goto("/");
+    await page.locator("table.ranking tbody tr").first().waitFor();
+    // Change, band and the pillars are columns again.
+    expect(await page.locator("table.ranking thead th").count()).toBeGreaterThan(6);
+    await shoot(page, "public-desktop");
+    await page.getByRole("link", { name: "Phương pháp" }).first().click();
+    await page.getByRole("region", { name: "Sở, ban, ngành" }).first().waitFor();
+    expect(await page.locator(".method-how").count()).toBeGreaterThan(100);
+    await checkA11y(page, "method-desktop");
+    await shoot(page, "method-desktop");
+    expect([...errors, ...pageErrors]).toEqual([]);
+  });
+});
