@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { canMoveClose, deadlineChanges } from "../../../web/src/app/admin/Deadlines.tsx";
 import { newestFirst, newPeriodForm, periodBody, periodPath } from "../../../web/src/app/admin/Periods.tsx";
-import { groupProgress } from "../../../web/src/app/admin/Progress.tsx";
+import { groupProgress, rowSubmitted } from "../../../web/src/app/admin/Progress.tsx";
 import { transitionLabel } from "../../../web/src/app/admin/Transitions.tsx";
 import { daysFrom, toLocalInput } from "../../../web/src/app/admin/times.ts";
 import { byName, needsUnit, userBody } from "../../../web/src/app/admin/Users.tsx";
@@ -125,7 +125,7 @@ describe("the periods", () => {
     expect(periodPath("2024 quý/1")).toBe("/app/admin/periods/2024%20qu%C3%BD%2F1");
   });
 
-  test("progress per group leaves out the groups without units", () => {
+  test("progress per group leaves out the groups without units; after the close a locked unit counts as submitted only if it had submitted", () => {
     const framework = {
       groups: [
         { id: "department", name: "Sở" },
@@ -133,12 +133,21 @@ describe("the periods", () => {
         { id: "empty", name: "Trống" },
       ],
     } as unknown as Framework;
-    const row = (groupId: string, state: SubmissionRow["state"]) => ({ groupId, state }) as SubmissionRow;
-    const rows = [row("department", "submitted"), row("department", "draft"), row("commune", "locked")];
+    const row = (groupId: string, state: SubmissionRow["state"], submittedAt: string | null = null) =>
+      ({ groupId, state, submittedAt }) as SubmissionRow;
+    const rows = [
+      row("department", "submitted", "2026-12-01T10:00:00+07:00"),
+      row("department", "draft"),
+      row("commune", "locked", "2026-12-01T10:00:00+07:00"),
+      row("commune", "locked"),
+      row("commune", "locked"),
+    ];
     expect(groupProgress(framework, rows).map(({ group, ...counts }) => [group.id, counts])).toEqual([
       ["department", { units: 2, submitted: 1, draft: 1 }],
-      ["commune", { units: 1, submitted: 1, draft: 0 }],
+      ["commune", { units: 3, submitted: 1, draft: 2 }],
     ]);
+    // The list may say it outright (the reviewer's list does after the close).
+    expect(rowSubmitted({ ...row("commune", "locked"), submitted: true } as SubmissionRow)).toBe(true);
   });
 
   test("the moves' words: closing an open period is early, leaving publication reopens", () => {

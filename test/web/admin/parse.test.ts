@@ -143,12 +143,15 @@ describe("a template filled in wrongly", () => {
     const sheets = framework([]);
     sheets.delete("nodes");
     sheets.set("Sheet1", [["group", "code"]]);
-    expect(texts(frameworkFromSheets(sheets).issues)).toEqual(["trang nodes: thiếu trang tính “nodes”"]);
+    // Named by its label: the templates' sheets are "Bộ chỉ số", "Nhóm", "Chỉ tiêu" (older files' machine names are read too).
+    expect(texts(frameworkFromSheets(sheets).issues)).toEqual([
+      "trang Chỉ tiêu: thiếu trang tính “Chỉ tiêu”",
+    ]);
   });
 
   test("a units file given as an index set: every missing sheet is listed", () => {
     const issues = frameworkFromSheets(new Map([["units", [["id"]]]])).issues;
-    expect(issues.map((i) => i.sheet)).toEqual(["framework", "groups", "nodes"]);
+    expect(issues.map((i) => i.sheet)).toEqual(["Bộ chỉ số", "Nhóm", "Chỉ tiêu"]);
   });
 
   test("a required column missing from the header is named, and its rows are not read", () => {
@@ -158,7 +161,7 @@ describe("a template filled in wrongly", () => {
       ["commune", "1", "Hạ tầng số"],
     ]);
     expect(texts(frameworkFromSheets(sheets).issues)).toEqual([
-      "trang nodes, dòng 1: thiếu cột “maxPoints” ở dòng tiêu đề",
+      "trang nodes, dòng 1: thiếu cột “Điểm tối đa” ở dòng tiêu đề",
     ]);
   });
 
@@ -278,7 +281,7 @@ describe("an API problem, mapped back to the template", () => {
 
   test("a path that came from nowhere is given as it is", () => {
     expect(converted.locate("rankCompare", "thiếu")).toEqual({
-      sheet: "framework",
+      sheet: "Bộ chỉ số",
       message: "rankCompare: thiếu",
     });
   });
@@ -321,10 +324,10 @@ describe("the units", () => {
 
   test("a sheet of another name, or without the kind column, is refused", () => {
     expect(texts(unitsFromSheets(new Map([["Sheet1", []]])).issues)).toEqual([
-      "trang units: thiếu trang tính “units”",
+      "trang Đơn vị: thiếu trang tính “Đơn vị”",
     ]);
     expect(texts(unitsFromSheets(new Map([["units", [["id", "code", "name"]]]])).issues)).toEqual([
-      "trang units, dòng 1: thiếu cột “kind” ở dòng tiêu đề",
+      "trang units, dòng 1: thiếu cột “Loại đơn vị” ở dòng tiêu đề",
     ]);
   });
 

@@ -57,7 +57,7 @@ describe("the moves of a period", () => {
     const onDone = mountDraft();
     await settle(() => button("Mở kỳ").click());
     expect(root.querySelector("dialog p")?.textContent).toBe(
-      "Mở kỳ “Năm 2024”? Các đơn vị sẽ bắt đầu tự đánh giá.",
+      "Mở kỳ “Năm 2024”? 0 đơn vị bắt đầu tự đánh giá, hạn nộp 01/03/2024 17:00. Sau khi mở, bộ chỉ số và danh sách đơn vị không đổi được.",
     );
     await settle(() => button("Xác nhận").click());
     expect(postMock).toHaveBeenCalledWith("/api/periods/2024/transitions", { to: "open" });

@@ -1,6 +1,12 @@
 import ExcelJS from "exceljs";
 import { describe, expect, test } from "vitest";
-import { FRAMEWORK_FIELDS, NODE_COLUMNS, UNIT_COLUMNS } from "../../../web/src/app/admin/excel/sheets.ts";
+import {
+  FRAMEWORK_FIELDS,
+  LABELS,
+  labelsOf,
+  NODE_COLUMNS,
+  UNIT_COLUMNS,
+} from "../../../web/src/app/admin/excel/sheets.ts";
 import {
   frameworkSheets,
   frameworkTemplate,
@@ -12,21 +18,35 @@ import { readXlsx } from "../../../web/src/app/admin/excel/xlsx.ts";
 const read = async (blob: Blob) => readXlsx(await blob.arrayBuffer());
 
 describe("the index set template", () => {
-  test("has the four sheets in order, as Excel (exceljs) opens it", async () => {
+  test("has the four sheets in order, and the hidden lists, as Excel (exceljs) opens it", async () => {
     const book = await new ExcelJS.Workbook().xlsx.load(await frameworkTemplate().arrayBuffer());
-    expect(book.worksheets.map((w) => w.name)).toEqual(["framework", "groups", "nodes", "Hướng dẫn"]);
+    expect(book.worksheets.map((w) => [w.name, w.state])).toEqual([
+      ["Bộ chỉ số", "visible"],
+      ["Nhóm", "visible"],
+      ["Chỉ tiêu", "visible"],
+      ["Hướng dẫn", "visible"],
+      ["Danh mục", "hidden"],
+    ]);
   });
 
   test("its framework sheet lists the fields with sample values", async () => {
-    const framework = (await read(frameworkTemplate())).get("framework") ?? [];
-    expect(framework[0]).toEqual(["field", "value"]);
-    expect(framework.slice(1).map((r) => r[0])).toEqual(FRAMEWORK_FIELDS);
-    expect(framework[1]).toEqual(["id", "mau-bo-chi-so"]);
+    const framework = (await read(frameworkTemplate())).get("Bộ chỉ số") ?? [];
+    expect(framework[0]).toEqual(["Trường", "Giá trị"]);
+    expect(framework.slice(1).map((r) => r[0])).toEqual(labelsOf("frameworkFields", FRAMEWORK_FIELDS));
+    expect(framework[1]).toEqual(["Mã bộ chỉ số", "mau-bo-chi-so"]);
   });
 
   test("its nodes sheet has every column and one sample row of each scoring method", async () => {
-    const nodes = (await read(frameworkTemplate())).get("nodes") ?? [];
-    expect(nodes[0]).toEqual([...NODE_COLUMNS]);
+    const nodes = (await read(frameworkTemplate())).get("Chỉ tiêu") ?? [];
+    expect(nodes[0]).toEqual(labelsOf("nodes", NODE_COLUMNS));
+    expect(nodes[0]?.slice(0, 6)).toEqual([
+      "Nhóm",
+      "Mã",
+      "Tên chỉ tiêu",
+      "Tên tiếng Anh",
+      "Điểm tối đa",
+      "Cách chấm",
+    ]);
     const methods = nodes.slice(1).map((r) => r[NODE_COLUMNS.indexOf("method")] ?? "");
     expect(new Set(methods.filter(Boolean))).toEqual(
       new Set(["yesno", "level", "ratio", "steps", "count", "points", "relative", "info"]),
@@ -57,13 +77,13 @@ describe("the index set template", () => {
 describe("the units template", () => {
   test("has the units sheet with its columns and the guide", async () => {
     const sheets = await read(unitsTemplate());
-    expect([...sheets.keys()]).toEqual(["units", "Hướng dẫn"]);
-    expect(sheets.get("units")?.[0]).toEqual([...UNIT_COLUMNS]);
+    expect([...sheets.keys()]).toEqual(["Đơn vị", "Hướng dẫn", "Danh mục"]);
+    expect(sheets.get("Đơn vị")?.[0]).toEqual(UNIT_COLUMNS.map((c) => LABELS.units?.[c]));
     expect(unitsSheets()[0]?.widths).toHaveLength(UNIT_COLUMNS.length);
   });
 
   test("its sample units: a department, a city and a ward under it", async () => {
-    const rows = (await read(unitsTemplate())).get("units") ?? [];
+    const rows = (await read(unitsTemplate())).get("Đơn vị") ?? [];
     expect(rows.slice(1).map((r) => [r[0], r[4], r[5] ?? ""])).toEqual([
       ["so-noi-vu", "department", ""],
       ["dvhc-070", "city", ""],

@@ -2,6 +2,7 @@ import { routePaths } from "../../../shared/api/paths.ts";
 import { idToken } from "../auth/cognito.ts";
 import { setSession } from "../auth/session.ts";
 import { t } from "../i18n/index.ts";
+import { apiErrorText } from "./errorMessages.ts";
 
 /**
  * The API client: JSON with `Authorization: Bearer <IdToken>`, the token refreshed before it expires
@@ -16,10 +17,13 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    /** The server's own text (English): shown only for a code the web does not know. */
+    readonly serverMessage: string,
     readonly details: ErrorDetail[] = [],
   ) {
-    super(message);
+    super(serverMessage);
+    // `message` is read in the language chosen when it is shown (errorMessages.ts).
+    Object.defineProperty(this, "message", { get: () => apiErrorText(status, code, serverMessage) });
   }
 }
 
@@ -101,21 +105,9 @@ export async function getAll<T>(path: string): Promise<T[]> {
   return items;
 }
 
-/** A readable message for an error, in the current language, for the common statuses. */
+/** A readable message for an error, in the current language: an API error by its code (errorMessages.ts). */
 export function errorText(error: unknown): string {
-  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
-  const known: Record<number, string> = {
-    0: t("error.network"),
-    401: t("error.signedOut"),
-    403: t("error.forbidden"),
-    404: t("error.notFound"),
-    409: t("error.conflict"),
-    412: t("error.stale"),
-    413: t("error.tooLarge"),
-    415: t("error.badType"),
-  };
-  const lead = known[error.status];
-  return lead ? `${lead} (${error.message})` : error.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The routes the screens call, each built by `pathFor` from the route table (shared/api/paths.ts). */

@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { MAX_NOTE_LENGTH } from "../../../shared/model/limits.ts";
 import { t } from "../i18n/index.ts";
+import { detailText } from "./errorMessages.ts";
 import type { PeriodState } from "./types.ts";
 
 export function PeriodBadge({ state }: { state: PeriodState }) {
@@ -95,7 +96,7 @@ export function Details({ details }: { details: { path: string; message: string 
     <ul class="details">
       {details.slice(0, 200).map((d, i) => (
         <li key={i}>
-          {d.path && <code>{d.path}</code>} {d.message}
+          {d.path && <code>{d.path}</code>} {detailText(d.message)}
         </li>
       ))}
       {details.length > 200 && <li>{t("common.more", { n: details.length - 200 })}</li>}

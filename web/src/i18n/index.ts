@@ -88,6 +88,22 @@ function numberFormat(min: number, max: number): Intl.NumberFormat {
 }
 
 const TIME_ZONE = "Asia/Ho_Chi_Minh";
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "2-digit",
+  month: "2-digit",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+  timeZone: TIME_ZONE,
+});
+/** An instant's day, month, year, hour and minute in Vietnam time, each zero-padded. */
+function dateParts(iso: string): Record<"day" | "month" | "year" | "hour" | "minute", string> {
+  const parts: Record<string, string> = {};
+  for (const part of dateFormat.formatToParts(new Date(iso))) parts[part.type] = part.value;
+  const { day = "", month = "", year = "", hour = "", minute = "" } = parts;
+  return { day, month, year, hour, minute };
+}
 
 export const fmt = {
   /** A number with up to `max` decimals. */
@@ -95,16 +111,20 @@ export const fmt = {
   points: (n: number) => numberFormat(0, 2).format(n),
   index: (n: number) => numberFormat(4, 4).format(n),
   percent: (fraction: number) => `${numberFormat(0, 1).format(fraction * 100)}%`,
-  date: (iso: string) =>
-    new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeZone: TIME_ZONE }).format(new Date(iso)),
-  dateTime: (iso: string) =>
-    new Intl.DateTimeFormat(locale(), {
-      dateStyle: "medium",
-      timeStyle: "short",
-      timeZone: TIME_ZONE,
-    }).format(new Date(iso)),
+  /** dd/MM/yyyy (Vietnamese and en-GB alike). */
+  date: (iso: string) => {
+    const p = dateParts(iso);
+    return `${p.day}/${p.month}/${p.year}`;
+  },
+  /** dd/MM/yyyy HH:mm, the 24-hour clock: one order in both languages (vi-VN alone puts the time first). */
+  dateTime: (iso: string) => {
+    const p = dateParts(iso);
+    return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+  },
   time: (date: Date) =>
-    new Intl.DateTimeFormat(locale(), { timeStyle: "medium", timeZone: TIME_ZONE }).format(date),
+    new Intl.DateTimeFormat(locale(), { timeStyle: "medium", hourCycle: "h23", timeZone: TIME_ZONE }).format(
+      date,
+    ),
   bytes: (n: number) =>
     n < 1024
       ? `${n} B`

@@ -1,12 +1,13 @@
 import { localName, t } from "../../i18n/index.ts";
 import { ErrorNote, Loading, useAsync, useTitle } from "../../ui/common.tsx";
-import { errorText, get, getAll, paths } from "../api.ts";
+import { get, getAll, paths } from "../api.ts";
 import { getFramework } from "../context.ts";
 import type { Period, SubmissionRow } from "../types.ts";
 import { PeriodBadge } from "../ui.tsx";
 import { Deadlines } from "./Deadlines.tsx";
 import { Progress } from "./Progress.tsx";
 import { Transitions } from "./Transitions.tsx";
+import { UnitActions } from "./UnitActions.tsx";
 
 /** One period for the organiser: deadlines, progress per group, the moves through to publication. */
 export function AdminPeriod({ periodId }: { periodId: string }) {
@@ -22,8 +23,7 @@ export function AdminPeriod({ periodId }: { periodId: string }) {
   }, [periodId]);
   useTitle(data.data?.period.name ?? t("admin.period"));
   if (data.loading && !data.data) return <Loading />;
-  if (data.error !== undefined)
-    return <ErrorNote error={new Error(errorText(data.error))} retry={data.reload} />;
+  if (data.error !== undefined) return <ErrorNote error={data.error} retry={data.reload} />;
   if (!data.data) return null;
   const loaded = data.data;
   const { period, framework, rows } = loaded;
@@ -55,6 +55,7 @@ export function AdminPeriod({ periodId }: { periodId: string }) {
         onDone={data.reload}
       />
       <Progress period={period} framework={framework} rows={rows} />
+      <UnitActions period={period} framework={framework} rows={rows} onDone={data.reload} />
       <Deadlines period={period} onDone={data.reload} />
     </>
   );

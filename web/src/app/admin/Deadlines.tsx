@@ -1,7 +1,8 @@
 import { fmt, t } from "../../i18n/index.ts";
-import { DateTimeField, TextField, useFields } from "../../ui/fields.tsx";
+import { TextField, useFields } from "../../ui/fields.tsx";
 import { patch, paths } from "../api.ts";
 import type { Period } from "../types.ts";
+import { DateTimeText } from "./DateTimeText.tsx";
 import { ActionForm, useOutcome } from "./outcome.tsx";
 import { toLocalInput } from "./times.ts";
 
@@ -49,13 +50,13 @@ export function Deadlines({ period, onDone }: { period: Period; onDone: () => vo
       </dl>
       <ActionForm action={save} submit={t("admin.saveDeadlines")}>
         <TextField id="edit-name" label={t("period.name")} {...bind("name")} />
-        <DateTimeField
+        <DateTimeText
           id="edit-closes"
           label={t("period.closesAt")}
           disabled={closeFixed}
           {...bind("closesAt")}
         />
-        <DateTimeField
+        <DateTimeText
           id="edit-explanation"
           label={t("period.explanationClosesAt")}
           {...bind("explanation")}

@@ -1,19 +1,26 @@
 import { fmt, localName, t } from "../../i18n/index.ts";
 import { Scroll } from "../../ui/common.tsx";
 import type { Framework, Period, SubmissionRow } from "../types.ts";
+import { tp } from "./messages-period.ts";
 
-/** Per group of units: how many there are, how many have submitted, how many are still drafts. */
+/**
+ * Whether the unit submitted: while open its state says so; after the close every row is "locked",
+ * and a unit that submitted keeps its submittedAt (a withdrawal clears it). The list may also say it
+ * outright (`submitted`).
+ */
+export const rowSubmitted = (row: SubmissionRow & { submitted?: boolean }): boolean =>
+  row.submitted ?? (row.state === "submitted" || (row.state === "locked" && Boolean(row.submittedAt)));
+
+/** Per group of units: how many there are, how many have submitted, how many have not. */
 export function groupProgress(framework: Framework, rows: SubmissionRow[]) {
   return framework.groups
     .map((group) => {
       const mine = rows.filter((r) => r.groupId === group.id);
-      const submitted = mine.filter((r) => r.state !== "draft").length;
+      const submitted = mine.filter(rowSubmitted).length;
       return { group, units: mine.length, submitted, draft: mine.length - submitted };
     })
     .filter((g) => g.units > 0);
 }
-
-const COUNT_HEADINGS = ["admin.unitsCol", "admin.submittedCol", "admin.draftCol"] as const;
 
 /** How far the units have got with their submissions, per group. */
 export function Progress({
@@ -25,15 +32,21 @@ export function Progress({
   framework: Framework;
   rows: SubmissionRow[];
 }) {
+  // Once closed, a unit that has not submitted never will: "not submitted", no longer "not yet".
+  const closed = period.state !== "draft" && period.state !== "open";
+  const headings = [
+    t("admin.unitsCol"),
+    t("admin.submittedCol"),
+    closed ? tp("notSubmittedCol") : t("admin.draftCol"),
+  ];
+  const { submitted, units, draft } = period.counts;
   return (
     <section aria-labelledby="progress" class="admin-section">
       <h2 id="progress">{t("admin.progress")}</h2>
       <p>
-        {t("admin.progressTotal", {
-          submitted: period.counts.submitted,
-          units: period.counts.units,
-          draft: period.counts.draft,
-        })}
+        {closed
+          ? tp("progressClosed", { submitted, units, missing: units - submitted })
+          : t("admin.progressTotal", { submitted, units, draft })}
       </p>
       {rows.length > 0 && (
         <Scroll label={t("admin.progress")}>
@@ -41,9 +54,9 @@ export function Progress({
             <thead>
               <tr>
                 <th scope="col">{t("review.group")}</th>
-                {COUNT_HEADINGS.map((key) => (
-                  <th key={key} scope="col" class="num">
-                    {t(key)}
+                {headings.map((heading) => (
+                  <th key={heading} scope="col" class="num">
+                    {heading}
                   </th>
                 ))}
                 <th scope="col">{t("admin.share")}</th>

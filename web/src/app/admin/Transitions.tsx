@@ -5,6 +5,7 @@ import { awaitsJob, isTransient, movesFrom, pollDelay, retryTarget, STEPS, stepO
 import type { Period, PeriodJob, PeriodState, SteadyState } from "../types.ts";
 import { Dialog, DialogFooter } from "../ui.tsx";
 import { useAction } from "../useAction.ts";
+import { Consequences } from "./Consequences.tsx";
 import { JobProgress } from "./JobProgress.tsx";
 import { OutcomeNote } from "./outcome.tsx";
 
@@ -155,7 +156,7 @@ export function Transitions({
         title={target ? transitionLabel(period.state, target) : ""}
         onClose={() => setTarget(undefined)}
       >
-        {target && <p>{t(`transitionConfirm.${target}`, { name: period.name })}</p>}
+        {target && <Consequences period={period} to={target} />}
         <DialogFooter
           label={t("common.confirm")}
           busyLabel={t("common.working")}

@@ -1,5 +1,8 @@
 import { t } from "../../i18n/index.ts";
-import { ApiError, errorText } from "../api.ts";
+import { ApiError, errorText, getAll, paths } from "../api.ts";
+import { allUnits, getFramework } from "../context.ts";
+import { detailText } from "../errorMessages.ts";
+import type { Framework, FrameworkSummary, Unit } from "../types.ts";
 import { ProblemsError } from "./outcome.tsx";
 
 /**
@@ -68,7 +71,10 @@ export async function importFile(
     if (!(error instanceof ApiError)) throw error;
     throw new ProblemsError(
       errorText(error),
-      error.details.map((d) => ({ path: "", message: issueText(converted.locate(d.path, d.message)) })),
+      error.details.map((d) => ({
+        path: "",
+        message: issueText(converted.locate(d.path, detailText(d.message))),
+      })),
     );
   }
 }
@@ -85,8 +91,40 @@ export function download(blob: Blob, name: string): void {
   window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The Excel template of `kind`, built in the browser. */
-export async function templateOf(kind: ImportKind): Promise<Blob> {
-  const { frameworkTemplate, unitsTemplate } = await import("./excel/index.ts");
-  return kind === "framework" ? frameworkTemplate() : unitsTemplate();
+/** The newest index set, if any (the one the template shows). */
+async function newestFramework(): Promise<Framework | undefined> {
+  const list = await getAll<FrameworkSummary>(paths.frameworks);
+  const newest = [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  return newest ? getFramework(newest.id) : undefined;
+}
+
+/** What a template holds: the newest index set and every unit, as the API has them. */
+export interface CurrentData {
+  framework?: Framework | undefined;
+  units?: Unit[];
+}
+
+async function currentData(kind: ImportKind): Promise<CurrentData> {
+  const framework = await newestFramework();
+  return kind === "framework" ? { framework } : { framework, units: [...(await allUnits()).values()] };
+}
+
+/**
+ * The Excel template of `kind`, built in the browser with the current data: the newest index set, or
+ * every unit (a sample while there is none), with the drop-downs' choices.
+ */
+export async function templateOf(
+  kind: ImportKind,
+  current: (kind: ImportKind) => Promise<CurrentData> = currentData,
+): Promise<Blob> {
+  const excel = await import("./excel/index.ts");
+  const { framework, units } = await current(kind);
+  if (kind === "framework") return excel.frameworkWorkbook(framework);
+  return excel.unitsWorkbook(units, framework?.groups.flatMap((g) => g.unitKinds) ?? []);
+}
+
+/** One index set as a workbook (its export), named after it. */
+export async function exportFramework(id: string): Promise<void> {
+  const excel = await import("./excel/index.ts");
+  download(excel.frameworkWorkbook(await getFramework(id)), `bo-chi-so-${id}.xlsx`);
 }

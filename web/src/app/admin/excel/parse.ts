@@ -1,6 +1,14 @@
 import { t } from "../../../i18n/index.ts";
-import { FRAMEWORK_FIELDS, SHEETS, type SheetIssue, UNIT_COLUMNS } from "./sheets.ts";
-import type { Sheets } from "./xlsx.ts";
+import {
+  FRAMEWORK_FIELDS,
+  fieldOf,
+  LABELS,
+  SHEET_LABELS,
+  SHEETS,
+  type SheetIssue,
+  UNIT_COLUMNS,
+} from "./sheets.ts";
+import { columnName, type Sheets } from "./xlsx.ts";
 
 /**
  * A filled-in template → the JSON that the API takes, or every problem by sheet, row and column. The
@@ -12,6 +20,9 @@ export interface Converted {
   /** The sheet, row and column of an API problem's path (e.g. groups.0.nodes.1.children.0.maxPoints). */
   locate(path: string, message: string): SheetIssue;
 }
+
+/** A field's label in a sheet (for a message about a missing column). */
+const fieldLabel = (sheet: string, field: string) => LABELS[sheet]?.[field] ?? field;
 
 /** The columns that a sheet cannot do without (the others may be left out of the header). */
 const REQUIRED_COLUMNS: Record<string, string[]> = {
@@ -30,28 +41,43 @@ interface Row {
 
 interface Table {
   rows: Row[];
+  /** Field name → column index. */
   columns: Map<string, number>;
+  /** Field name → its header as written (a label, or the field name in an older file). */
+  headers: Map<string, string>;
+  /** The sheet's name as written. */
+  sheet: string;
 }
 
-const letter = (index: number | undefined) =>
-  index === undefined ? undefined : String.fromCharCode(65 + index);
+const letter = (index: number | undefined) => (index === undefined ? undefined : columnName(index));
 
-const columnLabel = (columns: Map<string, number>, column: string) =>
-  `${letter(columns.get(column)) ?? "?"} (${column})`;
+const columnLabel = (table: Pick<Table, "columns" | "headers">, column: string) =>
+  `${letter(table.columns.get(column)) ?? "?"} (${table.headers.get(column) ?? column})`;
 
-/** A sheet's non-empty rows by header name; a missing sheet or required column is an issue. */
+/**
+ * A sheet's non-empty rows by field name (its headers are labels or field names); a missing sheet or
+ * required column is an issue. The sheet is found by its label or its machine name.
+ */
 function records(sheets: Sheets, name: string, issues: SheetIssue[]): Table {
-  const table = sheets.get(name);
+  const label = SHEET_LABELS[name] ?? name;
+  const sheet = sheets.has(label) ? label : name;
+  const table = sheets.get(sheet);
   if (!table) {
-    issues.push({ sheet: name, message: t("excel.missingSheet", { sheet: name }) });
-    return { rows: [], columns: new Map() };
+    issues.push({ sheet: label, message: t("excel.missingSheet", { sheet: label }) });
+    return { rows: [], columns: new Map(), headers: new Map(), sheet: label };
   }
   const header = (table[0] ?? []).map((h) => h.trim());
-  const columns = new Map(header.map((h, i) => [h, i]));
+  const fields = header.map((h) => fieldOf(name, h));
+  const columns = new Map(fields.map((f, i) => [f, i]));
+  const headers = new Map(fields.map((f, i) => [f, header[i] ?? f]));
   const missing = (REQUIRED_COLUMNS[name] ?? []).filter((column) => !columns.has(column));
   for (const column of missing)
-    issues.push({ sheet: name, row: 1, message: t("excel.missingColumn", { column }) });
-  if (missing.length > 0) return { rows: [], columns };
+    issues.push({
+      sheet,
+      row: 1,
+      message: t("excel.missingColumn", { column: fieldLabel(name, column) }),
+    });
+  if (missing.length > 0) return { rows: [], columns, headers, sheet };
   const rows: Row[] = [];
   table.slice(1).forEach((cells, i) => {
     if (!cells.some((c) => c.trim() !== "")) return;
@@ -63,10 +89,10 @@ function records(sheets: Sheets, name: string, issues: SheetIssue[]): Table {
         return at === undefined ? "" : (cells[at] ?? "").trim();
       },
       issue: (column, message) =>
-        issues.push({ sheet: name, row, column: columnLabel(columns, column), message }),
+        issues.push({ sheet, row, column: columnLabel({ columns, headers }, column), message }),
     });
   });
-  return { rows, columns };
+  return { rows, columns, headers, sheet };
 }
 
 /**
@@ -107,10 +133,29 @@ const words = (text: string, separators: RegExp) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** "key:text; key:text" (English labels of options or bands, by id or minimum index) as a map. */
+function pairs(text: string): Map<string, string> {
+  return new Map(
+    list(text).map((pair) => {
+      const [key, ...label] = pair.split(":");
+      const k = (key ?? "").trim();
+      // A band's minimum is matched as a number: "0.50" is the band 0.5.
+      return [Number.isFinite(Number(k)) && k !== "" ? String(Number(k)) : k, label.join(":").trim()];
+    }),
+  );
+}
+
 const yes = (text: string) => /^(x|có|co|yes|y|true|1)$/i.test(text.trim());
 
 /** Where a JSON path of the converted document came from. */
-type Origin = { sheet: string; row: number; columns: Map<string, number> };
+type Origin = { sheet: string; row: number; columns: Map<string, number>; headers: Map<string, string> };
+
+const originOf = (table: Table, row: number): Origin => ({
+  sheet: table.sheet,
+  row,
+  columns: table.columns,
+  headers: table.headers,
+});
 
 /** The column of a node's nested JSON field (method.options → options, evidence.kinds → evidenceKinds). */
 const NODE_FIELD_COLUMN: Record<string, string> = {
@@ -144,7 +189,7 @@ function locator(origins: Map<string, Origin>, fallbackSheet: string) {
       return {
         sheet: origin.sheet,
         row: origin.row,
-        ...(column ? { column: `${column} (${field})` } : {}),
+        ...(column ? { column: `${column} (${origin.headers.get(field) ?? field})` } : {}),
         message,
       };
     }
@@ -154,15 +199,16 @@ function locator(origins: Map<string, Origin>, fallbackSheet: string) {
 
 function frameworkFields(table: Table, doc: Record<string, unknown>, origins: Map<string, Origin>): void {
   for (const r of table.rows) {
-    const field = r.get("field");
+    const written = r.get("field");
     const value = r.get("value");
-    if (!field) continue;
+    if (!written) continue;
+    const field = fieldOf("frameworkFields", written);
     if (!FRAMEWORK_FIELDS.includes(field)) {
-      r.issue("field", t("excel.unknownField", { field }));
+      r.issue("field", t("excel.unknownField", { field: written }));
       continue;
     }
     if (value !== "") doc[field] = value;
-    origins.set(field, { sheet: SHEETS.framework, row: r.row, columns: table.columns });
+    origins.set(field, originOf(table, r.row));
   }
 }
 
@@ -174,29 +220,34 @@ function group(r: Row): Record<string, unknown> {
     nodes: [],
   };
   if (r.get("nameEn")) value.nameEn = r.get("nameEn");
-  if (r.get("bands"))
+  if (r.get("bands")) {
+    const english = pairs(r.get("bandsEn"));
     value.bands = list(r.get("bands")).map((band) => {
       const [min, ...label] = band.split(":");
-      return {
-        minIndex: number((min ?? "").trim(), (m) => r.issue("bands", m)) ?? 0,
-        label: label.join(":").trim(),
-      };
+      const minIndex = number((min ?? "").trim(), (m) => r.issue("bands", m)) ?? 0;
+      const labelEn = english.get(String(minIndex));
+      return { minIndex, label: label.join(":").trim(), ...(labelEn ? { labelEn } : {}) };
     });
+  }
   return value;
 }
 
 function method(r: Row, type: string): Record<string, unknown> {
   const value: Record<string, unknown> = { type };
   const numberIn = (column: string) => (text: string) => number(text.trim(), (m) => r.issue(column, m));
-  if (type === "level")
+  if (type === "level") {
+    const english = pairs(r.get("optionsEn"));
     value.options = list(r.get("options")).map((option) => {
       const [id, fraction, ...label] = option.split(":");
+      const labelEn = english.get((id ?? "").trim());
       return {
         id: (id ?? "").trim(),
-        fraction: numberIn("options")(fraction ?? "") ?? 0,
         label: label.join(":").trim(),
+        ...(labelEn ? { labelEn } : {}),
+        fraction: numberIn("options")(fraction ?? "") ?? 0,
       };
     });
+  }
   if (type === "steps")
     value.steps = list(r.get("steps")).map((step) => {
       const [min, points] = step.split(":");
@@ -248,7 +299,7 @@ export function frameworkFromSheets(sheets: Sheets): Converted {
   const gs = records(sheets, SHEETS.groups, issues);
   for (const r of gs.rows) {
     if (repeats(groupRows, r, "id")) continue;
-    origins.set(`groups.${groups.length}`, { sheet: SHEETS.groups, row: r.row, columns: gs.columns });
+    origins.set(`groups.${groups.length}`, originOf(gs, r.row));
     groupIndex.set(r.get("id"), groups.length);
     groups.push(group(r) as { nodes: Record<string, unknown>[] });
   }
@@ -282,9 +333,9 @@ export function frameworkFromSheets(sheets: Sheets): Converted {
     const path = `${parent ? `${parent.path}.children` : `groups.${gi}.nodes`}.${into.length}`;
     into.push(value);
     placed.set(`${groupId}\u0000${code}`, { node: value, path });
-    origins.set(path, { sheet: SHEETS.nodes, row: r.row, columns: ns.columns });
+    origins.set(path, originOf(ns, r.row));
   }
-  return { value: doc, issues, locate: locator(origins, SHEETS.framework) };
+  return { value: doc, issues, locate: locator(origins, SHEET_LABELS.framework ?? SHEETS.framework) };
 }
 
 /** The units of a filled-in template: the body of PUT /api/units, or the problems. */
@@ -303,8 +354,8 @@ export function unitsFromSheets(sheets: Sheets): Converted {
       if (value === "") continue;
       unit[field] = field === "predecessorIds" ? words(value, /[,;\s]+/) : value;
     }
-    origins.set(`units.${units.length}`, { sheet: SHEETS.units, row: r.row, columns: us.columns });
+    origins.set(`units.${units.length}`, originOf(us, r.row));
     units.push(unit);
   }
-  return { value: { units }, issues, locate: locator(origins, SHEETS.units) };
+  return { value: { units }, issues, locate: locator(origins, us.sheet) };
 }

@@ -87,33 +87,40 @@ export const rowOf = <C extends string>(columns: readonly C[], sample: Sample<C>
 
 /** The guide sheet of both templates: what each sheet and each less obvious column means. */
 export const GUIDE: string[][] = [
-  ["sheet / cột", "Ý nghĩa"],
+  ["Trang / cột", "Ý nghĩa"],
   [
-    "framework",
-    "Mỗi dòng một trường của bộ chỉ số: id (chữ thường, số, '-'), name, decision, missingEvidence (zero | keep) …",
+    "Bộ chỉ số",
+    "Mỗi dòng một trường của bộ chỉ số. Mã bộ chỉ số: chữ thường, số, '-'; nhập lại một bộ chỉ số đã có cần mã mới (phiên bản mới).",
   ],
   [
-    "groups",
-    "Mỗi dòng một nhóm: id, name, unitKinds (các loại đơn vị, cách nhau dấu phẩy), bands (0.75:Rất cao; 0.5:Cao …)",
+    "Nhóm",
+    "Mỗi dòng một nhóm: mã, tên, loại đơn vị (cách nhau dấu phẩy), mức xếp loại (0.75:Rất cao; 0.5:Cao …), mức tiếng Anh (0.75:Very high; …)",
   ],
-  ["nodes", "Mỗi dòng một chỉ tiêu hoặc nhóm chỉ tiêu, theo thứ tự; cấp cha suy từ mã (1.2 thuộc 1)"],
+  ["Chỉ tiêu", "Mỗi dòng một chỉ tiêu hoặc nhóm chỉ tiêu, theo thứ tự; cấp cha suy từ mã (1.2 thuộc 1)"],
   [
-    "nodes.method",
-    "Để trống: nhóm chỉ tiêu (có chỉ tiêu con). yesno | level | ratio | steps | count | points | relative | info",
+    "Chỉ tiêu · Cách chấm",
+    "Để trống: nhóm chỉ tiêu (có chỉ tiêu con). Chọn trong danh sách: yesno | level | ratio | steps | count | points | relative | info",
   ],
-  ["nodes.options", "level: id:tỷ lệ:nhãn; … ví dụ head:1:Người đứng đầu; deputy:0.5:Cấp phó"],
-  ["nodes.steps", "steps: từ:điểm; … ví dụ 4:20; 3:15; 2:10; 1:5"],
   [
-    "nodes.target / whenZero",
+    "Chỉ tiêu · Các mức",
+    "level: mã:tỷ lệ:nhãn; … ví dụ head:1:Người đứng đầu; deputy:0.5:Cấp phó. Tiếng Anh: mã:nhãn; …",
+  ],
+  ["Chỉ tiêu · Bậc điểm", "steps: từ:điểm; … ví dụ 4:20; 3:15; 2:10; 1:5"],
+  [
+    "Chỉ tiêu · Tỷ lệ đạt đủ điểm / Khi mẫu số bằng 0",
     "ratio: tỷ lệ đạt đủ điểm (0–1, mặc định 1); khi mẫu số = 0: full | zero | exclude",
   ],
-  ["nodes.pointsEach", "count: số điểm mỗi đơn vị"],
+  ["Chỉ tiêu · Điểm mỗi đơn vị", "count: số điểm mỗi đơn vị"],
   [
-    "nodes.evidenceRequired",
-    "x nếu bắt buộc có tài liệu kiểm chứng; evidenceKinds: file, url; evidenceHint: gợi ý",
+    "Chỉ tiêu · Bắt buộc kiểm chứng",
+    "x nếu bắt buộc có tài liệu kiểm chứng; loại kiểm chứng: file, url; gợi ý: lời nhắc cho đơn vị",
   ],
   [
-    "units",
-    "Mỗi dòng một đơn vị: id, code, name, kind, parentId, validFrom, validTo (YYYY-MM-DD), email, predecessorIds",
+    "Đơn vị",
+    "Mỗi dòng một đơn vị: mã định danh, mã, tên, loại, đơn vị cấp trên (mã định danh), hiệu lực từ/đến (YYYY-MM-DD), email, đơn vị tiền thân (mã định danh, cách nhau dấu phẩy)",
+  ],
+  [
+    "Danh sách chọn",
+    "Các cột có danh sách chọn (mũi tên ở ô): cách chấm, nhóm, loại đơn vị … Tệp cũ với tên cột tiếng Anh (code, name …) vẫn nhập được.",
   ],
 ];

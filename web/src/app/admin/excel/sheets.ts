@@ -1,10 +1,21 @@
 import { t } from "../../../i18n/index.ts";
 
 /**
- * The sheets and columns of the Excel templates of the index set and of the units. Columns carry the
- * JSON's field names (docs/API.md "Formats"), so that a template reads as the document it becomes.
+ * The sheets and columns of the Excel templates of the index set and of the units. Each column is
+ * known by the JSON's field name (docs/API.md "Formats") and headed by its Vietnamese label; a file
+ * is read by either (files made before the labels carry the field names).
  */
 export const SHEETS = { framework: "framework", groups: "groups", nodes: "nodes", units: "units" };
+
+/** The sheets' names as written; the machine names are read too. */
+export const SHEET_LABELS: Record<string, string> = {
+  framework: "Bộ chỉ số",
+  groups: "Nhóm",
+  nodes: "Chỉ tiêu",
+  units: "Đơn vị",
+};
+/** The hidden sheet of the drop-down lists. */
+export const LISTS_SHEET = "Danh mục";
 
 /** The rows of the framework sheet: one field of the index set each (columns "field" and "value"). */
 export const FRAMEWORK_FIELDS = [
@@ -18,7 +29,7 @@ export const FRAMEWORK_FIELDS = [
   "rankCompare",
 ];
 
-export const GROUP_COLUMNS = ["id", "name", "nameEn", "unitKinds", "bands"] as const;
+export const GROUP_COLUMNS = ["id", "name", "nameEn", "unitKinds", "bands", "bandsEn"] as const;
 
 export const NODE_COLUMNS = [
   "group",
@@ -28,6 +39,7 @@ export const NODE_COLUMNS = [
   "maxPoints",
   "method",
   "options",
+  "optionsEn",
   "steps",
   "target",
   "whenZero",
@@ -54,6 +66,75 @@ export const UNIT_COLUMNS = [
   "predecessorIds",
 ] as const;
 
+/** The Vietnamese label of each column and framework field, by field name (unique within a sheet). */
+export const LABELS: Record<string, Record<string, string>> = {
+  framework: { field: "Trường", value: "Giá trị" },
+  frameworkFields: {
+    id: "Mã bộ chỉ số",
+    name: "Tên bộ chỉ số",
+    nameEn: "Tên tiếng Anh",
+    decision: "Quyết định ban hành",
+    about: "Giới thiệu",
+    lineage: "Dòng bộ chỉ số",
+    missingEvidence: "Khi thiếu kiểm chứng",
+    rankCompare: "So sánh chỉ số khi xếp hạng",
+  },
+  groups: {
+    id: "Mã nhóm",
+    name: "Tên nhóm",
+    nameEn: "Tên tiếng Anh",
+    unitKinds: "Loại đơn vị",
+    bands: "Mức xếp loại",
+    bandsEn: "Mức xếp loại (tiếng Anh)",
+  },
+  nodes: {
+    group: "Nhóm",
+    code: "Mã",
+    name: "Tên chỉ tiêu",
+    nameEn: "Tên tiếng Anh",
+    maxPoints: "Điểm tối đa",
+    method: "Cách chấm",
+    options: "Các mức",
+    optionsEn: "Các mức (tiếng Anh)",
+    steps: "Bậc điểm",
+    target: "Tỷ lệ đạt đủ điểm",
+    whenZero: "Khi mẫu số bằng 0",
+    pointsEach: "Điểm mỗi đơn vị",
+    numeratorLabel: "Nhãn tử số",
+    denominatorLabel: "Nhãn mẫu số",
+    evidenceRequired: "Bắt buộc kiểm chứng",
+    evidenceKinds: "Loại kiểm chứng",
+    evidenceHint: "Gợi ý kiểm chứng",
+    guidance: "Hướng dẫn",
+    source: "Nguồn số liệu",
+  },
+  units: {
+    id: "Mã định danh",
+    code: "Mã đơn vị",
+    name: "Tên đơn vị",
+    nameEn: "Tên tiếng Anh",
+    kind: "Loại đơn vị",
+    parentId: "Đơn vị cấp trên",
+    validFrom: "Hiệu lực từ",
+    validTo: "Hiệu lực đến",
+    email: "Email nhận nhắc hạn",
+    predecessorIds: "Đơn vị tiền thân",
+  },
+};
+
+/** A header as written → its field name: a label or the field name itself (case and marks aside). */
+export function fieldOf(table: string, header: string): string {
+  const labels = LABELS[table] ?? {};
+  const wanted = header.trim().normalize("NFC").toLowerCase();
+  for (const [field, label] of Object.entries(labels))
+    if (label.toLowerCase() === wanted || field.toLowerCase() === wanted) return field;
+  return header.trim();
+}
+
+/** The labels of a list of fields, in order. */
+export const labelsOf = (table: string, fields: readonly string[]): string[] =>
+  fields.map((field) => LABELS[table]?.[field] ?? field);
+
 export type NodeColumn = (typeof NODE_COLUMNS)[number];
 export type UnitColumn = (typeof UNIT_COLUMNS)[number];
 
@@ -61,7 +142,7 @@ export type UnitColumn = (typeof UNIT_COLUMNS)[number];
 export interface SheetIssue {
   sheet: string;
   row?: number;
-  /** The column's letter and name, e.g. "E (maxPoints)". */
+  /** The column's letter and header, e.g. "E (Điểm tối đa)". */
   column?: string;
   message: string;
 }

@@ -155,7 +155,29 @@ function cellXml(value: string | number, ref: string, style: string): string {
   return `<c r="${ref}" t="inlineStr"${style}><is><t xml:space="preserve">${escapeXml(value)}</t></is></c>`;
 }
 
-function sheetXml(rows: (string | number)[][], widths: number[]): string {
+/**
+ * A drop-down on a range of cells (Excel's data validation of type list): its choices are a range of
+ * cells (e.g. `'Danh mục'!$A$2:$A$9`), so that no list meets the 255 characters of an inline one.
+ */
+export interface DropDown {
+  /** The cells, e.g. "F2:F2000". */
+  sqref: string;
+  /** The range that holds the choices. */
+  source: string;
+  /** Refuse any other value (else the list only offers its choices: a cell may hold several). */
+  strict?: boolean;
+}
+
+function dropDownsXml(dropDowns: DropDown[]): string {
+  if (dropDowns.length === 0) return "";
+  const items = dropDowns.map(
+    (d) =>
+      `<dataValidation type="list" allowBlank="1" showErrorMessage="${d.strict ? 1 : 0}" sqref="${d.sqref}"><formula1>${escapeXml(d.source)}</formula1></dataValidation>`,
+  );
+  return `<dataValidations count="${items.length}">${items.join("")}</dataValidations>`;
+}
+
+function sheetXml(rows: (string | number)[][], widths: number[], dropDowns: DropDown[] = []): string {
   const cols = widths.length
     ? `<cols>${widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join("")}</cols>`
     : "";
@@ -168,7 +190,8 @@ function sheetXml(rows: (string | number)[][], widths: number[]): string {
     .join("");
   const frozen =
     '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>';
-  return `${HEAD}<worksheet xmlns="${MAIN}">${frozen}${cols}<sheetData>${body}</sheetData></worksheet>`;
+  // dataValidations follows sheetData (ECMA-376's order of a worksheet's parts).
+  return `${HEAD}<worksheet xmlns="${MAIN}">${frozen}${cols}<sheetData>${body}</sheetData>${dropDownsXml(dropDowns)}</worksheet>`;
 }
 
 const STYLES = `${HEAD}<styleSheet xmlns="${MAIN}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs></styleSheet>`;
@@ -178,6 +201,9 @@ export interface SheetSpec {
   rows: (string | number)[][];
   /** Column widths in characters, from column A. */
   widths?: number[];
+  dropDowns?: DropDown[];
+  /** A sheet the user does not see (the lists of the drop-downs). */
+  hidden?: boolean;
 }
 
 /** The parts of a workbook of the given sheets, by path in the zip. */
@@ -191,7 +217,10 @@ export function workbookParts(sheets: SheetSpec[]): Record<string, string> {
       .join("")}</Types>`,
     "_rels/.rels": `${HEAD}<Relationships xmlns="${PACKAGE_REL}"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
     "xl/workbook.xml": `${HEAD}<workbook xmlns="${MAIN}" xmlns:r="${REL}"><sheets>${numbered
-      .map(({ name, n }) => `<sheet name="${escapeXml(name)}" sheetId="${n}" r:id="rId${n}"/>`)
+      .map(
+        ({ name, n, hidden }) =>
+          `<sheet name="${escapeXml(name)}" sheetId="${n}"${hidden ? ' state="hidden"' : ""} r:id="rId${n}"/>`,
+      )
       .join("")}</sheets></workbook>`,
     "xl/_rels/workbook.xml.rels": `${HEAD}<Relationships xmlns="${PACKAGE_REL}">${numbered
       .map(
@@ -202,8 +231,8 @@ export function workbookParts(sheets: SheetSpec[]): Record<string, string> {
       )}<Relationship Id="rId${sheets.length + 1}" Type="${REL}/styles" Target="styles.xml"/></Relationships>`,
     "xl/styles.xml": STYLES,
   };
-  for (const { rows, widths, n } of numbered)
-    parts[`xl/worksheets/sheet${n}.xml`] = sheetXml(rows, widths ?? []);
+  for (const { rows, widths, dropDowns, n } of numbered)
+    parts[`xl/worksheets/sheet${n}.xml`] = sheetXml(rows, widths ?? [], dropDowns);
   return parts;
 }
 

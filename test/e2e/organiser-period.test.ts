@@ -1,0 +1,241 @@
+import { join } from "node:path";
+import ExcelJS from "exceljs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { LocalStack } from "../../infra/local/stack.ts";
+import { pathFor } from "../../shared/api/paths.ts";
+import { type Api, expectStatus } from "../support/client.ts";
+import { apiAs, type BrowserStack, checkA11y, newPage, shoot, signIn, startBrowserStack } from "./support.ts";
+import {
+  ADMIN_PASSWORD,
+  framework,
+  LAST,
+  LAST_ANSWERS,
+  LEADER,
+  LEADER_ANSWERS,
+  PASSWORD,
+  UNIT,
+} from "./world.ts";
+
+/**
+ * The organiser's period screen in the browser: one unit's deadline extended while open, the early
+ * close that says how many units will score 0, the per-group table after it, the supplement request
+ * (and the refusal of a second one, in Vietnamese), the publication preview with its warnings, then
+ * the publication; and the index set's Excel template with its labels and drop-downs, downloaded and
+ * imported back. Four units, two of which submit (through the API). axe on every new screen.
+ */
+const PERIOD = "organiser-2026";
+const PERIOD_NAME = "Năm 2026 (tổ chức)";
+const FOURTH = { id: "so-thu-tu", code: "S04", name: "Sở Thứ tư", kind: "department" };
+const DAY = 86_400_000;
+
+let running: BrowserStack | undefined;
+let stack: LocalStack;
+let browser: Browser;
+let admin: Api;
+let page: Page;
+let dataDir: string;
+const errors: string[] = [];
+
+/** Asks the API for a move and waits until its job (if any) is done. */
+async function moveTo(to: string): Promise<void> {
+  const periodId = PERIOD;
+  const reply = await admin.post(pathFor("POST /api/periods/{periodId}/transitions", { periodId }), { to });
+  expect([200, 202], JSON.stringify(reply.body)).toContain(reply.status);
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const period = expectStatus(await admin.get(pathFor("GET /api/periods/{periodId}", { periodId })), 200);
+    if (period.state === to && (!period.job || period.job.status === "succeeded")) return;
+    if (Date.now() > until) throw new Error(`${periodId} did not reach ${to}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+async function submit(unitId: string, answers: Record<string, unknown>): Promise<void> {
+  const username = `approver.${unitId}`;
+  const user = { username, password: PASSWORD, roles: ["unit-approver"], unitId };
+  expectStatus(await admin.post(pathFor("POST /api/users"), user), 201);
+  const unit = await apiAs(stack, username, PASSWORD);
+  const ids = { periodId: PERIOD, unitId };
+  expectStatus(
+    await unit.patch(pathFor("PATCH /api/periods/{periodId}/units/{unitId}/answers", ids), { answers }),
+    200,
+  );
+  expectStatus(await unit.post(pathFor("POST /api/periods/{periodId}/units/{unitId}/submit", ids)), 200);
+}
+
+const dialog = () => page.getByRole("dialog");
+
+/** Opens a move's confirmation; returns its text. */
+async function ask(button: string): Promise<string> {
+  await page.getByRole("button", { name: button, exact: true }).click();
+  await dialog().waitFor();
+  return (await dialog().locator(".consequence").textContent()) ?? "";
+}
+
+async function confirmMove(state: string): Promise<void> {
+  await dialog().getByRole("button", { name: "Xác nhận" }).click();
+  await page
+    .getByRole("status")
+    .filter({ hasText: `Kỳ đã chuyển sang bước: ${state}.` })
+    .waitFor({ timeout: 30_000 });
+}
+
+const pick = (unit: { id: string }) => page.locator("#one-unit-pick").selectOption(unit.id);
+
+beforeAll(async () => {
+  running = await startBrowserStack("organiser-period");
+  ({ stack, browser, dataDir } = running);
+  admin = await apiAs(stack, "admin", ADMIN_PASSWORD);
+  expectStatus(await admin.post(pathFor("POST /api/frameworks"), framework), 201);
+  const units = [UNIT, LEADER, LAST, FOURTH];
+  expectStatus(await admin.put(pathFor("PUT /api/units"), { units }), 200);
+  expectStatus(
+    await admin.post(pathFor("POST /api/periods"), {
+      id: PERIOD,
+      name: PERIOD_NAME,
+      frameworkId: framework.id,
+      unitIds: units.map((u) => u.id),
+      opensAt: new Date(Date.now() - DAY).toISOString(),
+      closesAt: "2026-12-28T10:17:00+07:00",
+    }),
+    201,
+  );
+  await moveTo("open");
+  await submit(LEADER.id, LEADER_ANSWERS);
+  await submit(LAST.id, LAST_ANSWERS);
+  const made = await newPage(browser, stack.url);
+  page = made.page;
+  errors.push(...made.errors);
+  page.on("pageerror", (e) => errors.push(e.message));
+  await signIn(page, "admin", ADMIN_PASSWORD);
+}, 60_000);
+
+afterAll(async () => {
+  await running?.stop();
+});
+
+describe("the organiser's period screen", () => {
+  test("one unit's deadline is extended from the period screen; dates read dd/MM/yyyy HH:mm", async () => {
+    await page.goto(`/app/admin/periods/${PERIOD}`);
+    await page.getByRole("heading", { level: 2, name: "Một đơn vị" }).waitFor();
+    // The period's deadline in the Vietnamese form (not 12/28/2026, 10:17 AM).
+    await page.locator(".facts dd", { hasText: "28/12/2026 10:17" }).first().waitFor();
+    // Typed the same way, whatever the browser's language (a native datetime-local input is not).
+    expect(await page.locator("#edit-closes").inputValue()).toBe("28/12/2026 10:17");
+    await pick(UNIT);
+    await page.locator(".unit-pick .card dd", { hasText: "28/12/2026 10:17" }).waitFor();
+    await page.getByRole("button", { name: "Gia hạn cho đơn vị này" }).click();
+    await dialog().getByText("Hạn mới phải sau hạn chung 28/12/2026 10:17").waitFor();
+    expect(await dialog().locator("#extend-until").inputValue()).toBe("31/12/2026 10:17");
+    await checkA11y(page, "admin-unit-extend");
+    await dialog().getByRole("button", { name: "Xác nhận" }).click();
+    await page.getByRole("status").filter({ hasText: "S01 · Sở Thử nghiệm đến 31/12/2026 10:17" }).waitFor();
+    await page.locator(".unit-pick .card dd", { hasText: "31/12/2026 10:17" }).waitFor();
+  });
+
+  test("closing early says that 2 of 4 units will score 0; the table then agrees with the line", async () => {
+    const text = await ask("Đóng sớm, chuyển sang thẩm định");
+    expect(text).toContain("2/4 đơn vị chưa nộp sẽ bị khoá với 0 điểm, ghi “Không nộp”; 2 đơn vị đã nộp");
+    await checkA11y(page, "admin-close-early");
+    await confirmMove("Thẩm định");
+    await page.getByText("2/4 đơn vị đã nộp, 2 không nộp.").waitFor();
+    const row = page.locator("section[aria-labelledby=progress] tbody tr").first();
+    await row.locator("td", { hasText: "50%" }).waitFor();
+    expect(await row.locator("td.num").allTextContents()).toEqual(["4", "2", "2"]);
+    await page.getByRole("columnheader", { name: "Không nộp" }).waitFor();
+  });
+
+  test("a unit is asked for a supplement; a second request is refused in Vietnamese", async () => {
+    await pick(LEADER);
+    await page.getByRole("button", { name: "Yêu cầu bổ sung" }).click();
+    await dialog()
+      .getByRole("checkbox", { name: /^1\.1 / })
+      .check();
+    await dialog().getByLabel("Lời nhắn cho đơn vị").fill("Bổ sung kế hoạch đã ký");
+    await checkA11y(page, "admin-unit-supplement");
+    await dialog().getByRole("button", { name: "Xác nhận" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: "Đã yêu cầu S02 · Sở Dẫn đầu bổ sung 1 chỉ tiêu" })
+      .waitFor();
+    await page.locator(".unit-pick .card dd", { hasText: /^1\.1 → / }).waitFor();
+
+    await page.getByRole("button", { name: "Yêu cầu bổ sung" }).click();
+    await dialog()
+      .getByRole("checkbox", { name: /^1\.2 / })
+      .check();
+    await dialog().getByRole("button", { name: "Xác nhận" }).click();
+    const alert = dialog().getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe("Đơn vị đã được yêu cầu bổ sung một lần");
+    await dialog().getByRole("button", { name: "Huỷ" }).click();
+  });
+
+  test("the publication is previewed with its warnings, then published", async () => {
+    await moveTo("final");
+    await page.reload();
+    const text = await ask("Công bố");
+    expect(text).toContain("phiên bản 1");
+    const preview = dialog().locator(".publish-preview");
+    await preview.getByRole("table").waitFor();
+    const warnings = await preview.getByRole("note").locator("li").allTextContents();
+    expect(warnings).toEqual([
+      "2 đơn vị đã nộp còn chỉ tiêu chưa thẩm định.",
+      "2 đơn vị không nộp: xếp 0 điểm, ghi “Không nộp”.",
+    ]);
+    const rows = await preview
+      .locator("tbody tr")
+      .evaluateAll((all) => all.map((tr) => [...tr.children].map((c) => (c.textContent ?? "").trim())));
+    expect(rows).toHaveLength(4);
+    expect(rows[0]?.slice(1, 3)).toEqual(["1", "S02 · Sở Dẫn đầu"]);
+    expect(rows.filter((r) => r[2]?.includes("Không nộp"))).toHaveLength(2);
+    await checkA11y(page, "admin-publish-preview");
+    await shoot(page, "admin-publish-preview");
+    // On a 360 px phone the dialog fits the screen; the ranking scrolls inside it.
+    await page.setViewportSize({ width: 360, height: 740 });
+    const box = await dialog().boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 360).toBe(true);
+    await checkA11y(page, "admin-publish-preview-phone");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await confirmMove("Đã công bố");
+  });
+
+  test("the index set's template has labels, drop-downs and the current data, and imports back", async () => {
+    await page.goto("/app/admin");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Tải mẫu Excel của bộ chỉ số" }).click(),
+    ]);
+    const path = join(dataDir, "bo-chi-so.xlsx");
+    await download.saveAs(path);
+    const book = await new ExcelJS.Workbook().xlsx.readFile(path);
+    const nodes = book.getWorksheet("Chỉ tiêu");
+    expect(nodes?.getRow(1).getCell(6).value).toBe("Cách chấm");
+    expect(nodes?.getCell("F3").dataValidation).toMatchObject({ type: "list" });
+    expect(book.getWorksheet("Bộ chỉ số")?.getCell("B2").value).toBe(framework.id);
+    // The same index set again: refused, in Vietnamese.
+    await page.locator("#framework-file").setInputFiles(path);
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "Đã có bộ chỉ số với mã này; hãy nhập phiên bản mới với mã mới" })
+      .waitFor();
+    // Under a new id (Excel's own save, exceljs here), it imports as it is.
+    const fields = book.getWorksheet("Bộ chỉ số");
+    if (!fields) throw new Error("no sheet Bộ chỉ số");
+    fields.getCell("B2").value = "organiser-copy";
+    await book.xlsx.writeFile(path);
+    await page.locator("#framework-file").setInputFiles(path);
+    await page.getByText("Đã nhập bộ chỉ số organiser-copy.").waitFor();
+    const copy = expectStatus(
+      await admin.get(pathFor("GET /api/frameworks/{frameworkId}", { frameworkId: "organiser-copy" })),
+      200,
+    );
+    const original = expectStatus(
+      await admin.get(pathFor("GET /api/frameworks/{frameworkId}", { frameworkId: framework.id })),
+      200,
+    );
+    expect({ ...copy, id: framework.id }).toEqual(original);
+    expect(errors).toEqual([]);
+  });
+});
