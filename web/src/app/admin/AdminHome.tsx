@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { t } from "../../i18n/index.ts";
 import { useTitle } from "../../ui/common.tsx";
 import { Frameworks } from "./Frameworks.tsx";
+import { ta } from "./messages-accounts.ts";
 import { Periods } from "./Periods.tsx";
 import { Units } from "./Units.tsx";
 import { Users } from "./Users.tsx";
@@ -29,6 +30,19 @@ export function AdminHome() {
             </li>
           ))}
         </ol>
+      </nav>
+      <nav class="toc" aria-label={ta("manage")}>
+        <ul>
+          <li>
+            <a href="/app/admin/users">{ta("accountsLink")}</a>
+          </li>
+          <li>
+            <a href="/app/admin/units">{ta("unitsLink")}</a>
+          </li>
+          <li>
+            <a href="/app/admin/audit">{ta("auditLink")}</a>
+          </li>
+        </ul>
       </nav>
       <Periods frameworksVersion={frameworks} />
       <Frameworks version={frameworks} onImported={() => setFrameworks((n) => n + 1)} />

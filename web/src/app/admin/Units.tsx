@@ -1,8 +1,17 @@
-import { t } from "../../i18n/index.ts";
-import { useAsync } from "../../ui/common.tsx";
+import { useState } from "preact/hooks";
+import { fold, t } from "../../i18n/index.ts";
+import { LoadState, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
+import { SelectField, TextField } from "../../ui/fields.tsx";
 import { paths, put } from "../api.ts";
 import { allUnits, forgetUnits } from "../context.ts";
+import type { Unit } from "../types.ts";
+import { Dialog, DialogFooter } from "../ui.tsx";
+import { inUserLanguage } from "./accounts-api.ts";
 import { ImportFile } from "./ImportFile.tsx";
+import { download, templateOf } from "./importing.ts";
+import { ta } from "./messages-accounts.ts";
+import { OutcomeNote, useOutcome } from "./outcome.tsx";
+import "./accounts.css";
 
 /** A JSON import may be the bare list of units or the API's body ({"units": […]}). */
 export const unitsBody = (json: unknown) => (Array.isArray(json) ? { units: json } : json);
@@ -26,5 +35,154 @@ export function Units() {
         }}
       />
     </section>
+  );
+}
+
+/** Every unit: searched by name or code, filtered by kind, edited one at a time, exported to Excel. */
+export function UnitsScreen() {
+  useTitle(ta("unitsTitle"));
+  const units = useAsync(() => allUnits(), []);
+  const [query, setQuery] = useState("");
+  const [kind, setKind] = useState("");
+  const [editing, setEditing] = useState<Unit | null>(null);
+  const [saved, setSaved] = useState<string>();
+  const exporting = useOutcome(async () => {
+    download(await templateOf("units"), "don-vi.xlsx");
+    return "";
+  });
+  const all = units.data ? [...units.data.values()] : [];
+  const kinds = [...new Set(all.map((u) => u.kind))].sort();
+  const needle = fold(query.trim()).toLowerCase();
+  const rows = all
+    .filter((u) => !kind || u.kind === kind)
+    .filter((u) => !needle || fold(`${u.name} ${u.code} ${u.id}`).toLowerCase().includes(needle))
+    .sort((a, b) => a.name.localeCompare(b.name, "vi"));
+  return (
+    <>
+      <p>
+        <a href="/app/admin">{ta("backAdmin")}</a>
+      </p>
+      <h1>{ta("unitsTitle")}</h1>
+      <div class="card filters accounts-filters">
+        <TextField id="unit-search" label={ta("unitSearch")} type="search" value={query} onValue={setQuery} />
+        <SelectField id="unit-kind" label={ta("kind")} value={kind} onValue={setKind}>
+          <option value="">{ta("any")}</option>
+          {kinds.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </SelectField>
+        <div>
+          <button type="button" class="btn" disabled={exporting.busy} onClick={() => void exporting.run()}>
+            {ta("export")}
+          </button>
+        </div>
+      </div>
+      <OutcomeNote error={exporting.error} failure={exporting.failure} ok={saved} />
+      <LoadState of={units} />
+      {units.data && (
+        <>
+          <p role="status">{rows.length === 0 ? ta("noUnits") : ta("unitsFound", { n: rows.length })}</p>
+          {rows.length > 0 && (
+            <Scroll label={ta("unitsTitle")}>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{ta("name")}</th>
+                    <th scope="col">{ta("code")}</th>
+                    <th scope="col">{ta("kind")}</th>
+                    <th scope="col">{ta("id")}</th>
+                    <th scope="col">{ta("actions")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.slice(0, 500).map((u) => (
+                    <tr key={u.id}>
+                      <th scope="row">{u.name}</th>
+                      <td>{u.code}</td>
+                      <td>{u.kind}</td>
+                      <td>{u.id}</td>
+                      <td>
+                        <button
+                          type="button"
+                          class="btn"
+                          aria-label={`${ta("edit")} ${u.name}`}
+                          onClick={() => {
+                            setSaved(undefined);
+                            setEditing(u);
+                          }}
+                        >
+                          {ta("edit")}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Scroll>
+          )}
+        </>
+      )}
+      {editing && (
+        <UnitDialog
+          unit={editing}
+          kinds={kinds}
+          onClose={() => setEditing(null)}
+          onSaved={(name) => {
+            setEditing(null);
+            setSaved(ta("unitSaved", { name }));
+            forgetUnits();
+            units.reload();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** One unit's name, code and kind; the rest of it (id, parent, dates, e-mail) is sent back unchanged. */
+function UnitDialog({
+  unit,
+  kinds,
+  onClose,
+  onSaved,
+}: {
+  unit: Unit;
+  kinds: string[];
+  onClose: () => void;
+  onSaved: (name: string) => void;
+}) {
+  const [name, setName] = useState(unit.name);
+  const [code, setCode] = useState(unit.code);
+  const [kind, setKind] = useState(unit.kind);
+  const save = useOutcome(async () => {
+    await inUserLanguage(
+      put(paths.units, { units: [{ ...unit, name: name.trim(), code: code.trim(), kind }] }),
+    );
+    onSaved(name.trim());
+    return "";
+  });
+  return (
+    <Dialog open title={ta("editUnit", { name: unit.name })} onClose={onClose}>
+      <p class="muted">{ta("unitIdKept", { id: unit.id })}</p>
+      <TextField id="unit-edit-name" label={ta("name")} value={name} onValue={setName} required />
+      <TextField id="unit-edit-code" label={ta("code")} value={code} onValue={setCode} required />
+      <SelectField id="unit-edit-kind" label={ta("kind")} value={kind} onValue={setKind}>
+        {kinds.map((k) => (
+          <option key={k} value={k}>
+            {k}
+          </option>
+        ))}
+      </SelectField>
+      <DialogFooter
+        label={t("common.save")}
+        onConfirm={() => void save.run()}
+        onCancel={onClose}
+        busy={save.busy}
+        disabled={!name.trim() || !code.trim()}
+        error={save.error}
+      />
+    </Dialog>
   );
 }

@@ -1,11 +1,16 @@
 import { useState } from "preact/hooks";
-import { t } from "../../i18n/index.ts";
-import { useAsync } from "../../ui/common.tsx";
+import { useSession } from "../../auth/session.ts";
+import { fmt, t } from "../../i18n/index.ts";
+import { LoadState, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
 import { SelectField, TextField, useFields } from "../../ui/fields.tsx";
-import { paths, post } from "../api.ts";
+import { get, paths, post } from "../api.ts";
 import { allUnits } from "../context.ts";
 import type { Unit } from "../types.ts";
+import { type Account, inUserLanguage, queryOf, scopeChoices } from "./accounts-api.ts";
+import { ta } from "./messages-accounts.ts";
 import { ActionForm, useOutcome } from "./outcome.tsx";
+import { UserDialog } from "./UserDialog.tsx";
+import "./accounts.css";
 
 export const ROLE_CHOICES = ["unit-editor", "unit-approver", "reviewer", "admin"] as const;
 
@@ -27,21 +32,22 @@ export const byName = (units: Iterable<Unit>): Unit[] =>
   [...units].sort((a, b) => a.name.localeCompare(b.name, "vi"));
 
 /** A new account: name, first password, roles and (for a unit's roles) its unit. */
-export function Users() {
+export function Users({ onCreated, title }: { onCreated?: () => void; title?: string } = {}) {
   const units = useAsync(() => allUnits(), []);
   const { values, setValues, bind } = useFields({ username: "", password: "", unitId: "" });
   const [roles, setRoles] = useState<string[]>(["unit-editor"]);
   const create = useOutcome(async () => {
     const body = userBody({ ...values, roles });
-    await post(paths.users, body);
+    await inUserLanguage(post(paths.users, body));
     setValues((current) => ({ ...current, username: "", password: "" }));
+    onCreated?.();
     return t("admin.userCreated", { username: body.username });
   });
   const unitRole = needsUnit(roles);
   const list = units.data ? byName(units.data.values()) : [];
   return (
     <section aria-labelledby="users" class="admin-section">
-      <h2 id="users">{t("admin.users")}</h2>
+      <h2 id="users">{title ?? t("admin.users")}</h2>
       <ActionForm
         action={create}
         submit={t("admin.createUser")}
@@ -88,5 +94,164 @@ export function Users() {
         </SelectField>
       </ActionForm>
     </section>
+  );
+}
+
+const PAGE = 50;
+
+/** The accounts: search by name, unit, role and state; each one's roles, unit and scope, edited in a dialog. */
+export function UsersScreen() {
+  useTitle(ta("accounts"));
+  const session = useSession();
+  const units = useAsync(() => allUnits(), []);
+  const scope = useAsync(() => scopeChoices(), []);
+  const [filters, setFilters] = useState({ q: "", role: "", unitId: "", enabled: "" });
+  const [shown, setShown] = useState(filters);
+  const [version, setVersion] = useState(0);
+  const [limit, setLimit] = useState(PAGE);
+  const [editing, setEditing] = useState<Account | null>(null);
+  const list = useAsync(
+    () =>
+      get<{ items: Account[]; nextCursor: string | null }>(
+        `${paths.users}${queryOf({ ...shown, limit: String(limit) })}`,
+      ),
+    [shown, version, limit],
+  );
+  const unitName = (id?: string) => (id ? (units.data?.get(id)?.name ?? id) : "—");
+  const unitList = units.data ? byName(units.data.values()) : [];
+  const rows = list.data?.items ?? [];
+  return (
+    <>
+      <p>
+        <a href="/app/admin">{ta("backAdmin")}</a>
+      </p>
+      <h1>{ta("accounts")}</h1>
+      <form
+        class="card filters accounts-filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setLimit(PAGE);
+          setShown(filters);
+        }}
+      >
+        <TextField
+          id="account-search"
+          label={ta("search")}
+          type="search"
+          value={filters.q}
+          onValue={(q) => setFilters({ ...filters, q })}
+        />
+        <SelectField
+          id="account-role"
+          label={ta("filterRole")}
+          value={filters.role}
+          onValue={(role) => setFilters({ ...filters, role })}
+        >
+          <option value="">{ta("any")}</option>
+          {ROLE_CHOICES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          id="account-unit"
+          label={ta("filterUnit")}
+          value={filters.unitId}
+          onValue={(unitId) => setFilters({ ...filters, unitId })}
+        >
+          <option value="">{ta("any")}</option>
+          {unitList.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name} ({u.code})
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          id="account-state"
+          label={ta("filterState")}
+          value={filters.enabled}
+          onValue={(enabled) => setFilters({ ...filters, enabled })}
+        >
+          <option value="">{ta("any")}</option>
+          <option value="true">{ta("enabled")}</option>
+          <option value="false">{ta("disabled")}</option>
+        </SelectField>
+        <div>
+          <button type="submit" class="btn btn-primary">
+            {ta("apply")}
+          </button>
+        </div>
+      </form>
+      <LoadState of={list} />
+      {list.data && (
+        <>
+          <p role="status">{rows.length === 0 ? ta("none") : ta("found", { n: rows.length })}</p>
+          {rows.length > 0 && (
+            <Scroll label={ta("accounts")}>
+              <table>
+                <caption class="sr-only">{ta("accounts")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{ta("username")}</th>
+                    <th scope="col">{ta("roles")}</th>
+                    <th scope="col">{ta("unit")}</th>
+                    <th scope="col">{ta("state")}</th>
+                    <th scope="col">{ta("created")}</th>
+                    <th scope="col">{ta("actions")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((u) => (
+                    <tr key={u.username}>
+                      <th scope="row">
+                        {u.username} {u.username === session?.username && <span>{ta("self")}</span>}
+                      </th>
+                      <td>{u.roles.map((r) => t(`role.${r}`)).join(", ")}</td>
+                      <td>{unitName(u.unitId)}</td>
+                      <td>
+                        <span class={`state ${u.enabled ? "account-on" : "account-off"}`}>
+                          {u.enabled ? ta("enabled") : ta("disabled")}
+                        </span>
+                      </td>
+                      <td>{u.createdAt ? fmt.dateTime(u.createdAt) : ""}</td>
+                      <td>
+                        <button
+                          type="button"
+                          class="btn"
+                          aria-label={`${ta("edit")} ${u.username}`}
+                          onClick={() => setEditing(u)}
+                        >
+                          {ta("edit")}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Scroll>
+          )}
+          {list.data.nextCursor && (
+            <button type="button" class="btn" onClick={() => setLimit(Math.min(1000, limit + PAGE))}>
+              {ta("moreRecords")}
+            </button>
+          )}
+        </>
+      )}
+      <Users title={ta("newAccount")} onCreated={() => setVersion((v) => v + 1)} />
+      {editing && (
+        <UserDialog
+          account={editing}
+          units={unitList}
+          scope={scope.data}
+          self={editing.username === session?.username}
+          onClose={() => setEditing(null)}
+          onChanged={(next) => {
+            setEditing(next);
+            setVersion((v) => v + 1);
+          }}
+        />
+      )}
+    </>
   );
 }
