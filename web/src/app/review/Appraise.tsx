@@ -1,15 +1,18 @@
-import { useState } from "preact/hooks";
+import { useCallback, useState } from "preact/hooks";
 import { hasRole, useSession } from "../../auth/session.ts";
 import { fmt, localName, t } from "../../i18n/index.ts";
 import { ErrorNote, Loading, useAsync, useTitle } from "../../ui/common.tsx";
 import { ApiError, errorText, get, paths, put } from "../api.ts";
 import { loadUnitContext, nodeScore, type UnitContext } from "../context.ts";
-import { EvidenceLink } from "../EvidenceOpen.tsx";
 import { NewValueInput } from "../LeafInput.tsx";
 import { type FrameworkNode, isLeaf, type Leaf, type LedgerLeaf, type UnitResult } from "../types.ts";
 import { InlineError, SubmissionBadge, TextAreaField, ToggleButton } from "../ui.tsx";
 import { useAction } from "../useAction.ts";
 import { flagText, formatValue, methodHint } from "../values.ts";
+import { EvidencePanel, evidenceName, type Shown } from "./EvidencePanel.tsx";
+import { queryString, readQuery } from "./list-model.ts";
+import { NextUnit } from "./NextUnit.tsx";
+import "./review.css";
 
 async function loadLedger(periodId: string, unitId: string): Promise<UnitResult | undefined> {
   try {
@@ -43,8 +46,24 @@ export const acceptRestDone = (accepted: number, skipped: number): string =>
     : t("appraise.bulkDone", { n: accepted });
 
 /** A unit's appraisal: each leaf's answer, note and evidence; accept it or adjust it with a reason. */
-export function Appraise({ periodId, unitId }: { periodId: string; unitId: string }) {
+export function Appraise({
+  periodId,
+  unitId,
+  query,
+}: {
+  periodId: string;
+  unitId: string;
+  /** The list's query (filter, sort): "back" and "next unit" keep it. */
+  query: URLSearchParams;
+}) {
   const session = useSession();
+  const [shown, setShown] = useState<Shown>();
+  const closePanel = useCallback(() => {
+    setShown((was) => {
+      was?.opener?.focus();
+      return undefined;
+    });
+  }, []);
   const context = useAsync(() => loadUnitContext(periodId, unitId), [periodId, unitId]);
   const ledger = useAsync(() => loadLedger(periodId, unitId), [periodId, unitId]);
   const [onlyOpen, setOnlyOpen] = useState(false);
@@ -83,72 +102,84 @@ export function Appraise({ periodId, unitId }: { periodId: string; unitId: strin
     ledger.reload();
   };
 
+  const closed = period.state !== "draft" && period.state !== "open" && period.state !== "closing";
   return (
-    <>
-      <p>
-        <a href={`/app/review/${encodeURIComponent(periodId)}`}>← {t("appraise.back")}</a>
-      </p>
-      <h1>
-        {t("appraise.title")}: {ctx.unit ? localName(ctx.unit) : unitId}
-      </h1>
-      <p class="muted">
-        {period.name} · {localName(group)} · <SubmissionBadge state={sub.state} />
-        {sub.submittedAt &&
-          ` · ${t("appraise.submittedAt", { at: fmt.dateTime(sub.submittedAt), by: sub.submittedBy ?? "" })}`}
-      </p>
-      <dl class="stats">
-        <div>
-          <dt>{t("appraise.selfTotal")}</dt>
-          <dd>{fmt.points(ledger.data ? total(selfScore) : sub.preview.points)}</dd>
-        </div>
-        <div>
-          <dt>{t("appraise.appraisedTotal")}</dt>
-          <dd>{ledger.data ? fmt.points(total(finalScore)) : "—"}</dd>
-        </div>
-        <div>
-          <dt>{t("appraise.progress")}</dt>
-          <dd>
-            {ctx.leaves.length - open.length}/{ctx.leaves.length}
-          </dd>
-        </div>
-      </dl>
-      {!canAppraise && (
-        <p class="notice notice-info">
-          {hasRole(session, "reviewer")
-            ? t("appraise.notNow", { state: t(`periodState.${period.state}`) })
-            : t("appraise.readOnly")}
+    <div class={shown ? "appraise-layout with-panel" : "appraise-layout"}>
+      <div class="appraise-main">
+        <nav class="next-unit" aria-label={t("appraise.back")}>
+          <a href={`/app/review/${encodeURIComponent(periodId)}${queryString(readQuery(query))}`}>
+            ← {t("appraise.back")}
+          </a>
+          {closed && <NextUnit periodId={periodId} unitId={unitId} query={query} />}
+        </nav>
+        <h1>
+          {t("appraise.title")}: {ctx.unit ? localName(ctx.unit) : unitId}
+        </h1>
+        <p class="muted">
+          {period.name} · {localName(group)} · <SubmissionBadge state={sub.state} />
+          {sub.submittedAt &&
+            ` · ${t("appraise.submittedAt", { at: fmt.dateTime(sub.submittedAt), by: sub.submittedBy ?? "" })}`}
         </p>
-      )}
-      <div class="toolbar">
-        <label class="choice">
-          <input type="checkbox" checked={onlyOpen} onChange={(e) => setOnlyOpen(e.currentTarget.checked)} />
-          {t("appraise.onlyOpen")}
-        </label>
-        {canAppraise && acceptable.length > 0 && (
-          <button type="button" class="btn" onClick={() => void acceptRest()}>
-            {t("appraise.acceptRest", { n: acceptable.length })}
-          </button>
+        <dl class="stats">
+          <div>
+            <dt>{t("appraise.selfTotal")}</dt>
+            <dd>{fmt.points(ledger.data ? total(selfScore) : sub.preview.points)}</dd>
+          </div>
+          <div>
+            <dt>{t("appraise.appraisedTotal")}</dt>
+            <dd>{ledger.data ? fmt.points(total(finalScore)) : "—"}</dd>
+          </div>
+          <div>
+            <dt>{t("appraise.progress")}</dt>
+            <dd>
+              {ctx.leaves.length - open.length}/{ctx.leaves.length}
+            </dd>
+          </div>
+        </dl>
+        {!canAppraise && (
+          <p class="notice notice-info">
+            {hasRole(session, "reviewer")
+              ? t("appraise.notNow", { state: t(`periodState.${period.state}`) })
+              : t("appraise.readOnly")}
+          </p>
         )}
+        <div class="toolbar">
+          <label class="choice">
+            <input
+              type="checkbox"
+              checked={onlyOpen}
+              onChange={(e) => setOnlyOpen(e.currentTarget.checked)}
+            />
+            {t("appraise.onlyOpen")}
+          </label>
+          {canAppraise && acceptable.length > 0 && (
+            <button type="button" class="btn" onClick={() => void acceptRest()}>
+              {t("appraise.acceptRest", { n: acceptable.length })}
+            </button>
+          )}
+        </div>
+        {bulk && (
+          <p class="notice notice-info" role="status">
+            {bulk}
+          </p>
+        )}
+        {group.nodes.map((node) => (
+          <AppraiseNode
+            key={node.code}
+            node={node}
+            depth={2}
+            ctx={ctx}
+            rows={rows}
+            canAppraise={canAppraise}
+            onlyOpen={onlyOpen}
+            score={finalScore}
+            onChanged={ledger.reload}
+            onShow={setShown}
+          />
+        ))}
       </div>
-      {bulk && (
-        <p class="notice notice-info" role="status">
-          {bulk}
-        </p>
-      )}
-      {group.nodes.map((node) => (
-        <AppraiseNode
-          key={node.code}
-          node={node}
-          depth={2}
-          ctx={ctx}
-          rows={rows}
-          canAppraise={canAppraise}
-          onlyOpen={onlyOpen}
-          score={finalScore}
-          onChanged={ledger.reload}
-        />
-      ))}
-    </>
+      {shown && <EvidencePanel periodId={periodId} unitId={unitId} shown={shown} onClose={closePanel} />}
+    </div>
   );
 }
 
@@ -161,8 +192,9 @@ function AppraiseNode(props: {
   onlyOpen: boolean;
   score: (code: string) => number;
   onChanged: () => void;
+  onShow: (shown: Shown) => void;
 }) {
-  const { node, depth, ctx, rows, canAppraise, onlyOpen, score, onChanged } = props;
+  const { node, depth, ctx, rows, canAppraise, onlyOpen, score, onChanged, onShow } = props;
   if (isLeaf(node)) {
     if (onlyOpen && rows.get(node.code)?.appraisal) return null;
     return (
@@ -172,6 +204,7 @@ function AppraiseNode(props: {
         row={rows.get(node.code)}
         canAppraise={canAppraise}
         onChanged={onChanged}
+        onShow={onShow}
       />
     );
   }
@@ -202,12 +235,14 @@ function AppraiseLeaf({
   row,
   canAppraise,
   onChanged,
+  onShow,
 }: {
   leaf: Leaf;
   ctx: UnitContext;
   row: LedgerLeaf | undefined;
   canAppraise: boolean;
   onChanged: () => void;
+  onShow: (shown: Shown) => void;
 }) {
   const sub = ctx.submission;
   const answer = sub.answers[leaf.code];
@@ -269,9 +304,15 @@ function AppraiseLeaf({
               <ul class="evidence-list">
                 {evidence.map((e) => (
                   <li key={e.id}>
-                    <EvidenceLink periodId={ctx.period.id} unitId={sub.unitId} evidenceId={e.id}>
-                      {e.kind === "url" ? e.title || e.url : e.fileName}
-                    </EvidenceLink>
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={(event) =>
+                        onShow({ evidence: e, code: leaf.code, opener: event.currentTarget })
+                      }
+                    >
+                      {evidenceName(e)}
+                    </button>
                   </li>
                 ))}
               </ul>

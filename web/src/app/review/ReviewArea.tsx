@@ -15,7 +15,8 @@ export default function ReviewArea({
   unitId?: string;
   location: Location;
 }) {
-  if (screen === "unit" && unitId) return <Appraise periodId={periodId} unitId={unitId} />;
+  if (screen === "unit" && unitId)
+    return <Appraise key={unitId} periodId={periodId} unitId={unitId} query={location.query} />;
   if (screen === "contests") return <Contests periodId={periodId} />;
   return <ReviewList periodId={periodId} location={location} />;
 }
