@@ -167,7 +167,8 @@ describe("the journey in the browser", () => {
     await admin.locator("#framework-file").setInputFiles(jsonFile("e2e.json", framework));
     await admin.getByText(`Đã nhập bộ chỉ số ${framework.id}.`).waitFor();
 
-    // The Excel template: downloaded, readable by Excel (exceljs here), and imported back unchanged.
+    // The Excel template: downloaded with the current index set, readable by Excel (exceljs here), and
+    // imported back under a new id (an index set's id is never reused).
     const [template] = await Promise.all([
       admin.waitForEvent("download"),
       admin.getByRole("button", { name: "Tải mẫu Excel của bộ chỉ số" }).click(),
@@ -175,7 +176,18 @@ describe("the journey in the browser", () => {
     const templatePath = join(dataDir, "mau-bo-chi-so.xlsx");
     await template.saveAs(templatePath);
     const book = await new ExcelJS.Workbook().xlsx.readFile(templatePath);
-    expect(book.worksheets.map((w) => w.name)).toEqual(["framework", "groups", "nodes", "Hướng dẫn"]);
+    expect(book.worksheets.map((w) => w.name)).toEqual([
+      "Bộ chỉ số",
+      "Nhóm",
+      "Chỉ tiêu",
+      "Hướng dẫn",
+      "Danh mục",
+    ]);
+    const fields = book.getWorksheet("Bộ chỉ số");
+    if (!fields) throw new Error("no sheet Bộ chỉ số");
+    expect(fields.getCell("B2").value).toBe(framework.id);
+    fields.getCell("B2").value = "mau-bo-chi-so";
+    await book.xlsx.writeFile(templatePath);
     await admin.locator("#framework-file").setInputFiles(templatePath);
     await admin.getByText("Đã nhập bộ chỉ số mau-bo-chi-so.").waitFor();
     // A filled-in template with mistakes: each is named by sheet, row and column, whether found while
@@ -199,7 +211,7 @@ describe("the journey in the browser", () => {
     const unitsPath = join(dataDir, "mau-don-vi.xlsx");
     await unitsTemplate.saveAs(unitsPath);
     const unitsBook = await new ExcelJS.Workbook().xlsx.readFile(unitsPath);
-    expect(unitsBook.getWorksheet("units")?.getRow(1).values).toContain("predecessorIds");
+    expect(unitsBook.getWorksheet("Đơn vị")?.getRow(1).values).toContain("Đơn vị tiền thân");
     await admin.locator("#units-file").setInputFiles(jsonFile("units.json", units));
     await admin.getByText("Đã nhập: 3 đơn vị mới, 0 đơn vị cập nhật.").waitFor();
 
@@ -409,7 +421,9 @@ describe("the journey in the browser", () => {
     await shoot(approver, "submit-dialog");
     await dialog.getByRole("button", { name: "Nộp", exact: true }).click();
     await approver.getByText("Đã nộp bản tự đánh giá.").waitFor();
-    await approver.getByRole("button", { name: "Rút lại" }).click();
+    // Withdrawing is confirmed in a dialog that says what happens.
+    await approver.getByRole("button", { name: "Rút lại", exact: true }).click();
+    await approver.getByRole("dialog").getByRole("button", { name: "Rút lại bài nộp", exact: true }).click();
     await approver.getByText("Đã rút lại; bản tự đánh giá có thể sửa tiếp.").waitFor();
     await approver.getByRole("button", { name: "Nộp bản tự đánh giá…" }).click();
     await approver.getByRole("dialog").getByRole("button", { name: "Nộp", exact: true }).click();
@@ -427,7 +441,7 @@ describe("the journey in the browser", () => {
 
   test("the admin closes the period early; the form becomes read-only", async () => {
     await confirmTransition(admin, "Đóng sớm, chuyển sang thẩm định", "Thẩm định");
-    await admin.getByText("3/3 đơn vị đã nộp, 0 chưa nộp.").waitFor();
+    await admin.getByText("3/3 đơn vị đã nộp, 0 không nộp.").waitFor();
     await editor.reload();
     await editor.getByText(/Kỳ đánh giá đã đóng/).waitFor();
     expect(await editor.locator("input, textarea").count()).toBe(0);
@@ -439,7 +453,7 @@ describe("the journey in the browser", () => {
     await signIn(reviewer, REVIEWER, PASSWORD);
     await reviewer.getByRole("link", { name: "Thẩm định" }).click();
     await reviewer.getByRole("heading", { level: 1, name: /Danh sách đơn vị/ }).waitFor();
-    await reviewer.locator("#filter-state").selectOption("locked");
+    await reviewer.locator("#filter-submitted").selectOption("yes");
     await reviewer.getByText("3 đơn vị", { exact: true }).waitFor();
     await reviewer.locator("#filter-search").fill("thu nghiem");
     await reviewer.getByText("1 đơn vị", { exact: true }).waitFor();
@@ -448,16 +462,18 @@ describe("the journey in the browser", () => {
     await reviewer.getByRole("link", { name: UNIT.name }).click();
     await reviewer.getByRole("heading", { level: 1, name: `Thẩm định: ${UNIT.name}` }).waitFor();
 
-    // The evidence opens in a new tab: the storage's short-lived link serves the file (as a download).
-    const [tab] = await Promise.all([
-      reviewer.context().waitForEvent("page"),
-      reviewer.getByRole("link", { name: /ke-hoach-chuyen-doi-so\.pdf/ }).click(),
+    // The evidence opens in a panel beside the leaf; downloading it is a choice, in this tab (no new one).
+    await reviewer.getByRole("button", { name: "ke-hoach-chuyen-doi-so.pdf" }).click();
+    const panel = reviewer.getByRole("region", { name: "ke-hoach-chuyen-doi-so.pdf" });
+    await panel.locator("iframe").waitFor();
+    const tabs = reviewer.context().pages().length;
+    const [download] = await Promise.all([
+      reviewer.waitForEvent("download", { timeout: 20_000 }),
+      panel.getByRole("button", { name: /Tải về/ }).click(),
     ]);
-    const download = await tab.waitForEvent("download", { timeout: 20_000 });
     expect(download.suggestedFilename()).toBe("ke-hoach-chuyen-doi-so.pdf");
-    await tab.getByText("Tài liệu đang được tải về.").waitFor();
-    await checkA11y(tab, "evidence-open");
-    await tab.close();
+    expect(reviewer.context().pages().length).toBe(tabs);
+    await panel.getByRole("button", { name: "Đóng" }).click();
 
     const adjust = reviewer.locator('[data-code="2.2"]');
     await adjust.getByRole("button", { name: /Điều chỉnh/ }).click();

@@ -26,7 +26,8 @@ const submission = (version: number, answers: Record<string, unknown> = {}): Sub
     Object.entries(answers).map(([code, value]) => [code, { value }]),
   ) as Submission["answers"],
   evidence: [],
-  preview: { points: 0, maxPoints: 100, index: 0, leaves: {} },
+  history: [],
+  preview: { points: 0, maxPoints: 100, index: 0, pendingPoints: 0, leaves: {} },
 });
 
 interface Sent {

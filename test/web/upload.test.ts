@@ -25,7 +25,7 @@ describe("checks before sending a file", () => {
 
   test("an empty file and one over the limit are refused", () => {
     expect(fileProblem(file("a.pdf", 0))).toBe("a.pdf: tệp rỗng.");
-    expect(fileProblem(file("a.pdf", MAX_EVIDENCE_BYTES + 1))).toBe("a.pdf: tệp quá lớn (tối đa 50 MB).");
+    expect(fileProblem(file("a.pdf", MAX_EVIDENCE_BYTES + 1))).toBe("a.pdf: tệp quá lớn (tối đa 100 MB).");
   });
 
   test("the declared type is the API's for the extension, whatever the browser says", () => {

@@ -16,7 +16,29 @@ const read = (): Location => ({
   query: new URLSearchParams(window.location.search),
 });
 
+/**
+ * Guards asked before an in-app navigation (e.g. a form with an unsaved edit saves it first): each
+ * returns true to go on, false to stay. `beforeNavigate` returns the function that removes it.
+ */
+type Guard = () => boolean | Promise<boolean>;
+const guards = new Set<Guard>();
+
+export function beforeNavigate(guard: Guard): () => void {
+  guards.add(guard);
+  return () => guards.delete(guard);
+}
+
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (guards.size > 0) {
+    void Promise.all([...guards].map((guard) => guard())).then((answers) => {
+      if (answers.every(Boolean)) go(to, options);
+    });
+    return;
+  }
+  go(to, options);
+}
+
+function go(to: string, options: { replace?: boolean }): void {
   if (options.replace) history.replaceState(null, "", to);
   else history.pushState(null, "", to);
   for (const listener of listeners) listener();

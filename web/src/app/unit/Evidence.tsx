@@ -1,20 +1,26 @@
 import { useRef, useState } from "preact/hooks";
 import { fmt, t } from "../../i18n/index.ts";
-import { ApiError, del, errorText, patch, paths, post } from "../api.ts";
-import { EvidenceLink } from "../EvidenceOpen.tsx";
+import { ApiError, del, errorText, paths, post } from "../api.ts";
 import type { Evidence, Leaf } from "../types.ts";
-import { Dialog, DialogFooter, InlineError, ToggleButton } from "../ui.tsx";
+import { InlineError, ToggleButton } from "../ui.tsx";
 import { useAction } from "../useAction.ts";
 import { EVIDENCE_ACCEPT } from "../values.ts";
-import { contentTypeOf, fileProblem, postToStorage, UploadError } from "./upload.ts";
+import { EvidenceList } from "./EvidenceList.tsx";
+import { tr } from "./messages.ts";
+import { shrinkForUpload } from "./shrink.ts";
+import { addOrResume, contentTypeOf, fileProblem, postToStorage, UploadError } from "./upload.ts";
 import type { SubmissionState } from "./useSubmission.ts";
+
+export { EvidenceList };
 
 export interface Upload {
   id: number;
   codes: string[];
   file: File;
   progress: number;
-  phase: "requesting" | "uploading" | "confirming" | "done" | "failed";
+  phase: "preparing" | "requesting" | "uploading" | "confirming" | "done" | "failed";
+  /** The photo's size before it was shrunk in the browser. */
+  shrunkFrom?: number;
   error?: string;
   /** Whether trying again can help (not for a file of a refused type or size). */
   retryable: boolean;
@@ -35,17 +41,8 @@ export function useUploads(periodId: string, unitId: string, state: SubmissionSt
     try {
       if (!evidenceId || !upload) {
         update(item.id, { phase: "requesting", error: undefined, progress: 0 });
-        const reply = await state.write(() =>
-          post<{ evidence: Evidence; upload: { url: string; fields: Record<string, string> } }>(
-            paths.evidence(periodId, unitId),
-            {
-              indicatorCodes: item.codes,
-              fileName: item.file.name,
-              contentType: contentTypeOf(item.file),
-              size: item.file.size,
-            },
-          ),
-        );
+        // A large file's cut-off upload is resumed (upload.ts), else the item is added as before.
+        const reply = await state.write(() => addOrResume(periodId, unitId, item.codes, item.file));
         evidenceId = reply.evidence.id;
         upload = reply.upload;
         update(item.id, { evidenceId, upload });
@@ -86,20 +83,34 @@ export function useUploads(periodId: string, unitId: string, state: SubmissionSt
     }
   };
 
+  /** Shrinks a photo first (shrink.ts), then checks and sends what will actually go. */
+  const prepare = async (item: Upload) => {
+    const file = await shrinkForUpload(item.file);
+    const problem = fileProblem(file);
+    const ready: Upload = {
+      ...item,
+      file,
+      ...(file !== item.file ? { shrunkFrom: item.file.size } : {}),
+      phase: problem ? "failed" : "requesting",
+      retryable: !problem,
+      ...(problem ? { error: problem } : {}),
+    };
+    setUploads((list) => list.map((u) => (u.id === item.id ? ready : u)));
+    if (!problem) await attempt(ready);
+  };
+
   const start = (codes: string[], files: FileList | File[]) => {
     for (const file of Array.from(files)) {
-      const problem = fileProblem(file);
       const item: Upload = {
         id: nextUploadId++,
         codes,
         file,
         progress: 0,
-        phase: problem ? "failed" : "requesting",
-        retryable: !problem,
-        ...(problem ? { error: problem } : {}),
+        phase: "preparing",
+        retryable: true,
       };
       setUploads((list) => [...list, item]);
-      if (!problem) void attempt(item);
+      void prepare(item);
     }
   };
 
@@ -128,12 +139,22 @@ function UploadRow({ item, uploads }: { item: Upload; uploads: Uploads }) {
     <li class={`upload upload-${item.phase}`} data-phase={item.phase}>
       <span class="upload-name">
         {item.file.name} <span class="muted">({fmt.bytes(item.file.size)})</span>
+        {item.shrunkFrom !== undefined && (
+          <span class="muted upload-shrunk">
+            {" "}
+            · {tr("upload.shrunk", { from: fmt.bytes(item.shrunkFrom), to: fmt.bytes(item.file.size) })}
+          </span>
+        )}
       </span>
-      {item.phase !== "failed" && (
+      {item.phase !== "failed" && item.phase !== "preparing" && (
         <progress max={100} value={item.phase === "requesting" ? undefined : percent} aria-label={label} />
       )}
       <span class="upload-phase" role={item.phase === "failed" ? "alert" : "status"}>
-        {item.phase === "failed" ? item.error : t(`upload.phase.${item.phase}`, { percent })}
+        {item.phase === "failed"
+          ? item.error
+          : item.phase === "preparing"
+            ? tr("upload.preparing")
+            : t(`upload.phase.${item.phase}`, { percent })}
         {item.phase === "done" && item.error ? ` ${item.error}` : ""}
       </span>
       {item.phase === "failed" && item.retryable && (
@@ -168,9 +189,20 @@ export function LeafEvidence({
   uploads: Uploads;
   editable: boolean;
 }) {
-  const items = state.submission.evidence.filter((e) => e.indicatorCodes.includes(leaf.code));
+  // One list: a file being uploaded shows as its upload row only (its record is still pending), and
+  // once confirmed as its evidence item only (the finished row goes; a duplicate's note stays).
   const mine = uploads.uploads.filter((u) => u.codes.includes(leaf.code) && u.phase !== "done");
-  const done = uploads.uploads.filter((u) => u.codes.includes(leaf.code) && u.phase === "done");
+  const uploading = new Set(mine.flatMap((u) => (u.evidenceId ? [u.evidenceId] : [])));
+  const items = state.submission.evidence.filter(
+    (e) => e.indicatorCodes.includes(leaf.code) && !uploading.has(e.id),
+  );
+  const listed = new Set(items.map((e) => e.id));
+  const done = uploads.uploads.filter(
+    (u) => u.codes.includes(leaf.code) && u.phase === "done" && !(u.evidenceId && listed.has(u.evidenceId)),
+  );
+  const notes = uploads.uploads.filter(
+    (u) => u.codes.includes(leaf.code) && u.phase === "done" && u.evidenceId && listed.has(u.evidenceId),
+  );
   const fileInput = useRef<HTMLInputElement>(null);
   const [linkOpen, setLinkOpen] = useState(false);
   const id = `ev-${leaf.code}`;
@@ -197,6 +229,23 @@ export function LeafEvidence({
             <UploadRow key={u.id} item={u} uploads={uploads} />
           ))}
         </ul>
+      )}
+      {notes.length > 0 && (
+        <p class="muted upload-notes" role="status">
+          {notes
+            .map((u) =>
+              [
+                tr("upload.done"),
+                u.shrunkFrom !== undefined
+                  ? tr("upload.shrunk", { from: fmt.bytes(u.shrunkFrom), to: fmt.bytes(u.file.size) })
+                  : "",
+                u.error ?? "",
+              ]
+                .filter(Boolean)
+                .join(" "),
+            )
+            .join(" · ")}
+        </p>
       )}
       {editable && (
         <div class="evidence-actions">
@@ -289,141 +338,5 @@ function LinkForm({
         {t("evidence.addLinkSave")}
       </button>
     </div>
-  );
-}
-
-/** Evidence items with open, relink to other leaves and remove. */
-export function EvidenceList({
-  items,
-  leaves,
-  periodId,
-  unitId,
-  state,
-  editable,
-  showCodes,
-}: {
-  items: Evidence[];
-  leaves: Leaf[];
-  periodId: string;
-  unitId: string;
-  state?: SubmissionState;
-  editable: boolean;
-  showCodes?: boolean;
-}) {
-  const [relinking, setRelinking] = useState<Evidence>();
-  const remove = useAction(async (item: Evidence, name: string) => {
-    if (!state || !window.confirm(t("evidence.removeConfirm", { name }))) return;
-    await state.write(() => del(paths.evidenceItem(periodId, unitId, item.id)));
-  });
-  return (
-    <>
-      <ul class="evidence-list">
-        {items.map((e) => {
-          const name = e.kind === "url" ? e.title || e.url : e.fileName;
-          return (
-            <li key={e.id}>
-              {e.status === "confirmed" ? (
-                <EvidenceLink periodId={periodId} unitId={unitId} evidenceId={e.id}>
-                  {name}
-                </EvidenceLink>
-              ) : (
-                <span>{name}</span>
-              )}{" "}
-              <span class="muted">
-                {e.kind === "file" && e.size ? fmt.bytes(e.size) : t("evidence.link")}
-                {e.status === "pending" && ` · ${t("evidence.pending")}`}
-                {showCodes && ` · ${t("evidence.for", { codes: e.indicatorCodes.join(", ") })}`}
-              </span>
-              {editable && state && (
-                <span class="evidence-item-actions">
-                  {e.status === "confirmed" && (
-                    <button type="button" class="btn btn-small btn-quiet" onClick={() => setRelinking(e)}>
-                      {t("evidence.relink")}
-                      <span class="sr-only"> {name}</span>
-                    </button>
-                  )}
-                  <button
-                    type="button"
-                    class="btn btn-small btn-quiet"
-                    onClick={() => void remove.run(e, name ?? "")}
-                  >
-                    {t("evidence.remove")}
-                    <span class="sr-only"> {name}</span>
-                  </button>
-                </span>
-              )}
-            </li>
-          );
-        })}
-      </ul>
-      <InlineError error={remove.error} />
-      {state && relinking && (
-        <RelinkDialog
-          evidence={relinking}
-          leaves={leaves}
-          onClose={() => setRelinking(undefined)}
-          onSave={(codes) =>
-            state.write(() =>
-              patch(paths.evidenceItem(periodId, unitId, relinking.id), { indicatorCodes: codes }),
-            )
-          }
-        />
-      )}
-    </>
-  );
-}
-
-function RelinkDialog({
-  evidence,
-  leaves,
-  onClose,
-  onSave,
-}: {
-  evidence: Evidence;
-  leaves: Leaf[];
-  onClose: () => void;
-  onSave: (codes: string[]) => Promise<unknown>;
-}) {
-  const [codes, setCodes] = useState(new Set(evidence.indicatorCodes));
-  const save = useAction(async () => {
-    await onSave([...codes]);
-    onClose();
-  });
-  const candidates = leaves.filter((l) => l.evidence.kinds.includes(evidence.kind));
-  const name = evidence.kind === "url" ? evidence.title || evidence.url : evidence.fileName;
-  return (
-    <Dialog open title={t("evidence.relinkTitle", { name: name ?? "" })} onClose={onClose}>
-      <fieldset class="relink">
-        <legend>{t("evidence.relinkLegend")}</legend>
-        <div class="relink-list">
-          {candidates.map((l) => (
-            <label key={l.code} class="choice">
-              <input
-                type="checkbox"
-                checked={codes.has(l.code)}
-                onChange={(e) => {
-                  const next = new Set(codes);
-                  if (e.currentTarget.checked) next.add(l.code);
-                  else next.delete(l.code);
-                  setCodes(next);
-                }}
-              />
-              <span>
-                <strong>{l.code}</strong> {l.name}
-                {l.evidence.required && <span class="muted"> · {t("evidence.required")}</span>}
-              </span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <DialogFooter
-        label={t("common.save")}
-        onConfirm={save.run}
-        onCancel={onClose}
-        busy={save.busy}
-        disabled={codes.size === 0}
-        error={save.error}
-      />
-    </Dialog>
   );
 }

@@ -11,6 +11,8 @@ import { SubmissionBadge } from "../ui.tsx";
 import { flagText, formatValue, methodHint } from "../values.ts";
 import { EvidenceList, LeafEvidence, type Uploads, useUploads } from "./Evidence.tsx";
 import { MissingSummary, ReadOnlyNote, SaveIndicator } from "./FormNotes.tsx";
+import { tr } from "./messages.ts";
+import { SubmissionHistory } from "./SubmissionHistory.tsx";
 import { SubmitPanel } from "./SubmitPanel.tsx";
 import { type SubmissionState, useSubmission } from "./useSubmission.ts";
 
@@ -69,6 +71,12 @@ function FormBody({ context, approver }: { context: UnitContext; approver: boole
             })}
           </strong>{" "}
           <span class="muted">· {t("form.index", { index: fmt.index(sub.preview.index) })}</span>
+          {sub.preview.pendingPoints > 0 && (
+            <span class="pending-points">
+              {" "}
+              · {tr("points.pendingTotal", { points: fmt.points(sub.preview.pendingPoints) })}
+            </span>
+          )}
         </p>
         <SaveIndicator status={state.status} pending={state.pending.size} />
       </div>
@@ -97,6 +105,7 @@ function FormBody({ context, approver }: { context: UnitContext; approver: boole
       <ReadOnlyNote context={context} submission={sub} />
 
       <SubmitPanel context={context} state={state} approver={approver} missing={missing} />
+      <SubmissionHistory context={context} submission={sub} />
 
       <MissingSummary missing={missing} editable={editable} />
 
@@ -128,8 +137,11 @@ function FormBody({ context, approver }: { context: UnitContext; approver: boole
         />
       ))}
 
-      <section aria-labelledby="all-evidence" class="all-evidence">
-        <h2 id="all-evidence">{t("evidence.all", { n: sub.evidence.length })}</h2>
+      {/* Each file is listed under its leaves; this overview stays folded so it is not a second list. */}
+      <details class="all-evidence">
+        <summary>
+          <h2 id="all-evidence">{tr("evidence.allSummary", { n: sub.evidence.length })}</h2>
+        </summary>
         {sub.evidence.length === 0 ? (
           <p class="muted">{t("evidence.none")}</p>
         ) : (
@@ -143,7 +155,7 @@ function FormBody({ context, approver }: { context: UnitContext; approver: boole
             showCodes
           />
         )}
-      </section>
+      </details>
     </>
   );
 }
@@ -315,6 +327,12 @@ function LeafBlock({
           </strong>{" "}
           / {fmt.points(leaf.maxPoints)}
         </span>
+        {preview?.withEvidence !== undefined && preview.withEvidence > 0 && (
+          <span class="pending-points">
+            {" "}
+            — {tr("points.withEvidence", { points: fmt.points(preview.withEvidence) })}
+          </span>
+        )}
         {pending && <span class="muted"> · {t("form.pendingScore")}</span>}
         {flags.map((f) => (
           <span key={f} class={`flag flag-${f}`}>

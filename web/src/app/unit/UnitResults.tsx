@@ -3,11 +3,14 @@ import { hasRole, useSession } from "../../auth/session.ts";
 import { fmt, localName, t } from "../../i18n/index.ts";
 import { ErrorNote, Loading, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
 import { ApiError, errorText, get, paths, post } from "../api.ts";
-import { loadUnitContext, type UnitContext } from "../context.ts";
-import type { LedgerLeaf, ResultScore, UnitResult } from "../types.ts";
-import { Dialog, DialogFooter, TextAreaField } from "../ui.tsx";
+import { loadUnitContext, nodeScore, type UnitContext } from "../context.ts";
+import type { Evidence, LedgerLeaf, ResultScore, UnitResult } from "../types.ts";
+import { Dialog, DialogFooter, InlineError, TextAreaField } from "../ui.tsx";
 import { useAction } from "../useAction.ts";
-import { flagText, formatValue } from "../values.ts";
+import { EVIDENCE_ACCEPT, flagText, formatValue } from "../values.ts";
+import { uploadContestFile } from "./contest-upload.ts";
+import { tr } from "./messages.ts";
+import "./unit.css";
 
 /** The unit's per-leaf ledger (self → appraised → final) and, in the explanation round, its contests. */
 export function UnitResults({ periodId }: { periodId: string }) {
@@ -84,8 +87,35 @@ function Ledger({
 }) {
   const [contesting, setContesting] = useState<LedgerLeaf>();
   const { period } = context;
+  // Totals from the ledger, capped node by node as the engine does.
+  const byCode = new Map(result.leaves.map((row) => [row.code, row]));
+  const total = (score: (row: LedgerLeaf) => number) =>
+    context.group.nodes.reduce(
+      (sum, node) =>
+        sum +
+        nodeScore(node, (code) => {
+          const row = byCode.get(code);
+          return row ? score(row) : 0;
+        }),
+      0,
+    );
+  const max = context.group.nodes.reduce((sum, node) => sum + node.maxPoints, 0);
   return (
     <>
+      <dl class="result-totals" aria-label={tr("results.totals")}>
+        <div>
+          <dt>{tr("results.selfTotal")}</dt>
+          <dd data-total="self">
+            {fmt.points(total((row) => row.self.score))} <span class="muted">/ {fmt.points(max)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{tr("results.appraisedTotal")}</dt>
+          <dd data-total="appraised">
+            {fmt.points(total((row) => row.final.score))} <span class="muted">/ {fmt.points(max)}</span>
+          </dd>
+        </div>
+      </dl>
       <dl class="stats">
         <Score label={t("results.provisional")} score={result.provisional} />
         <Score label={t("results.final")} score={result.final} />
@@ -98,7 +128,7 @@ function Ledger({
         </p>
       )}
       <Scroll label={t("results.ledger")}>
-        <table class="ledger">
+        <table class="ledger ledger-cards">
           <caption class="sr-only">{t("results.ledger")}</caption>
           <thead>
             <tr>
@@ -119,7 +149,7 @@ function Ledger({
                   <th scope="row">
                     <span class="leaf-code">{row.code}</span> {localName(leaf)}
                   </th>
-                  <td>
+                  <td data-label={t("results.self")}>
                     {formatValue(leaf, row.self.value)}
                     <span class="cell-sub">
                       {t("results.points", { points: fmt.points(row.self.score) })}
@@ -130,7 +160,7 @@ function Ledger({
                       </span>
                     ))}
                   </td>
-                  <td>
+                  <td data-label={t("results.appraised")}>
                     {row.appraisal ? (
                       <>
                         {row.appraisal.accepted
@@ -145,7 +175,7 @@ function Ledger({
                       <span class="muted">—</span>
                     )}
                   </td>
-                  <td>
+                  <td data-label={t("results.contest")}>
                     {row.contest ? (
                       <>
                         <span class="cell-sub">“{row.contest.explanation}”</span>
@@ -169,7 +199,7 @@ function Ledger({
                       <span class="muted">—</span>
                     )}
                   </td>
-                  <td>
+                  <td data-label={t("results.finalValue")}>
                     {formatValue(leaf, row.final.value)}
                     <span class="cell-sub">
                       <strong>{t("results.points", { points: fmt.points(row.final.score) })}</strong>
@@ -209,6 +239,15 @@ function ContestDialog({
 }) {
   const [explanation, setExplanation] = useState("");
   const [evidenceIds, setEvidenceIds] = useState<string[]>([]);
+  const [added, setAdded] = useState<Evidence[]>([]);
+  const [progress, setProgress] = useState<string>();
+  const upload = useAction(async (file: File) => {
+    setProgress(tr("contest.uploading", { name: file.name }));
+    const evidence = await uploadContestFile(context.period.id, context.submission.unitId, row.code, file);
+    setAdded((list) => [...list, evidence]);
+    setEvidenceIds((ids) => [...ids, evidence.id]);
+    setProgress(tr("contest.uploaded", { name: evidence.fileName ?? file.name }));
+  });
   const send = useAction(async () => {
     await post(paths.contest(context.period.id, context.submission.unitId, row.code), {
       explanation: explanation.trim(),
@@ -217,7 +256,8 @@ function ContestDialog({
     onDone();
   });
   const leaf = context.leafByCode.get(row.code);
-  const evidence = context.submission.evidence.filter((e) => e.status === "confirmed");
+  const evidence = [...context.submission.evidence, ...added].filter((e) => e.status === "confirmed");
+  const takesFiles = leaf?.evidence.kinds.includes("file") ?? false;
   return (
     <Dialog open title={t("contest.title", { code: row.code })} onClose={onClose}>
       {leaf && <p>{localName(leaf)}</p>}
@@ -248,6 +288,29 @@ function ContestDialog({
             </label>
           ))}
         </fieldset>
+      )}
+      {takesFiles && (
+        <div class="field contest-upload">
+          <label for="contest-file">{tr("contest.newEvidence")}</label>
+          <input
+            id="contest-file"
+            type="file"
+            accept={EVIDENCE_ACCEPT}
+            disabled={upload.busy}
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              if (file) void upload.run(file);
+              e.currentTarget.value = "";
+            }}
+          />
+          <p class="muted">{tr("contest.newEvidenceNote")}</p>
+          {progress && !upload.error && (
+            <p class="muted" role="status">
+              {progress}
+            </p>
+          )}
+          <InlineError error={upload.error} />
+        </div>
       )}
       <DialogFooter
         label={t("contest.send")}

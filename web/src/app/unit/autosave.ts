@@ -1,3 +1,4 @@
+import { getSession } from "../../auth/session.ts";
 import { ApiError, call, errorText, get, paths } from "../api.ts";
 import type { Submission } from "../types.ts";
 
@@ -27,6 +28,8 @@ export interface SubmissionIO {
   /** PATCH the answers with If-Match: "<version>"; the stored submission after. */
   saveAnswers(answers: Record<string, PendingAnswer>, version: number): Promise<Submission>;
   load(): Promise<Submission>;
+  /** The same PATCH as a keepalive request that outlives the page (tab closed); nothing is read back. */
+  saveOnLeave?(answers: Record<string, PendingAnswer>, version: number): void;
 }
 
 export const submissionIO = (periodId: string, unitId: string): SubmissionIO => ({
@@ -40,6 +43,21 @@ export const submissionIO = (periodId: string, unitId: string): SubmissionIO => 
       )
     ).data,
   load: () => get<Submission>(paths.submission(periodId, unitId)),
+  saveOnLeave: (answers, version) => {
+    // No await may run while the page unloads: the token in hand, fetch with keepalive.
+    const token = getSession()?.idToken;
+    if (!token) return;
+    void fetch(paths.answers(periodId, unitId), {
+      method: "PATCH",
+      keepalive: true,
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        "if-match": `"${version}"`,
+      },
+      body: JSON.stringify({ answers }),
+    }).catch(() => undefined);
+  },
 });
 
 /** The leaf a 422 detail is about ("answers.1.2.value" → "1.2"), or undefined. */
@@ -103,10 +121,38 @@ export class Autosave {
     this.timer = setTimeout(() => void this.save(), ms);
   }
 
-  /** Stops a waiting save (the form is gone). */
+  /** Stops a waiting save (tests). */
   stop(): void {
     clearTimeout(this.timer);
   }
+
+  /** The form is gone (an in-app move, the back button): what waits is saved now, not dropped. */
+  close(): void {
+    clearTimeout(this.timer);
+    if (this.pending.size > 0 && !this.conflict) void this.save();
+  }
+
+  /** The page is being unloaded: the waiting answers go in one keepalive request. */
+  leave(): void {
+    if (this.pending.size === 0 || this.conflict || !this.io.saveOnLeave) return;
+    clearTimeout(this.timer);
+    const batch = [...this.pending.entries()].slice(0, BATCH);
+    this.io.saveOnLeave(Object.fromEntries(batch), this.submission.version);
+  }
+
+  /**
+   * Before an in-app navigation: saves what waits; true to go on. A save that cannot land (a
+   * conflict, an error) asks the user (`ask`), who may stay.
+   */
+  beforeLeave = async (ask: () => boolean): Promise<boolean> => {
+    clearTimeout(this.timer);
+    if (this.pending.size === 0) {
+      await this.queue;
+      return true;
+    }
+    if (await this.flush()) return true;
+    return ask();
+  };
 
   save = (): Promise<void> =>
     this.run(async () => {

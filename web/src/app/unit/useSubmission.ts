@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../i18n/index.ts";
+import { beforeNavigate } from "../../router.ts";
 import type { Submission } from "../types.ts";
 import { Autosave, submissionIO } from "./autosave.ts";
 
@@ -7,7 +8,8 @@ export type { PendingAnswer, SaveStatus } from "./autosave.ts";
 
 /**
  * The submission being edited, saved as the user goes (the logic is `Autosave`, autosave.ts): this
- * hook renders its state, saves when the page is hidden and warns before leaving with unsaved edits.
+ * hook renders its state, saves when the page is hidden, before an in-app navigation and when the form
+ * goes, sends a keepalive save when the tab closes and warns before leaving with unsaved edits.
  */
 export function useSubmission(periodId: string, unitId: string, initial: Submission) {
   const [, setTick] = useState(0);
@@ -24,14 +26,21 @@ export function useSubmission(periodId: string, unitId: string, initial: Submiss
     const hidden = () => {
       if (document.visibilityState === "hidden" && saver.pending.size > 0) void saver.save();
     };
+    // The tab closes or reloads: a keepalive request outlives the page.
+    const gone = () => saver.leave();
     window.addEventListener("beforeunload", warn);
     document.addEventListener("visibilitychange", hidden);
+    window.addEventListener("pagehide", gone);
+    // An in-app link waits for the save; if it cannot land, the user chooses.
+    const unguard = beforeNavigate(() => saver.beforeLeave(() => window.confirm(t("form.unsavedLeave"))));
     return () => {
       window.removeEventListener("beforeunload", warn);
       document.removeEventListener("visibilitychange", hidden);
+      window.removeEventListener("pagehide", gone);
+      unguard();
+      saver.close();
     };
   }, [saver]);
-  useEffect(() => () => saver.stop(), [saver]);
 
   return {
     submission: saver.submission,
