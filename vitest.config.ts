@@ -5,6 +5,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 export default defineConfig({
   test: {
+    // Two files at a time on the 2-core machine (vitest's default is cores − 1 = 1). Groups run in order:
+    // 0 = unit, web, infra; 1 = the in-process integration files beside the e2e files and the bundle-mode
+    // files (each project still runs its own files one at a time); 2 = rights.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -92,6 +96,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 240_000,
           fileParallelism: false,
+          // Beside the integration files (one worker each), not after them.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
