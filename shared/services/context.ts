@@ -17,8 +17,29 @@ export interface RequestContext {
   now: Date;
 }
 
+/** A part S3 has: its number, ETag and size. */
+export interface StoredPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
+/** The multipart operations of the evidence bucket, all on an upload key: a large file in resumable parts. */
+export interface MultipartUploads {
+  startMultipart(key: string, contentType: string): Promise<string>;
+  presignPart(key: string, uploadId: string, partNumber: number): Promise<string>;
+  /** The parts S3 has, by number; undefined when there is no such upload for this key. */
+  listParts(key: string, uploadId: string): Promise<StoredPart[] | undefined>;
+  completeMultipart(
+    key: string,
+    uploadId: string,
+    parts: readonly { partNumber: number; etag: string }[],
+  ): Promise<void>;
+  abortMultipart(key: string, uploadId: string): Promise<void>;
+}
+
 /** Evidence file storage (S3 in the cloud, s3rver locally). */
-export interface EvidenceFiles {
+export interface EvidenceFiles extends MultipartUploads {
   presignUpload(
     key: string,
     contentType: string,

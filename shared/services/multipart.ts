@@ -2,7 +2,7 @@ import * as z from "zod";
 import { conflict, Refusal, unprocessable } from "../errors.ts";
 import type { Evidence } from "../model/evidence.ts";
 import type { Issue } from "../model/issues.ts";
-import type { Ports, RequestContext } from "./context.ts";
+import type { MultipartUploads, Ports, RequestContext, StoredPart } from "./context.ts";
 import { assertEvidenceWritable, editableScope, evidenceIn } from "./evidence.ts";
 import { parseBody } from "./validate.ts";
 
@@ -21,27 +21,6 @@ export const PART_SIZE = 8 * 1024 * 1024;
 export const MAX_PARTS = 10_000;
 /** Part URLs one request may ask for (the browser asks as it goes). */
 export const MAX_PART_URLS = 100;
-
-/** A part S3 has: its number, ETag and size. */
-export interface StoredPart {
-  partNumber: number;
-  etag: string;
-  size: number;
-}
-
-/** The multipart operations of the evidence bucket, all on an upload key (shared/store/evidence-files.ts). */
-export interface MultipartUploads {
-  startMultipart(key: string, contentType: string): Promise<string>;
-  presignPart(key: string, uploadId: string, partNumber: number): Promise<string>;
-  /** The parts S3 has, by number; undefined when there is no such upload for this key. */
-  listParts(key: string, uploadId: string): Promise<StoredPart[] | undefined>;
-  completeMultipart(
-    key: string,
-    uploadId: string,
-    parts: readonly { partNumber: number; etag: string }[],
-  ): Promise<void>;
-  abortMultipart(key: string, uploadId: string): Promise<void>;
-}
 
 /** How a file of `size` bytes is cut: parts of `partSize`, the last one shorter (never empty). */
 export function partPlan(size: number): { partSize: number; partCount: number } {
@@ -68,7 +47,6 @@ export const completeRequestSchema = z.strictObject({ uploadId: uploadIdSchema }
  */
 export async function presignParts(
   ports: Ports,
-  uploads: MultipartUploads,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
@@ -76,6 +54,7 @@ export async function presignParts(
   body: unknown,
 ) {
   const request = parseBody(partsRequestSchema, body, "parts request");
+  const uploads = ports.evidenceFiles;
   const { evidence } = await pendingFile(ports, ctx, periodId, unitId, evidenceId);
   const plan = partPlan(evidence.size as number);
   const beyond: Issue[] = [];
@@ -107,7 +86,6 @@ export async function presignParts(
  */
 export async function completeParts(
   ports: Ports,
-  uploads: MultipartUploads,
   ctx: RequestContext,
   periodId: string,
   unitId: string,
@@ -115,6 +93,7 @@ export async function completeParts(
   body: unknown,
 ) {
   const { uploadId } = parseBody(completeRequestSchema, body, "complete request");
+  const uploads = ports.evidenceFiles;
   const { evidence } = await pendingFile(ports, ctx, periodId, unitId, evidenceId);
   const key = evidence.key as string;
   const size = evidence.size as number;

@@ -14,8 +14,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { EvidenceFiles } from "../services/context.ts";
-import type { MultipartUploads, StoredPart } from "../services/multipart.ts";
+import type { EvidenceFiles, StoredPart } from "../services/context.ts";
 
 /** An upload form is short-lived: re-posting it only ever replaces the upload, never a confirmed file. */
 export const UPLOAD_URL_SECONDS = 5 * 60;
@@ -27,7 +26,7 @@ export const DOWNLOAD_URL_SECONDS = 5 * 60;
  * Evidence files in S3. Endpoint settings for a local S3 (s3rver) come from the environment:
  * S3_ENDPOINT and S3_PUBLIC_ENDPOINT (the address a browser reaches, for presigned URLs).
  */
-export class S3EvidenceFiles implements EvidenceFiles, MultipartUploads {
+export class S3EvidenceFiles implements EvidenceFiles {
   private readonly client: S3Client;
   private readonly signer: S3Client;
   private readonly partSigner: S3Client;

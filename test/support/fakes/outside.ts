@@ -42,6 +42,52 @@ export class MemoryEvidenceFiles implements EvidenceFiles {
   async presignDownload(key: string, fileName: string) {
     return `memory://evidence/${key}?name=${encodeURIComponent(fileName)}`;
   }
+
+  /** Multipart uploads by id: a test "sends" a part with `uploadPart`, as a browser PUTs it. */
+  readonly multipart = new Map<
+    string,
+    { key: string; contentType: string; parts: Map<number, Uint8Array> }
+  >();
+
+  async startMultipart(key: string, contentType: string) {
+    const id = `upload-${this.multipart.size + 1}`;
+    this.multipart.set(id, { key, contentType, parts: new Map() });
+    return id;
+  }
+
+  async presignPart(key: string, uploadId: string, partNumber: number) {
+    return `memory://evidence/${key}?uploadId=${uploadId}&partNumber=${partNumber}`;
+  }
+
+  uploadPart(uploadId: string, partNumber: number, bytes: Uint8Array): void {
+    this.multipart.get(uploadId)?.parts.set(partNumber, new Uint8Array(bytes));
+  }
+
+  async listParts(key: string, uploadId: string) {
+    const upload = this.multipart.get(uploadId);
+    if (!upload || upload.key !== key) return undefined;
+    return [...upload.parts]
+      .sort(([a], [b]) => a - b)
+      .map(([partNumber, bytes]) => ({ partNumber, etag: `"${partNumber}"`, size: bytes.length }));
+  }
+
+  async completeMultipart(key: string, uploadId: string, parts: readonly { partNumber: number }[]) {
+    const upload = this.multipart.get(uploadId);
+    if (!upload || upload.key !== key) throw new Error("NoSuchUpload");
+    const chunks = parts.map((p) => upload.parts.get(p.partNumber) ?? new Uint8Array());
+    const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+    this.upload(key, bytes, upload.contentType);
+    this.multipart.delete(uploadId);
+  }
+
+  async abortMultipart(_key: string, uploadId: string) {
+    this.multipart.delete(uploadId);
+  }
 }
 
 /** The public files in memory, with what was invalidated. */
