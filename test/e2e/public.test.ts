@@ -111,7 +111,7 @@ beforeAll(async () => {
   const [first, second] = units.filter((u: { kind: string }) => u.kind === "commune");
   await submitWithLinks(first.id, 3);
   await submitWithLinks(second.id, 1);
-  // Closed early, with 162 units not submitted, as in the issue; then final and published.
+  // Closed early, with 162 units not submitted; then final and published.
   lap("submitted");
   await moveTo(PERIOD, "appraisal");
   lap("closed");

@@ -27,7 +27,7 @@ import {
 } from "./world.ts";
 
 /**
- * The reviewer's journey after the close (issue 13), in Chromium: four units, two submitted, the
+ * The reviewer's journey after the close in Chromium: four units, two submitted, the
  * period closed early. The "submitted" filter finds the two; the list sorts; appraisal progress per
  * unit and for the period moves after an appraisal; "next unit"; back to the list with its filter and
  * sort; a PDF and an image shown inline in the side panel (no new tab, no download); a 360 px phone.

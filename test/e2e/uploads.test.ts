@@ -19,7 +19,7 @@ import {
 import { ADMIN_PASSWORD, framework, PASSWORD, UNIT } from "./world.ts";
 
 /**
- * A resumable upload in Chromium (issue 13): a ~20 MB PDF goes in 8 MiB parts; the connection drops
+ * A resumable upload in Chromium: a ~20 MB PDF goes in 8 MiB parts; the connection drops
  * for one part (its PUTs are aborted), the upload stops with the parts storage has; "try again"
  * resumes without resending them; the page is reloaded and the same file chosen again: only the
  * missing part is sent, the file is completed, confirmed, listed once and reads back byte for byte.

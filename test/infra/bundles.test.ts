@@ -7,7 +7,7 @@ import { needsOf } from "../../infra/cdk/access.ts";
 import { type AdapterPart, partsOf } from "../../infra/cdk/chiso-function.ts";
 import { synth } from "./synth-info.ts";
 
-/** The budget of the issue: what a function brings itself, minified, under 400 KB (cold starts). */
+/** The bundle budget: what a function brings itself, minified, under 400 KB (cold starts). */
 const BUDGET_KB = 400;
 /**
  * The pinned AWS SDK is bundled (infra/cdk/chiso-function.ts), but each bundle carries only the clients

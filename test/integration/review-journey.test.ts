@@ -16,7 +16,7 @@ import {
 } from "../support/local-stack.ts";
 
 /**
- * The reviewer's list after the close (issue 13): whether each unit submitted (its state alone says
+ * The reviewer's list after the close: whether each unit submitted (its state alone says
  * "locked"), filterable; the caller's appraisal progress per unit, within their scope; and evidence
  * served inline (PDF, images) for the panel, as an attachment otherwise.
  */
