@@ -53,9 +53,10 @@ export async function presignParts(
   evidenceId: string,
   body: unknown,
 ) {
+  // Who may write comes first: another unit's user gets 404 whatever the body says.
+  const { evidence } = await pendingFile(ports, ctx, periodId, unitId, evidenceId);
   const request = parseBody(partsRequestSchema, body, "parts request");
   const uploads = ports.evidenceFiles;
-  const { evidence } = await pendingFile(ports, ctx, periodId, unitId, evidenceId);
   const plan = partPlan(evidence.size as number);
   const beyond: Issue[] = [];
   request.partNumbers.forEach((n, i) => {
@@ -92,9 +93,9 @@ export async function completeParts(
   evidenceId: string,
   body: unknown,
 ) {
+  const { evidence } = await pendingFile(ports, ctx, periodId, unitId, evidenceId);
   const { uploadId } = parseBody(completeRequestSchema, body, "complete request");
   const uploads = ports.evidenceFiles;
-  const { evidence } = await pendingFile(ports, ctx, periodId, unitId, evidenceId);
   const key = evidence.key as string;
   const size = evidence.size as number;
   const stored = await knownUpload(uploads, key, uploadId);

@@ -179,6 +179,7 @@ describe("paging", () => {
     "GET /api/periods": () => paths.periods,
     "GET /api/periods/{periodId}/submissions": () => paths.submissions(world.periodId),
     "GET /api/audit": () => paths.audit(submissionEntity(world.periodId, world.a.id)),
+    "GET /api/users": () => paths.users,
   };
   const withQuery = (path: string, query: string) => `${path}${path.includes("?") ? "&" : "?"}${query}`;
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_MAX_EVIDENCE_BYTES } from "../../shared/model/evidence.ts";
 import { sleep, waitFor } from "../support/lifecycle.ts";
 import {
   type Api,
@@ -216,7 +217,7 @@ describe("file evidence", () => {
     await unchangedBy(world.periodId, world.a.id, async () => {
       const path = paths.evidence(world.periodId, world.a.id);
       const declared = { indicatorCodes: ["1.1"], fileName: "scan.pdf", contentType: PDF_TYPE };
-      const huge = await editorA.post(path, { ...declared, size: 50 * 1024 * 1024 + 1 });
+      const huge = await editorA.post(path, { ...declared, size: DEFAULT_MAX_EVIDENCE_BYTES + 1 });
       expect(expectError(huge, 413, "file-too-large").map((d) => d.path)).toContain("size");
       // Exactly the limit is fine in principle; here it only must not be refused as too large.
       for (const [fileName, contentType] of [
