@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
 import { inject } from "vitest";
 import { adapters, useLocalParts } from "../../functions/http/adapters.ts";
 import type { Actor } from "../../shared/access/roles.ts";
@@ -104,20 +105,45 @@ export interface ChildRun {
   outcome?: { writes: number; result?: unknown; error?: string };
 }
 
+let childScript: Promise<string> | undefined;
+/** test/support/job-child.ts bundled once per test file (esbuild, as the functions are). */
+function jobChildScript(): Promise<string> {
+  childScript ??= (async () => {
+    const outfile = join(ROOT, ".cache/job-child", `job-child-${process.pid}.mjs`);
+    await build({
+      entryPoints: [join(ROOT, "test/support/job-child.ts")],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      logLevel: "error",
+      // Some dependencies are CommonJS and call require().
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    return outfile;
+  })();
+  return childScript;
+}
+
 /**
  * One attempt of a period's job in a child process (test/support/job-child.ts) on the shared stack:
  * killed by itself after its `killAfterWrites`-th write, or by this process `killAfterMs` after it
  * began the job; otherwise it runs to its end.
  */
-export function runJobInChild(
+export async function runJobInChild(
   periodId: string,
   kind: JobKind,
   kill: { killAfterWrites?: number; killAfterMs?: number } = {},
 ): Promise<ChildRun> {
+  const script = await jobChildScript();
   return new Promise((done, fail) => {
-    // node itself with tsx's loader (not the tsx CLI, which runs node as a child of its own): a kill
-    // reaches the very process that runs the job.
-    const child = spawn(process.execPath, ["--import", "tsx", "test/support/job-child.ts", periodId, kind], {
+    // node itself on one bundled file (not the tsx CLI, which runs node as a child of its own): a kill
+    // reaches the very process that runs the job, and a child starts in a fraction of a second
+    // instead of compiling TypeScript again — the harness starts one per write boundary.
+    const child = spawn(process.execPath, [script, periodId, kind], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
       env: {

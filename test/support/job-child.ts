@@ -7,7 +7,7 @@ import { runPeriodJob } from "../../shared/services/transitions.ts";
 
 /**
  * One attempt of a period's job in a process of its own, as the job function runs it, for the crash
- * harness: `tsx test/support/job-child.ts <periodId> <kind>` with the stack's environment. With
+ * harness, bundled by esbuild (in-process.ts): `node job-child.mjs <periodId> <kind>` with the stack's environment. With
  * CHISO_KILL_AFTER_WRITES=k the process kills itself (SIGKILL: no handler, no cleanup) the moment its
  * k-th write (DynamoDB or S3) has been answered — every write boundary, one run each. It prints
  * `{"writes", "result"}` when the attempt ends by itself.
