@@ -5,9 +5,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 export default defineConfig({
   test: {
-    // Two files at a time on the 2-core machine (vitest's default is cores − 1 = 1). Groups run in order:
-    // 0 = unit, web, infra; 1 = the in-process integration files beside the e2e files and the bundle-mode
-    // files (each project still runs its own files one at a time); 2 = rights.
+    // Two files at a time on the 2-core machine (vitest's default is cores − 1 = 1) where a project lets
+    // its files run together (unit, web, infra). The projects whose files go one at a time share one
+    // sequential queue in a run: `npm test` runs them in two vitest processes (test/run-projects.ts).
     maxWorkers: 2,
     projects: [
       {
@@ -96,8 +96,6 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 240_000,
           fileParallelism: false,
-          // Beside the integration files (one worker each), not after them.
-          sequence: { groupOrder: 1 },
         },
       },
     ],
