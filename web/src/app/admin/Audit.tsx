@@ -1,11 +1,11 @@
-import { useState } from "preact/hooks";
 import { fmt } from "../../i18n/index.ts";
 import { LoadState, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
 import { SelectField, TextField } from "../../ui/fields.tsx";
-import { get, getAll, paths } from "../api.ts";
+import { getAll, paths } from "../api.ts";
 import { allUnits } from "../context.ts";
 import type { Period } from "../types.ts";
-import { queryOf } from "./accounts-api.ts";
+import { ColumnHeads } from "../ui.tsx";
+import { FilterCard, ListHeading, MoreButton, usePagedList } from "./ListScreen.tsx";
 import { ta } from "./messages-accounts.ts";
 import { byName } from "./Users.tsx";
 import "./accounts.css";
@@ -33,7 +33,6 @@ const ACTIONS = [
   "deadline.",
 ];
 
-const PAGE = 50;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** A short value for the change column: a list joined, an object as JSON, cut at 80 characters. */
@@ -80,32 +79,14 @@ export function AuditScreen() {
     periodId: "",
     unitId: "",
   };
-  const [filters, setFilters] = useState(initial);
-  const [shown, setShown] = useState(initial);
-  const [limit, setLimit] = useState(PAGE);
-  const list = useAsync(
-    () =>
-      get<{ items: AuditRow[]; nextCursor: string | null }>(
-        `${paths.audit()}${queryOf({ ...shown, limit: String(limit) })}`,
-      ),
-    [shown, limit],
+  const { filters, set, apply, list, rows, more } = usePagedList<AuditRow, typeof initial>(
+    paths.audit(),
+    initial,
   );
-  const set = (key: keyof typeof initial) => (value: string) => setFilters({ ...filters, [key]: value });
-  const rows = list.data?.items ?? [];
   return (
     <>
-      <p>
-        <a href="/app/admin">{ta("backAdmin")}</a>
-      </p>
-      <h1>{ta("auditTitle")}</h1>
-      <form
-        class="card filters accounts-filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setLimit(PAGE);
-          setShown(filters);
-        }}
-      >
+      <ListHeading title={ta("auditTitle")} />
+      <FilterCard onApply={apply}>
         <TextField
           id="audit-from"
           label={ta("from")}
@@ -151,26 +132,13 @@ export function AuditScreen() {
             </option>
           ))}
         </SelectField>
-        <div>
-          <button type="submit" class="btn btn-primary">
-            {ta("apply")}
-          </button>
-        </div>
-      </form>
+      </FilterCard>
       <LoadState of={list} />
       {list.data && rows.length === 0 && <p role="status">{ta("noRecords")}</p>}
       {rows.length > 0 && (
         <Scroll label={ta("auditTitle")}>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">{ta("when")}</th>
-                <th scope="col">{ta("who")}</th>
-                <th scope="col">{ta("what")}</th>
-                <th scope="col">{ta("entity")}</th>
-                <th scope="col">{ta("change")}</th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={[ta("when"), ta("who"), ta("what"), ta("entity"), ta("change")]} />
             <tbody>
               {rows.map((r) => (
                 <tr key={`${r.entity}|${r.at}`}>
@@ -189,11 +157,7 @@ export function AuditScreen() {
           </table>
         </Scroll>
       )}
-      {list.data?.nextCursor && (
-        <button type="button" class="btn" onClick={() => setLimit(Math.min(1000, limit + PAGE))}>
-          {ta("moreRecords")}
-        </button>
-      )}
+      <MoreButton when={list.data?.nextCursor} onMore={more} />
     </>
   );
 }

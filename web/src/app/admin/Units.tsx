@@ -5,10 +5,11 @@ import { SelectField, TextField } from "../../ui/fields.tsx";
 import { paths, put } from "../api.ts";
 import { allUnits, forgetUnits } from "../context.ts";
 import type { Unit } from "../types.ts";
-import { Dialog, DialogFooter } from "../ui.tsx";
+import { ColumnHeads, Dialog, DialogFooter } from "../ui.tsx";
 import { inUserLanguage } from "./accounts-api.ts";
 import { ImportFile } from "./ImportFile.tsx";
 import { download, templateOf } from "./importing.ts";
+import { EditButton, FilterCard, ListHeading } from "./ListScreen.tsx";
 import { ta } from "./messages-accounts.ts";
 import { OutcomeNote, useOutcome } from "./outcome.tsx";
 import "./accounts.css";
@@ -59,11 +60,8 @@ export function UnitsScreen() {
     .sort((a, b) => a.name.localeCompare(b.name, "vi"));
   return (
     <>
-      <p>
-        <a href="/app/admin">{ta("backAdmin")}</a>
-      </p>
-      <h1>{ta("unitsTitle")}</h1>
-      <div class="card filters accounts-filters">
+      <ListHeading title={ta("unitsTitle")} />
+      <FilterCard>
         <TextField id="unit-search" label={ta("unitSearch")} type="search" value={query} onValue={setQuery} />
         <SelectField id="unit-kind" label={ta("kind")} value={kind} onValue={setKind}>
           <option value="">{ta("any")}</option>
@@ -78,7 +76,7 @@ export function UnitsScreen() {
             {ta("export")}
           </button>
         </div>
-      </div>
+      </FilterCard>
       <OutcomeNote error={exporting.error} failure={exporting.failure} ok={saved} />
       <LoadState of={units} />
       {units.data && (
@@ -87,15 +85,7 @@ export function UnitsScreen() {
           {rows.length > 0 && (
             <Scroll label={ta("unitsTitle")}>
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{ta("name")}</th>
-                    <th scope="col">{ta("code")}</th>
-                    <th scope="col">{ta("kind")}</th>
-                    <th scope="col">{ta("id")}</th>
-                    <th scope="col">{ta("actions")}</th>
-                  </tr>
-                </thead>
+                <ColumnHeads columns={[ta("name"), ta("code"), ta("kind"), ta("id"), ta("actions")]} />
                 <tbody>
                   {rows.slice(0, 500).map((u) => (
                     <tr key={u.id}>
@@ -104,17 +94,13 @@ export function UnitsScreen() {
                       <td>{u.kind}</td>
                       <td>{u.id}</td>
                       <td>
-                        <button
-                          type="button"
-                          class="btn"
-                          aria-label={`${ta("edit")} ${u.name}`}
-                          onClick={() => {
+                        <EditButton
+                          name={u.name}
+                          onEdit={() => {
                             setSaved(undefined);
                             setEditing(u);
                           }}
-                        >
-                          {ta("edit")}
-                        </button>
+                        />
                       </td>
                     </tr>
                   ))}

@@ -7,7 +7,7 @@ import { Dialog } from "../ui.tsx";
 import { type Account, inUserLanguage, type ScopeChoices } from "./accounts-api.ts";
 import { ta } from "./messages-accounts.ts";
 import { OutcomeNote, useOutcome } from "./outcome.tsx";
-import { needsUnit, ROLE_CHOICES } from "./Users.tsx";
+import { needsUnit, RoleChoices } from "./Users.tsx";
 
 /** A step that asks first: its consequence in words, and what runs when confirmed. */
 interface Pending {
@@ -83,20 +83,7 @@ export function UserDialog({
   return (
     <Dialog open title={ta("editTitle", { username: name })} onClose={onClose}>
       <div class="account-dialog">
-        <fieldset>
-          <legend>{t("admin.roles")}</legend>
-          {ROLE_CHOICES.map((r) => (
-            <label key={r} class="choice">
-              <input
-                type="checkbox"
-                checked={roles.includes(r)}
-                disabled={self && r === "admin"}
-                onChange={(e) => toggle(roles, setRoles, r, e.currentTarget.checked)}
-              />
-              {t(`role.${r}`)}
-            </label>
-          ))}
-        </fieldset>
+        <RoleChoices roles={roles} onRoles={setRoles} lockAdmin={self} />
         <SelectField id="account-edit-unit" label={t("admin.unit")} value={unitId} onValue={setUnitId}>
           <option value="">{unitRole ? t("admin.chooseUnit") : t("admin.noUnit")}</option>
           {units.map((u) => (

@@ -3,16 +3,46 @@ import { useSession } from "../../auth/session.ts";
 import { fmt, t } from "../../i18n/index.ts";
 import { LoadState, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
 import { SelectField, TextField, useFields } from "../../ui/fields.tsx";
-import { get, paths, post } from "../api.ts";
+import { paths, post } from "../api.ts";
 import { allUnits } from "../context.ts";
 import type { Unit } from "../types.ts";
-import { type Account, inUserLanguage, queryOf, scopeChoices } from "./accounts-api.ts";
+import { ColumnHeads } from "../ui.tsx";
+import { type Account, inUserLanguage, scopeChoices } from "./accounts-api.ts";
+import { EditButton, FilterCard, ListHeading, MoreButton, usePagedList } from "./ListScreen.tsx";
 import { ta } from "./messages-accounts.ts";
 import { ActionForm, useOutcome } from "./outcome.tsx";
 import { UserDialog } from "./UserDialog.tsx";
 import "./accounts.css";
 
 export const ROLE_CHOICES = ["unit-editor", "unit-approver", "reviewer", "admin"] as const;
+
+/** The roles as checkboxes; `lockAdmin` keeps one's own admin role from being taken away. */
+export function RoleChoices({
+  roles,
+  onRoles,
+  lockAdmin = false,
+}: {
+  roles: string[];
+  onRoles: (roles: string[]) => void;
+  lockAdmin?: boolean;
+}) {
+  return (
+    <fieldset>
+      <legend>{t("admin.roles")}</legend>
+      {ROLE_CHOICES.map((r) => (
+        <label key={r} class="choice">
+          <input
+            type="checkbox"
+            checked={roles.includes(r)}
+            disabled={lockAdmin && r === "admin"}
+            onChange={(e) => onRoles(e.currentTarget.checked ? [...roles, r] : roles.filter((x) => x !== r))}
+          />
+          {t(`role.${r}`)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
 
 /** A unit's roles act for one unit, which the account must then name. */
 export const needsUnit = (roles: string[]) => roles.some((r) => r.startsWith("unit-"));
@@ -69,21 +99,7 @@ export function Users({ onCreated, title }: { onCreated?: () => void; title?: st
           help={t("admin.passwordHelp")}
           {...bind("password")}
         />
-        <fieldset>
-          <legend>{t("admin.roles")}</legend>
-          {ROLE_CHOICES.map((r) => (
-            <label key={r} class="choice">
-              <input
-                type="checkbox"
-                checked={roles.includes(r)}
-                onChange={(e) =>
-                  setRoles(e.currentTarget.checked ? [...roles, r] : roles.filter((x) => x !== r))
-                }
-              />
-              {t(`role.${r}`)}
-            </label>
-          ))}
-        </fieldset>
+        <RoleChoices roles={roles} onRoles={setRoles} />
         <SelectField id="user-unit" label={t("admin.unit")} required={unitRole} {...bind("unitId")}>
           <option value="">{unitRole ? t("admin.chooseUnit") : t("admin.noUnit")}</option>
           {list.map((u) => (
@@ -97,7 +113,7 @@ export function Users({ onCreated, title }: { onCreated?: () => void; title?: st
   );
 }
 
-const PAGE = 50;
+type AccountFilters = { q: string; role: string; unitId: string; enabled: string };
 
 /** The accounts: search by name, unit, role and state; each one's roles, unit and scope, edited in a dialog. */
 export function UsersScreen() {
@@ -105,48 +121,27 @@ export function UsersScreen() {
   const session = useSession();
   const units = useAsync(() => allUnits(), []);
   const scope = useAsync(() => scopeChoices(), []);
-  const [filters, setFilters] = useState({ q: "", role: "", unitId: "", enabled: "" });
-  const [shown, setShown] = useState(filters);
   const [version, setVersion] = useState(0);
-  const [limit, setLimit] = useState(PAGE);
   const [editing, setEditing] = useState<Account | null>(null);
-  const list = useAsync(
-    () =>
-      get<{ items: Account[]; nextCursor: string | null }>(
-        `${paths.users}${queryOf({ ...shown, limit: String(limit) })}`,
-      ),
-    [shown, version, limit],
+  const { filters, set, apply, list, rows, more } = usePagedList<Account, AccountFilters>(
+    paths.users,
+    { q: "", role: "", unitId: "", enabled: "" },
+    version,
   );
   const unitName = (id?: string) => (id ? (units.data?.get(id)?.name ?? id) : "—");
   const unitList = units.data ? byName(units.data.values()) : [];
-  const rows = list.data?.items ?? [];
   return (
     <>
-      <p>
-        <a href="/app/admin">{ta("backAdmin")}</a>
-      </p>
-      <h1>{ta("accounts")}</h1>
-      <form
-        class="card filters accounts-filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setLimit(PAGE);
-          setShown(filters);
-        }}
-      >
+      <ListHeading title={ta("accounts")} />
+      <FilterCard onApply={apply}>
         <TextField
           id="account-search"
           label={ta("search")}
           type="search"
           value={filters.q}
-          onValue={(q) => setFilters({ ...filters, q })}
+          onValue={set("q")}
         />
-        <SelectField
-          id="account-role"
-          label={ta("filterRole")}
-          value={filters.role}
-          onValue={(role) => setFilters({ ...filters, role })}
-        >
+        <SelectField id="account-role" label={ta("filterRole")} value={filters.role} onValue={set("role")}>
           <option value="">{ta("any")}</option>
           {ROLE_CHOICES.map((r) => (
             <option key={r} value={r}>
@@ -158,7 +153,7 @@ export function UsersScreen() {
           id="account-unit"
           label={ta("filterUnit")}
           value={filters.unitId}
-          onValue={(unitId) => setFilters({ ...filters, unitId })}
+          onValue={set("unitId")}
         >
           <option value="">{ta("any")}</option>
           {unitList.map((u) => (
@@ -171,18 +166,13 @@ export function UsersScreen() {
           id="account-state"
           label={ta("filterState")}
           value={filters.enabled}
-          onValue={(enabled) => setFilters({ ...filters, enabled })}
+          onValue={set("enabled")}
         >
           <option value="">{ta("any")}</option>
           <option value="true">{ta("enabled")}</option>
           <option value="false">{ta("disabled")}</option>
         </SelectField>
-        <div>
-          <button type="submit" class="btn btn-primary">
-            {ta("apply")}
-          </button>
-        </div>
-      </form>
+      </FilterCard>
       <LoadState of={list} />
       {list.data && (
         <>
@@ -191,16 +181,16 @@ export function UsersScreen() {
             <Scroll label={ta("accounts")}>
               <table>
                 <caption class="sr-only">{ta("accounts")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{ta("username")}</th>
-                    <th scope="col">{ta("roles")}</th>
-                    <th scope="col">{ta("unit")}</th>
-                    <th scope="col">{ta("state")}</th>
-                    <th scope="col">{ta("created")}</th>
-                    <th scope="col">{ta("actions")}</th>
-                  </tr>
-                </thead>
+                <ColumnHeads
+                  columns={[
+                    ta("username"),
+                    ta("roles"),
+                    ta("unit"),
+                    ta("state"),
+                    ta("created"),
+                    ta("actions"),
+                  ]}
+                />
                 <tbody>
                   {rows.map((u) => (
                     <tr key={u.username}>
@@ -216,14 +206,7 @@ export function UsersScreen() {
                       </td>
                       <td>{u.createdAt ? fmt.dateTime(u.createdAt) : ""}</td>
                       <td>
-                        <button
-                          type="button"
-                          class="btn"
-                          aria-label={`${ta("edit")} ${u.username}`}
-                          onClick={() => setEditing(u)}
-                        >
-                          {ta("edit")}
-                        </button>
+                        <EditButton name={u.username} onEdit={() => setEditing(u)} />
                       </td>
                     </tr>
                   ))}
@@ -231,11 +214,7 @@ export function UsersScreen() {
               </table>
             </Scroll>
           )}
-          {list.data.nextCursor && (
-            <button type="button" class="btn" onClick={() => setLimit(Math.min(1000, limit + PAGE))}>
-              {ta("moreRecords")}
-            </button>
-          )}
+          <MoreButton when={list.data.nextCursor} onMore={more} />
         </>
       )}
       <Users title={ta("newAccount")} onCreated={() => setVersion((v) => v + 1)} />
