@@ -7,13 +7,12 @@ import { pathFor } from "../../shared/api/paths.ts";
 import { type Api, expectStatus } from "../support/client.ts";
 import {
   apiAs,
-  type BrowserStack,
   checkA11y,
   type InPage,
-  newPage,
+  type JourneyStack,
   shoot,
-  signIn,
-  startBrowserStack,
+  signedInPage,
+  startJourneyFile,
 } from "./support.ts";
 import { ADMIN_PASSWORD, framework, LAST, LEADER, PASSWORD, UNIT } from "./world.ts";
 
@@ -28,7 +27,7 @@ declare const document: InPage;
 const NEW_USER = "can.bo.moi";
 const NEW_PASSWORD = "Moi#Mat5khau";
 
-let running: BrowserStack | undefined;
+let running: JourneyStack | undefined;
 let stack: LocalStack;
 let browser: Browser;
 let admin: Api;
@@ -42,16 +41,12 @@ const user = async (name: string) =>
   expectStatus(await admin.get(pathFor("GET /api/users/{username}", { username: name })), 200);
 
 beforeAll(async () => {
-  running = await startBrowserStack("organiser-accounts");
-  ({ stack, browser } = running);
-  admin = await apiAs(stack, "admin", ADMIN_PASSWORD);
-  expectStatus(await admin.post(pathFor("POST /api/frameworks"), framework), 201);
-  expectStatus(await admin.put(pathFor("PUT /api/units"), { units: [UNIT, LEADER, LAST] }), 200);
-  const made = await newPage(browser, stack.url);
+  running = await startJourneyFile("organiser-accounts", { framework, units: [UNIT, LEADER, LAST] });
+  ({ stack, browser, admin } = running);
+  const made = await signedInPage(browser, stack.url, "admin", ADMIN_PASSWORD);
   page = made.page;
   errors.push(...made.errors);
   page.on("pageerror", (e) => errors.push(e.message));
-  await signIn(page, "admin", ADMIN_PASSWORD);
 }, 60_000);
 
 afterAll(async () => {

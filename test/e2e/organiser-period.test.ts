@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { LocalStack } from "../../infra/local/stack.ts";
 import { pathFor } from "../../shared/api/paths.ts";
 import { type Api, expectStatus } from "../support/client.ts";
-import { apiAs, type BrowserStack, checkA11y, newPage, shoot, signIn, startBrowserStack } from "./support.ts";
+import {
+  approverOf,
+  checkA11y,
+  type JourneyStack,
+  movePeriod,
+  openPeriod,
+  shoot,
+  signedInPage,
+  startJourneyFile,
+} from "./support.ts";
 import {
   ADMIN_PASSWORD,
   framework,
@@ -27,9 +36,9 @@ import {
 const PERIOD = "organiser-2026";
 const PERIOD_NAME = "Năm 2026 (tổ chức)";
 const FOURTH = { id: "so-thu-tu", code: "S04", name: "Sở Thứ tư", kind: "department" };
-const DAY = 86_400_000;
+const _DAY = 86_400_000;
 
-let running: BrowserStack | undefined;
+let running: JourneyStack | undefined;
 let stack: LocalStack;
 let browser: Browser;
 let admin: Api;
@@ -38,24 +47,10 @@ let dataDir: string;
 const errors: string[] = [];
 
 /** Asks the API for a move and waits until its job (if any) is done. */
-async function moveTo(to: string): Promise<void> {
-  const periodId = PERIOD;
-  const reply = await admin.post(pathFor("POST /api/periods/{periodId}/transitions", { periodId }), { to });
-  expect([200, 202], JSON.stringify(reply.body)).toContain(reply.status);
-  const until = Date.now() + 30_000;
-  for (;;) {
-    const period = expectStatus(await admin.get(pathFor("GET /api/periods/{periodId}", { periodId })), 200);
-    if (period.state === to && (!period.job || period.job.status === "succeeded")) return;
-    if (Date.now() > until) throw new Error(`${periodId} did not reach ${to}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
+const moveTo = (to: string) => movePeriod(admin, PERIOD, to, 30_000);
 
 async function submit(unitId: string, answers: Record<string, unknown>): Promise<void> {
-  const username = `approver.${unitId}`;
-  const user = { username, password: PASSWORD, roles: ["unit-approver"], unitId };
-  expectStatus(await admin.post(pathFor("POST /api/users"), user), 201);
-  const unit = await apiAs(stack, username, PASSWORD);
+  const unit = await approverOf({ admin, stack }, unitId, PASSWORD);
   const ids = { periodId: PERIOD, unitId };
   expectStatus(
     await unit.patch(pathFor("PATCH /api/periods/{periodId}/units/{unitId}/answers", ids), { answers }),
@@ -84,31 +79,22 @@ async function confirmMove(state: string): Promise<void> {
 const pick = (unit: { id: string }) => page.locator("#one-unit-pick").selectOption(unit.id);
 
 beforeAll(async () => {
-  running = await startBrowserStack("organiser-period");
-  ({ stack, browser, dataDir } = running);
-  admin = await apiAs(stack, "admin", ADMIN_PASSWORD);
-  expectStatus(await admin.post(pathFor("POST /api/frameworks"), framework), 201);
   const units = [UNIT, LEADER, LAST, FOURTH];
-  expectStatus(await admin.put(pathFor("PUT /api/units"), { units }), 200);
-  expectStatus(
-    await admin.post(pathFor("POST /api/periods"), {
-      id: PERIOD,
-      name: PERIOD_NAME,
-      frameworkId: framework.id,
-      unitIds: units.map((u) => u.id),
-      opensAt: new Date(Date.now() - DAY).toISOString(),
-      closesAt: "2026-12-28T10:17:00+07:00",
-    }),
-    201,
-  );
-  await moveTo("open");
+  running = await startJourneyFile("organiser-period", { framework, units });
+  ({ stack, browser, dataDir, admin } = running);
+  await openPeriod(admin, {
+    id: PERIOD,
+    name: PERIOD_NAME,
+    frameworkId: framework.id,
+    unitIds: units.map((u) => u.id),
+    closesAt: "2026-12-28T10:17:00+07:00",
+  });
   await submit(LEADER.id, LEADER_ANSWERS);
   await submit(LAST.id, LAST_ANSWERS);
-  const made = await newPage(browser, stack.url);
+  const made = await signedInPage(browser, stack.url, "admin", ADMIN_PASSWORD);
   page = made.page;
   errors.push(...made.errors);
   page.on("pageerror", (e) => errors.push(e.message));
-  await signIn(page, "admin", ADMIN_PASSWORD);
 }, 60_000);
 
 afterAll(async () => {

@@ -6,17 +6,19 @@ import type { LocalStack } from "../../infra/local/stack.ts";
 import { pathFor } from "../../shared/api/paths.ts";
 import { type Api, expectStatus } from "../support/client.ts";
 import {
-  apiAs,
-  type BrowserStack,
+  approverOf,
   checkA11y,
   type InPage,
+  type JourneyStack,
+  movePeriod,
   newPage,
+  openPeriod,
   ROOT,
   SHOTS,
   shoot,
-  startBrowserStack,
+  startJourneyFile,
 } from "./support.ts";
-import { ADMIN_PASSWORD, PASSWORD } from "./world.ts";
+import { PASSWORD } from "./world.ts";
 
 /**
  * The public journey of a reader on a phone on a weak link: the 164 units of Tuyên Quang ranked with
@@ -35,7 +37,7 @@ const PERIOD_NAME = "Năm 2022 (công khai)";
 const DATA = join(ROOT, "shared/data");
 const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 };
 
-let running: BrowserStack | undefined;
+let running: JourneyStack | undefined;
 let stack: LocalStack;
 let browser: Browser;
 let admin: Api;
@@ -46,28 +48,14 @@ async function json(file: string) {
 }
 
 /** Reads the period until its job is done and it is in `state`. */
-async function moveTo(periodId: string, to: string): Promise<void> {
-  const reply = await admin.post(pathFor("POST /api/periods/{periodId}/transitions", { periodId }), { to });
-  expect([200, 202], JSON.stringify(reply.body)).toContain(reply.status);
-  const until = Date.now() + 60_000;
-  for (;;) {
-    const period = expectStatus(await admin.get(pathFor("GET /api/periods/{periodId}", { periodId })), 200);
-    if (period.state === to && (!period.job || period.job.status === "succeeded")) return;
-    if (period.job?.status === "failed") throw new Error(`${to}: ${JSON.stringify(period.job)}`);
-    if (Date.now() > until) throw new Error(`${periodId} did not reach ${to}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
+const moveTo = (periodId: string, to: string) => movePeriod(admin, periodId, to);
 
 /**
  * The unit answers the two leaves of the communes' group that take a link as evidence (1.4, steps;
  * 5.4, count), links one page as their evidence, and submits: `scale` sets how well it does.
  */
 async function submitWithLinks(unitId: string, scale: number): Promise<void> {
-  const username = `approver.${unitId}`;
-  const user = { username, password: PASSWORD, roles: ["unit-approver"], unitId };
-  expectStatus(await admin.post(pathFor("POST /api/users"), user), 201);
-  const unit = await apiAs(stack, username, PASSWORD);
+  const unit = await approverOf({ admin, stack }, unitId, PASSWORD);
   const ids = { periodId: PERIOD, unitId };
   const answers = { "1.4": { value: 10 * scale }, "5.4": { value: scale } };
   const saved = await unit.patch(pathFor("PATCH /api/periods/{periodId}/units/{unitId}/answers", ids), {
@@ -85,28 +73,20 @@ async function submitWithLinks(unitId: string, scale: number): Promise<void> {
 beforeAll(async () => {
   const t0 = Date.now();
   const lap = (what: string) => console.log(`setup ${what}: ${Date.now() - t0} ms`);
-  running = await startBrowserStack("public");
-  lap("stack");
-  ({ stack, browser } = running);
-  admin = await apiAs(stack, "admin", ADMIN_PASSWORD);
   const framework = await json("sample-framework-tq-2022.json");
-  expectStatus(await admin.post(pathFor("POST /api/frameworks"), framework), 201);
   const file = await json("tuyen-quang-units-2022.json");
   const units = file.units.map((u: object) => ({ ...u, validFrom: file.validFrom, validTo: file.validTo }));
-  expectStatus(await admin.put(pathFor("PUT /api/units"), { units }), 200);
+  running = await startJourneyFile("public", { framework, units });
+  lap("stack and world");
+  ({ stack, browser, admin } = running);
   const day = 86_400_000;
-  expectStatus(
-    await admin.post(pathFor("POST /api/periods"), {
-      id: PERIOD,
-      name: PERIOD_NAME,
-      frameworkId: framework.id,
-      unitIds: units.map((u: { id: string }) => u.id),
-      opensAt: new Date(Date.now() - day).toISOString(),
-      closesAt: new Date(Date.now() + 30 * day).toISOString(),
-    }),
-    201,
-  );
-  await moveTo(PERIOD, "open");
+  await openPeriod(admin, {
+    id: PERIOD,
+    name: PERIOD_NAME,
+    frameworkId: framework.id,
+    unitIds: units.map((u: { id: string }) => u.id),
+    closesAt: new Date(Date.now() + 30 * day).toISOString(),
+  });
   lap("open");
   const [first, second] = units.filter((u: { kind: string }) => u.kind === "commune");
   await submitWithLinks(first.id, 3);

@@ -7,24 +7,15 @@ import { routePaths as paths } from "../../shared/api/paths.ts";
 import { type Api, expectStatus } from "../support/client.ts";
 import {
   apiAs,
-  type BrowserStack,
   checkA11y,
   type InPage,
-  newPage,
+  type JourneyStack,
+  openPeriod,
   shoot,
-  signIn,
-  startBrowserStack,
+  signedInPage,
+  startJourneyFile,
 } from "./support.ts";
-import {
-  ADMIN_PASSWORD,
-  framework,
-  LAST,
-  LAST_ANSWERS,
-  LEADER,
-  LEADER_ANSWERS,
-  PASSWORD,
-  UNIT,
-} from "./world.ts";
+import { framework, LAST, LAST_ANSWERS, LEADER, LEADER_ANSWERS, PASSWORD, UNIT } from "./world.ts";
 
 /**
  * The reviewer's journey after the close in Chromium: four units, two submitted, the
@@ -40,7 +31,7 @@ const REVIEWER = "thamdinh.review";
 /** The department group's leaves: 8, for each of the 2 units that submitted. */
 const LEAVES = 8;
 
-let running: BrowserStack;
+let running: JourneyStack;
 let stack: LocalStack;
 let browser: Browser;
 let context: BrowserContext;
@@ -70,34 +61,27 @@ async function uploadEvidence(api: Api, fileName: string, contentType: string, b
   expectStatus(await api.post(paths.confirm(at.periodId, at.unitId, asked.evidence.id)), 200);
 }
 
-/** Index set, 4 units, a reviewer; the leader and the last submit (with a PDF and a photo); closed early. */
-async function setUp(): Promise<void> {
-  const admin = await apiAs(stack, "admin", ADMIN_PASSWORD);
-  expectStatus(await admin.post(paths.frameworks, framework), 201);
-  expectStatus(await admin.put(paths.units, { units: [UNIT, LEADER, LAST, ABSENT] }), 200);
-  const users = [
+/** Index set, 4 units, a reviewer and two approvers. */
+const WORLD = {
+  framework,
+  units: [UNIT, LEADER, LAST, ABSENT],
+  users: [
     { username: REVIEWER, roles: ["reviewer"] },
     { username: "approver.r02", roles: ["unit-approver"], unitId: LEADER.id },
     { username: "approver.r03", roles: ["unit-approver"], unitId: LAST.id },
-  ];
-  await Promise.all(
-    users.map(async (user) =>
-      expectStatus(await admin.post(paths.users, { password: PASSWORD, ...user }), 201),
-    ),
-  );
-  const now = Date.now();
-  expectStatus(
-    await admin.post(paths.periods, {
-      id: PERIOD,
-      name: "Kỳ thẩm định (kiểm thử)",
-      frameworkId: framework.id,
-      opensAt: new Date(now - 86400_000).toISOString(),
-      closesAt: new Date(now + 86400_000).toISOString(),
-      unitIds: [UNIT.id, LEADER.id, LAST.id, ABSENT.id],
-    }),
-    201,
-  );
-  expectStatus(await admin.post(paths.transitions(PERIOD), { to: "open" }), 200);
+  ],
+  password: PASSWORD,
+};
+
+/** The leader and the last submit (with a PDF and a photo); closed early. */
+async function setUp(): Promise<void> {
+  const { admin } = running;
+  await openPeriod(admin, {
+    id: PERIOD,
+    name: "Kỳ thẩm định (kiểm thử)",
+    frameworkId: framework.id,
+    unitIds: [UNIT.id, LEADER.id, LAST.id, ABSENT.id],
+  });
   const submitted = [
     ["approver.r02", LEADER, LEADER_ANSWERS],
     ["approver.r03", LAST, LAST_ANSWERS],
@@ -131,11 +115,10 @@ const noSideScroll = () =>
 
 describe("the reviewer's journey, finished", () => {
   beforeAll(async () => {
-    running = await startBrowserStack("review");
+    running = await startJourneyFile("review", WORLD);
     ({ stack, browser } = running);
     await setUp();
-    ({ context, page, errors } = await newPage(browser, stack.url));
-    await signIn(page, REVIEWER, PASSWORD);
+    ({ context, page, errors } = await signedInPage(browser, stack.url, REVIEWER, PASSWORD));
   });
 
   afterEach(async ({ task }) => {

@@ -5,7 +5,8 @@ import { join, resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
 import type { LocalStack, StackOptions } from "../../infra/local/stack.ts";
-import { type Api, clientAt } from "../support/client.ts";
+import { routePaths } from "../../shared/api/paths.ts";
+import { type Api, clientAt, expectStatus } from "../support/client.ts";
 import { startEmptyStack } from "../support/empty-stack.ts";
 import { signInAt } from "../support/sign-in.ts";
 import { ADMIN_PASSWORD } from "./world.ts";
@@ -205,4 +206,102 @@ export async function startBrowserStack(
       await stop();
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What every journey file starts with: its stack and browser, the organiser's API, a world imported.
+
+export interface JourneyWorld {
+  /** The index set, created through the API. */
+  framework: object;
+  units: object[];
+  /** Accounts made by the organiser, each with the same password. */
+  users?: { username: string; roles: string[]; unitId?: string }[];
+  password?: string;
+}
+
+/** A journey file's stack and browser, with the organiser's API client. */
+export type JourneyStack = BrowserStack & { admin: Api };
+
+/**
+ * Starts the stack and browser of the journey file `name` and imports its world through the
+ * organiser's API (the index set, the units, then the accounts).
+ */
+export async function startJourneyFile(name: string, world: JourneyWorld): Promise<JourneyStack> {
+  const running = await startBrowserStack(name);
+  try {
+    const admin = await apiAs(running.stack, "admin", ADMIN_PASSWORD);
+    expectStatus(await admin.post(routePaths.frameworks, world.framework), 201);
+    expectStatus(await admin.put(routePaths.units, { units: world.units }), 200);
+    // One after the other: the user directory is the emulator's, and order keeps runs alike.
+    for (const user of world.users ?? [])
+      expectStatus(await admin.post(routePaths.users, { password: world.password, ...user }), 201);
+    return { ...running, admin };
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+}
+
+/** A fresh page (newPage) signed in as `username` through the app's form. */
+export async function signedInPage(
+  browser: Browser,
+  base: string,
+  username: string,
+  password: string,
+  options: { width?: number; height?: number } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const made = await newPage(browser, base, options);
+  await signIn(made.page, username, password);
+  return made;
+}
+
+/** Asks the API for a period's move and waits until it is there and its job (if any) succeeded. */
+export async function movePeriod(admin: Api, periodId: string, to: string, within = 60_000): Promise<void> {
+  const reply = await admin.post(routePaths.transitions(periodId), { to });
+  expect([200, 202], JSON.stringify(reply.body)).toContain(reply.status);
+  const until = Date.now() + within;
+  for (;;) {
+    const period = expectStatus(await admin.get(routePaths.period(periodId)), 200);
+    if (period.state === to && (!period.job || period.job.status === "succeeded")) return;
+    if (period.job?.status === "failed") throw new Error(`${to}: ${JSON.stringify(period.job)}`);
+    if (Date.now() > until) throw new Error(`${periodId} did not reach ${to}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/** Makes the unit's approver (approver.<unitId>) and returns its API client. */
+export async function approverOf(
+  { admin, stack }: Pick<JourneyStack, "admin" | "stack">,
+  unitId: string,
+  password: string,
+): Promise<Api> {
+  const username = `approver.${unitId}`;
+  const user = { username, password, roles: ["unit-approver"], unitId };
+  expectStatus(await admin.post(routePaths.users, user), 201);
+  return apiAs(stack, username, password);
+}
+
+const DAY_MS = 86_400_000;
+
+/** Creates a period (201), open from yesterday until tomorrow unless told, and opens it (200). */
+export async function openPeriod(
+  admin: Api,
+  period: {
+    id: string;
+    name: string;
+    frameworkId: string;
+    unitIds: string[];
+    opensAt?: string;
+    closesAt?: string;
+  },
+): Promise<void> {
+  const now = Date.now();
+  const body = {
+    opensAt: new Date(now - DAY_MS).toISOString(),
+    closesAt: new Date(now + DAY_MS).toISOString(),
+    ...period,
+  };
+  expectStatus(await admin.post(routePaths.periods, body), 201);
+  expectStatus(await admin.post(routePaths.transitions(period.id), { to: "open" }), 200);
 }

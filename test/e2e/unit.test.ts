@@ -6,16 +6,17 @@ import { type Api, expectStatus } from "../support/client.ts";
 import type { Row } from "../support/lifecycle.ts";
 import {
   apiAs,
-  type BrowserStack,
   checkA11y,
   type InPage,
+  type JourneyStack,
   newPage,
+  openPeriod,
   paddedPdf,
   shoot,
   signIn,
-  startBrowserStack,
+  startJourneyFile,
 } from "./support.ts";
-import { ADMIN_PASSWORD, framework, LEADER, LEADER_ANSWERS, PASSWORD, UNIT, units } from "./world.ts";
+import { framework, LEADER, LEADER_ANSWERS, PASSWORD, UNIT, units } from "./world.ts";
 
 /**
  * The unit's journey finished, in Chromium: no edit lost when leaving by an in-app link or reloading
@@ -31,7 +32,7 @@ const PERIOD = "unit-e2e";
 const of = { periodId: PERIOD, unitId: UNIT.id };
 const SUBMISSION = pathFor("GET /api/periods/{periodId}/units/{unitId}/submission", of);
 
-let running: BrowserStack | undefined;
+let running: JourneyStack | undefined;
 let stack: LocalStack;
 let browser: Browser;
 let admin: Api;
@@ -68,33 +69,25 @@ describe("the unit's journey", () => {
   let approver: Page;
 
   beforeAll(async () => {
-    running = await startBrowserStack("unit");
-    ({ stack, browser } = running);
-    admin = await apiAs(stack, "admin", ADMIN_PASSWORD);
-    expectStatus(await admin.post(pathFor("POST /api/frameworks"), framework), 201);
-    expectStatus(await admin.put(pathFor("PUT /api/units"), units), 200);
-    for (const [username, roles, unitId] of [
-      ["editor.u", ["unit-editor"], UNIT.id],
-      ["approver.u", ["unit-approver"], UNIT.id],
-      ["approver.l", ["unit-approver"], LEADER.id],
-    ] as const)
-      expectStatus(
-        await admin.post(pathFor("POST /api/users"), { username, password: PASSWORD, roles, unitId }),
-        201,
-      );
+    running = await startJourneyFile("unit", {
+      framework,
+      units: units.units,
+      users: [
+        { username: "editor.u", roles: ["unit-editor"], unitId: UNIT.id },
+        { username: "approver.u", roles: ["unit-approver"], unitId: UNIT.id },
+        { username: "approver.l", roles: ["unit-approver"], unitId: LEADER.id },
+      ],
+      password: PASSWORD,
+    });
+    ({ stack, browser, admin } = running);
     const now = Date.now();
-    expectStatus(
-      await admin.post(pathFor("POST /api/periods"), {
-        id: PERIOD,
-        name: "Kỳ kiểm thử đơn vị",
-        frameworkId: framework.id,
-        unitIds: [UNIT.id, LEADER.id],
-        opensAt: new Date(now - 86400_000).toISOString(),
-        closesAt: new Date(now + 10 * 86400_000).toISOString(),
-      }),
-      201,
-    );
-    await move("open");
+    await openPeriod(admin, {
+      id: PERIOD,
+      name: "Kỳ kiểm thử đơn vị",
+      frameworkId: framework.id,
+      unitIds: [UNIT.id, LEADER.id],
+      closesAt: new Date(now + 10 * 86400_000).toISOString(),
+    });
     editorApi = await apiAs(stack, "editor.u", PASSWORD);
     // 2.2 answered (12 points) without its evidence: the form shows what waits for it.
     expectStatus(

@@ -8,15 +8,15 @@ import { pathFor, routePaths as paths } from "../../shared/api/paths.ts";
 import { type Api, expectStatus } from "../support/client.ts";
 import {
   apiAs,
-  type BrowserStack,
   type InPage,
-  newPage,
+  type JourneyStack,
+  openPeriod,
   paddedPdf,
   shoot,
-  signIn,
-  startBrowserStack,
+  signedInPage,
+  startJourneyFile,
 } from "./support.ts";
-import { ADMIN_PASSWORD, framework, PASSWORD, UNIT } from "./world.ts";
+import { framework, PASSWORD, UNIT } from "./world.ts";
 
 /**
  * A resumable upload in Chromium: a ~20 MB PDF goes in 8 MiB parts; the connection drops
@@ -32,7 +32,7 @@ const EDITOR = "bientap.uploads";
 const FILE = "bao-cao-tong-hop-2024.pdf";
 const SIZE = 20 * 1024 * 1024 + 4321;
 
-let running: BrowserStack;
+let running: JourneyStack;
 let stack: LocalStack;
 let browser: Browser;
 let page: Page;
@@ -51,31 +51,13 @@ const partOf = (request: Request) => {
 };
 
 async function setUp(): Promise<void> {
-  const admin = await apiAs(stack, "admin", ADMIN_PASSWORD);
-  expectStatus(await admin.post(paths.frameworks, framework), 201);
-  expectStatus(await admin.put(paths.units, { units: [UNIT] }), 200);
-  expectStatus(
-    await admin.post(paths.users, {
-      username: EDITOR,
-      password: PASSWORD,
-      roles: ["unit-editor"],
-      unitId: UNIT.id,
-    }),
-    201,
-  );
-  const now = Date.now();
-  expectStatus(
-    await admin.post(paths.periods, {
-      id: PERIOD,
-      name: "Kỳ tải tệp lớn (kiểm thử)",
-      frameworkId: framework.id,
-      opensAt: new Date(now - 86400_000).toISOString(),
-      closesAt: new Date(now + 86400_000).toISOString(),
-      unitIds: [UNIT.id],
-    }),
-    201,
-  );
-  expectStatus(await admin.post(paths.transitions(PERIOD), { to: "open" }), 200);
+  const { admin } = running;
+  await openPeriod(admin, {
+    id: PERIOD,
+    name: "Kỳ tải tệp lớn (kiểm thử)",
+    frameworkId: framework.id,
+    unitIds: [UNIT.id],
+  });
   editorApi = await apiAs(stack, EDITOR, PASSWORD);
   // A file on disk: choosing it again after a reload gives the same name, size and date.
   bytes = paddedPdf("Bao cao tong hop chuyen doi so 2024", SIZE);
@@ -90,11 +72,15 @@ async function openForm(): Promise<void> {
 
 describe("a large file, resumed after the connection drops and after a reload", () => {
   beforeAll(async () => {
-    running = await startBrowserStack("uploads");
+    running = await startJourneyFile("uploads", {
+      framework,
+      units: [UNIT],
+      users: [{ username: EDITOR, roles: ["unit-editor"], unitId: UNIT.id }],
+      password: PASSWORD,
+    });
     ({ stack, browser } = running);
     await setUp();
-    ({ page, errors } = await newPage(browser, stack.url));
-    await signIn(page, EDITOR, PASSWORD);
+    ({ page, errors } = await signedInPage(browser, stack.url, EDITOR, PASSWORD));
     await openForm();
   });
 

@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { saveDepartmentAnswers, uploadFile } from "../support/evidence-upload.ts";
 import { createReviewer, moveTo, type Row } from "../support/lifecycle.ts";
 import {
   type Api,
   api,
-  DEPARTMENT_ANSWERS,
   expectError,
   paths,
-  postUpload,
   readAll,
   setUpWorldClients,
   signedInAs,
@@ -32,33 +31,16 @@ const list = (client: Api, query = "") =>
   readAll<Row>(client, `${paths.submissions(world.periodId)}${query}`);
 const byUnit = (rows: Row[]) => Object.fromEntries(rows.map((r) => [r.unitId, r]));
 
-/** Asks for an upload, posts the bytes and confirms them; returns the evidence id. */
-async function upload(fileName: string, contentType: string, bytes: Uint8Array): Promise<string> {
-  const editor = api(world.a.editor);
-  const asked = await editor.post(paths.evidence(world.periodId, world.a.id), {
-    indicatorCodes: ["1.1"],
-    fileName,
-    contentType,
-    size: bytes.byteLength,
-  });
-  expect(asked.status, JSON.stringify(asked.body)).toBe(201);
-  const stored = await postUpload(asked.body.upload, bytes, contentType, fileName);
-  expect(stored.ok).toBe(true);
-  const id = asked.body.evidence.id as string;
-  const confirmed = await editor.post(paths.confirm(world.periodId, world.a.id, id));
-  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
-  return id;
-}
+/** Unit a's editor uploads a file for leaf 1.1; returns the evidence id. */
+const upload = async (fileName: string, contentType: string, bytes: Uint8Array): Promise<string> =>
+  (await uploadFile(api(world.a.editor), world, ["1.1"], fileName, contentType, bytes)).id;
 
 let pdfId: string;
 let pngId: string;
 
 beforeAll(async () => {
   ({ world, admin, reviewer } = await setUpWorldClients("review-journey"));
-  const saved = await api(world.a.editor).patch(paths.answers(world.periodId, world.a.id), {
-    answers: DEPARTMENT_ANSWERS,
-  });
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  await saveDepartmentAnswers(api(world.a.editor), world);
   pdfId = await upload("Kế hoạch.pdf", "application/pdf", tinyPdf("Ke hoach chuyen doi so"));
   pngId = await upload("Ảnh hiện trường.png", "image/png", TINY_PNG);
   expect((await api(world.a.approver).post(paths.submit(world.periodId, world.a.id))).status).toBe(200);

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { saveDepartmentAnswers, uploadFile as uploadFileOf } from "../support/evidence-upload.ts";
 import { lifecyclePaths as lp, moveTo, type Row } from "../support/lifecycle.ts";
 import {
   type Api,
   api,
-  DEPARTMENT_ANSWERS,
   expectError,
   paths,
   postUpload,
@@ -36,10 +36,7 @@ beforeAll(async () => {
     editorA: editor,
     approverA: approver,
   } = await setUpWorldClients("unit-journey"));
-  const saved = await editor.patch(paths.answers(world.periodId, world.a.id), {
-    answers: DEPARTMENT_ANSWERS,
-  });
-  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  await saveDepartmentAnswers(editor, world);
 });
 
 const own = async () => {
@@ -55,27 +52,9 @@ const heif = (brand: string) => {
   return bytes;
 };
 
-/** Asks for a file upload, posts the bytes to the bucket and confirms: the confirmed evidence. */
-async function uploadFile(
-  client: Api,
-  codes: string[],
-  fileName: string,
-  contentType: string,
-  bytes: Uint8Array,
-) {
-  const asked = await client.post(paths.evidence(world.periodId, world.a.id), {
-    indicatorCodes: codes,
-    fileName,
-    contentType,
-    size: bytes.byteLength,
-  });
-  expect(asked.status, JSON.stringify(asked.body)).toBe(201);
-  const posted = await postUpload(asked.body.upload, bytes, contentType, fileName);
-  expect(posted.ok, `${posted.status}`).toBe(true);
-  const confirmed = await client.post(paths.confirm(world.periodId, world.a.id, asked.body.evidence.id));
-  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
-  return confirmed.body.evidence as Row;
-}
+/** Unit a's file for `codes`, confirmed: the confirmed evidence. */
+const uploadFile = (client: Api, codes: string[], fileName: string, contentType: string, bytes: Uint8Array) =>
+  uploadFileOf(client, world, codes, fileName, contentType, bytes);
 
 describe("points waiting for evidence", () => {
   it("gives each missing-evidence leaf the score it will have once proven, and the form's total what waits", async () => {
