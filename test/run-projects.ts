@@ -3,8 +3,8 @@ import { createInterface } from "node:readline";
 
 /**
  * `npm test`'s vitest part, in two streams at once on the 2-core machine: the files that share the
- * in-process stack and those on the shipped bundles (each stack's files one at a time), beside the fast
- * projects and then the browser journeys (each file its own stack). In one vitest run, the projects
+ * in-process stack (one at a time), beside the fast projects, the files on the shipped bundles and the
+ * browser journeys (each file its own stack). In one vitest run, the projects
  * whose files go one at a time fall into one sequential queue, so the integration and e2e files (about
  * 7 and 5 minutes) would follow each other. "rights" comes last: it checks the AWS calls that the
  * integration and bundle runs recorded. Every stream runs to its end; the exit code is the first failure.
@@ -37,9 +37,14 @@ const inSeries = async (...streams: Stream[]) => {
   }
   return failed;
 };
+// Balanced by their times on the 2-core machine: the integration files (≈ 8 min) beside the rest.
 const codes = await Promise.all([
-  vitest({ label: "stacks", projects: ["integration", "bundles"] }),
-  inSeries({ label: "fast", projects: ["unit", "web", "infra"] }, { label: "e2e", projects: ["e2e"] }),
+  vitest({ label: "integration", projects: ["integration"] }),
+  inSeries(
+    { label: "fast", projects: ["unit", "web", "infra"] },
+    { label: "bundles", projects: ["bundles"] },
+    { label: "e2e", projects: ["e2e"] },
+  ),
 ]);
 codes.push(await vitest({ label: "rights", projects: ["rights"] }));
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
