@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { synthBundles } from "../infra/local/bundles/synth.ts";
 
 /**
  * `npm test`'s vitest part, in two streams at once on the 2-core machine: the files that share the
@@ -30,11 +29,6 @@ function vitest({ label, projects }: Stream): Promise<number> {
 }
 
 const started = Date.now();
-// The bundle mode's synth (≈ 1.5 min when the sources changed) starts now, beside both streams: the
-// bundle-mode and e2e files find it done, or wait for its lock (infra/local/bundles/synth.ts).
-const earlySynth = synthBundles().catch((error: unknown) =>
-  console.error("bundles: the early synth failed:", error),
-);
 const inSeries = async (...streams: Stream[]) => {
   let failed = 0;
   for (const stream of streams) {
@@ -52,7 +46,6 @@ const codes = await Promise.all([
     { label: "e2e", projects: ["e2e"] },
   ),
 ]);
-await earlySynth;
 codes.push(await vitest({ label: "rights", projects: ["rights"] }));
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 const failed = codes.find((code) => code !== 0) ?? 0;
