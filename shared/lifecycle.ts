@@ -27,6 +27,19 @@ export { isTransient };
 
 export type SubmissionState = "draft" | "submitted" | "locked";
 
+/**
+ * Whether a unit counts as submitted: what the close recorded on its (locked) head, or its state while
+ * the period is open. No head is a draft.
+ */
+export const headSubmitted = (head: { state: SubmissionState; submitted?: boolean } | undefined): boolean =>
+  head?.submitted ?? head?.state === "submitted";
+
+/** The explanation round takes contests and their evidence until it closes (server time decides). */
+export function assertExplanationOpen(period: Pick<Period, "explanationClosesAt">, now: Date): void {
+  if (period.explanationClosesAt && now.getTime() >= Date.parse(period.explanationClosesAt))
+    throw conflict("deadline-passed", `the explanation round closed at ${period.explanationClosesAt}`);
+}
+
 /** When the period's self-assessment closes: its deadline, or the latest one extended to a unit. */
 export function closeTime(period: Pick<Period, "closesAt" | "lastUnitDeadline">): string {
   return unitDeadline(period, period.lastUnitDeadline);

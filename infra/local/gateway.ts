@@ -231,6 +231,13 @@ export async function startGateway(
     try {
       if (!store) throw new StorageRefusal("AccessDenied", "storage is not served here");
       const bucketPath = `/s3/${store.bucket}`;
+      // What a presigned GET or part PUT must be signed for: this storage, at the request's Host.
+      const presigned = {
+        pathPrefix: "/s3",
+        bucket: store.bucket,
+        host: request.headers.host ?? "",
+        credentials: store.credentials,
+      };
       if (request.method === "POST" && (url.pathname === bucketPath || url.pathname === `${bucketPath}/`)) {
         if (url.search !== "")
           throw new StorageRefusal("AccessDenied", "only a presigned POST form is accepted");
@@ -257,13 +264,7 @@ export async function startGateway(
         return;
       }
       if (request.method === "GET") {
-        const download = verifyPresignedGet(
-          request.url ?? "",
-          "/s3",
-          store.bucket,
-          request.headers.host ?? "",
-          store.credentials,
-        );
+        const download = verifyPresignedGet(request.url ?? "", presigned);
         const object = await store.get(download.key);
         if (!object) return s3Error(response, 404, "NoSuchKey", "The specified key does not exist.");
         if (/^inline\b/i.test(download.contentDisposition ?? "")) {
@@ -280,13 +281,7 @@ export async function startGateway(
         return;
       }
       if (request.method === "PUT" && store.putPart) {
-        const part = verifyPresignedPart(
-          request.url ?? "",
-          "/s3",
-          store.bucket,
-          request.headers.host ?? "",
-          store.credentials,
-        );
+        const part = verifyPresignedPart(request.url ?? "", presigned);
         const body = await readBody(request, MAX_PART_BODY);
         if (body === "too-large")
           throw new StorageRefusal("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size");

@@ -150,19 +150,23 @@ export interface VerifiedDownload {
   contentDisposition?: string;
 }
 
-/**
- * Verifies a presigned GET: `rawPathAndQuery` as the request line carried it, `pathPrefix` the part
- * before the bucket ("/s3"), `host` the Host header the URL was signed for.
- */
+/** What a presigned URL must have been signed for: the storage as the gateway serves it. */
+export interface PresignedTarget {
+  /** The part of the path before the bucket ("/s3"). */
+  pathPrefix: string;
+  bucket: string;
+  /** The Host header of the request (the URL is signed for it). */
+  host: string;
+  credentials: SigningCredentials;
+}
+
+/** Verifies a presigned GET: `rawPathAndQuery` as the request line carried it. */
 export function verifyPresignedGet(
   rawPathAndQuery: string,
-  pathPrefix: string,
-  bucket: string,
-  host: string,
-  credentials: SigningCredentials,
+  target: PresignedTarget,
   now = new Date(),
 ): VerifiedDownload {
-  const { key, one } = verifyPresignedUrl("GET", rawPathAndQuery, pathPrefix, bucket, host, credentials, now);
+  const { key, one } = verifyPresignedUrl("GET", rawPathAndQuery, target, now);
   const contentType = one("response-content-type");
   const contentDisposition = one("response-content-disposition");
   return {
@@ -181,13 +185,10 @@ export interface VerifiedPart {
 /** Verifies a presigned UploadPart PUT (a resumable upload's part): as a GET, plus its upload and part. */
 export function verifyPresignedPart(
   rawPathAndQuery: string,
-  pathPrefix: string,
-  bucket: string,
-  host: string,
-  credentials: SigningCredentials,
+  target: PresignedTarget,
   now = new Date(),
 ): VerifiedPart {
-  const { key, one } = verifyPresignedUrl("PUT", rawPathAndQuery, pathPrefix, bucket, host, credentials, now);
+  const { key, one } = verifyPresignedUrl("PUT", rawPathAndQuery, target, now);
   const uploadId = one("uploadId");
   const partNumber = Number(one("partNumber"));
   if (!uploadId || !Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10_000)
@@ -198,10 +199,7 @@ export function verifyPresignedPart(
 function verifyPresignedUrl(
   method: "GET" | "PUT",
   rawPathAndQuery: string,
-  pathPrefix: string,
-  bucket: string,
-  host: string,
-  credentials: SigningCredentials,
+  { pathPrefix, bucket, host, credentials }: PresignedTarget,
   now: Date,
 ): { key: string; one: (name: string) => string | undefined } {
   const queryAt = rawPathAndQuery.indexOf("?");
@@ -249,7 +247,7 @@ function verifyPresignedUrl(
 
   const objectPrefix = `${pathPrefix}/${bucket}/`;
   if (!path.startsWith(objectPrefix) || path.length === objectPrefix.length)
-    throw deny("only an object of the evidence bucket can be read");
+    throw deny("only an object of the evidence bucket can be read or written");
   let key: string;
   try {
     key = path.slice(objectPrefix.length).split("/").map(decodeURIComponent).join("/");

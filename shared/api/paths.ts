@@ -52,6 +52,8 @@ export const routePaths = {
   answers: (...ids: Ids) => pathFor("PATCH /api/periods/{periodId}/units/{unitId}/answers", unitIds(ids)),
   submit: (...ids: Ids) => pathFor("POST /api/periods/{periodId}/units/{unitId}/submit", unitIds(ids)),
   withdraw: (...ids: Ids) => pathFor("POST /api/periods/{periodId}/units/{unitId}/withdraw", unitIds(ids)),
+  supplement: (...ids: Ids) =>
+    pathFor("POST /api/periods/{periodId}/units/{unitId}/supplement", unitIds(ids)),
   /** The unit's evidence list, or one item of it (relink, remove) when `evidenceId` is given. */
   evidence: (periodId: string, unitId: string, evidenceId?: string) =>
     evidenceId === undefined
@@ -63,6 +65,19 @@ export const routePaths = {
         }),
   confirm: (periodId: string, unitId: string, evidenceId: string) =>
     pathFor("POST /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/confirm", {
+      periodId,
+      unitId,
+      evidenceId,
+    }),
+  /** A large file's multipart upload: its presigned part URLs, then its completion. */
+  parts: (periodId: string, unitId: string, evidenceId: string) =>
+    pathFor("POST /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/parts", {
+      periodId,
+      unitId,
+      evidenceId,
+    }),
+  complete: (periodId: string, unitId: string, evidenceId: string) =>
+    pathFor("POST /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/complete", {
       periodId,
       unitId,
       evidenceId,

@@ -30,6 +30,11 @@ export const ledgerLeafSchema = z
   })
   .meta({ id: "LedgerLeaf" });
 
+/** A unit's total as the engine tallies it: points and the applicable maximum (excluded leaves out). */
+export const ledgerTotalSchema = z
+  .strictObject({ points: z.number(), max: z.number() })
+  .meta({ id: "LedgerTotal" });
+
 export const unitResultSchema = z
   .strictObject({
     unitId: z.string(),
@@ -39,6 +44,8 @@ export const unitResultSchema = z
     submitted: z.boolean(),
     provisional: resultScoreSchema.nullable(),
     final: resultScoreSchema.nullable(),
+    /** Self-assessed and appraised totals, from the same tallies as the leaf scores. */
+    totals: z.strictObject({ self: ledgerTotalSchema, appraised: ledgerTotalSchema }),
     leaves: z.array(ledgerLeafSchema),
   })
   .meta({ id: "UnitResult" });
@@ -74,3 +81,4 @@ export const auditRecordSchema = z
 export type UnitResultView = z.infer<typeof unitResultSchema>;
 export type LedgerLeafView = z.infer<typeof ledgerLeafSchema>;
 export type ResultScoreView = z.infer<typeof resultScoreSchema>;
+export type LedgerTotalView = z.infer<typeof ledgerTotalSchema>;

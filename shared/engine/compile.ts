@@ -46,6 +46,13 @@ export function compileFramework(framework: Framework): CompiledFramework {
   return result;
 }
 
+/** The code of the top-level node (pillar) above a slot: reviewer scopes are given by pillar. */
+export function topNodeCode(group: CompiledGroup, slot: number): string {
+  let top = slot;
+  while ((group.parent[top] as number) !== -1) top = group.parent[top] as number;
+  return group.topNodes[group.topSlots.indexOf(top)]?.code ?? "";
+}
+
 function compileGroup(group: Group): CompiledGroup {
   const parents: number[] = [];
   const maxima: number[] = [];

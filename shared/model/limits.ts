@@ -32,6 +32,16 @@ export const EVIDENCE_TYPE_BY_EXTENSION: Readonly<Record<string, string>> = Obje
   Object.entries(EVIDENCE_TYPES).flatMap(([type, { extensions }]) => extensions.map((e) => [e, type])),
 );
 
+/**
+ * What a browser may show in a page (a PDF viewer, an image) rather than save: no type that runs code.
+ * The download route serves these inline when asked; the reviewer's panel shows only these.
+ */
+export const INLINE_EVIDENCE_TYPES: ReadonlySet<string> = new Set([
+  "application/pdf",
+  "image/jpeg",
+  "image/png",
+]);
+
 /** The largest evidence file by default (MAX_EVIDENCE_BYTES may set another on the server). */
 export const DEFAULT_MAX_EVIDENCE_BYTES = 100 * 1024 * 1024;
 /** How many leaves one evidence item may back, and how many items a submission may hold. */

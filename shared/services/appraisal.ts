@@ -1,6 +1,7 @@
 import { appraisalRefusal, canApproveUnit, hasRole } from "../access/roles.ts";
-import { compileFramework } from "../engine/compile.ts";
+import { compileFramework, topNodeCode } from "../engine/compile.ts";
 import { conflict, forbidden, notFound, unprocessable } from "../errors.ts";
+import { assertExplanationOpen } from "../lifecycle.ts";
 import { answerProblem } from "../model/answer.ts";
 import {
   type Appraisal,
@@ -20,10 +21,7 @@ import { parseBody } from "./validate.ts";
 function topNodeOf(scope: UnitScope, code: string): string {
   const group = compileFramework(scope.framework).groups.find((g) => g.group.id === scope.groupId);
   const slot = group?.leaves.find(({ leaf }) => leaf.code === code)?.slot;
-  if (!group || slot === undefined) return "";
-  let top = slot;
-  while ((group.parent[top] as number) !== -1) top = group.parent[top] as number;
-  return group.topNodes[group.topSlots.indexOf(top)]?.code ?? "";
+  return group && slot !== undefined ? topNodeCode(group, slot) : "";
 }
 
 async function leafScope(ports: Ports, ctx: RequestContext, periodId: string, unitId: string, code: string) {
@@ -92,8 +90,7 @@ export const contest = (async (ports, ctx, periodId, unitId, code, body) => {
   const { period } = scope;
   if (period.state !== "explanation")
     throw conflict("not-explanation-round", `the period is ${period.state}, not in the explanation round`);
-  if (period.explanationClosesAt && ctx.now.getTime() >= Date.parse(period.explanationClosesAt))
-    throw conflict("deadline-passed", `the explanation round closed at ${period.explanationClosesAt}`);
+  assertExplanationOpen(period, ctx.now);
   const stored = await ports.submissions.load(periodId, unitId, scope.groupId);
   const known = new Set(stored.evidence.map((e) => e.id));
   const unknown = (input.evidenceIds ?? []).flatMap((id, i) =>

@@ -1,10 +1,10 @@
 import * as z from "zod";
 import { hasRole } from "../access/roles.ts";
-import { forbidden, Refusal } from "../errors.ts";
+import { forbidden } from "../errors.ts";
 import { idSchema } from "../model/common.ts";
-import { fromZodIssues } from "../model/issues.ts";
 import type { Ports, RequestContext } from "./context.ts";
 import type { AuditRecord, Page, PageRequest } from "./ports.ts";
+import { parseQuery } from "./validate.ts";
 
 /** The longest span of days one listing walks (one query per day). */
 export const MAX_AUDIT_DAYS = 92;
@@ -64,16 +64,5 @@ export async function listAudit(
   page: PageRequest,
 ): Promise<Page<AuditRecord>> {
   if (!hasRole(ctx.actor, "admin")) throw forbidden("only an admin reads the audit log");
-  const { limit: _limit, cursor: _cursor, ...filters } = query;
-  const parsed = auditQuerySchema.safeParse(
-    Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== "")),
-  );
-  if (!parsed.success)
-    throw new Refusal(
-      "bad-request",
-      "bad-query",
-      "the query is not valid",
-      fromZodIssues(parsed.error.issues),
-    );
-  return ports.audit.list(parsed.data, page);
+  return ports.audit.list(parseQuery(auditQuerySchema, query), page);
 }

@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import { fileTypeFromBuffer } from "file-type";
+import * as z from "zod";
 import { canEditUnit } from "../access/roles.ts";
 import { conflict, forbidden, notFound, Refusal, unprocessable } from "../errors.ts";
-import { assertReopened, writeWindow } from "../lifecycle.ts";
+import { assertExplanationOpen, assertReopened, writeWindow } from "../lifecycle.ts";
 import {
   EVIDENCE_TYPES,
   type Evidence,
@@ -11,11 +12,12 @@ import {
   relinkEvidenceSchema,
 } from "../model/evidence.ts";
 import type { Issue } from "../model/issues.ts";
+import { INLINE_EVIDENCE_TYPES } from "../model/limits.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import type { StoredSubmission } from "./ports.ts";
 import { bumped, entityOf, type OwnWindow, writeOwnChange } from "./submissions.ts";
 import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
-import { parseBody } from "./validate.ts";
+import { parseBody, parseQuery } from "./validate.ts";
 
 /**
  * Evidence (DOMAIN.md §4): a file goes browser → storage by a short-lived presigned POST limited
@@ -202,16 +204,13 @@ export const removeEvidence = (async (ports, ctx, periodId, unitId, evidenceId) 
   if (removed?.key) await ports.evidenceFiles.remove(removed.key);
 }) satisfies EvidenceAction;
 
-/** What a browser may show in a page (a PDF viewer, an image) rather than save: no type that runs code. */
-export const INLINE_EVIDENCE_TYPES: ReadonlySet<string> = new Set([
-  "application/pdf",
-  "image/jpeg",
-  "image/png",
-]);
+const downloadQuerySchema = z.object({
+  inline: z.enum(["true", "false"], { error: "true or false" }).optional(),
+});
 
 /**
  * A short-lived link to read a file (the unit, reviewers, admins): served as an attachment, or, when
- * `inline` is asked for a PDF or an image, to be shown in the page (other types still download).
+ * `?inline=true` asks for a PDF or an image, to be shown in the page (other types still download).
  */
 export async function evidenceDownload(
   ports: Ports,
@@ -219,8 +218,9 @@ export async function evidenceDownload(
   periodId: string,
   unitId: string,
   evidenceId: string,
-  inline = false,
+  query: Record<string, string | undefined> = {},
 ): Promise<{ url: string }> {
+  const inline = parseQuery(downloadQuerySchema, query).inline === "true";
   const scope = await openUnit(ports, ctx, periodId, unitId);
   const evidence = await findEvidence(ports, scope, evidenceId);
   if (evidence.kind === "url") return { url: evidence.url as string };
@@ -341,8 +341,7 @@ const HEIF = new Set(["image/heic", "image/heif"]);
 function ownWindow(scope: UnitScope, head: StoredSubmission["head"], now: Date): OwnWindow {
   const { period } = scope;
   if (period.state !== "explanation") return writeWindow(period, head, now);
-  if (period.explanationClosesAt && now.getTime() >= Date.parse(period.explanationClosesAt))
-    throw conflict("deadline-passed", `the explanation round closed at ${period.explanationClosesAt}`);
+  assertExplanationOpen(period, now);
   return "contest";
 }
 

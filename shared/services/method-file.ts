@@ -1,3 +1,4 @@
+import { compileFramework } from "../engine/compile.ts";
 import { type Framework, type FrameworkNode, isLeaf, type Method } from "../model/framework.ts";
 
 /**
@@ -78,14 +79,16 @@ export function methodFile(framework: Framework, period: { id: string; name: str
       decision: framework.decision ?? null,
       missingEvidence: framework.missingEvidence,
     },
-    groups: framework.groups.map((group) => ({
+    groups: compileFramework(framework).groups.map(({ group, maxPoints, bands }) => ({
       id: group.id,
       name: group.name,
       ...english(group),
-      maxPoints: group.nodes.reduce((sum, node) => sum + node.maxPoints, 0),
-      bands: [...(group.bands ?? [])]
-        .sort((a, b) => b.minIndex - a.minIndex)
-        .map((b) => ({ minIndex: b.minIndex, label: b.label, ...(b.labelEn ? { labelEn: b.labelEn } : {}) })),
+      maxPoints,
+      bands: bands.map((b) => ({
+        minIndex: b.minIndex,
+        label: b.label,
+        ...(b.labelEn ? { labelEn: b.labelEn } : {}),
+      })),
       nodes: group.nodes.map(methodNode),
     })),
   };

@@ -71,9 +71,7 @@ function vietnamDate(iso: string): string {
   return `${d}/${m}/${y}`;
 }
 
-/** The name a download of the period's file is saved under: xep-hang-<periodId>-v<version>.<ext>. */
-export const downloadName = (periodId: string, version: number, ext: string) =>
-  `xep-hang-${periodId}-v${version}.${ext}`;
+export { downloadName } from "../model/downloads.ts";
 
 /** A text cell a spreadsheet would read as a formula: it starts with =, +, -, @, a tab or a CR (OWASP). */
 const FORMULA_START = /^[=+\-@\t\r]/;

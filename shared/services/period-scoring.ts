@@ -3,6 +3,7 @@ import { roundIndex, roundPoints } from "../engine/rounding.ts";
 import { type PeriodScore, scorePeriod } from "../engine/score-period.ts";
 import type { SubmissionFacts } from "../engine/score-unit.ts";
 import { conflict } from "../errors.ts";
+import { headSubmitted } from "../lifecycle.ts";
 import { appraisedValue } from "../model/appraisal.ts";
 import { confirmedCodes } from "../model/evidence.ts";
 import type { GroupBests, Period } from "../model/period.ts";
@@ -15,9 +16,8 @@ import { comparedSnapshot } from "./previous.ts";
 /** "provisional": the self-assessment as locked at close; "final": with appraised values. */
 export type ScoringStage = "provisional" | "final";
 
-/** Whether the unit counts as submitted: recorded at close, or its state while the period is open. */
-export const wasSubmitted = (stored: StoredSubmission): boolean =>
-  stored.head.submitted ?? stored.head.state === "submitted";
+/** Whether the unit counts as submitted (lifecycle.ts headSubmitted). */
+export const wasSubmitted = (stored: StoredSubmission): boolean => headSubmitted(stored.head);
 
 export function submissionFacts(stored: StoredSubmission): SubmissionFacts {
   const answers: Record<string, unknown> = {};

@@ -305,6 +305,8 @@ export interface SubmissionStore {
     members: ReadonlyMap<string, string>,
     onRead?: (count: number) => Promise<void>,
   ): Promise<StoredSubmission[]>;
+  /** The leaf codes appraised in each unit's submission, by unit id: reads the appraisal items alone. */
+  appraisedCodes(periodId: string, unitIds: readonly string[]): Promise<Map<string, Set<string>>>;
   /**
    * The close's one write per unit: locks the head, records whether it was submitted and keeps its
    * provisional result; each head must still be in the state read (or locked already), else

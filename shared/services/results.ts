@@ -51,7 +51,7 @@ export async function periodResults(
         submitted: stored.head.submitted ?? false,
         provisional: stored.head.provisional ?? null,
         final: stored.head.final ?? null,
-        leaves: ledger(
+        ...ledger(
           framework,
           group,
           stored,
@@ -83,7 +83,14 @@ function ledger(
   );
   const flagsOf = (bits: number) =>
     LEAF_FLAG_NAMES.filter(([bit]) => (bits & bit) !== 0).map(([, name]) => name);
-  return group.leaves.map(({ leaf }, i) => {
+  // The unit's totals are the tallies' own (capped node by node, excluded leaves out of the maximum),
+  // so no screen adds leaf scores up again; a unit that did not submit scores 0, as its leaves do.
+  const total = (tally: { points: number; maxPoints: number }) => ({
+    points: facts.submitted ? roundPoints(tally.points) : 0,
+    max: roundPoints(tally.maxPoints),
+  });
+  const totals = { self: total(self), appraised: total(final) };
+  const leaves = group.leaves.map(({ leaf }, i) => {
     const answer = stored.answers.get(leaf.code);
     const appraisal = stored.appraisals.get(leaf.code);
     const contest = stored.contests.get(leaf.code);
@@ -106,4 +113,5 @@ function ledger(
       },
     };
   });
+  return { totals, leaves };
 }

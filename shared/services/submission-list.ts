@@ -1,16 +1,18 @@
 import * as z from "zod";
 import { appraisalRefusal, hasRole } from "../access/roles.ts";
-import { type CompiledGroup, compileFramework } from "../engine/compile.ts";
-import { forbidden, Refusal } from "../errors.ts";
+import { type CompiledGroup, compileFramework, topNodeCode } from "../engine/compile.ts";
+import { forbidden } from "../errors.ts";
+import { headSubmitted } from "../lifecycle.ts";
 import type { Period } from "../model/period.ts";
 import { pageByKey } from "../store/page.ts";
 import type { Ports, RequestContext } from "./context.ts";
 import type { PageRequest, SubmissionHead } from "./ports.ts";
+import { parseQuery } from "./validate.ts";
 
 const listQuerySchema = z.object({
   groupId: z.string().optional(),
-  state: z.enum(["draft", "submitted", "locked"]).optional(),
-  submitted: z.enum(["true", "false"]).optional(),
+  state: z.enum(["draft", "submitted", "locked"], { error: "unknown state" }).optional(),
+  submitted: z.enum(["true", "false"], { error: "true or false" }).optional(),
 });
 
 /** Appraisals exist once the close has locked every head: from `appraisal` on. */
@@ -58,14 +60,7 @@ export async function listSubmissions(
   query: Record<string, string | undefined>,
 ) {
   if (!hasRole(ctx.actor, "admin", "reviewer")) throw forbidden("only reviewers and admins list submissions");
-  const filter = listQuerySchema.safeParse(query);
-  if (!filter.success) {
-    const path = String(filter.error.issues[0]?.path[0] ?? "state");
-    throw new Refusal("bad-request", "bad-filter", `unknown ${path} filter`, [
-      { path, message: path === "submitted" ? "true or false" : "unknown state" },
-    ]);
-  }
-  const { groupId, state, submitted } = filter.data;
+  const { groupId, state, submitted } = parseQuery(listQuerySchema, query, "bad-filter");
   const period = await ports.periods.require(periodId);
   const members = await ports.periods.members(periodId);
   const heads = new Map<string, SubmissionHead>();
@@ -98,8 +93,7 @@ function rowOf(unitId: string, groupId: string, head: SubmissionHead | undefined
     unitId,
     groupId,
     state,
-    submitted:
-      state === "locked" ? (head?.submitted ?? head?.submittedAt !== undefined) : state === "submitted",
+    submitted: headSubmitted(head),
     version: head?.version ?? 0,
     // Once closed, the self-assessment as scored at close (relative leaves too; 0 for a non-submitter).
     points: head?.provisional?.points ?? (head as { points?: number } | undefined)?.points ?? 0,
@@ -120,38 +114,27 @@ async function appraisalProgress(
   const framework = await ports.frameworks.get(period.frameworkId);
   if (!framework) throw new Error(`framework ${period.frameworkId} of period ${period.id} is missing`);
   const groups = new Map(compileFramework(framework).groups.map((g) => [g.group.id, g]));
-  const inScope = new Map<string, string[]>(); // "groupId#unitId" → the leaf codes the caller may appraise
-  const wanted = new Map<string, string>();
+  const inScope = new Map<string, string[]>(); // unitId → the leaf codes the caller may appraise
   for (const row of rows) {
     const group = groups.get(row.groupId);
     if (!row.submitted || !group) continue;
     const codes = scopedLeaves(ctx, group, row.unitId);
-    if (codes.length === 0) continue;
-    inScope.set(row.unitId, codes);
-    wanted.set(row.unitId, row.groupId);
+    if (codes.length > 0) inScope.set(row.unitId, codes);
   }
-  const stored = await ports.submissions.loadAll(period.id, wanted);
+  const appraised = await ports.submissions.appraisedCodes(period.id, [...inScope.keys()]);
   const progress = new Map<string, { done: number; total: number }>();
-  for (const s of stored) {
-    const codes = inScope.get(s.head.unitId) ?? [];
-    progress.set(s.head.unitId, {
-      done: codes.filter((code) => s.appraisals.has(code)).length,
-      total: codes.length,
-    });
+  for (const [unitId, codes] of inScope) {
+    const done = appraised.get(unitId);
+    progress.set(unitId, { done: codes.filter((code) => done?.has(code)).length, total: codes.length });
   }
   return progress;
 }
 
 /** The leaves of a unit the caller may appraise: an admin reads all of them as progress. */
 function scopedLeaves(ctx: RequestContext, group: CompiledGroup, unitId: string): string[] {
-  const topOf = (slot: number) => {
-    let top = slot;
-    while ((group.parent[top] as number) !== -1) top = group.parent[top] as number;
-    return group.topNodes[group.topSlots.indexOf(top)]?.code ?? "";
-  };
   if (hasRole(ctx.actor, "admin") && !hasRole(ctx.actor, "reviewer"))
     return group.leaves.map(({ leaf }) => leaf.code);
   return group.leaves
-    .filter(({ slot }) => !appraisalRefusal(ctx.actor, unitId, group.group.id, topOf(slot)))
+    .filter(({ slot }) => !appraisalRefusal(ctx.actor, unitId, group.group.id, topNodeCode(group, slot)))
     .map(({ leaf }) => leaf.code);
 }

@@ -1,7 +1,7 @@
 import { previewSubmission } from "../engine/preview.ts";
 import { roundIndex, roundPoints } from "../engine/rounding.ts";
 import { confirmedCodes } from "../model/evidence.ts";
-import type { StoredSubmission } from "./ports.ts";
+import type { StoredSubmission, SubmissionHead } from "./ports.ts";
 import { deadlineOf, isEditable, type UnitScope } from "./unit-scope.ts";
 import { evidenceFor } from "./views.ts";
 
@@ -71,19 +71,27 @@ export interface HistoryEvent {
   at: string;
 }
 
+/** What the head keeps beyond SubmissionHead: its moves, and when the close locked it. */
+type HeadWithHistory = SubmissionHead & { history?: HistoryEvent[]; lockedAt?: string };
+
 /**
- * Submit → withdraw → resubmit, oldest first, then the lock by the close. A head written before the
+ * The submit/withdraw moves kept on the head, oldest first (a copy). A head written before the
  * history was kept has only its last submission (submittedAt/By).
  */
+export function keptHistory(head: SubmissionHead): HistoryEvent[] {
+  const { history } = head as HeadWithHistory;
+  if (history) return [...history];
+  return head.submittedAt ? [{ action: "submit", by: head.submittedBy ?? null, at: head.submittedAt }] : [];
+}
+
+/**
+ * Submit → withdraw → resubmit, oldest first, then the lock by the close: when the close locked this
+ * head, or the period's close time for a head that did not record it.
+ */
 export function historyOf(scope: UnitScope, stored: StoredSubmission): HistoryEvent[] {
-  const kept = (stored.head as { history?: HistoryEvent[] }).history;
-  const events: HistoryEvent[] = kept
-    ? [...kept]
-    : stored.head.submittedAt
-      ? [{ action: "submit", by: stored.head.submittedBy ?? null, at: stored.head.submittedAt }]
-      : [];
-  const { closedAt } = scope.period;
-  if (stored.head.state === "locked" && closedAt) events.push({ action: "lock", by: null, at: closedAt });
+  const events = keptHistory(stored.head);
+  const lockedAt = (stored.head as HeadWithHistory).lockedAt ?? scope.period.closedAt;
+  if (stored.head.state === "locked" && lockedAt) events.push({ action: "lock", by: null, at: lockedAt });
   return events;
 }
 

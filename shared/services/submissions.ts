@@ -15,7 +15,7 @@ import type { Issue } from "../model/issues.ts";
 import { MAX_NOTE_LENGTH } from "../model/limits.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import type { StoredAnswer, StoredSubmission, SubmissionWrite } from "./ports.ts";
-import { type HistoryEvent, headScore, MAX_HISTORY, submissionView } from "./submission-view.ts";
+import { type HistoryEvent, headScore, keptHistory, MAX_HISTORY, submissionView } from "./submission-view.ts";
 import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
 import { parseBody } from "./validate.ts";
 
@@ -220,17 +220,8 @@ export const withdraw: ApproverMove = approverMove({
 
 /** The head's submit/withdraw history with one more move (the oldest dropped past MAX_HISTORY). */
 function historyWith(stored: StoredSubmission, event: HistoryEvent): HistoryEvent[] {
-  const head = stored.head as { history?: HistoryEvent[] };
-  const before =
-    head.history ??
-    (stored.head.submittedAt
-      ? [{ action: "submit" as const, by: stored.head.submittedBy ?? null, at: stored.head.submittedAt }]
-      : []);
-  return [...before, event].slice(-MAX_HISTORY);
+  return [...keptHistory(stored.head), event].slice(-MAX_HISTORY);
 }
-
-/** The period's list of units (its own module: appraisal progress needs the framework). */
-export { listSubmissions } from "./submission-list.ts";
 
 export const entityOf = (scope: UnitScope) => `submission#${scope.period.id}#${scope.unitId}`;
 

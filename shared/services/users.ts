@@ -2,17 +2,18 @@ import * as z from "zod";
 import { hasRole, ROLES, type Role, UNIT_ROLES } from "../access/roles.ts";
 import { forbidden, notFound, Refusal, unprocessable } from "../errors.ts";
 import { idSchema } from "../model/common.ts";
-import { fromZodIssues } from "../model/issues.ts";
-import type { Page, PageRequest } from "../store/page.ts";
+import { type Page, type PageRequest, pageByKey } from "../store/page.ts";
 import { auditEntry, type DirectoryUser, type Ports, type RequestContext } from "./context.ts";
-import { parseBody } from "./validate.ts";
+import { parseBody, parseQuery } from "./validate.ts";
+
+const USERNAME_CHARS = /^[a-zA-Z0-9._@-]+$/;
 
 /** A user name: what Cognito keeps and the path parameter `username` (shared/api/params.ts) takes. */
 export const usernameSchema = z
   .string()
   .min(3)
   .max(128)
-  .regex(/^[a-zA-Z0-9._@-]+$/, "letters, digits and . _ @ - only");
+  .regex(USERNAME_CHARS, "letters, digits and . _ @ - only");
 
 // The user pool's policy (infra and the local pool): 8+ characters with upper, lower, digit, symbol.
 const passwordSchema = z
@@ -131,9 +132,6 @@ export function userView(user: DirectoryUser): UserView {
   };
 }
 
-const badQuery = (issues: z.core.$ZodIssue[]) =>
-  new Refusal("bad-request", "bad-query", "the query is not valid", fromZodIssues(issues));
-
 /**
  * Accounts by user name, filtered by a part of the name, a unit, a role or the state. The pool is read
  * whole (ListUsers pages by 60 at most, and Cognito filters neither custom attributes nor groups), then
@@ -146,12 +144,7 @@ export async function listUsers(
   page: PageRequest,
 ): Promise<Page<UserView>> {
   if (!hasRole(ctx.actor, "admin")) throw forbidden("only an admin lists users");
-  const { limit: _limit, cursor: _cursor, ...filters } = query;
-  const parsed = listUsersQuerySchema.safeParse(
-    Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== "")),
-  );
-  if (!parsed.success) throw badQuery(parsed.error.issues);
-  const { q, unitId, role, enabled } = parsed.data;
+  const { q, unitId, role, enabled } = parseQuery(listUsersQuerySchema, query);
   const needle = q?.trim().toLowerCase();
   const rows = (await ports.users.list())
     .map(userView)
@@ -161,22 +154,8 @@ export async function listUsers(
         (!unitId || u.unitId === unitId) &&
         (!role || u.roles.includes(role)) &&
         (!enabled || String(u.enabled) === enabled),
-    )
-    .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
-  let from = 0;
-  if (page.cursor) {
-    const after = Buffer.from(page.cursor, "base64url").toString("utf8");
-    if (!usernameSchema.safeParse(after).success || Buffer.from(after).toString("base64url") !== page.cursor)
-      throw new Refusal("bad-request", "bad-cursor", "the cursor is not one this API returned", [
-        { path: "cursor", message: "unknown cursor" },
-      ]);
-    from = rows.findIndex((u) => u.username > after);
-    if (from < 0) from = rows.length;
-  }
-  const items = rows.slice(from, from + page.limit);
-  const last = items.at(-1);
-  const more = last !== undefined && from + page.limit < rows.length;
-  return { items, nextCursor: more ? Buffer.from(last.username).toString("base64url") : null };
+    );
+  return pageByKey(rows, (u) => u.username, page, USERNAME_CHARS);
 }
 
 export async function getUser(ports: Ports, ctx: RequestContext, username: string): Promise<UserView> {

@@ -56,9 +56,11 @@ export class AuditLog implements AuditLogPort {
 
   /**
    * By entity, newest first; without an entity, the days `from`…`to` (default: `day`, or today UTC),
-   * newest first, one query per day on the byDay index. The other filters are a FilterExpression, so a
-   * query evaluates at most the rows still wanted and a page never overflows. The cursor is the last
-   * key read, or the next day's start ({day, at: "", entity: ""}) when a day ran out exactly.
+   * newest first, one query per day on the byDay index. The other filters are a FilterExpression: a
+   * filtered query reads the day a response (1 MB) at a time, not the few rows still wanted — DynamoDB's
+   * Limit counts rows evaluated, so a sparse filter would take a query per handful of rows — and keeps
+   * the first matches. The cursor is the key of the last record given when a response had more, the
+   * last key read, or the next day's start ({day, at: "", entity: ""}) when a day ran out exactly.
    */
   async list(query: AuditQuery, page: PageRequest): Promise<Page<AuditRecord>> {
     const filter = filterOf(query);
@@ -73,7 +75,9 @@ export class AuditLog implements AuditLogPort {
     let day = (start?.day as string | undefined) ?? to;
     let key = start && start.at !== "" ? start : undefined;
     const items: AuditRecord[] = [];
+    const filtered = filter.text.length > 0;
     while (items.length < page.limit) {
+      const room = page.limit - items.length;
       const result = await this.config.client.send(
         new QueryCommand({
           TableName: this.config.auditTable,
@@ -81,11 +85,15 @@ export class AuditLog implements AuditLogPort {
           KeyConditionExpression: "#day = :day",
           ...expression(filter, { "#day": "day" }, { ":day": day }),
           ScanIndexForward: false,
-          Limit: page.limit - items.length,
+          ...(filtered ? {} : { Limit: room }),
           ExclusiveStartKey: key,
         }),
       );
-      items.push(...(result.Items ?? []).filter(filter.keep).map(withoutDay));
+      const matches = (result.Items ?? []).filter(filter.keep);
+      items.push(...matches.slice(0, room).map(withoutDay));
+      const last = matches[room - 1];
+      if (matches.length > room && last)
+        return { items, nextCursor: encodeCursor({ entity: last.entity, at: last.at, day: last.day }) };
       key = result.LastEvaluatedKey;
       if (key) continue;
       day = previousDay(day);

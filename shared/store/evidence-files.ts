@@ -15,6 +15,7 @@ import {
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { EvidenceFiles, StoredPart } from "../services/context.ts";
+import { contentDisposition } from "./content-disposition.ts";
 
 /** An upload form is short-lived: re-posting it only ever replaces the upload, never a confirmed file. */
 export const UPLOAD_URL_SECONDS = 5 * 60;
@@ -146,7 +147,7 @@ export class S3EvidenceFiles implements EvidenceFiles {
       Bucket: this.bucket,
       Key: key,
       ResponseContentType: contentType,
-      ResponseContentDisposition: `${inline ? "inline" : "attachment"}; filename="${asciiName(fileName)}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      ResponseContentDisposition: contentDisposition(inline ? "inline" : "attachment", fileName, "evidence"),
     });
     return getSignedUrl(this.signer, command, { expiresIn: DOWNLOAD_URL_SECONDS });
   }
@@ -188,9 +189,3 @@ export function s3Config(endpoint: string | undefined, env: NodeJS.ProcessEnv = 
     responseChecksumValidation: "WHEN_REQUIRED",
   };
 }
-
-const asciiName = (name: string) =>
-  name
-    .normalize("NFD")
-    .replace(/[^\x20-\x7e]/g, "")
-    .replace(/["\\]/g, "_") || "evidence";

@@ -44,15 +44,22 @@ const badCursor = () =>
 const ROW_KEY = /^[a-z0-9][a-z0-9-]*#[a-z0-9][a-z0-9-]*$/;
 
 /**
- * Pages rows already in memory (a period's units, by "groupId#unitId"): sorts them by key, and the
- * cursor is the last key given. A cursor that is not such a key is refused, as store cursors are.
+ * Pages rows already in memory (a period's units by "groupId#unitId", accounts by user name): sorts
+ * them by key, and the cursor is the last key given. A cursor that is not such a key (`keyPattern`) is
+ * refused, as store cursors are.
  */
-export function pageByKey<T>(rows: readonly T[], keyOf: (row: T) => string, page: PageRequest): Page<T> {
+export function pageByKey<T>(
+  rows: readonly T[],
+  keyOf: (row: T) => string,
+  page: PageRequest,
+  keyPattern: RegExp = ROW_KEY,
+): Page<T> {
   const sorted = [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   let from = 0;
   if (page.cursor) {
     const after = Buffer.from(page.cursor, "base64url").toString("utf8");
-    if (!ROW_KEY.test(after) || Buffer.from(after).toString("base64url") !== page.cursor) throw badCursor();
+    if (!keyPattern.test(after) || Buffer.from(after).toString("base64url") !== page.cursor)
+      throw badCursor();
     from = sorted.findIndex((row) => keyOf(row) > after);
     if (from < 0) from = sorted.length;
   }

@@ -1,6 +1,7 @@
 import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { PublishedFiles } from "../services/context.ts";
+import { contentDisposition } from "./content-disposition.ts";
 import { readObject, s3Config } from "./evidence-files.ts";
 
 /** Snapshots never change: cached for a year. Pointers move with each publication: a minute. */
@@ -36,7 +37,7 @@ export class S3PublishedFiles implements PublishedFiles {
         Body: body,
         ContentType: contentType,
         CacheControl: CACHE[cache],
-        ...(downloadName ? { ContentDisposition: attachment(downloadName) } : {}),
+        ...(downloadName ? { ContentDisposition: contentDisposition("attachment", downloadName) } : {}),
       }),
     );
   }
@@ -57,17 +58,4 @@ export class S3PublishedFiles implements PublishedFiles {
       }),
     );
   }
-}
-
-/**
- * Content-Disposition for a download (RFC 6266): an ASCII `filename` for old clients (anything
- * outside a safe set becomes "_"), and `filename*` in UTF-8 (RFC 8187) with the exact name.
- */
-export function attachment(fileName: string): string {
-  const ascii = fileName.replace(/[^A-Za-z0-9._-]/g, "_");
-  const encoded = encodeURIComponent(fileName).replace(
-    /['()*]/g,
-    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

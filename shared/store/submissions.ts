@@ -96,6 +96,42 @@ export class SubmissionRepository implements SubmissionStore {
   }
 
   /**
+   * The appraised leaf codes of each unit: a Query of its appraisal items with only their code
+   * projected, units in parallel, so progress does not read whole submissions.
+   */
+  async appraisedCodes(
+    periodId: string,
+    unitIds: readonly string[],
+    concurrency = 32,
+  ): Promise<Map<string, Set<string>>> {
+    const codes = await mapLimit(unitIds, concurrency, async (unitId) => {
+      const found = new Set<string>();
+      let start: Record<string, unknown> | undefined;
+      do {
+        const result = await this.config.client.send(
+          new QueryCommand({
+            TableName: this.config.dataTable,
+            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues: {
+              ":pk": keys.submissionPartition(periodId, unitId),
+              ":prefix": SK_PREFIX.appraisal,
+            },
+            ProjectionExpression: "#code",
+            ExpressionAttributeNames: { "#code": "code" },
+            ExclusiveStartKey: start,
+            // As load(): an appraisal just written counts at once.
+            ConsistentRead: true,
+          }),
+        );
+        for (const item of result.Items ?? []) found.add(item.code as string);
+        start = result.LastEvaluatedKey;
+      } while (start);
+      return [unitId, found] as const;
+    });
+    return new Map(codes);
+  }
+
+  /**
    * The close's one write per unit: locks the head, records whether it was submitted and keeps its
    * provisional result, RESULTS_PER_TRANSACTION heads per transaction. Each head must still be in the
    * state it was read in (or already locked, by an earlier run of the same close): the close reads

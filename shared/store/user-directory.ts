@@ -74,12 +74,13 @@ export class CognitoUserDirectory implements UserDirectory {
 
   async get(username: string): Promise<DirectoryUser | undefined> {
     try {
-      const u = await this.client.send(
-        new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username }),
-      );
-      const groups = await this.client.send(
-        new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: username, Limit: 60 }),
-      );
+      // Independent reads: one round trip's wait, not two.
+      const [u, groups] = await Promise.all([
+        this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username })),
+        this.client.send(
+          new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: username, Limit: 60 }),
+        ),
+      ]);
       const roles = (groups.Groups ?? []).map((g) => g.GroupName ?? "").filter(Boolean);
       return toUser(
         u.Username ?? username,

@@ -36,7 +36,6 @@ import {
 const PERIOD = "organiser-2026";
 const PERIOD_NAME = "Năm 2026 (tổ chức)";
 const FOURTH = { id: "so-thu-tu", code: "S04", name: "Sở Thứ tư", kind: "department" };
-const _DAY = 86_400_000;
 
 let running: JourneyStack | undefined;
 let stack: LocalStack;
@@ -44,10 +43,8 @@ let browser: Browser;
 let admin: Api;
 let page: Page;
 let dataDir: string;
-const errors: string[] = [];
-
-/** Asks the API for a move and waits until its job (if any) is done. */
-const moveTo = (to: string) => movePeriod(admin, PERIOD, to, 30_000);
+/** The signed-in page's errors, as newPage records them (page errors and console errors). */
+let errors: string[] = [];
 
 async function submit(unitId: string, answers: Record<string, unknown>): Promise<void> {
   const unit = await approverOf({ admin, stack }, unitId, PASSWORD);
@@ -93,8 +90,7 @@ beforeAll(async () => {
   await submit(LAST.id, LAST_ANSWERS);
   const made = await signedInPage(browser, stack.url, "admin", ADMIN_PASSWORD);
   page = made.page;
-  errors.push(...made.errors);
-  page.on("pageerror", (e) => errors.push(e.message));
+  errors = made.errors;
 }, 60_000);
 
 afterAll(async () => {
@@ -159,7 +155,7 @@ describe("the organiser's period screen", () => {
   });
 
   test("the publication is previewed with its warnings, then published", async () => {
-    await moveTo("final");
+    await movePeriod(admin, PERIOD, "final", 30_000);
     await page.reload();
     const text = await ask("Công bố");
     expect(text).toContain("phiên bản 1");

@@ -8,6 +8,7 @@ import type { LocalStack, StackOptions } from "../../infra/local/stack.ts";
 import { routePaths } from "../../shared/api/paths.ts";
 import { type Api, clientAt, expectStatus } from "../support/client.ts";
 import { startEmptyStack } from "../support/empty-stack.ts";
+import { moveTo } from "../support/period-move.ts";
 import { signInAt } from "../support/sign-in.ts";
 import { ADMIN_PASSWORD } from "./world.ts";
 
@@ -256,19 +257,11 @@ export async function signedInPage(
   return made;
 }
 
-/** Asks the API for a period's move and waits until it is there and its job (if any) succeeded. */
-export async function movePeriod(admin: Api, periodId: string, to: string, within = 60_000): Promise<void> {
-  const reply = await admin.post(routePaths.transitions(periodId), { to });
-  expect([200, 202], JSON.stringify(reply.body)).toContain(reply.status);
-  const until = Date.now() + within;
-  for (;;) {
-    const period = expectStatus(await admin.get(routePaths.period(periodId)), 200);
-    if (period.state === to && (!period.job || period.job.status === "succeeded")) return;
-    if (period.job?.status === "failed") throw new Error(`${to}: ${JSON.stringify(period.job)}`);
-    if (Date.now() > until) throw new Error(`${periodId} did not reach ${to}`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
-}
+/**
+ * Asks the API for a period's move and waits until it is there: test/support/period-move.ts moveTo
+ * (200 at once, or 202 in the transient state with its job queued, then the job succeeded).
+ */
+export const movePeriod = moveTo;
 
 /** Makes the unit's approver (approver.<unitId>) and returns its API client. */
 export async function approverOf(

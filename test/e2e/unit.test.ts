@@ -9,6 +9,7 @@ import {
   checkA11y,
   type InPage,
   type JourneyStack,
+  movePeriod,
   newPage,
   openPeriod,
   paddedPdf,
@@ -37,32 +38,18 @@ let stack: LocalStack;
 let browser: Browser;
 let admin: Api;
 let editorApi: Api;
-const pages: { name: string; page: Page }[] = [];
-const allErrors: string[] = [];
+/** Each page opened, with the errors newPage records for it (page errors and console errors). */
+const pages: { name: string; page: Page; errors: string[] }[] = [];
+const allErrors = () => pages.flatMap(({ name, errors }) => errors.map((e) => `${name}: ${e}`));
 
 async function open(name: string, options?: { width?: number; height?: number }): Promise<Page> {
   const made = await newPage(browser, stack.url, options);
-  pages.push({ name, page: made.page });
-  made.page.on("pageerror", (e) => allErrors.push(`${name}: ${e.message}`));
+  pages.push({ name, page: made.page, errors: made.errors });
   return made.page;
 }
 
 const leaf = (page: Page, code: string) => page.locator(`[id="leaf-${code}"]`);
 const stored = async () => expectStatus(await editorApi.get(SUBMISSION), 200) as Row;
-
-async function move(to: string, during?: string) {
-  const reply = await admin.post(pathFor("POST /api/periods/{periodId}/transitions", { periodId: PERIOD }), {
-    to,
-  });
-  expect([200, 202], JSON.stringify(reply.body)).toContain(reply.status);
-  if (!during) return;
-  for (let i = 0; i < 300; i++) {
-    const period = (await admin.get(pathFor("GET /api/periods/{periodId}", { periodId: PERIOD }))).body;
-    if (period.state === to) return;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`the period did not reach ${to}`);
-}
 
 describe("the unit's journey", () => {
   let editor: Page;
@@ -244,7 +231,7 @@ describe("the unit's journey", () => {
   });
 
   test("on a 360 px phone: results with the appraised total, a contest citing new evidence", async () => {
-    await move("appraisal", "closing");
+    await movePeriod(admin, PERIOD, "appraisal");
     const period = (await admin.get(pathFor("GET /api/periods/{periodId}", { periodId: PERIOD }))).body;
     expectStatus(
       await admin.patch(pathFor("PATCH /api/periods/{periodId}", { periodId: PERIOD }), {
@@ -252,7 +239,7 @@ describe("the unit's journey", () => {
       }),
       200,
     );
-    await move("explanation");
+    await movePeriod(admin, PERIOD, "explanation");
     const selfPoints = (await stored()).preview.points;
 
     const phone = await open("phone", { width: 360, height: 740 });
@@ -294,6 +281,6 @@ describe("the unit's journey", () => {
     expect(added).toMatchObject({ status: "confirmed", round: "explanation" });
     expect(after.preview.points).toBe(selfPoints);
     expect(after.preview.leaves["2.2"]).toMatchObject({ score: 0, flags: ["missing-evidence"] });
-    expect(allErrors).toEqual([]);
+    expect(allErrors()).toEqual([]);
   });
 });

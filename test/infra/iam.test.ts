@@ -116,7 +116,14 @@ describe("least privilege", () => {
   });
 
   it("scopes S3 to a prefix: evidence/ for the evidence functions, public/ for the publication", () => {
-    const objectActions = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"];
+    // The multipart calls act on objects too: they stay under evidence/* like the file's own PutObject.
+    const objectActions = [
+      "s3:PutObject",
+      "s3:GetObject",
+      "s3:DeleteObject",
+      "s3:ListMultipartUploadParts",
+      "s3:AbortMultipartUpload",
+    ];
     for (const [handler, f] of byHandler)
       for (const s of f.statements.filter((x) => actionsOf([x]).some((a) => objectActions.includes(a)))) {
         const resource = JSON.stringify(s.Resource);

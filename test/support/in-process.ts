@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
-import { join, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
 import { inject } from "vitest";
 import { adapters, useLocalParts } from "../../functions/http/adapters.ts";
@@ -106,13 +109,17 @@ export interface ChildRun {
 }
 
 let childScript: Promise<string> | undefined;
-/** test/support/job-child.ts bundled once per test file (esbuild, as the functions are). */
+/**
+ * test/support/job-child.ts bundled once per test file (esbuild, as the functions are), written under
+ * .cache/job-child/ (inside the repository, where a require() left in the bundle resolves) by the hash
+ * of its content: one file per version of the bundle, not one per run.
+ */
 function jobChildScript(): Promise<string> {
   childScript ??= (async () => {
-    const outfile = join(ROOT, ".cache/job-child", `job-child-${process.pid}.mjs`);
-    await build({
+    const built = await build({
       entryPoints: [join(ROOT, "test/support/job-child.ts")],
-      outfile,
+      outfile: join(ROOT, ".cache/job-child/job-child.mjs"),
+      write: false,
       bundle: true,
       platform: "node",
       format: "esm",
@@ -123,6 +130,17 @@ function jobChildScript(): Promise<string> {
         js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
+    const [output] = built.outputFiles;
+    if (!output) throw new Error("esbuild wrote no job-child bundle");
+    const hash = createHash("sha256").update(output.contents).digest("hex").slice(0, 16);
+    const outfile = join(ROOT, ".cache/job-child", `job-child-${hash}.mjs`);
+    if (!existsSync(outfile)) {
+      await mkdir(dirname(outfile), { recursive: true });
+      // Written aside and renamed: test files running side by side may write the same bundle.
+      const aside = `${outfile}.${process.pid}.tmp`;
+      await writeFile(aside, output.contents);
+      await rename(aside, outfile);
+    }
     return outfile;
   })();
   return childScript;

@@ -69,8 +69,11 @@ describe("no edit lost when the form is left", () => {
     expect(io.saveAnswers).not.toHaveBeenCalled();
     saver.change("2.1", { value: 2 });
     saver.close();
-    await vi.runAllTimersAsync();
-    expect(io.saveAnswers).toHaveBeenCalledTimes(1);
+    // close() itself saves: the autosave timer is gone, so nothing a timer would fire sends it.
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.waitFor(() => expect(io.saveAnswers).toHaveBeenCalledTimes(1));
+    expect(io.saveAnswers).toHaveBeenCalledWith({ "2.1": { value: 2 } }, 1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   test("a closing tab sends the waiting answers as one keepalive request with the known version", () => {

@@ -72,6 +72,12 @@ export class MemorySubmissions implements domain.SubmissionStore {
     return all;
   }
 
+  async appraisedCodes(periodId: string, unitIds: readonly string[]): Promise<Map<string, Set<string>>> {
+    return new Map(
+      unitIds.map((unitId) => [unitId, new Set(this.partition(periodId, unitId).appraisals.keys())]),
+    );
+  }
+
   async lockWithResults(
     ...[periodId, closedAt, heads, onWritten]: Parameters<domain.SubmissionStore["lockWithResults"]>
   ) {

@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import type { RankingSnapshot } from "../../../shared/model/snapshot.ts";
 import { csvCell, downloadName, rankingRows, toCsv, toXlsx } from "../../../shared/services/open-data.ts";
-import { attachment } from "../../../shared/store/published-files.ts";
+import { contentDisposition } from "../../../shared/store/content-disposition.ts";
 
 /** Finding 1: CSV injection (OWASP). Only text cells are neutralised; numbers are data. */
 describe("the open-data CSV", () => {
@@ -170,12 +170,19 @@ describe("the open-data table", () => {
 
   it("names a download after the period and version, and says so in an RFC 6266 header", () => {
     expect(downloadName("2025", 3, "csv")).toBe("xep-hang-2025-v3.csv");
-    expect(attachment("xep-hang-2025-v3.csv")).toBe(
+    expect(contentDisposition("attachment", "xep-hang-2025-v3.csv")).toBe(
       `attachment; filename="xep-hang-2025-v3.csv"; filename*=UTF-8''xep-hang-2025-v3.csv`,
     );
-    // Outside ASCII letters, digits, ".", "_" and "-": "_" in filename, percent-encoded UTF-8 in filename*.
-    expect(attachment("xep-hang-Năm 2025 (đợt 1)-v1.xlsx")).toBe(
-      `attachment; filename="xep-hang-N_m_2025____t_1_-v1.xlsx"; filename*=UTF-8''xep-hang-N%C4%83m%202025%20%28%C4%91%E1%BB%A3t%201%29-v1.xlsx`,
+    // Accents dropped (NFD, đ as d) in filename; percent-encoded UTF-8, '()' too, in filename*.
+    expect(contentDisposition("attachment", "xep-hang-Năm 2025 (đợt 1)-v1.xlsx")).toBe(
+      `attachment; filename="xep-hang-Nam 2025 (dot 1)-v1.xlsx"; filename*=UTF-8''xep-hang-N%C4%83m%202025%20%28%C4%91%E1%BB%A3t%201%29-v1.xlsx`,
+    );
+    // A user's file name: quotes cannot break out of filename; an all-non-Latin name falls back.
+    expect(contentDisposition("inline", 'Biên bản "số 1".pdf')).toBe(
+      `inline; filename="Bien ban _so 1_.pdf"; filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n%20%22s%E1%BB%91%201%22.pdf`,
+    );
+    expect(contentDisposition("attachment", "报告", "evidence")).toMatch(
+      /^attachment; filename="evidence"; /,
     );
   });
 });

@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { extendUnitDeadline } from "../../../shared/services/periods.ts";
-import {
-  getSubmission,
-  listSubmissions,
-  saveAnswers,
-  submit,
-  withdraw,
-} from "../../../shared/services/submissions.ts";
+import type { StoredSubmission, SubmissionHead } from "../../../shared/services/ports.ts";
+import { listSubmissions } from "../../../shared/services/submission-list.ts";
+import { historyOf, keptHistory } from "../../../shared/services/submission-view.ts";
+import { getSubmission, saveAnswers, submit, withdraw } from "../../../shared/services/submissions.ts";
+import type { UnitScope } from "../../../shared/services/unit-scope.ts";
 import { memoryPorts } from "../../support/fakes/index.ts";
 import { DEPARTMENT_ANSWERS, departmentsPeriod } from "../../support/fakes/scenarios.ts";
 import { at, by, DAY, refusal } from "../../support/fakes/world.ts";
@@ -196,5 +194,32 @@ describe("the list of submissions", () => {
     expect(await refusal(listSubmissions(ports, by.admin(), periodId, { limit: 1 }, { state: "odd" }))).toBe(
       "bad-request/bad-filter",
     );
+  });
+});
+
+describe("a submission's history", () => {
+  const head = (more: Record<string, unknown>) =>
+    ({ periodId: "p", unitId: "u", groupId: "g", version: 3, ...more }) as unknown as SubmissionHead;
+  const scope = { period: { closedAt: "2025-03-01T00:00:00.000Z" } } as unknown as UnitScope;
+
+  it("keeps the moves, falls back to the last submission, and dates the lock by the head", () => {
+    const moves = [
+      { action: "submit" as const, by: "a", at: "2025-01-01T00:00:00.000Z" },
+      { action: "withdraw" as const, by: "a", at: "2025-01-02T00:00:00.000Z" },
+    ];
+    const kept = head({ state: "draft", history: moves });
+    expect(keptHistory(kept)).toEqual(moves);
+    expect(keptHistory(kept)).not.toBe(moves);
+    expect(keptHistory(head({ state: "submitted", submittedAt: "2025-01-03T00:00:00.000Z" }))).toEqual([
+      { action: "submit", by: null, at: "2025-01-03T00:00:00.000Z" },
+    ]);
+    const locked = { head: head({ state: "locked", lockedAt: "2025-02-28T00:00:00.000Z" }) };
+    expect(historyOf(scope, locked as StoredSubmission)).toEqual([
+      { action: "lock", by: null, at: "2025-02-28T00:00:00.000Z" },
+    ]);
+    // A head locked without the time recorded: the period's close.
+    expect(historyOf(scope, { head: head({ state: "locked" }) } as StoredSubmission)).toEqual([
+      { action: "lock", by: null, at: "2025-03-01T00:00:00.000Z" },
+    ]);
   });
 });

@@ -91,7 +91,8 @@ describe("useFields", () => {
     const el = mount(<Form />);
     const closes = el.querySelector("#closes") as HTMLInputElement;
     const select = el.querySelector("#unit") as HTMLSelectElement;
-    expect([closes.type, closes.value, select.value]).toEqual(["datetime-local", "2024-03-01T17:00", "b"]);
+    // A date and time is typed and shown as dd/MM/yyyy HH:mm; the bound value stays datetime-local.
+    expect([closes.type, closes.value, select.value]).toEqual(["text", "01/03/2024 17:00", "b"]);
     act(() => {
       select.value = "a";
       select.dispatchEvent(new Event("change", { bubbles: true }));
@@ -101,6 +102,18 @@ describe("useFields", () => {
       closesAt: "2024-03-01T17:00",
       unit: "a",
     });
+    // Typed day first, or in the datetime-local form: both bind the datetime-local value.
+    for (const [typed, bound] of [
+      ["5/1/2027 7:05", "2027-01-05T07:05"],
+      ["2027-01-07T14:00", "2027-01-07T14:00"],
+    ]) {
+      act(() => {
+        closes.value = typed as string;
+        closes.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      expect(JSON.parse(el.querySelector("output")?.textContent ?? "").closesAt).toBe(bound);
+    }
+    expect(closes.getAttribute("aria-invalid")).toBe("false");
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { frameworkFromSheets, unitsFromSheets } from "../../../web/src/app/admin/excel/parse.ts";
 import { SAMPLE_UNITS } from "../../../web/src/app/admin/excel/sample.ts";
 import { issueText, type SheetIssue } from "../../../web/src/app/admin/excel/sheets.ts";
-import { frameworkTemplate, unitsTemplate } from "../../../web/src/app/admin/excel/template.ts";
+import { frameworkWorkbook, unitsWorkbook } from "../../../web/src/app/admin/excel/template.ts";
 import { readXlsx, type Sheets } from "../../../web/src/app/admin/excel/xlsx.ts";
 import { excelJsWorkbook } from "./support.ts";
 
@@ -34,7 +34,7 @@ const texts = (issues: SheetIssue[]) => issues.map(issueText);
 
 describe("the index set template, read back", () => {
   test("the downloaded template converts without a problem into the document the API takes", async () => {
-    const converted = frameworkFromSheets(readXlsx(await frameworkTemplate().arrayBuffer()));
+    const converted = frameworkFromSheets(readXlsx(await frameworkWorkbook().arrayBuffer()));
     expect(converted.issues).toEqual([]);
     const doc = converted.value as {
       id: string;
@@ -65,7 +65,7 @@ describe("the index set template, read back", () => {
   });
 
   test("each method keeps its own settings", async () => {
-    const doc = frameworkFromSheets(readXlsx(await frameworkTemplate().arrayBuffer())).value as {
+    const doc = frameworkFromSheets(readXlsx(await frameworkWorkbook().arrayBuffer())).value as {
       groups: { nodes: { children: Record<string, unknown>[] }[] }[];
     };
     const [first, second] = doc.groups[0]?.nodes ?? [];
@@ -289,7 +289,7 @@ describe("an API problem, mapped back to the template", () => {
 
 describe("the units", () => {
   test("the downloaded template converts into the body of PUT /api/units: the sample units", async () => {
-    const converted = unitsFromSheets(readXlsx(await unitsTemplate().arrayBuffer()));
+    const converted = unitsFromSheets(readXlsx(await unitsWorkbook().arrayBuffer()));
     expect(converted.issues).toEqual([]);
     expect(converted.value).toEqual({ units: SAMPLE_UNITS });
   });

@@ -2,8 +2,9 @@ import { render } from "preact";
 import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { ImportFile } from "../../../web/src/app/admin/ImportFile.tsx";
+import { MoreButton, usePagedList } from "../../../web/src/app/admin/ListScreen.tsx";
 import { Transitions } from "../../../web/src/app/admin/Transitions.tsx";
-import { ApiError, post } from "../../../web/src/app/api.ts";
+import { ApiError, get, post } from "../../../web/src/app/api.ts";
 import type { Period } from "../../../web/src/app/types.ts";
 
 // The screens talk to the API through api.ts: its requests are stubbed here, the rest is the real one.
@@ -13,10 +14,14 @@ vi.mock("../../../web/src/app/api.ts", async (original) => ({
   post: vi.fn(),
 }));
 const postMock = vi.mocked(post);
+const getMock = vi.mocked(get);
 
 /** One container for the whole file, emptied after each test. */
 const root = document.body.appendChild(document.createElement("main"));
-beforeEach(() => postMock.mockReset());
+beforeEach(() => {
+  postMock.mockReset();
+  getMock.mockReset();
+});
 afterEach(() => act(() => render(null, root)));
 
 /** Runs `step` in act and lets the action it starts settle, so that every render is flushed. */
@@ -111,5 +116,60 @@ describe("an import", () => {
     await choose(new File(["{units"], "hong.json"));
     expect(root.querySelector('[role="alert"]')?.textContent).toMatch(/^hong\.json không phải JSON hợp lệ/);
     expect(onImported).not.toHaveBeenCalled();
+  });
+});
+
+describe("a paged list", () => {
+  function List({ version = 0 }: { version?: number }) {
+    const { list, rows, more } = usePagedList<{ id: string }, { q: string }>(
+      "/api/users",
+      { q: "a" },
+      version,
+    );
+    return (
+      <>
+        <ul>
+          {rows.map((r) => (
+            <li key={r.id}>{r.id}</li>
+          ))}
+        </ul>
+        <MoreButton when={list.data?.nextCursor} onMore={more} />
+      </>
+    );
+  }
+  const shown = () => [...root.querySelectorAll("li")].map((li) => li.textContent);
+  /** A step, then the load it starts and the render of its answer. */
+  const step = async (run: () => void) => {
+    await settle(run);
+    await settle(() => {});
+  };
+
+  test("“show more” asks for the page after the last one by its cursor and appends it", async () => {
+    getMock
+      .mockResolvedValueOnce({ items: [{ id: "u1" }, { id: "u2" }], nextCursor: "c/2" })
+      .mockResolvedValueOnce({ items: [{ id: "u3" }], nextCursor: null });
+    await step(() => render(<List />, root));
+    expect(getMock).toHaveBeenLastCalledWith("/api/users?q=a&limit=50");
+    expect(shown()).toEqual(["u1", "u2"]);
+    await step(() => button("Xem thêm").click());
+    expect(getMock).toHaveBeenCalledTimes(2);
+    expect(getMock).toHaveBeenLastCalledWith("/api/users?q=a&limit=50&cursor=c%2F2");
+    expect(shown()).toEqual(["u1", "u2", "u3"]);
+    // The last page has no cursor: nothing more to ask for.
+    expect([...root.querySelectorAll("button")].some((b) => b.textContent === "Xem thêm")).toBe(false);
+  });
+
+  test("a new version starts again from the first page", async () => {
+    getMock
+      .mockResolvedValueOnce({ items: [{ id: "u1" }], nextCursor: "c2" })
+      .mockResolvedValueOnce({ items: [{ id: "u2" }], nextCursor: null })
+      .mockResolvedValueOnce({ items: [{ id: "u1" }], nextCursor: "c2" });
+    await step(() => render(<List />, root));
+    await step(() => button("Xem thêm").click());
+    expect(shown()).toEqual(["u1", "u2"]);
+    await step(() => render(<List version={1} />, root));
+    expect(getMock).toHaveBeenCalledTimes(3);
+    expect(getMock).toHaveBeenLastCalledWith("/api/users?q=a&limit=50");
+    expect(shown()).toEqual(["u1"]);
   });
 });

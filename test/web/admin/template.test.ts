@@ -9,9 +9,9 @@ import {
 } from "../../../web/src/app/admin/excel/sheets.ts";
 import {
   frameworkSheets,
-  frameworkTemplate,
+  frameworkWorkbook,
   unitsSheets,
-  unitsTemplate,
+  unitsWorkbook,
 } from "../../../web/src/app/admin/excel/template.ts";
 import { readXlsx } from "../../../web/src/app/admin/excel/xlsx.ts";
 
@@ -19,7 +19,7 @@ const read = async (blob: Blob) => readXlsx(await blob.arrayBuffer());
 
 describe("the index set template", () => {
   test("has the four sheets in order, and the hidden lists, as Excel (exceljs) opens it", async () => {
-    const book = await new ExcelJS.Workbook().xlsx.load(await frameworkTemplate().arrayBuffer());
+    const book = await new ExcelJS.Workbook().xlsx.load(await frameworkWorkbook().arrayBuffer());
     expect(book.worksheets.map((w) => [w.name, w.state])).toEqual([
       ["Bộ chỉ số", "visible"],
       ["Nhóm", "visible"],
@@ -30,14 +30,14 @@ describe("the index set template", () => {
   });
 
   test("its framework sheet lists the fields with sample values", async () => {
-    const framework = (await read(frameworkTemplate())).get("Bộ chỉ số") ?? [];
+    const framework = (await read(frameworkWorkbook())).get("Bộ chỉ số") ?? [];
     expect(framework[0]).toEqual(["Trường", "Giá trị"]);
     expect(framework.slice(1).map((r) => r[0])).toEqual(labelsOf("frameworkFields", FRAMEWORK_FIELDS));
     expect(framework[1]).toEqual(["Mã bộ chỉ số", "mau-bo-chi-so"]);
   });
 
   test("its nodes sheet has every column and one sample row of each scoring method", async () => {
-    const nodes = (await read(frameworkTemplate())).get("Chỉ tiêu") ?? [];
+    const nodes = (await read(frameworkWorkbook())).get("Chỉ tiêu") ?? [];
     expect(nodes[0]).toEqual(labelsOf("nodes", NODE_COLUMNS));
     expect(nodes[0]?.slice(0, 6)).toEqual([
       "Nhóm",
@@ -76,14 +76,14 @@ describe("the index set template", () => {
 
 describe("the units template", () => {
   test("has the units sheet with its columns and the guide", async () => {
-    const sheets = await read(unitsTemplate());
+    const sheets = await read(unitsWorkbook());
     expect([...sheets.keys()]).toEqual(["Đơn vị", "Hướng dẫn", "Danh mục"]);
     expect(sheets.get("Đơn vị")?.[0]).toEqual(UNIT_COLUMNS.map((c) => LABELS.units?.[c]));
     expect(unitsSheets()[0]?.widths).toHaveLength(UNIT_COLUMNS.length);
   });
 
   test("its sample units: a department, a city and a ward under it", async () => {
-    const rows = (await read(unitsTemplate())).get("Đơn vị") ?? [];
+    const rows = (await read(unitsWorkbook())).get("Đơn vị") ?? [];
     expect(rows.slice(1).map((r) => [r[0], r[4], r[5] ?? ""])).toEqual([
       ["so-noi-vu", "department", ""],
       ["dvhc-070", "city", ""],

@@ -11,7 +11,7 @@ export async function evidenceUrl(
   evidenceId: string,
   inline = false,
 ): Promise<string> {
-  const path = `${paths.evidenceItem(periodId, unitId, evidenceId)}/download${inline ? "?inline=true" : ""}`;
+  const path = `${paths.download(periodId, unitId, evidenceId)}${inline ? "?inline=true" : ""}`;
   return (await get<{ url: string }>(path)).url;
 }
 

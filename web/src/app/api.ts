@@ -105,6 +105,14 @@ export async function getAll<T>(path: string): Promise<T[]> {
   return items;
 }
 
+/** A query string of the filters that have a value ("" when none has). */
+export const queryOf = (filters: Record<string, string | undefined>): string => {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
+  const text = query.toString();
+  return text ? `?${text}` : "";
+};
+
 /** A readable message for an error, in the current language: an API error by its code (errorMessages.ts). */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -116,7 +124,4 @@ export const paths = {
   /** One evidence item (relink, remove). */
   evidenceItem: (periodId: string, unitId: string, evidenceId: string) =>
     routePaths.evidence(periodId, unitId, evidenceId),
-  /** The prefix of a unit's routes in a period. */
-  unit: (periodId: string, unitId: string) =>
-    routePaths.deadline(periodId, unitId).replace(/\/deadline$/, ""),
 };

@@ -124,12 +124,35 @@ const CODES: Texts = {
   "upload-missing": ["Chưa tải tệp lên xong, hãy thử lại", "The file has not been uploaded; try again"],
   "upload-rejected": ["Tệp bị từ chối và đã được xoá", "The file was refused and removed"],
   "not-confirmed": ["Tệp chưa được xác nhận tải lên", "The upload has not been confirmed"],
+  "already-confirmed": [
+    "Tệp đã được xác nhận, không tải thêm được",
+    "This file is confirmed already; nothing more is uploaded to it",
+  ],
+  "not-a-file": ["Tài liệu này không phải là tệp", "Only file evidence is uploaded"],
+  "invalid-parts": ["Phần tệp tải lên không hợp lệ", "A part of the upload is not valid"],
+  "parts-missing": [
+    "Chưa tải lên đủ các phần của tệp, hãy thử lại",
+    "Some parts of the file are not uploaded yet; try again",
+  ],
+  "upload-unknown": [
+    "Lượt tải lên không còn hiệu lực, hãy tải tệp lên lại",
+    "That upload no longer exists; upload the file again",
+  ],
+  "evidence-locked": [
+    "Tài liệu của bản tự đánh giá không sửa được trong vòng giải trình; hãy thêm tài liệu mới",
+    "Self-assessment evidence cannot change in the explanation round; add new evidence",
+  ],
   "duplicate-unit": ["Trùng mã hoặc mã định danh đơn vị", "A unit id or code is repeated"],
   "unknown-unit": ["Không có đơn vị này", "There is no such unit"],
   "user-exists": ["Đã có tài khoản với tên đăng nhập này", "An account with this username exists"],
+  // The Cognito pool's policy (infra/cdk/constructs/auth.ts): at least 8 characters of four kinds.
   "weak-password": [
-    "Mật khẩu chưa đủ mạnh (ít nhất 12 ký tự, có chữ hoa, chữ thường, số và ký hiệu)",
-    "The password is too weak (at least 12 characters with upper and lower case, digits and symbols)",
+    "Mật khẩu chưa đủ mạnh (ít nhất 8 ký tự, có chữ hoa, chữ thường, số và ký hiệu)",
+    "The password is too weak (at least 8 characters with upper and lower case, digits and symbols)",
+  ],
+  "own-account": [
+    "Bạn không thể khoá hoặc bỏ vai trò quản trị của chính mình",
+    "You cannot disable your own account or remove your own admin role",
   ],
 };
 

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_EVIDENCE_BYTES, EVIDENCE_TYPE_BY_EXTENSION } from "../../../shared/model/limits.ts";
 import { fmt, localLabel, t } from "../i18n/index.ts";
-import type { Leaf } from "./types.ts";
+import { methodWords } from "../public/method-words.ts";
+import type { Evidence, Leaf } from "./types.ts";
 
 /** An answer value as text, by the leaf's method ("—" when unanswered). */
 export function formatValue(leaf: Leaf, value: unknown): string {
@@ -24,34 +25,8 @@ export function formatValue(leaf: Leaf, value: unknown): string {
   }
 }
 
-/** How the leaf's method turns an answer into points, in one line. */
-export function methodHint(leaf: Leaf): string {
-  const m = leaf.method;
-  const max = fmt.points(leaf.maxPoints);
-  switch (m.type) {
-    case "yesno":
-      return t("method.yesno", { max });
-    case "level":
-      return m.options.map((o) => `${localLabel(o)}: ${fmt.percent(o.fraction)}`).join(" · ");
-    case "ratio":
-      return m.target < 1
-        ? t("method.ratioTarget", { target: fmt.percent(m.target), max })
-        : t("method.ratio", { max });
-    case "steps":
-      return [...m.steps]
-        .sort((a, b) => b.min - a.min)
-        .map((s) => t("method.step", { min: fmt.number(s.min), points: fmt.points(s.points) }))
-        .join(" · ");
-    case "count":
-      return t("method.count", { each: fmt.points(m.pointsEach), max });
-    case "points":
-      return t("method.points", { max });
-    case "relative":
-      return t("method.relative", { max });
-    case "info":
-      return t("method.info");
-  }
-}
+/** How the leaf's method turns an answer into points, in one line (the public page's words, brief). */
+export const methodHint = (leaf: Leaf): string => methodWords(leaf.method, leaf.maxPoints, true);
 
 const FLAG_KEYS = {
   unanswered: "flag.unanswered",
@@ -65,6 +40,10 @@ export function flagText(flag: string): string {
   const key = FLAG_KEYS[flag as keyof typeof FLAG_KEYS];
   return key ? t(key) : flag;
 }
+
+/** An evidence item's name as shown: a link's title or address, a file's name (its id when it has none). */
+export const evidenceName = (e: Evidence): string =>
+  (e.kind === "url" ? e.title || e.url : e.fileName) || e.id;
 
 /** Evidence types the API accepts, by extension: the server's own list (plain data, no zod). */
 export const EVIDENCE_TYPES = EVIDENCE_TYPE_BY_EXTENSION;

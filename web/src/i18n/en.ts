@@ -34,15 +34,11 @@ export const en: Record<MessageKey, string> = {
   "common.newTab": "opens in a new tab",
   "common.more": "… and {n} more",
   "common.tableOf": "Table: {name}",
+  "common.dateTimeHelp": "As day/month/year hour:minute, e.g. 28/12/2026 17:00 (Vietnam time).",
+  "common.dateTimeBad": "Not day/month/year hour:minute, e.g. 28/12/2026 17:00.",
 
   "error.network": "No network connection",
   "error.signedOut": "Your session has ended; please sign in again",
-  "error.forbidden": "You may not do this",
-  "error.notFound": "Not found",
-  "error.conflict": "The state has changed; this cannot be done now",
-  "error.stale": "Someone else changed the data",
-  "error.tooLarge": "The file is too large",
-  "error.badType": "This type of file is not accepted",
 
   "notFound.title": "Page not found",
   "notFound.home": "Back to the rankings",

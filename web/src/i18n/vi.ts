@@ -35,15 +35,11 @@ export const vi = {
   "common.newTab": "mở trong thẻ mới",
   "common.more": "… và {n} mục khác",
   "common.tableOf": "Bảng: {name}",
+  "common.dateTimeHelp": "Dạng ngày/tháng/năm giờ:phút, ví dụ 28/12/2026 17:00 (giờ Việt Nam).",
+  "common.dateTimeBad": "Chưa đúng dạng ngày/tháng/năm giờ:phút, ví dụ 28/12/2026 17:00.",
 
   "error.network": "Mất kết nối mạng",
   "error.signedOut": "Phiên đăng nhập đã hết, vui lòng đăng nhập lại",
-  "error.forbidden": "Bạn không có quyền thực hiện thao tác này",
-  "error.notFound": "Không tìm thấy",
-  "error.conflict": "Trạng thái đã thay đổi, không thể thực hiện",
-  "error.stale": "Dữ liệu đã được người khác thay đổi",
-  "error.tooLarge": "Tệp quá lớn",
-  "error.badType": "Loại tệp không được chấp nhận",
 
   "notFound.title": "Không tìm thấy trang",
   "notFound.home": "Về bảng xếp hạng",

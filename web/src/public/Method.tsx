@@ -10,6 +10,7 @@ import {
   type MethodNode,
   type Snapshot,
 } from "./data.ts";
+import { methodWords } from "./method-words.ts";
 
 /**
  * How the ranking is computed (DOMAIN.md §4–5, in short), then the index set of a published period
@@ -118,42 +119,9 @@ function Nodes({ nodes, top }: { nodes: MethodNode[]; top?: boolean }) {
   );
 }
 
-/** A leaf's method in words, with the points each answer earns. */
-export function describe(method: MethodLeafMethod, maxPoints: number): string {
-  const max = fmt.points(maxPoints);
-  switch (method.type) {
-    case "yesno":
-      return t("method.yesno", { max });
-    case "level":
-      return method.options
-        .map((o) => t("method.level", { label: localLabel(o), points: fmt.points(o.fraction * maxPoints) }))
-        .join(" · ");
-    case "ratio": {
-      const parts = [
-        method.target < 1
-          ? t("method.ratioTarget", { target: fmt.percent(method.target), max })
-          : t("method.ratio", { max }),
-      ];
-      if (method.numeratorLabel && method.denominatorLabel)
-        parts.push(t("method.ratioParts", { a: method.numeratorLabel, b: method.denominatorLabel }));
-      parts.push(t(`method.whenZero.${method.whenZero}`));
-      return parts.join("; ");
-    }
-    case "steps":
-      return [...method.steps]
-        .sort((a, b) => b.min - a.min)
-        .map((s) => t("method.step", { min: fmt.number(s.min), points: fmt.points(s.points) }))
-        .join(" · ");
-    case "count":
-      return t("method.count", { each: fmt.points(method.pointsEach), max });
-    case "points":
-      return t("method.direct", { max });
-    case "relative":
-      return t("method.relative", { max });
-    case "info":
-      return t("method.info");
-  }
-}
+/** A leaf's method in words, with the points each answer earns (the page's full text). */
+export const describe = (method: MethodLeafMethod, maxPoints: number): string =>
+  methodWords(method, maxPoints);
 
 /** The pillars and maxima the ranking itself carries (a period published without a method file). */
 function Pillars({ snapshot }: { snapshot: Snapshot }) {

@@ -1,3 +1,6 @@
+import { downloadName } from "../../../shared/model/downloads.ts";
+import type { MethodFile, PublicMethod } from "../../../shared/services/method-file.ts";
+
 /** The published files (API.md "Published files"), read without signing in. */
 export interface PublishedPeriod {
   periodId: string;
@@ -75,42 +78,12 @@ export async function loadIndex(): Promise<PublishedPeriod[]> {
 
 export const loadSnapshot = (period: PublishedPeriod) => getJson<Snapshot>(period.url);
 
-/** The index set a period was ranked with (API.md "Published files": {periodId}.method.json). */
-export type MethodLeafMethod =
-  | { type: "yesno" | "points" | "relative" | "info" }
-  | { type: "level"; options: { label: string; labelEn?: string; fraction: number }[] }
-  | {
-      type: "ratio";
-      target: number;
-      whenZero: "full" | "zero" | "exclude";
-      numeratorLabel?: string;
-      denominatorLabel?: string;
-    }
-  | { type: "steps"; steps: { min: number; points: number }[] }
-  | { type: "count"; pointsEach: number };
-
-export interface MethodNode {
-  code: string;
-  name: string;
-  nameEn?: string;
-  maxPoints: number;
-  method?: MethodLeafMethod;
-  evidenceRequired?: boolean;
-  children?: MethodNode[];
-}
-
-export interface MethodFile {
-  period: { id: string; name: string };
-  framework: { id: string; name: string; nameEn?: string; decision: string | null; missingEvidence: string };
-  groups: {
-    id: string;
-    name: string;
-    nameEn?: string;
-    maxPoints: number;
-    bands: { minIndex: number; label: string; labelEn?: string }[];
-    nodes: MethodNode[];
-  }[];
-}
+/**
+ * The index set a period was ranked with (API.md "Published files": {periodId}.method.json): the
+ * types publication writes it with. Type-only, so nothing of the writer reaches the page.
+ */
+export type { MethodFile, MethodNode } from "../../../shared/services/method-file.ts";
+export type MethodLeafMethod = PublicMethod;
 
 /** The method file beside the period's ranking; undefined for a period published before there was one. */
 export const loadMethod = (period: PublishedPeriod) =>
@@ -126,10 +99,10 @@ export interface Download {
   fileName: string;
 }
 
-/** The downloads of a period: the files next to its JSON, saved as xep-hang-<period>-v<version>.<ext>. */
+/** The downloads of a period: the files next to its JSON, saved under the names publication gives them. */
 export function downloads(period: PublishedPeriod): Download[] {
   const base = `/public/rankings/${encodeURIComponent(period.periodId)}`;
-  const name = (ext: string) => `xep-hang-${period.periodId}-v${period.version}.${ext}`;
+  const name = (ext: string) => downloadName(period.periodId, period.version, ext);
   return [
     { label: "CSV", href: `${base}.csv`, fileName: name("csv") },
     { label: "XLSX", href: `${base}.xlsx`, fileName: name("xlsx") },

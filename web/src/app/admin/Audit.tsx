@@ -1,3 +1,5 @@
+import type * as z from "zod";
+import type { auditRecordSchema } from "../../../../shared/api/results.ts";
 import { fmt } from "../../i18n/index.ts";
 import { LoadState, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
 import { SelectField, TextField } from "../../ui/fields.tsx";
@@ -10,23 +12,20 @@ import { ta } from "./messages-accounts.ts";
 import { byName } from "./Users.tsx";
 import "./accounts.css";
 
-interface AuditRow {
-  entity: string;
-  action: string;
-  actor: string;
-  time: string;
-  at: string;
-  before?: unknown;
-  after?: unknown;
-}
+/** A record as GET /api/audit answers it (type only: no zod in the chunk). */
+type AuditRow = z.infer<typeof auditRecordSchema>;
 
-/** The families of actions the log records (a filter is a prefix: "user." is every account change). */
+/**
+ * The families of actions the log records (a filter is a prefix: "user." is every account change).
+ * Units are recorded one by one as "unit.create" / "unit.update" (shared/store/units.ts).
+ */
 const ACTIONS = [
   "user.",
   "unit.",
   "framework.",
   "period.",
   "submission.",
+  "evidence.",
   "appraisal.",
   "supplement.",
   "contest.",

@@ -1,8 +1,7 @@
 import { fmt, t } from "../../i18n/index.ts";
-import { TextField, useFields } from "../../ui/fields.tsx";
+import { DateTimeField, TextField, useFields } from "../../ui/fields.tsx";
 import { patch, paths } from "../api.ts";
 import type { Period } from "../types.ts";
-import { DateTimeText } from "./DateTimeText.tsx";
 import { ActionForm, useOutcome } from "./outcome.tsx";
 import { toLocalInput } from "./times.ts";
 
@@ -50,13 +49,13 @@ export function Deadlines({ period, onDone }: { period: Period; onDone: () => vo
       </dl>
       <ActionForm action={save} submit={t("admin.saveDeadlines")}>
         <TextField id="edit-name" label={t("period.name")} {...bind("name")} />
-        <DateTimeText
+        <DateTimeField
           id="edit-closes"
           label={t("period.closesAt")}
           disabled={closeFixed}
           {...bind("closesAt")}
         />
-        <DateTimeText
+        <DateTimeField
           id="edit-explanation"
           label={t("period.explanationClosesAt")}
           {...bind("explanation")}

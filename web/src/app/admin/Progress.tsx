@@ -1,22 +1,15 @@
 import { fmt, localName, t } from "../../i18n/index.ts";
 import { Scroll } from "../../ui/common.tsx";
+import { hasResults } from "../lifecycle.ts";
 import type { Framework, Period, SubmissionRow } from "../types.ts";
 import { tp } from "./messages-period.ts";
-
-/**
- * Whether the unit submitted: while open its state says so; after the close every row is "locked",
- * and a unit that submitted keeps its submittedAt (a withdrawal clears it). The list may also say it
- * outright (`submitted`).
- */
-export const rowSubmitted = (row: SubmissionRow & { submitted?: boolean }): boolean =>
-  row.submitted ?? (row.state === "submitted" || (row.state === "locked" && Boolean(row.submittedAt)));
 
 /** Per group of units: how many there are, how many have submitted, how many have not. */
 export function groupProgress(framework: Framework, rows: SubmissionRow[]) {
   return framework.groups
     .map((group) => {
       const mine = rows.filter((r) => r.groupId === group.id);
-      const submitted = mine.filter(rowSubmitted).length;
+      const submitted = mine.filter((r) => r.submitted).length;
       return { group, units: mine.length, submitted, draft: mine.length - submitted };
     })
     .filter((g) => g.units > 0);
@@ -33,7 +26,7 @@ export function Progress({
   rows: SubmissionRow[];
 }) {
   // Once closed, a unit that has not submitted never will: "not submitted", no longer "not yet".
-  const closed = period.state !== "draft" && period.state !== "open";
+  const closed = hasResults(period.state);
   const headings = [
     t("admin.unitsCol"),
     t("admin.submittedCol"),

@@ -2,17 +2,16 @@ import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { fmt, localName, t } from "../../i18n/index.ts";
 import { Loading, useAsync } from "../../ui/common.tsx";
-import { SelectField, TextField, useFields } from "../../ui/fields.tsx";
+import { DateTimeField, SelectField, TextField, useFields } from "../../ui/fields.tsx";
 import { errorText, get, paths, post, put } from "../api.ts";
 import { allUnits } from "../context.ts";
+import { hasResults } from "../lifecycle.ts";
 import type { Framework, Period, Submission, SubmissionRow } from "../types.ts";
 import { leavesOf } from "../types.ts";
 import { Dialog, DialogFooter, SubmissionBadge } from "../ui.tsx";
 import { useAction } from "../useAction.ts";
-import { DateTimeText } from "./DateTimeText.tsx";
 import { tp } from "./messages-period.ts";
 import { OutcomeNote } from "./outcome.tsx";
-import { rowSubmitted } from "./Progress.tsx";
 import { daysFrom, toLocalInput } from "./times.ts";
 import "./period.css";
 
@@ -144,8 +143,8 @@ function UnitState({
         <dt>{tp("unitState")}</dt>
         <dd>
           <SubmissionBadge state={row.state} />{" "}
-          {period.state !== "open" && period.state !== "draft" && (
-            <span>({rowSubmitted(row) ? t("submissionState.submitted") : tp("notSubmittedCol")})</span>
+          {hasResults(period.state) && (
+            <span>({row.submitted ? t("submissionState.submitted") : tp("notSubmittedCol")})</span>
           )}
         </dd>
         <dt>{tp("unitSubmittedAt")}</dt>
@@ -199,7 +198,7 @@ function ExtendDialog({
   return (
     <Dialog open title={tp("extendTitle", { unit: label })} onClose={onClose}>
       <p>{tp("extendHelp", { closesAt: fmt.dateTime(period.closesAt) })}</p>
-      <DateTimeText id="extend-until" label={tp("extendUntil")} {...bind("until")} />
+      <DateTimeField id="extend-until" label={tp("extendUntil")} {...bind("until")} />
       <DialogFooter
         label={t("common.confirm")}
         busyLabel={t("common.working")}
@@ -239,7 +238,7 @@ function SupplementDialog({
       until: values.until,
       ...(values.message.trim() ? { message: values.message.trim() } : {}),
     };
-    const answer = await post<{ until: string }>(`${paths.unit(period.id, row.unitId)}/supplement`, body);
+    const answer = await post<{ until: string }>(paths.supplement(period.id, row.unitId), body);
     onDone(tp("supplemented", { unit: label, n: codes.length, until: fmt.dateTime(answer.until) }));
   });
   const toggle = (code: string, on: boolean) =>
@@ -262,7 +261,7 @@ function SupplementDialog({
           ))}
         </div>
       </fieldset>
-      <DateTimeText id="supplement-until" label={tp("supplementUntil")} {...bind("until")} />
+      <DateTimeField id="supplement-until" label={tp("supplementUntil")} {...bind("until")} />
       <TextField id="supplement-message" label={tp("supplementMessage")} {...bind("message")} />
       <DialogFooter
         label={t("common.confirm")}

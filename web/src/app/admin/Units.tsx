@@ -1,17 +1,17 @@
 import { useState } from "preact/hooks";
 import { fold, t } from "../../i18n/index.ts";
-import { LoadState, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
+import { LoadState, Pager, pageOf, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
 import { SelectField, TextField } from "../../ui/fields.tsx";
 import { paths, put } from "../api.ts";
 import { allUnits, forgetUnits } from "../context.ts";
 import type { Unit } from "../types.ts";
 import { ColumnHeads, Dialog, DialogFooter } from "../ui.tsx";
-import { inUserLanguage } from "./accounts-api.ts";
+import { useAction } from "../useAction.ts";
 import { ImportFile } from "./ImportFile.tsx";
 import { download, templateOf } from "./importing.ts";
 import { EditButton, FilterCard, ListHeading } from "./ListScreen.tsx";
 import { ta } from "./messages-accounts.ts";
-import { OutcomeNote, useOutcome } from "./outcome.tsx";
+import { OutcomeNote } from "./outcome.tsx";
 import "./accounts.css";
 
 /** A JSON import may be the bare list of units or the API's body ({"units": […]}). */
@@ -39,18 +39,19 @@ export function Units() {
   );
 }
 
+/** Rows shown at a time: a province has hundreds of units. */
+const PAGE = 100;
+
 /** Every unit: searched by name or code, filtered by kind, edited one at a time, exported to Excel. */
 export function UnitsScreen() {
   useTitle(ta("unitsTitle"));
   const units = useAsync(() => allUnits(), []);
   const [query, setQuery] = useState("");
   const [kind, setKind] = useState("");
+  const [page, setPage] = useState(0);
   const [editing, setEditing] = useState<Unit | null>(null);
   const [saved, setSaved] = useState<string>();
-  const exporting = useOutcome(async () => {
-    download(await templateOf("units"), "don-vi.xlsx");
-    return "";
-  });
+  const exporting = useAction(async () => download(await templateOf("units"), "don-vi.xlsx"));
   const all = units.data ? [...units.data.values()] : [];
   const kinds = [...new Set(all.map((u) => u.kind))].sort();
   const needle = fold(query.trim()).toLowerCase();
@@ -58,12 +59,24 @@ export function UnitsScreen() {
     .filter((u) => !kind || u.kind === kind)
     .filter((u) => !needle || fold(`${u.name} ${u.code} ${u.id}`).toLowerCase().includes(needle))
     .sort((a, b) => a.name.localeCompare(b.name, "vi"));
+  const { current, pages, shown } = pageOf(rows, page, PAGE);
+  // A new search starts from the first page.
+  const filter = (set: (value: string) => void) => (value: string) => {
+    set(value);
+    setPage(0);
+  };
   return (
     <>
       <ListHeading title={ta("unitsTitle")} />
       <FilterCard>
-        <TextField id="unit-search" label={ta("unitSearch")} type="search" value={query} onValue={setQuery} />
-        <SelectField id="unit-kind" label={ta("kind")} value={kind} onValue={setKind}>
+        <TextField
+          id="unit-search"
+          label={ta("unitSearch")}
+          type="search"
+          value={query}
+          onValue={filter(setQuery)}
+        />
+        <SelectField id="unit-kind" label={ta("kind")} value={kind} onValue={filter(setKind)}>
           <option value="">{ta("any")}</option>
           {kinds.map((k) => (
             <option key={k} value={k}>
@@ -87,7 +100,7 @@ export function UnitsScreen() {
               <table>
                 <ColumnHeads columns={[ta("name"), ta("code"), ta("kind"), ta("id"), ta("actions")]} />
                 <tbody>
-                  {rows.slice(0, 500).map((u) => (
+                  {shown.map((u) => (
                     <tr key={u.id}>
                       <th scope="row">{u.name}</th>
                       <td>{u.code}</td>
@@ -108,6 +121,7 @@ export function UnitsScreen() {
               </table>
             </Scroll>
           )}
+          <Pager page={current} pages={pages} onPage={setPage} label={t("rankings.pages")} />
         </>
       )}
       {editing && (
@@ -142,12 +156,9 @@ function UnitDialog({
   const [name, setName] = useState(unit.name);
   const [code, setCode] = useState(unit.code);
   const [kind, setKind] = useState(unit.kind);
-  const save = useOutcome(async () => {
-    await inUserLanguage(
-      put(paths.units, { units: [{ ...unit, name: name.trim(), code: code.trim(), kind }] }),
-    );
+  const save = useAction(async () => {
+    await put(paths.units, { units: [{ ...unit, name: name.trim(), code: code.trim(), kind }] });
     onSaved(name.trim());
-    return "";
   });
   return (
     <Dialog open title={ta("editUnit", { name: unit.name })} onClose={onClose}>

@@ -3,8 +3,8 @@ import { t } from "../../i18n/index.ts";
 import { SelectField, TextField } from "../../ui/fields.tsx";
 import { patch, paths, put } from "../api.ts";
 import type { Unit } from "../types.ts";
-import { Dialog } from "../ui.tsx";
-import { type Account, inUserLanguage, type ScopeChoices } from "./accounts-api.ts";
+import { Dialog, DialogFooter } from "../ui.tsx";
+import type { Account, ScopeChoices } from "./accounts-api.ts";
 import { ta } from "./messages-accounts.ts";
 import { OutcomeNote, useOutcome } from "./outcome.tsx";
 import { needsUnit, RoleChoices } from "./Users.tsx";
@@ -50,7 +50,7 @@ export function UserDialog({
     return text;
   });
   const send = async (body: Record<string, unknown>) => {
-    const next = await inUserLanguage(patch<Account>(paths.user(name), body));
+    const next = await patch<Account>(paths.user(name), body);
     onChanged(next);
     return next;
   };
@@ -125,16 +125,8 @@ export function UserDialog({
             </fieldset>
           </>
         )}
-        <div class="dialog-actions">
-          <button
-            type="button"
-            class="btn btn-primary"
-            disabled={action.busy || roles.length === 0 || (unitRole && !unitId)}
-            onClick={save}
-          >
-            {t("common.save")}
-          </button>
-          {!self && (
+        {!self && (
+          <div class="dialog-actions">
             <button
               type="button"
               class="btn"
@@ -151,8 +143,8 @@ export function UserDialog({
             >
               {ta(account.enabled ? "disable" : "enable")}
             </button>
-          )}
-        </div>
+          </div>
+        )}
         <form
           class="account-password"
           onSubmit={(e) => {
@@ -161,7 +153,7 @@ export function UserDialog({
               text: ta("confirmReset", { username: name }),
               label: ta("resetPassword"),
               run: async () => {
-                await inUserLanguage(put(paths.password(name), { password }));
+                await put(paths.password(name), { password });
                 setPassword("");
                 return ta("resetDone", { username: name });
               },
@@ -186,27 +178,24 @@ export function UserDialog({
         {pending && (
           <div class="notice notice-warn" role="alertdialog" aria-labelledby="account-confirm-text">
             <p id="account-confirm-text">{pending.text}</p>
-            <div class="dialog-actions">
-              <button
-                type="button"
-                class="btn btn-primary"
-                disabled={action.busy}
-                onClick={() => void action.run(pending)}
-              >
-                {pending.label}
-              </button>
-              <button type="button" class="btn" onClick={() => setPending(null)}>
-                {t("common.cancel")}
-              </button>
-            </div>
+            <DialogFooter
+              label={pending.label}
+              onConfirm={() => void action.run(pending)}
+              onCancel={() => setPending(null)}
+              busy={action.busy}
+            />
           </div>
         )}
         <OutcomeNote ok={action.ok} error={action.error} failure={action.failure} />
-        <div class="dialog-actions">
-          <button type="button" class="btn" onClick={onClose}>
-            {t("common.back")}
-          </button>
-        </div>
+        {/* Save applies the roles, unit and scope above; the password and the state have their own. */}
+        <DialogFooter
+          label={t("common.save")}
+          onConfirm={save}
+          onCancel={onClose}
+          cancelLabel={t("common.back")}
+          busy={action.busy}
+          disabled={roles.length === 0 || (unitRole && !unitId)}
+        />
       </div>
     </Dialog>
   );

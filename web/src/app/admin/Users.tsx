@@ -7,7 +7,7 @@ import { paths, post } from "../api.ts";
 import { allUnits } from "../context.ts";
 import type { Unit } from "../types.ts";
 import { ColumnHeads } from "../ui.tsx";
-import { type Account, inUserLanguage, scopeChoices } from "./accounts-api.ts";
+import { type Account, scopeChoices } from "./accounts-api.ts";
 import { EditButton, FilterCard, ListHeading, MoreButton, usePagedList } from "./ListScreen.tsx";
 import { ta } from "./messages-accounts.ts";
 import { ActionForm, useOutcome } from "./outcome.tsx";
@@ -68,7 +68,7 @@ export function Users({ onCreated, title }: { onCreated?: () => void; title?: st
   const [roles, setRoles] = useState<string[]>(["unit-editor"]);
   const create = useOutcome(async () => {
     const body = userBody({ ...values, roles });
-    await inUserLanguage(post(paths.users, body));
+    await post(paths.users, body);
     setValues((current) => ({ ...current, username: "", password: "" }));
     onCreated?.();
     return t("admin.userCreated", { username: body.username });

@@ -92,7 +92,7 @@ export function download(blob: Blob, name: string): void {
 }
 
 /** The newest index set, if any (the one the template shows). */
-async function newestFramework(): Promise<Framework | undefined> {
+export async function newestFramework(): Promise<Framework | undefined> {
   const list = await getAll<FrameworkSummary>(paths.frameworks);
   const newest = [...list].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   return newest ? getFramework(newest.id) : undefined;

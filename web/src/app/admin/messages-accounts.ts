@@ -52,14 +52,6 @@ export const ta = messagesFor(
       "Đặt mật khẩu mới cho {username}? Mật khẩu cũ không dùng được nữa; hãy báo mật khẩu mới cho người dùng qua kênh an toàn.",
     resetDone: "Đã đặt mật khẩu mới cho {username}.",
     self: "(bạn)",
-    // Errors by the API's code.
-    "error.user-exists": "Đã có tài khoản với tên đăng nhập này.",
-    "error.weak-password":
-      "Mật khẩu chưa đủ mạnh: ít nhất 8 ký tự, có chữ hoa, chữ thường, chữ số và ký hiệu.",
-    "error.own-account": "Bạn không thể khoá hoặc bỏ vai trò quản trị của chính mình.",
-    "error.unknown-unit": "Không có đơn vị này.",
-    "error.not-found": "Không tìm thấy tài khoản.",
-    "error.invalid-body": "Thông tin chưa hợp lệ, xem chi tiết bên dưới.",
     // Units.
     unitsTitle: "Danh sách đơn vị",
     unitSearch: "Tìm theo tên hoặc mã",
@@ -137,13 +129,6 @@ export const ta = messagesFor(
       "Set a new password for {username}? The old one stops working; give the new one to the user through a safe channel.",
     resetDone: "New password set for {username}.",
     self: "(you)",
-    "error.user-exists": "An account with this user name exists.",
-    "error.weak-password":
-      "The password is too weak: at least 8 characters with an upper-case and a lower-case letter, a digit and a symbol.",
-    "error.own-account": "You cannot disable your own account or remove your own admin role.",
-    "error.unknown-unit": "There is no such unit.",
-    "error.not-found": "The account was not found.",
-    "error.invalid-body": "Some details are not valid; see below.",
     unitsTitle: "Units",
     unitSearch: "Search by name or code",
     kind: "Kind",
@@ -173,12 +158,3 @@ export const ta = messagesFor(
     rangeHelp: "At most 92 days.",
   },
 );
-
-type ErrorKey = Parameters<typeof ta>[0] & `error.${string}`;
-
-/** The API's error in the user's language when its code is one of these screens' (else undefined). */
-export function accountErrorText(code: string): string | undefined {
-  const key = `error.${code}` as ErrorKey;
-  const text = ta(key);
-  return text === key ? undefined : text;
-}

@@ -5,11 +5,12 @@ import { ErrorNote, Loading, useAsync, useTitle } from "../../ui/common.tsx";
 import { ApiError, errorText, get, paths, put } from "../api.ts";
 import { loadUnitContext, nodeScore, type UnitContext } from "../context.ts";
 import { NewValueInput } from "../LeafInput.tsx";
+import { hasResults } from "../lifecycle.ts";
 import { type FrameworkNode, isLeaf, type Leaf, type LedgerLeaf, type UnitResult } from "../types.ts";
 import { InlineError, SubmissionBadge, TextAreaField, ToggleButton } from "../ui.tsx";
 import { useAction } from "../useAction.ts";
-import { flagText, formatValue, methodHint } from "../values.ts";
-import { EvidencePanel, evidenceName, type Shown } from "./EvidencePanel.tsx";
+import { evidenceName, flagText, formatValue, methodHint } from "../values.ts";
+import { EvidencePanel, type Shown } from "./EvidencePanel.tsx";
 import { queryString, readQuery } from "./list-model.ts";
 import { NextUnit } from "./NextUnit.tsx";
 import "./review.css";
@@ -67,7 +68,7 @@ export function Appraise({
   const context = useAsync(() => loadUnitContext(periodId, unitId), [periodId, unitId]);
   const ledger = useAsync(() => loadLedger(periodId, unitId), [periodId, unitId]);
   const [onlyOpen, setOnlyOpen] = useState(false);
-  const [bulk, setBulk] = useState<string>();
+  const [bulkDone, setBulkDone] = useState<string>();
   useTitle(context.data?.unit ? `${t("appraise.title")}: ${context.data.unit.name}` : t("appraise.title"));
   if ((context.loading && !context.data) || (ledger.loading && !ledger.data && !ledger.error))
     return <Loading />;
@@ -81,28 +82,26 @@ export function Appraise({
   const rows = new Map((ledger.data?.leaves ?? []).map((r) => [r.code, r]));
   const canAppraise = hasRole(session, "reviewer") && period.state === "appraisal";
   const finalScore = (code: string) => rows.get(code)?.final.score ?? sub.preview.leaves[code]?.score ?? 0;
-  const selfScore = (code: string) => rows.get(code)?.self.score ?? sub.preview.leaves[code]?.score ?? 0;
-  const total = (score: (code: string) => number) =>
-    group.nodes.reduce((sum, n) => sum + nodeScore(n, score), 0);
   const open = ctx.leaves.filter((l) => !rows.get(l.code)?.appraisal);
   const { acceptable, skipped } = acceptRestPlan(
     open,
     (code) => rows.get(code)?.self.flags ?? sub.preview.leaves[code]?.flags ?? [],
   );
 
-  const acceptRest = async () => {
-    setBulk(t("appraise.bulkBusy"));
+  // The ledger is read again whatever happened: the leaves accepted before a failure count.
+  const acceptRest = useAction(async () => {
+    setBulkDone(undefined);
     try {
       for (const leaf of acceptable)
         await put(paths.appraisal(periodId, unitId, leaf.code), { accept: true });
-      setBulk(acceptRestDone(acceptable.length, skipped));
-    } catch (e) {
-      setBulk(errorText(e));
+    } finally {
+      ledger.reload();
     }
-    ledger.reload();
-  };
+    setBulkDone(acceptRestDone(acceptable.length, skipped));
+  });
+  const bulk = acceptRest.busy ? t("appraise.bulkBusy") : bulkDone;
 
-  const closed = period.state !== "draft" && period.state !== "open" && period.state !== "closing";
+  const closed = hasResults(period.state);
   return (
     <div class={shown ? "appraise-layout with-panel" : "appraise-layout"}>
       <div class="appraise-main">
@@ -123,11 +122,11 @@ export function Appraise({
         <dl class="stats">
           <div>
             <dt>{t("appraise.selfTotal")}</dt>
-            <dd>{fmt.points(ledger.data ? total(selfScore) : sub.preview.points)}</dd>
+            <dd>{fmt.points(ledger.data ? ledger.data.totals.self.points : sub.preview.points)}</dd>
           </div>
           <div>
             <dt>{t("appraise.appraisedTotal")}</dt>
-            <dd>{ledger.data ? fmt.points(total(finalScore)) : "—"}</dd>
+            <dd>{ledger.data ? fmt.points(ledger.data.totals.appraised.points) : "—"}</dd>
           </div>
           <div>
             <dt>{t("appraise.progress")}</dt>
@@ -153,7 +152,12 @@ export function Appraise({
             {t("appraise.onlyOpen")}
           </label>
           {canAppraise && acceptable.length > 0 && (
-            <button type="button" class="btn" onClick={() => void acceptRest()}>
+            <button
+              type="button"
+              class="btn"
+              disabled={acceptRest.busy}
+              onClick={() => void acceptRest.run()}
+            >
               {t("appraise.acceptRest", { n: acceptable.length })}
             </button>
           )}
@@ -163,6 +167,7 @@ export function Appraise({
             {bulk}
           </p>
         )}
+        <InlineError error={acceptRest.error} />
         {group.nodes.map((node) => (
           <AppraiseNode
             key={node.code}

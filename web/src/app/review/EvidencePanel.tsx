@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ErrorNote, Loading } from "../../ui/common.tsx";
+import { INLINE_EVIDENCE_TYPES } from "../../../../shared/model/limits.ts";
+import { ErrorNote, LoadState, useAsync } from "../../ui/common.tsx";
 import { errorText } from "../api.ts";
 import { evidenceUrl, openEvidence } from "../EvidenceOpen.tsx";
 import type { Evidence } from "../types.ts";
+import { evidenceName } from "../values.ts";
 import { tr } from "./messages.ts";
 
-/** What the panel shows in the page (served inline by the API for these types only). */
 const PDF = "application/pdf";
-const IMAGES = new Set(["image/jpeg", "image/png"]);
 
 export interface Shown {
   evidence: Evidence;
@@ -15,9 +15,6 @@ export interface Shown {
   /** The button that opened the panel: focus goes back there when it closes. */
   opener: HTMLElement | null;
 }
-
-export const evidenceName = (e: Evidence) =>
-  e.kind === "url" ? e.title || e.url || e.id : e.fileName || e.id;
 
 /**
  * One evidence item beside the leaf it backs: a PDF in the browser's own viewer (an iframe of the
@@ -37,26 +34,21 @@ export function EvidencePanel({
 }) {
   const { evidence, code } = shown;
   const type = evidence.contentType ?? "";
-  const inline = evidence.kind === "file" && (type === PDF || IMAGES.has(type));
-  const [url, setUrl] = useState<string>();
+  // Shown in the page only what the API serves inline; anything else is a download.
+  const inline = evidence.kind === "file" && INLINE_EVIDENCE_TYPES.has(type);
+  // The inline link, read again for each item shown (the last one asked for wins).
+  const link = useAsync(
+    async () => (inline ? evidenceUrl(periodId, unitId, evidence.id, true) : undefined),
+    [periodId, unitId, evidence.id, inline],
+  );
   const [error, setError] = useState<string>();
   const heading = useRef<HTMLHeadingElement>(null);
   const name = evidenceName(evidence);
 
   useEffect(() => {
-    setUrl(undefined);
     setError(undefined);
     heading.current?.focus();
-    if (!inline) return;
-    let live = true;
-    evidenceUrl(periodId, unitId, evidence.id, true).then(
-      (link) => live && setUrl(link),
-      (e: unknown) => live && setError(errorText(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [periodId, unitId, evidence.id, inline]);
+  }, [evidence.id]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -104,12 +96,13 @@ export function EvidencePanel({
           <p class="muted">{evidence.url}</p>
         ) : !inline ? (
           <p>{tr("panel.noPreview", { type: type || "?" })}</p>
-        ) : !url ? (
-          !error && <Loading />
+        ) : link.loading || !link.data ? (
+          // Not the last item's link while the next one's loads.
+          <LoadState of={link} />
         ) : type === PDF ? (
-          <iframe src={url} title={tr("panel.pdfFrame", { name })} />
+          <iframe src={link.data} title={tr("panel.pdfFrame", { name })} />
         ) : (
-          <img src={url} alt={tr("panel.image", { name })} />
+          <img src={link.data} alt={tr("panel.image", { name })} />
         )}
       </div>
     </section>

@@ -5,10 +5,11 @@ import { type Location, setQuery } from "../../router.ts";
 import { ErrorNote, Loading, Pager, pageOf, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
 import { Field, TextField } from "../../ui/fields.tsx";
 import { errorText } from "../api.ts";
-import { hasContests } from "../lifecycle.ts";
+import { hasContests, hasResults } from "../lifecycle.ts";
 import type { SubmissionRow } from "../types.ts";
 import { PeriodBadge } from "../ui.tsx";
 import {
+  appraisalState,
   type ListQuery,
   type ListRow,
   loadReviewList,
@@ -24,10 +25,6 @@ import { tr } from "./messages.ts";
 import "./review.css";
 
 const PAGE = 100;
-
-/** Whether the period has closed: every head is locked, and "did not submit" is final. */
-const isClosed = (rows: readonly SubmissionRow[]) =>
-  rows.length > 0 && rows.every((r) => r.state === "locked");
 
 /**
  * A period's units: whether each submitted, its self-assessed points and the caller's appraisal
@@ -45,7 +42,8 @@ export function ReviewList({ periodId, location }: { periodId: string; location:
     return <ErrorNote error={new Error(errorText(data.error))} retry={data.reload} />;
   if (!data.data) return null;
   const { period, framework, rows } = data.data;
-  const closed = isClosed(rows);
+  // Closed: every head is locked, and "did not submit" is final.
+  const closed = hasResults(period.state);
   const filtered = visibleRows(data.data, query);
   const submitted = rows.filter((r) => r.submitted).length;
   const progress = periodProgress(rows);
@@ -226,8 +224,8 @@ function SubmittedBadge({ row, closed }: { row: SubmissionRow; closed: boolean }
 
 function Progress({ row }: { row: SubmissionRow }) {
   const a = row.appraisal;
-  if (!a || a.total === 0) return <span class="muted">—</span>;
-  const state = a.done === 0 ? "todo" : a.done >= a.total ? "done" : "partial";
+  const state = appraisalState(row);
+  if (!a || !state) return <span class="muted">—</span>;
   return (
     <span class={`progress progress-${state}`}>
       <span class="bar" aria-hidden="true">

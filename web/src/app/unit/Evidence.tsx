@@ -54,7 +54,7 @@ export function useUploads(periodId: string, unitId: string, state: SubmissionSt
       update(item.id, { phase: "confirming", progress: 1 });
       const confirmed = await state.write(() =>
         post<{ evidence: Evidence; duplicateOf?: string }>(
-          `${paths.evidenceItem(periodId, unitId, evidenceId as string)}/confirm`,
+          paths.confirm(periodId, unitId, evidenceId as string),
         ),
       );
       update(item.id, {

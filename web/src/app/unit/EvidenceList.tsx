@@ -5,6 +5,7 @@ import { EvidenceLink } from "../EvidenceOpen.tsx";
 import type { Evidence, Leaf } from "../types.ts";
 import { Dialog, DialogFooter, InlineError } from "../ui.tsx";
 import { useAction } from "../useAction.ts";
+import { evidenceName } from "../values.ts";
 import type { SubmissionState } from "./useSubmission.ts";
 
 /** Evidence items with open, relink to other leaves and remove. */
@@ -34,7 +35,7 @@ export function EvidenceList({
     <>
       <ul class="evidence-list">
         {items.map((e) => {
-          const name = e.kind === "url" ? e.title || e.url : e.fileName;
+          const name = evidenceName(e);
           return (
             <li key={e.id}>
               {e.status === "confirmed" ? (
@@ -60,7 +61,7 @@ export function EvidenceList({
                   <button
                     type="button"
                     class="btn btn-small btn-quiet"
-                    onClick={() => void remove.run(e, name ?? "")}
+                    onClick={() => void remove.run(e, name)}
                   >
                     {t("evidence.remove")}
                     <span class="sr-only"> {name}</span>
@@ -105,9 +106,9 @@ function RelinkDialog({
     onClose();
   });
   const candidates = leaves.filter((l) => l.evidence.kinds.includes(evidence.kind));
-  const name = evidence.kind === "url" ? evidence.title || evidence.url : evidence.fileName;
+  const name = evidenceName(evidence);
   return (
-    <Dialog open title={t("evidence.relinkTitle", { name: name ?? "" })} onClose={onClose}>
+    <Dialog open title={t("evidence.relinkTitle", { name })} onClose={onClose}>
       <fieldset class="relink">
         <legend>{t("evidence.relinkLegend")}</legend>
         <div class="relink-list">

@@ -3,11 +3,11 @@ import { hasRole, useSession } from "../../auth/session.ts";
 import { fmt, localName, t } from "../../i18n/index.ts";
 import { ErrorNote, Loading, Scroll, useAsync, useTitle } from "../../ui/common.tsx";
 import { ApiError, errorText, get, paths, post } from "../api.ts";
-import { loadUnitContext, nodeScore, type UnitContext } from "../context.ts";
+import { loadUnitContext, type UnitContext } from "../context.ts";
 import type { Evidence, LedgerLeaf, ResultScore, UnitResult } from "../types.ts";
 import { Dialog, DialogFooter, InlineError, TextAreaField } from "../ui.tsx";
 import { useAction } from "../useAction.ts";
-import { EVIDENCE_ACCEPT, flagText, formatValue } from "../values.ts";
+import { EVIDENCE_ACCEPT, evidenceName, flagText, formatValue } from "../values.ts";
 import { uploadContestFile } from "./contest-upload.ts";
 import { tr } from "./messages.ts";
 import "./unit.css";
@@ -87,32 +87,20 @@ function Ledger({
 }) {
   const [contesting, setContesting] = useState<LedgerLeaf>();
   const { period } = context;
-  // Totals from the ledger, capped node by node as the engine does.
-  const byCode = new Map(result.leaves.map((row) => [row.code, row]));
-  const total = (score: (row: LedgerLeaf) => number) =>
-    context.group.nodes.reduce(
-      (sum, node) =>
-        sum +
-        nodeScore(node, (code) => {
-          const row = byCode.get(code);
-          return row ? score(row) : 0;
-        }),
-      0,
-    );
-  const max = context.group.nodes.reduce((sum, node) => sum + node.maxPoints, 0);
+  const { self, appraised } = result.totals;
   return (
     <>
       <dl class="result-totals" aria-label={tr("results.totals")}>
         <div>
           <dt>{tr("results.selfTotal")}</dt>
           <dd data-total="self">
-            {fmt.points(total((row) => row.self.score))} <span class="muted">/ {fmt.points(max)}</span>
+            {fmt.points(self.points)} <span class="muted">/ {fmt.points(self.max)}</span>
           </dd>
         </div>
         <div>
           <dt>{tr("results.appraisedTotal")}</dt>
           <dd data-total="appraised">
-            {fmt.points(total((row) => row.final.score))} <span class="muted">/ {fmt.points(max)}</span>
+            {fmt.points(appraised.points)} <span class="muted">/ {fmt.points(appraised.max)}</span>
           </dd>
         </div>
       </dl>
@@ -284,7 +272,7 @@ function ContestDialog({
                   )
                 }
               />
-              {e.kind === "url" ? e.title || e.url : e.fileName}
+              {evidenceName(e)}
             </label>
           ))}
         </fieldset>

@@ -25,8 +25,6 @@ export async function uploadContestFile(
   );
   if (!reply.upload) throw new Error(t("upload.network"));
   await postToStorage(reply.upload, file, contentType, () => undefined);
-  const confirmed = await post<{ evidence: Evidence }>(
-    `${paths.evidenceItem(periodId, unitId, reply.evidence.id)}/confirm`,
-  );
+  const confirmed = await post<{ evidence: Evidence }>(paths.confirm(periodId, unitId, reply.evidence.id));
   return confirmed.evidence;
 }

@@ -1,5 +1,3 @@
-import { pathFor } from "../../../../shared/api/paths.ts";
-
 /**
  * Resumable uploads of large files (shared/services/multipart.ts): the file goes to storage in parts
  * on presigned PUT URLs, a few at a time, each retried; the upload id and the parts sent are kept in
@@ -102,12 +100,6 @@ export function idsOfUploadKey(
   const m = /^evidence\/uploads\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(key ?? "");
   return m ? { periodId: m[1] as string, unitId: m[2] as string, evidenceId: m[3] as string } : undefined;
 }
-
-type Ids = { periodId: string; unitId: string; evidenceId: string };
-export const partsPath = (ids: Ids) =>
-  pathFor("POST /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/parts", ids);
-export const completePath = (ids: Ids) =>
-  pathFor("POST /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/complete", ids);
 
 /** The parts answer (shared/api/multipart.ts). */
 export interface PartsAnswer {

@@ -4,7 +4,6 @@ import type { Evidence } from "../types.ts";
 import { EVIDENCE_TYPES, MAX_EVIDENCE_BYTES } from "../values.ts";
 import {
   clearResume,
-  completePath,
   idsOfUploadKey,
   loadResume,
   MULTIPART_FROM,
@@ -12,7 +11,6 @@ import {
   PART_TRIES,
   type PartsAnswer,
   partRange,
-  partsPath,
   partsToSend,
   type ResumeState,
   resumeKey,
@@ -172,7 +170,10 @@ async function sendInParts(
   const resumable = kept?.evidenceId === ids.evidenceId && kept.uploadId ? kept : undefined;
   const ask = async (uploadId: string | undefined, partNumbers: number[]) => {
     try {
-      return await post<PartsAnswer>(partsPath(ids), { ...(uploadId ? { uploadId } : {}), partNumbers });
+      return await post<PartsAnswer>(paths.parts(ids.periodId, ids.unitId, ids.evidenceId), {
+        ...(uploadId ? { uploadId } : {}),
+        partNumbers,
+      });
     } catch (error) {
       // The upload is gone (finished, aborted, expired): the item must start afresh (a 400 does that).
       if (error instanceof ApiError && [404, 409, 422].includes(error.status)) {
@@ -246,7 +247,7 @@ async function sendInParts(
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTS, todo.length) }, worker));
   try {
-    await post(completePath(ids), { uploadId });
+    await post(paths.complete(ids.periodId, ids.unitId, ids.evidenceId), { uploadId });
   } catch (error) {
     // "upload-unknown": completed by an earlier try whose answer was lost; confirm will tell.
     if (!(error instanceof ApiError && error.code === "upload-unknown")) {

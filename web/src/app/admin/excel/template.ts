@@ -11,7 +11,7 @@ import {
   SHEET_LABELS,
   UNIT_COLUMNS,
 } from "./sheets.ts";
-import { type DropDown, type SheetSpec, writeXlsx } from "./xlsx.ts";
+import { columnName, type DropDown, type SheetSpec, writeXlsx } from "./xlsx.ts";
 
 /**
  * The workbooks the organiser downloads, fills in and imports (as parse.ts reads them): headed by the
@@ -43,15 +43,14 @@ function listsSheet(kinds: string[]) {
   /** The range of one list, for a drop-down. */
   const source = (name: string) => {
     const at = column.get(name) ?? { i: 0, n: 1 };
-    const letter = String.fromCharCode(65 + at.i);
+    const letter = columnName(at.i);
     return `${quoted(LISTS_SHEET)}!$${letter}$2:$${letter}$${at.n + 1}`;
   };
   const spec: SheetSpec = { name: LISTS_SHEET, rows, hidden: true };
   return { spec, source };
 }
 
-const letterOf = (columns: readonly string[], column: string) =>
-  String.fromCharCode(65 + columns.indexOf(column));
+const letterOf = (columns: readonly string[], column: string) => columnName(columns.indexOf(column));
 
 /** Drop-downs on the data rows (2 to `last`) of the given columns. */
 const dropDowns = (
@@ -238,6 +237,3 @@ export const frameworkWorkbook = (framework?: FrameworkInput): Blob => writeXlsx
 /** The units as a workbook (every column, reminder e-mails too): their export and template. */
 export const unitsWorkbook = (units?: readonly Unit[], kinds?: readonly string[]): Blob =>
   writeXlsx(unitsSheets(units, kinds));
-
-export const frameworkTemplate = (): Blob => frameworkWorkbook();
-export const unitsTemplate = (): Blob => unitsWorkbook();
