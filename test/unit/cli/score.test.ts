@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
-import { runScoreCli } from "../../support/score-cli.ts";
+import { restateFromJson } from "../../../shared/engine/restate.ts";
+import { runScoreCli, type ScoreCliRun } from "../../support/score-cli.ts";
 
 // Black-box tests of `npm run -s score -- <bundle.json>`: the real CLI in a child process.
 // Each process costs about half a second or more: one per test, and no more tests than cases.
@@ -98,6 +100,91 @@ describe("score CLI", { timeout: 30_000 }, () => {
     const path = join(work, "no-such-bundle.json");
     const run = await score(path);
     expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(path);
+  });
+});
+
+/** `npm run -s score -- restate <snapshot> <units>`, like runScoreCli but with the subcommand's arguments. */
+function restate(snapshot: string, units: string): Promise<ScoreCliRun> {
+  return new Promise((done, fail) => {
+    const tsx = join(root, "node_modules", ".bin", "tsx");
+    const child = spawn(tsx, ["shared/cli/score.ts", "restate", snapshot, units], { cwd: root });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe("score CLI: restate", { timeout: 30_000 }, () => {
+  const snapshotPath = join(fixtures, "all-methods-expected.json");
+  const unitsPath = join(fixtures, "restate-units.json");
+  const units = (name: string, list: unknown[]): string => {
+    const path = join(work, name);
+    writeFileSync(path, JSON.stringify({ units: list }));
+    return path;
+  };
+
+  test("prints the restated snapshot and nothing else; the unit left out is a note on stderr", async () => {
+    const run = await restate(snapshotPath, unitsPath);
+    expect(run.code).toBe(0);
+    const printed = JSON.parse(run.stdout);
+    const expected = restateFromJson(readJson(snapshotPath), readJson(unitsPath));
+    expect(expected.ok && printed).toStrictEqual(expected.ok && expected.value.snapshot);
+    // Hand-computed in test/unit/engine/restate.test.ts: Bình Kim = mean(Bình Yên, Kim Lực).
+    expect(printed.groups[1].units[1]).toMatchObject({
+      unitId: "xa-binh-kim",
+      rank: 2,
+      points: 51.67,
+      index: 0.5167,
+    });
+    expect(run.stderr).toContain("xa-tan-trao");
+    expect(run.stderr).not.toContain("refused");
+  });
+
+  test("refuses predecessors in two groups, naming the unit, with nothing on stdout", async () => {
+    const path = units("two-groups.json", [
+      { id: "xa-lien-hop", code: "X1", name: "Xã Liên Hợp", predecessorIds: ["xa-kim-luc", "so-y-te"] },
+    ]);
+    const run = await restate(snapshotPath, path);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(namedOnOneLine(run.stderr, "xa-lien-hop", "xa-kim-luc", "so-y-te"), run.stderr).toBe(true);
+  });
+
+  test("refuses a predecessor named by two units, naming both", async () => {
+    const path = units("twice.json", [
+      { id: "xa-a", code: "X1", name: "Xã A", predecessorIds: ["xa-kim-luc"] },
+      { id: "xa-b", code: "X2", name: "Xã B", predecessorIds: ["xa-kim-luc", "xa-da-vi"] },
+    ]);
+    const run = await restate(snapshotPath, path);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(namedOnOneLine(run.stderr, "xa-a", "xa-b", "xa-kim-luc"), run.stderr).toBe(true);
+  });
+
+  test("refuses a bad snapshot and a units file of the wrong shape, with their paths", async () => {
+    const bad = join(work, "bad-snapshot.json");
+    writeFileSync(bad, JSON.stringify({ ...(readJson(snapshotPath) as object), groups: "none" }));
+    const path = units("no-name.json", [{ id: "xa-a", code: "X1" }]);
+    const run = await restate(bad, path);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("snapshot.groups");
+    expect(run.stderr).toContain("units.0.name");
+  });
+
+  test("refuses an unreadable units file", async () => {
+    const path = join(work, "no-such-units.json");
+    const run = await restate(snapshotPath, path);
+    expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain(path);
   });
