@@ -4,7 +4,7 @@ import { nameSchema } from "../model/common.ts";
 import type { Framework, Leaf } from "../model/framework.ts";
 import { parseFramework } from "../model/framework-rules.ts";
 import { type Checked, fromZodIssues, type Issue } from "../model/issues.ts";
-import { rankingSnapshotSchema } from "../model/snapshot.ts";
+import { leafPointsSchema, rankingSnapshotSchema } from "../model/snapshot.ts";
 import { type Unit, unitSchema } from "../model/unit.ts";
 import { compileFramework } from "./compile.ts";
 import type { ScoringInput } from "./score-period.ts";
@@ -25,6 +25,8 @@ const envelopeSchema = z.strictObject({
   submissions: z.record(z.string(), z.unknown()),
   appraisals: z.record(z.string(), z.unknown()).optional(),
   previous: rankingSnapshotSchema.optional(),
+  /** The previous version's leaf points (v{n}.leaves.json), for `change.leaves`; lenient like `previous`. */
+  previousLeaves: leafPointsSchema.optional(),
   version: z.number().int().positive().optional(),
   publishedAt: z.iso.datetime({ offset: true }).nullable().optional(),
 });

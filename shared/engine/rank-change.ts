@@ -1,12 +1,53 @@
-import type { RankingSnapshot } from "../model/snapshot.ts";
+import type { RankingSnapshot, SnapshotUnit } from "../model/snapshot.ts";
 import type { Unit } from "../model/unit.ts";
 import { roundIndex } from "./rounding.ts";
 
-/** A unit as ranked in the previous snapshot: its rank, index and whether it had submitted there. */
-interface PreviousEntry {
-  rank: number;
-  index: number;
-  submitted: boolean;
+/**
+ * What a unit compares with in the previous snapshot (DOMAIN.md §5 "Rank change"): its own entry, or
+ * — a merged unit absent there — its predecessors that had submitted (`counted`, whose mean is the
+ * previous figure); `ranked` lists every predecessor ranked in that group, submitted or not.
+ */
+export interface Comparable {
+  merged: boolean;
+  counted: readonly SnapshotUnit[];
+  ranked: ReadonlySet<string>;
+}
+
+/** The snapshot keeps no "submitted" field: a non-submitter carries the one flag. */
+const hadSubmitted = (entry: SnapshotUnit): boolean => !entry.flags.includes("not-submitted");
+
+/**
+ * The previous published snapshot by group, and who in it a unit compares with: the one source for
+ * both the rank change and `change` (shared/engine/change.ts), so one is null exactly when the other is.
+ */
+export class PreviousSnapshot {
+  private readonly byGroup = new Map<string, Map<string, SnapshotUnit>>();
+
+  constructor(readonly snapshot: RankingSnapshot | undefined) {
+    for (const group of snapshot?.groups ?? [])
+      this.byGroup.set(group.id, new Map(group.units.map((u) => [u.unitId, u])));
+  }
+
+  /** The units of a previous group by id; undefined when it had no such group. */
+  group(groupId: string): ReadonlyMap<string, SnapshotUnit> | undefined {
+    return this.byGroup.get(groupId);
+  }
+
+  /**
+   * Null unless the unit submitted now and has a previous figure: its own entry in the same group,
+   * submitted there; or, absent there, predecessors ranked there of which at least one had submitted.
+   */
+  comparable(groupId: string, unit: Unit, submitted: boolean): Comparable | null {
+    if (!submitted) return null;
+    const group = this.byGroup.get(groupId);
+    if (!group) return null;
+    const own = group.get(unit.id);
+    if (own) return hadSubmitted(own) ? { merged: false, counted: [own], ranked: new Set() } : null;
+    const ranked = (unit.predecessorIds ?? []).flatMap((id) => group.get(id) ?? []);
+    const counted = ranked.filter(hadSubmitted);
+    if (counted.length === 0) return null;
+    return { merged: true, counted, ranked: new Set(ranked.map((u) => u.unitId)) };
+  }
 }
 
 /**
@@ -21,43 +62,22 @@ interface PreviousEntry {
  * predecessor that submitted there, null.
  */
 export class PreviousRanks {
-  private readonly byGroup = new Map<string, Map<string, PreviousEntry>>();
+  readonly previous: PreviousSnapshot;
 
-  constructor(previous: RankingSnapshot | undefined) {
-    for (const group of previous?.groups ?? []) {
-      this.byGroup.set(
-        group.id,
-        new Map(
-          group.units.map((u) => [
-            u.unitId,
-            // The snapshot keeps no "submitted" field: a non-submitter carries the one flag.
-            { rank: u.rank, index: u.index, submitted: !u.flags.includes("not-submitted") },
-          ]),
-        ),
-      );
-    }
+  constructor(previous: RankingSnapshot | PreviousSnapshot | undefined) {
+    this.previous = previous instanceof PreviousSnapshot ? previous : new PreviousSnapshot(previous);
   }
 
   rankChange(groupId: string, unit: Unit, rank: number, submitted: boolean): number | null {
-    if (!submitted) return null;
-    const previous = this.previousRank(groupId, unit);
-    return previous === null ? null : previous - rank;
-  }
-
-  private previousRank(groupId: string, unit: Unit): number | null {
-    const group = this.byGroup.get(groupId);
-    if (!group) return null;
-    const own = group.get(unit.id);
-    if (own) return own.submitted ? own.rank : null;
-    const ranked = (unit.predecessorIds ?? []).filter((id) => group.has(id));
-    const counted = ranked.filter((id) => group.get(id)?.submitted);
-    if (counted.length === 0) return null;
-    const mean = roundIndex(
-      counted.reduce((sum, id) => sum + (group.get(id)?.index ?? 0), 0) / counted.length,
-    );
+    const comparable = this.previous.comparable(groupId, unit, submitted);
+    if (!comparable) return null;
+    if (!comparable.merged) return (comparable.counted[0] as SnapshotUnit).rank - rank;
+    const { counted, ranked } = comparable;
+    const mean = roundIndex(counted.reduce((sum, u) => sum + u.index, 0) / counted.length);
     // Every predecessor (submitted or not) is left out of the units the mean is placed among.
     let higher = 0;
-    for (const [id, entry] of group) if (!ranked.includes(id) && entry.index > mean) higher++;
-    return higher + 1;
+    for (const [id, entry] of this.previous.group(groupId) ?? [])
+      if (!ranked.has(id) && entry.index > mean) higher++;
+    return higher + 1 - rank;
   }
 }

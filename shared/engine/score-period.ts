@@ -3,7 +3,7 @@ import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { Unit } from "../model/unit.ts";
 import { type CompiledGroup, compileFramework } from "./compile.ts";
 import { bandOf, compareRankables, competitionRanks, type Rankable, ranksOf } from "./rank.ts";
-import { PreviousRanks } from "./rank-change.ts";
+import { PreviousRanks, type PreviousSnapshot } from "./rank-change.ts";
 import { roundIndex, withoutNoise } from "./rounding.ts";
 import {
   type AppraisedValues,
@@ -60,6 +60,8 @@ export interface GroupScore {
 export interface PeriodScore {
   framework: Framework;
   groups: GroupScore[];
+  /** The previous snapshot the rank changes were computed against (toSnapshot's `change` uses the same). */
+  previous?: PreviousSnapshot;
 }
 
 const NOT_SUBMITTED: SubmissionFacts = { submitted: false, answers: {}, evidence: [] };
@@ -154,7 +156,7 @@ export function scorePeriod(input: ScoringInput): PeriodScore {
     });
     return { compiled, bests: bestOf, units: rankedUnits };
   });
-  return { framework: input.framework, groups };
+  return { framework: input.framework, groups, previous: previous.previous };
 }
 
 /**

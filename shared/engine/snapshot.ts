@@ -1,4 +1,6 @@
-import type { RankingSnapshot, SnapshotUnit } from "../model/snapshot.ts";
+import type { LeafPoints, RankingSnapshot, SnapshotUnit } from "../model/snapshot.ts";
+import { GroupChanges } from "./change.ts";
+import { PreviousSnapshot } from "./rank-change.ts";
 import { roundIndex, roundPoints } from "./rounding.ts";
 import type { PeriodScore } from "./score-period.ts";
 
@@ -8,11 +10,17 @@ export interface SnapshotMeta {
   version?: number;
   /** Publication time; null for a provisional ranking. */
   publishedAt?: string | null;
+  /** The previous published version's leaf points (its v{n}.leaves.json), for `change.leaves`. */
+  previousLeaves?: LeafPoints;
 }
 
-/** The public ranking file (API.md "Ranking snapshot"): points to 2 decimals, indexes to 4. */
+/**
+ * The public ranking file (API.md "Ranking snapshot"): points to 2 decimals, indexes to 4; each unit's
+ * `change` against the snapshot its rank change was computed against (shared/engine/change.ts).
+ */
 export function toSnapshot(score: PeriodScore, meta: SnapshotMeta): RankingSnapshot {
   const { framework } = score;
+  const previous = score.previous ?? new PreviousSnapshot(undefined);
   return {
     period: {
       id: meta.period.id,
@@ -21,36 +29,44 @@ export function toSnapshot(score: PeriodScore, meta: SnapshotMeta): RankingSnaps
     },
     version: meta.version ?? 1,
     publishedAt: meta.publishedAt ?? null,
-    groups: score.groups.map(({ compiled, units }) => ({
-      id: compiled.group.id,
-      name: compiled.group.name,
-      maxPoints: roundPoints(compiled.maxPoints),
-      nodes: compiled.topNodes.map((node) => ({
-        code: node.code,
-        name: node.name,
-        maxPoints: node.maxPoints,
-      })),
-      units: units.map(
-        (u): SnapshotUnit => ({
-          unitId: u.unit.id,
-          code: u.unit.code,
-          name: u.unit.name,
-          rank: u.rank,
-          points: roundPoints(u.points),
-          maxPoints: roundPoints(u.maxPoints),
-          index: roundIndex(u.index),
-          band: u.band,
-          rankChange: u.rankChange,
-          flags: u.flags,
-          nodes: u.nodes.map((n) => ({
+    groups: score.groups.map(({ compiled, units }) => {
+      const leafCodes = compiled.leaves.map(({ leaf }) => leaf.code);
+      const changes = new GroupChanges(previous, compiled.group.id, leafCodes, meta.previousLeaves);
+      return {
+        id: compiled.group.id,
+        name: compiled.group.name,
+        maxPoints: roundPoints(compiled.maxPoints),
+        nodes: compiled.topNodes.map((node) => ({
+          code: node.code,
+          name: node.name,
+          maxPoints: node.maxPoints,
+        })),
+        units: units.map((u): SnapshotUnit => {
+          const points = roundPoints(u.points);
+          const index = roundIndex(u.index);
+          const nodes = u.nodes.map((n) => ({
             code: n.code,
             points: roundPoints(n.points),
             maxPoints: roundPoints(n.maxPoints),
             value: n.value === null ? null : roundIndex(n.value),
             rank: n.rank,
-          })),
+          }));
+          return {
+            unitId: u.unit.id,
+            code: u.unit.code,
+            name: u.unit.name,
+            rank: u.rank,
+            points,
+            maxPoints: roundPoints(u.maxPoints),
+            index,
+            band: u.band,
+            rankChange: u.rankChange,
+            change: changes.change(u.unit, u.submitted, { points, index, nodes }, leafCodes, u.leafScores),
+            flags: u.flags,
+            nodes,
+          };
         }),
-      ),
-    })),
+      };
+    }),
   };
 }

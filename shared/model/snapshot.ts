@@ -15,6 +15,17 @@ export const snapshotNodeResultSchema = z.object({
   rank: z.number().int().nullable(),
 });
 
+/**
+ * Why a rank changed (DOMAIN.md §5 "Change"): this period's published figures minus the previous
+ * one's, rounded like them. Pillars in both snapshots only; the indicators whose points moved most.
+ */
+export const snapshotChangeSchema = z.object({
+  points: z.number(),
+  index: z.number(),
+  nodes: z.array(z.object({ code: z.string(), points: z.number(), value: z.number().nullable() })),
+  leaves: z.array(z.object({ code: z.string(), points: z.number() })),
+});
+
 export const snapshotUnitSchema = z.object({
   unitId: z.string(),
   code: z.string(),
@@ -27,6 +38,8 @@ export const snapshotUnitSchema = z.object({
   band: z.string().nullable(),
   /** Previous rank − this rank (positive: moved up); null when not ranked in the previous period, or when the unit did not submit in either one. */
   rankChange: z.number().int().nullable(),
+  /** Non-null exactly when rankChange is. Optional: snapshots published before it are read back as `previous`. */
+  change: snapshotChangeSchema.nullable().optional(),
   flags: z.array(z.string()),
   nodes: z.array(snapshotNodeResultSchema),
 });
@@ -51,6 +64,25 @@ export const rankingSnapshotSchema = z.object({
   groups: z.array(snapshotGroupSchema),
 });
 
+/**
+ * The final points of every leaf of a published version (`public/rankings/{periodId}/v{n}.leaves.json`),
+ * kept beside the snapshot for the next period's `change.leaves`: per group, the leaf codes in framework
+ * order and, per unit, its points in that order (2 decimals).
+ */
+export const leafPointsSchema = z.object({
+  periodId: z.string(),
+  version: z.number().int().positive(),
+  groups: z.array(
+    z.object({
+      id: z.string(),
+      codes: z.array(z.string()),
+      units: z.record(z.string(), z.array(z.number())),
+    }),
+  ),
+});
+
+export type SnapshotChange = z.infer<typeof snapshotChangeSchema>;
+export type LeafPoints = z.infer<typeof leafPointsSchema>;
 export type SnapshotNodeResult = z.infer<typeof snapshotNodeResultSchema>;
 export type SnapshotUnit = z.infer<typeof snapshotUnitSchema>;
 export type SnapshotGroup = z.infer<typeof snapshotGroupSchema>;

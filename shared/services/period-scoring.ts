@@ -10,6 +10,7 @@ import type { GroupBests, Period } from "../model/period.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { Ports } from "./context.ts";
 import type { JobProgress } from "./jobs.ts";
+import { comparedLeafPoints } from "./leaf-points.ts";
 import type { StoredSubmission } from "./ports.ts";
 import { comparedSnapshot } from "./previous.ts";
 
@@ -158,9 +159,10 @@ export async function periodExport(ports: Ports, periodId: string, stageParam: s
   const stage: ScoringStage = stageParam === "provisional" || !period.finalizedAt ? "provisional" : "final";
   const published = stage === "final" ? period.publication : undefined;
   const previous = published ? await comparedSnapshot(ports, period, published) : undefined;
+  const previousLeaves = published ? await comparedLeafPoints(ports, period, published) : undefined;
   const { bundle } = await periodBundle(ports, period, stage, {
     ...(previous ? { previous } : {}),
     ...(published ? { version: published.version, publishedAt: published.publishedAt } : {}),
   });
-  return bundle;
+  return previousLeaves ? { ...bundle, previousLeaves } : bundle;
 }

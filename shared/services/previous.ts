@@ -49,16 +49,22 @@ export async function snapshotOf(
 }
 
 /**
- * The snapshot a publication compares with: the one it pinned, or — for a publication made before
- * they were pinned — the previous period's snapshot as published now.
+ * The version a publication compares with: the one it pinned, or — for a publication made before
+ * they were pinned — the previous period's latest version as published now.
  */
+export async function comparedRef(
+  ports: Ports,
+  period: Period,
+  publication: Publication,
+): Promise<SnapshotRef | null> {
+  return publication.previous !== undefined ? publication.previous : await previousRef(ports, period);
+}
+
+/** The snapshot a publication compares with (comparedRef). */
 export async function comparedSnapshot(
   ports: Ports,
   period: Period,
   publication: Publication,
 ): Promise<RankingSnapshot | undefined> {
-  return snapshotOf(
-    ports,
-    publication.previous !== undefined ? publication.previous : await previousRef(ports, period),
-  );
+  return snapshotOf(ports, await comparedRef(ports, period, publication));
 }

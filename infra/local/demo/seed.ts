@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Actor } from "../../../shared/access/roles.ts";
-import { compileFramework } from "../../../shared/engine/compile.ts";
+import { type CompiledFramework, compileFramework } from "../../../shared/engine/compile.ts";
 import type { Unit } from "../../../shared/model/unit.ts";
 import { appraise, contest, decideContest } from "../../../shared/services/appraisal.ts";
 import { closePeriod, SCHEDULER } from "../../../shared/services/close.ts";
@@ -23,7 +23,7 @@ import { postUpload } from "./upload.ts";
 const DATA = resolve(import.meta.dirname, "../../../shared/data");
 export const DEMO_PASSWORD = "Demo@12345";
 export const DEMO_FRAMEWORK_ID = "tq-sample-2022";
-export const DEMO_PERIODS = { firstHalf: "2022-h1", year: "2022-y" } as const;
+export const DEMO_PERIODS = { secondHalf2021: "2021-h2", firstHalf: "2022-h1", year: "2022-y" } as const;
 
 /** Demo sign-ins: a reviewer, and an editor and an approver for every unit (README lists them). */
 export function demoUsers(units: readonly Unit[]): CognitoUser[] {
@@ -58,11 +58,84 @@ const at = (actor: Actor, iso: string, requestId: string): RequestContext => ({
   requestId,
 });
 
+/** A published half-year of the demo: its dates (Vietnam time), its answers' seed and level. */
+interface HalfYear {
+  id: string;
+  name: string;
+  /** Request ids' tag. */
+  tag: string;
+  seed: number;
+  /** The real ranges scaled by this: the earlier half-year a little lower, so most units improve. */
+  level: number;
+  /** The share of units that do not submit. */
+  skipRate: number;
+  dates: {
+    created: string;
+    opensAt: string;
+    closesAt: string;
+    explanationClosesAt: string;
+    answered: string;
+    appraised: string;
+    explanation: string;
+    contested: string;
+    decided: string;
+    final: string;
+    published: string;
+  };
+}
+
+/** Oldest first: each is published before the next, which then carries rank changes and `change`. */
+const HALF_YEARS: readonly HalfYear[] = [
+  {
+    id: DEMO_PERIODS.secondHalf2021,
+    name: "6 tháng cuối năm 2021",
+    tag: "2021-h2",
+    seed: 2021,
+    level: 0.85,
+    skipRate: 0.07,
+    dates: {
+      created: "2021-11-24T08:00:00+07:00",
+      opensAt: "2021-11-25T08:00:00",
+      closesAt: "2021-12-15T17:00:00",
+      explanationClosesAt: "2021-12-30T17:00:00",
+      answered: "2021-12-10T09:00:00+07:00",
+      appraised: "2021-12-20T10:00:00+07:00",
+      explanation: "2021-12-22T08:00:00+07:00",
+      contested: "2021-12-23T09:00:00+07:00",
+      decided: "2021-12-28T15:00:00+07:00",
+      final: "2022-01-04T08:00:00+07:00",
+      published: "2022-01-07T09:00:00+07:00",
+    },
+  },
+  {
+    id: DEMO_PERIODS.firstHalf,
+    name: "6 tháng đầu năm 2022",
+    tag: "h1",
+    seed: 2022,
+    level: 1,
+    skipRate: 0.04,
+    dates: {
+      created: "2022-06-24T08:00:00+07:00",
+      opensAt: "2022-06-25T08:00:00",
+      closesAt: "2022-07-15T17:00:00",
+      explanationClosesAt: "2022-08-05T17:00:00",
+      answered: "2022-07-10T09:00:00+07:00",
+      appraised: "2022-07-25T10:00:00+07:00",
+      explanation: "2022-07-27T08:00:00+07:00",
+      contested: "2022-07-28T09:00:00+07:00",
+      decided: "2022-08-01T15:00:00+07:00",
+      final: "2022-08-06T08:00:00+07:00",
+      published: "2022-08-10T09:00:00+07:00",
+    },
+  },
+];
+
 /**
  * Seeds the demo once (a stack that has the demo framework is left alone): the sample index set, the
- * 164 units of Tuyên Quang, "6 tháng đầu năm 2022" answered and submitted by most units in 2022
- * (answers calibrated to the real ranges), and "Năm 2022" open now with a few drafts begun.
- * Everything goes through the same ports as the API, with audit records.
+ * 164 units of Tuyên Quang, two published half-years — "6 tháng cuối năm 2021" then "6 tháng đầu năm
+ * 2022", answered and submitted by most units (answers calibrated to the real ranges, the earlier one
+ * a little lower), so the later one shows rank changes — and "Năm 2022" open now with a few drafts
+ * begun. Everything goes through the same ports as the API, with audit records.
  */
 export async function seedDemo(real: Ports, log: (line: string) => void): Promise<boolean> {
   if (await real.frameworks.get(DEMO_FRAMEWORK_ID)) return false;
@@ -73,43 +146,8 @@ export async function seedDemo(real: Ports, log: (line: string) => void): Promis
   const units = await demoUnits();
   await upsertUnits(ports, at(admin, new Date().toISOString(), "demo-units"), { units });
 
-  const h1 = DEMO_PERIODS.firstHalf;
-  await createPeriod(ports, at(admin, "2022-06-24T08:00:00+07:00", "demo-h1"), {
-    id: h1,
-    name: "6 tháng đầu năm 2022",
-    frameworkId: DEMO_FRAMEWORK_ID,
-    opensAt: "2022-06-25T08:00:00",
-    closesAt: "2022-07-15T17:00:00",
-    explanationClosesAt: "2022-08-05T17:00:00",
-  });
-  await transitionPeriod(ports, at(admin, "2022-06-25T08:00:00+07:00", "demo-h1-open"), h1, {
-    to: "open",
-  });
-  const random = mulberry32(2022);
   const compiled = compileFramework(await ports.frameworks.get(DEMO_FRAMEWORK_ID).then((f) => f as never));
-  const plans = units.map((unit) => {
-    const group = compiled.groupOfKind.get(unit.kind);
-    if (!group) throw new Error(`no group for ${unit.kind}`);
-    const range = REAL_RANGES[group.group.id] as [number, number];
-    const { answers, evidence } = calibratedAnswers(compiled.framework, group, range, random);
-    // A file backs the leaves that take files; a link to the unit's page backs the link-only ones.
-    const linkOnly = new Set(
-      group.leaves.filter(({ leaf }) => !leaf.evidence.kinds.includes("file")).map(({ leaf }) => leaf.code),
-    );
-    return {
-      unit,
-      answers,
-      files: evidence.filter((code) => !linkOnly.has(code)),
-      links: evidence.filter((code) => linkOnly.has(code)),
-      submits: random() > 0.04,
-    };
-  });
-  await mapLimit(plans, 6, (plan) => answerAsUnit(ports, h1, plan, "2022-07-10T09:00:00+07:00"));
-  log(
-    `demo: "6 tháng đầu năm 2022" answered by ${plans.length} units, ${plans.filter((p) => p.submits).length} submitted`,
-  );
-  await appraiseAndPublish(ports, h1, plans);
-  log('demo: "6 tháng đầu năm 2022" closed, appraised and published');
+  for (const half of HALF_YEARS) await publishedHalfYear(ports, half, units, compiled, log);
 
   const now = Date.now();
   const day = 86_400_000;
@@ -130,14 +168,64 @@ export async function seedDemo(real: Ports, log: (line: string) => void): Promis
   return true;
 }
 
+/** One half-year, as it happened: created, opened, answered by every unit, appraised and published. */
+async function publishedHalfYear(
+  ports: Ports,
+  half: HalfYear,
+  units: readonly Unit[],
+  compiled: CompiledFramework,
+  log: (line: string) => void,
+): Promise<void> {
+  const { dates } = half;
+  await createPeriod(ports, at(admin, dates.created, `demo-${half.tag}`), {
+    id: half.id,
+    name: half.name,
+    frameworkId: DEMO_FRAMEWORK_ID,
+    opensAt: dates.opensAt,
+    closesAt: dates.closesAt,
+    explanationClosesAt: dates.explanationClosesAt,
+  });
+  await transitionPeriod(ports, at(admin, `${dates.opensAt}+07:00`, `demo-${half.tag}-open`), half.id, {
+    to: "open",
+  });
+  const random = mulberry32(half.seed);
+  const plans = units.map((unit) => {
+    const group = compiled.groupOfKind.get(unit.kind);
+    if (!group) throw new Error(`no group for ${unit.kind}`);
+    const [low, high] = REAL_RANGES[group.group.id] as [number, number];
+    const range: [number, number] = [low * half.level, high * half.level];
+    const { answers, evidence } = calibratedAnswers(compiled.framework, group, range, random);
+    // A file backs the leaves that take files; a link to the unit's page backs the link-only ones.
+    const linkOnly = new Set(
+      group.leaves.filter(({ leaf }) => !leaf.evidence.kinds.includes("file")).map(({ leaf }) => leaf.code),
+    );
+    return {
+      unit,
+      answers,
+      files: evidence.filter((code) => !linkOnly.has(code)),
+      links: evidence.filter((code) => linkOnly.has(code)),
+      submits: random() > half.skipRate,
+    };
+  });
+  await mapLimit(plans, 6, (plan) => answerAsUnit(ports, half, plan));
+  log(
+    `demo: "${half.name}" answered by ${plans.length} units, ${plans.filter((p) => p.submits).length} submitted`,
+  );
+  await appraiseAndPublish(ports, half, plans);
+  log(`demo: "${half.name}" closed, appraised and published`);
+}
+
 /** One unit's self-assessment through the services: answers, one PDF backing its evidence, submit. */
 async function answerAsUnit(
   ports: Ports,
-  periodId: string,
+  half: HalfYear,
   plan: { unit: Unit; answers: Record<string, unknown>; files: string[]; links: string[]; submits: boolean },
-  when: string,
 ): Promise<void> {
   const { unit } = plan;
+  const { id: periodId, dates } = half;
+  const when = dates.answered;
+  // The 2022 half-year keeps its request ids from before the 2021 one was added.
+  const tag = half.tag === "h1" ? unit.id : `${half.tag}-${unit.id}`;
   const approver: Actor = {
     username: `approver.${unit.code.toLowerCase()}`,
     roles: ["unit-approver"],
@@ -150,7 +238,7 @@ async function answerAsUnit(
     );
     await saveAnswers(
       ports,
-      at(approver, when, `demo-${unit.id}-${i}`),
+      at(approver, when, `demo-${tag}-${i}`),
       periodId,
       unit.id,
       { answers },
@@ -158,7 +246,7 @@ async function answerAsUnit(
     );
   }
   if (plan.links.length > 0) {
-    await addEvidence(ports, at(approver, when, `demo-${unit.id}-link`), periodId, unit.id, {
+    await addEvidence(ports, at(approver, when, `demo-${tag}-link`), periodId, unit.id, {
       indicatorCodes: plan.links,
       url: `https://tuyenquang.gov.vn/chuyen-doi-so/${unit.id}`,
       title: `Trang chuyển đổi số - ${unit.name}`,
@@ -168,7 +256,7 @@ async function answerAsUnit(
     const pdf = tinyPdf(`Tai lieu kiem chung - ${unit.name}`);
     const { evidence, upload } = await addEvidence(
       ports,
-      at(approver, when, `demo-${unit.id}-evidence`),
+      at(approver, when, `demo-${tag}-evidence`),
       periodId,
       unit.id,
       {
@@ -181,36 +269,32 @@ async function answerAsUnit(
     if (!upload || !evidence) throw new Error("no upload for the demo evidence");
     const response = await postUpload(upload, pdf, "application/pdf", "tai-lieu-kiem-chung.pdf");
     if (!response.ok) throw new Error(`demo upload failed: ${response.status} ${await response.text()}`);
-    await confirmEvidence(
-      ports,
-      at(approver, when, `demo-${unit.id}-confirm`),
-      periodId,
-      unit.id,
-      evidence.id,
-    );
+    await confirmEvidence(ports, at(approver, when, `demo-${tag}-confirm`), periodId, unit.id, evidence.id);
   }
-  if (plan.submits) await submit(ports, at(approver, when, `demo-${unit.id}-submit`), periodId, unit.id);
+  if (plan.submits) await submit(ports, at(approver, when, `demo-${tag}-submit`), periodId, unit.id);
 }
 
 const reviewer: Actor = { username: "reviewer", roles: ["reviewer"] };
 
 /**
- * The first period's second half: the close at the deadline, a reviewer lowering one leaf of every
- * tenth unit, one contest decided in the explanation round, final scoring and publication.
+ * A half-year's second half: the close at the deadline, a reviewer lowering one leaf of every tenth
+ * unit, one contest decided in the explanation round, final scoring and publication.
  */
 async function appraiseAndPublish(
   ports: Ports,
-  periodId: string,
+  half: HalfYear,
   plans: { unit: Unit; answers: Record<string, unknown>; submits: boolean }[],
 ): Promise<void> {
-  await closePeriod(ports, at(SCHEDULER, "2022-07-15T17:00:00+07:00", "demo-h1-close"), periodId);
+  const { id: periodId, dates, tag } = half;
+  const id = (what: string) => (tag === "h1" ? `demo-${what}` : `demo-${tag}-${what}`);
+  await closePeriod(ports, at(SCHEDULER, `${dates.closesAt}+07:00`, `demo-${tag}-close`), periodId);
   const adjusted = plans.filter((plan, i) => plan.submits && i % 10 === 0);
   for (const plan of adjusted) {
     const code = Object.entries(plan.answers).find(([, value]) => value === true)?.[0];
     if (!code) continue;
     await appraise(
       ports,
-      at(reviewer, "2022-07-25T10:00:00+07:00", `demo-appraise-${plan.unit.id}`),
+      at(reviewer, dates.appraised, id(`appraise-${plan.unit.id}`)),
       periodId,
       plan.unit.id,
       code,
@@ -220,7 +304,7 @@ async function appraiseAndPublish(
       },
     );
   }
-  await transitionPeriod(ports, at(admin, "2022-07-27T08:00:00+07:00", "demo-h1-explanation"), periodId, {
+  await transitionPeriod(ports, at(admin, dates.explanation, `demo-${tag}-explanation`), periodId, {
     to: "explanation",
   });
   const contested = adjusted[0];
@@ -232,19 +316,19 @@ async function appraiseAndPublish(
       unitId: contested.unit.id,
     };
     const leaf = [periodId, contested.unit.id, code] as const;
-    await contest(ports, at(approver, "2022-07-28T09:00:00+07:00", "demo-contest"), ...leaf, {
+    await contest(ports, at(approver, dates.contested, id("contest")), ...leaf, {
       explanation: "Đơn vị đã bổ sung quyết định ban hành kèm theo trong hồ sơ",
     });
-    await decideContest(ports, at(reviewer, "2022-08-01T15:00:00+07:00", "demo-decide"), ...leaf, {
+    await decideContest(ports, at(reviewer, dates.decided, id("decide")), ...leaf, {
       outcome: "changed",
       value: true,
       reason: "Chấp nhận giải trình: quyết định hợp lệ",
     });
   }
-  await transitionPeriod(ports, at(admin, "2022-08-06T08:00:00+07:00", "demo-h1-final"), periodId, {
+  await transitionPeriod(ports, at(admin, dates.final, `demo-${tag}-final`), periodId, {
     to: "final",
   });
-  await transitionPeriod(ports, at(admin, "2022-08-10T09:00:00+07:00", "demo-h1-publish"), periodId, {
+  await transitionPeriod(ports, at(admin, dates.published, `demo-${tag}-publish`), periodId, {
     to: "published",
   });
 }
