@@ -187,8 +187,14 @@ export class ChisoFunction extends Construct {
       handler,
       logRetention,
       needs,
-      ...(heavy ? { memorySize: 1024 } : {}),
-      ...(job ? { timeout: Duration.minutes(5) } : heavy ? { timeout: Duration.seconds(29) } : {}),
+      // A heavy job (the period's: scoring, then a publication's 4,000 scorecards as PDF and DOCX,
+      // held for the ZIP) gets a whole vCPU and room for the documents; the other jobs 5 minutes.
+      ...(heavy ? { memorySize: job ? 2048 : 1024 } : {}),
+      ...(job
+        ? { timeout: heavy ? Duration.minutes(15) : Duration.minutes(5) }
+        : heavy
+          ? { timeout: Duration.seconds(29) }
+          : {}),
     });
   }
 

@@ -40,6 +40,9 @@ const PUBLIC_TYPES: Record<string, string> = {
   ".json": "application/json; charset=utf-8",
   ".csv": "text/csv; charset=utf-8",
   ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  ".pdf": "application/pdf",
+  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  ".zip": "application/zip",
 };
 
 /** The app's policy: everything from this origin, nothing inline, no framing. */

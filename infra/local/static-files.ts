@@ -22,7 +22,8 @@ export const CONTENT_TYPES: Record<string, string> = {
  * Already-compressed types (XLSX is a ZIP, PNG, WOFF2) are sent as they are.
  */
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg\+xml)/;
-const MIN_BYTES = 1000;
+/** Smaller files are sent as they are (compression would gain nothing): CloudFront's own floor. */
+export const MIN_COMPRESSED_BYTES = 1000;
 const MAX_BYTES = 10 * 1024 * 1024;
 
 type Encoding = "br" | "gzip";
@@ -71,7 +72,7 @@ export function sendBody(
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const contentType = headers["content-type"] ?? "";
   const encoding =
-    COMPRESSIBLE.test(contentType) && bytes.length >= MIN_BYTES && bytes.length <= MAX_BYTES
+    COMPRESSIBLE.test(contentType) && bytes.length >= MIN_COMPRESSED_BYTES && bytes.length <= MAX_BYTES
       ? chooseEncoding(request.headers["accept-encoding"])
       : undefined;
   if (!encoding) {

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { periodDecisionSchema } from "../model/period.ts";
 import { JOB_KINDS, PERIOD_STATES } from "../model/period-states.ts";
 
 /**
@@ -43,6 +44,7 @@ export const reviewerPeriodSchema = periodSchema
 const snapshotRefSchema = z.strictObject({ periodId: z.string(), version: z.number().int() });
 const adminPublicationSchema = publicationSchema.extend({
   previous: snapshotRefSchema.nullable().optional(),
+  documents: z.boolean().optional().describe("the official documents of this version are written"),
 });
 const groupBestsSchema = z.record(z.string(), z.record(z.string(), z.number()));
 
@@ -70,6 +72,7 @@ export const adminPeriodSchema = reviewerPeriodSchema
     bests: z
       .strictObject({ provisional: groupBestsSchema.optional(), final: groupBestsSchema.optional() })
       .optional(),
+    decision: periodDecisionSchema.optional().describe("the announcing decision (appendix and scorecards)"),
   })
   .meta({ id: "AdminPeriod" });
 

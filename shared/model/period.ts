@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { capped, idSchema, nameSchema } from "./common.ts";
+import { capped, dateSchema, idSchema, lineSchema, nameSchema } from "./common.ts";
 import type { PeriodJob, PeriodState } from "./period-states.ts";
 
 export {
@@ -93,6 +93,27 @@ export function toVietnamTime(ms: number): string {
   return `${local}${VIETNAM_OFFSET}`;
 }
 
+/**
+ * The decision that announces a period's ranking, as the organiser fills it in before publishing: the
+ * heading and signature of the appendix (Decree 30/2020 layout). Every field is optional; the
+ * documents leave a dotted blank for what is missing, to be filled in by hand before signing.
+ */
+export const periodDecisionSchema = z.strictObject({
+  /** The issuing body, e.g. "ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG". */
+  issuer: lineSchema(200).optional(),
+  /** The decision's number and symbol, e.g. "1234/QĐ-UBND". */
+  number: lineSchema(60).optional(),
+  /** The decision's date. */
+  date: dateSchema.optional(),
+  /** The place named before the date, e.g. "Tuyên Quang". */
+  place: lineSchema(100).optional(),
+  /** The signer's title, e.g. "CHỦ TỊCH" or "KT. CHỦ TỊCH – PHÓ CHỦ TỊCH". */
+  signerTitle: lineSchema(200).optional(),
+  /** The signer's name. */
+  signerName: lineSchema(200).optional(),
+});
+export type PeriodDecision = z.infer<typeof periodDecisionSchema>;
+
 export const createPeriodSchema = z
   .strictObject({
     id: idSchema,
@@ -102,6 +123,7 @@ export const createPeriodSchema = z
     opensAt: deadlineSchema,
     closesAt: deadlineSchema,
     explanationClosesAt: deadlineSchema.optional(),
+    decision: periodDecisionSchema.optional(),
   })
   .superRefine((p, ctx) => checkDeadlineOrder(p, ctx));
 
@@ -110,6 +132,8 @@ export const patchPeriodSchema = z
     name: nameSchema.optional(),
     closesAt: deadlineSchema.optional(),
     explanationClosesAt: deadlineSchema.nullable().optional(),
+    /** Replaces the decision as a whole; null clears it. */
+    decision: periodDecisionSchema.nullable().optional(),
   })
   .refine((p) => Object.keys(p).length > 0, "nothing to change");
 
@@ -145,6 +169,8 @@ export interface Publication {
   version: number;
   publishedAt: string;
   previous?: SnapshotRef | null;
+  /** The official documents (appendix, scorecards, ZIP) of this version are written. */
+  documents?: boolean;
 }
 
 export interface Period {
@@ -174,6 +200,8 @@ export interface Period {
   nextPublication?: Publication;
   /** Relative leaves' best values per group, as scored at close and at final scoring. */
   bests?: { provisional?: GroupBests; final?: GroupBests };
+  /** The announcing decision's heading and signature, for the appendix and the scorecards. */
+  decision?: PeriodDecision;
 }
 
 /** Group id → leaf code → the best value of that relative leaf in the group. */

@@ -2,7 +2,7 @@ import * as z from "zod";
 import { hasRole } from "../access/roles.ts";
 import { compileFramework } from "../engine/compile.ts";
 import { conflict, excerpt, forbidden, notFound, Refusal, unprocessable } from "../errors.ts";
-import { closeTime } from "../lifecycle.ts";
+import { closeTime, isTransient } from "../lifecycle.ts";
 import type { Issue } from "../model/issues.ts";
 import {
   createPeriodSchema,
@@ -57,9 +57,10 @@ export async function createPeriod(ports: Ports, ctx: RequestContext, body: unkn
     throw unprocessable("invalid-participants", "the period's units are not valid", issues);
 
   const now = ctx.now.toISOString();
-  const { unitIds: _unitIds, ...fields } = input;
+  const { unitIds: _unitIds, decision, ...fields } = input;
   const period: Period = {
     ...fields,
+    ...(decision && Object.keys(decision).length > 0 ? { decision } : {}),
     state: "draft",
     version: 1,
     counts: { units: members.size, submitted: 0, draft: members.size },
@@ -95,7 +96,8 @@ export async function listPeriods(
 }
 
 /**
- * Renames a period or moves its deadlines. A self-assessment deadline moves only before the close.
+ * Renames a period, moves its deadlines or sets its announcing decision (as a whole; null clears it;
+ * in any state but while a job holds the period). A self-assessment deadline moves only before the close.
  * The change is decided again on a fresh read when another write came first (it merges safely: a
  * close that came first refuses it), and the close schedule is armed from what was stored.
  */
@@ -129,6 +131,13 @@ export async function patchPeriod(
     if (patch.explanationClosesAt !== undefined) {
       if (patch.explanationClosesAt === null) delete next.explanationClosesAt;
       else next.explanationClosesAt = patch.explanationClosesAt;
+    }
+    if (patch.decision !== undefined) {
+      // A job (the publication above all) reads the decision once: it changes only between jobs.
+      if (isTransient(period.state))
+        throw conflict("job-running", `the decision cannot change while the period is ${period.state}`);
+      if (patch.decision === null || Object.keys(patch.decision).length === 0) delete next.decision;
+      else next.decision = patch.decision;
     }
     checkOrder(next);
     return ports.periods.update(period, next, auditEntry(ctx, `period#${id}`, "period.update", period, next));

@@ -1,8 +1,10 @@
 import { scorePeriod } from "../engine/score-period.ts";
 import { toSnapshot } from "../engine/snapshot.ts";
-import type { Period } from "../model/period.ts";
+import type { Period, Publication } from "../model/period.ts";
 import type { Ports } from "./context.ts";
+import { buildDocuments, DOCX, documentSteps, PDF, writeDocuments, ZIP } from "./documents.ts";
 import type { JobWork } from "./jobs.ts";
+import { comparedLeafPoints, leafPointsKey, leafPointsOf } from "./leaf-points.ts";
 import { methodFile } from "./method-file.ts";
 import { downloadName, rankingRows, toCsv, toXlsx } from "./open-data.ts";
 import { periodBundle, scoreAndRecord } from "./period-scoring.ts";
@@ -12,7 +14,14 @@ const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 const JSON_TYPE = "application/json; charset=utf-8";
 const CSV = "text/csv; charset=utf-8";
 /** The Content-Types publication writes (the infra tests check CloudFront compresses the text ones). */
-export const PUBLISHED_TYPES = { json: JSON_TYPE, csv: CSV, xlsx: XLSX } as const;
+export const PUBLISHED_TYPES = {
+  json: JSON_TYPE,
+  csv: CSV,
+  xlsx: XLSX,
+  pdf: PDF,
+  docx: DOCX,
+  zip: ZIP,
+} as const;
 
 /**
  * Final scoring's work, run by the finalize job once the period is `finalizing` (from then on every
@@ -34,7 +43,9 @@ export const finalizeWork: JobWork = async (ports, ctx, period, progress) => {
  * Publication's work, run by the publish job once the period is `publishing` with the version and
  * time recorded (by the request that asked for it, before any file is written: an attempt run again
  * writes the same bytes): the immutable snapshot v{n} (JSON, CSV, XLSX), then the pointers
- * ({periodId}.json/.csv/.xlsx), then index.json — so a pointer never names a missing file.
+ * ({periodId}.json/.csv/.xlsx), then index.json — so a pointer never names a missing file. Then the
+ * official documents (documents.ts), once the ranking is public; the period turns `published` only with
+ * them, and the index says `documents: true` once they are written.
  * Publishing after a correction makes v{n+1}.
  */
 export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
@@ -49,7 +60,11 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
     ? await ports.periods.keptBundle(period.id, "final", period.finalizedAt)
     : undefined;
   const bundle = kept ? { ...kept, ...meta } : (await periodBundle(ports, period, "final", meta)).bundle;
-  const snapshot = toSnapshot(scorePeriod(bundle), bundle);
+  // The previous version's leaf points (absent before they were kept) explain the indicators in `change`.
+  const previousLeaves = await comparedLeafPoints(ports, period, pending);
+  const score = scorePeriod(bundle);
+  const snapshot = toSnapshot(score, { ...bundle, ...(previousLeaves ? { previousLeaves } : {}) });
+  const leafPoints = `${JSON.stringify(leafPointsOf(score, { periodId: period.id, version }))}\n`;
   const json = `${JSON.stringify(snapshot, null, 2)}\n`;
   const table = rankingRows(snapshot);
   const csv = toCsv(table);
@@ -63,13 +78,21 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
   ];
   // The index set as ranked, for the public method page: beside the ranking, not inside it (small first screen).
   const method = `${JSON.stringify(methodFile(bundle.framework, bundle.period))}\n`;
-  progress.setTotal(files.length * 2 + 2);
+  const units = snapshot.groups.reduce((n, g) => n + g.units.length, 0);
+  progress.setTotal(files.length * 2 + 3 + documentSteps(units) + 1);
   // Saved as xep-hang-<period>-v<n>.<ext>, the pointer too (it holds v{n}'s bytes).
   for (const [ext, body, type] of files) {
     const name = downloadName(period.id, version, ext);
     await ports.published.put(`${base}/v${version}.${ext}`, body, type, "immutable", name);
     await progress.add(1);
   }
+  await ports.published.put(
+    leafPointsKey({ periodId: period.id, version }),
+    leafPoints,
+    JSON_TYPE,
+    "immutable",
+  );
+  await progress.add(1);
   for (const [ext, body, type] of files) {
     await ports.published.put(`${base}.${ext}`, body, type, "pointer", downloadName(period.id, version, ext));
     await progress.add(1);
@@ -87,8 +110,16 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
     `${base}.method.json`,
     "public/rankings/index.json",
   ]);
+  // The documents (appendix, scorecards, ZIP) after the ranking is public, before the job ends.
+  const built = await buildDocuments(ports, period, snapshot, bundle.framework, previous);
+  const documentPointers = await writeDocuments(ports, period.id, version, built, progress);
+  const withDocuments: Publication = { ...pending, documents: true };
+  await ports.periods.recordPublication(period.id, period.job?.runId ?? "", withDocuments);
+  await writeIndex(ports, { ...period, publication: withDocuments });
+  await progress.add(1);
+  await ports.published.invalidate([...documentPointers, "public/rankings/index.json"]);
   return {
-    changes: { publication: pending, nextPublication: undefined },
+    changes: { publication: withDocuments, nextPublication: undefined },
     audit: { action: "period.publish", after: { state: "published", version, publishedAt } },
   };
 };
@@ -129,6 +160,7 @@ async function publicationIndex(ports: Ports, self: Period) {
       version: p.publication?.version,
       publishedAt: p.publication?.publishedAt,
       url: `/public/rankings/${p.id}.json`,
+      ...(p.publication?.documents ? { documents: true } : {}),
     })),
   };
 }

@@ -1,8 +1,11 @@
 import { hasRole, UNIT_ROLES } from "../access/roles.ts";
-import { compileFramework } from "../engine/compile.ts";
+import { type CompiledFramework, compileFramework } from "../engine/compile.ts";
 import { roundPoints } from "../engine/rounding.ts";
 import { LEAF_FLAG_NAMES, tallyUnit } from "../engine/score-unit.ts";
 import { conflict, forbidden } from "../errors.ts";
+import type { Framework } from "../model/framework.ts";
+import type { Period } from "../model/period.ts";
+import type { Unit } from "../model/unit.ts";
 import { pageByKey } from "../store/page.ts";
 import type { Ports, RequestContext } from "./context.ts";
 import { appraisalValues, submissionFacts } from "./period-scoring.ts";
@@ -38,30 +41,52 @@ export async function periodResults(
   const { items: slice, nextCursor } = pageByKey(rows, ([unitId, groupId]) => `${groupId}#${unitId}`, page);
   const units = await ports.units.getMany(slice.map(([id]) => id));
   const items = await Promise.all(
-    slice.map(async ([unitId, groupId]) => {
-      const stored = await ports.submissions.load(periodId, unitId, groupId);
-      const group = compiled.groups.find((g) => g.group.id === groupId);
-      if (!group) throw new Error(`group ${groupId} missing`);
-      const unit = units.get(unitId);
-      return {
+    slice.map(async ([unitId, groupId]) =>
+      unitResult(
+        period,
+        framework,
+        compiled,
         unitId,
         groupId,
-        code: unit?.code,
-        name: unit?.name,
-        submitted: stored.head.submitted ?? false,
-        provisional: stored.head.provisional ?? null,
-        final: stored.head.final ?? null,
-        ...ledger(
-          framework,
-          group,
-          stored,
-          period.bests?.provisional?.[groupId] ?? {},
-          period.bests?.final?.[groupId],
-        ),
-      };
-    }),
+        units.get(unitId),
+        await ports.submissions.load(periodId, unitId, groupId),
+      ),
+    ),
   );
   return { period: { id: period.id, name: period.name, state: period.state }, items, nextCursor };
+}
+
+/**
+ * One unit's result with its ledger, from its stored submission (read once): the results route's
+ * item, and the data of the unit's scorecard at publication.
+ */
+export function unitResult(
+  period: Pick<Period, "bests">,
+  framework: Framework,
+  compiled: CompiledFramework,
+  unitId: string,
+  groupId: string,
+  unit: Unit | undefined,
+  stored: StoredSubmission,
+) {
+  const group = compiled.groups.find((g) => g.group.id === groupId);
+  if (!group) throw new Error(`group ${groupId} missing`);
+  return {
+    unitId,
+    groupId,
+    code: unit?.code,
+    name: unit?.name,
+    submitted: stored.head.submitted ?? false,
+    provisional: stored.head.provisional ?? null,
+    final: stored.head.final ?? null,
+    ...ledger(
+      framework,
+      group,
+      stored,
+      period.bests?.provisional?.[groupId] ?? {},
+      period.bests?.final?.[groupId],
+    ),
+  };
 }
 
 function ledger(

@@ -385,6 +385,7 @@ function toItem(period: Period): Record<string, unknown> {
     publication: period.publication,
     nextPublication: period.nextPublication,
     bests: period.bests,
+    decision: period.decision,
     job: period.job,
   };
 }
@@ -396,6 +397,7 @@ const LIFECYCLE_FIELDS = [
   "publication",
   "nextPublication",
   "bests",
+  "decision",
   "job",
 ] as const;
 

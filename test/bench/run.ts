@@ -15,6 +15,7 @@ const BENCHMARKS: readonly [name: string, load: () => Promise<Benchmark>][] = [
   ["scoring", () => import("./scoring.ts")],
   ["api-writes", () => import("./api-writes.ts")],
   ["close-publish", () => import("./close-publish.ts")],
+  ["documents", () => import("./documents.ts")],
   ["cold-start", () => import("./cold-start.ts")],
 ];
 

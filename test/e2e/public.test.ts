@@ -1,8 +1,9 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { LocalStack } from "../../infra/local/stack.ts";
+import { MIN_COMPRESSED_BYTES } from "../../infra/local/static-files.ts";
 import { pathFor } from "../../shared/api/paths.ts";
 import { type Api, expectStatus } from "../support/client.ts";
 import {
@@ -27,14 +28,21 @@ import { PASSWORD } from "./world.ts";
  * from navigation to the first ranking row is printed, not asserted (machines differ); what is
  * asserted is behaviour: rows visible, rank, name, points and index on screen without sideways
  * scroll, the data compressed. Then the method page, generated from the published index set, on the
- * phone and the desktop. axe on each screen; screenshots under test-results/e2e/.
+ * phone and the desktop. An earlier period of the same index set is published first (the two
+ * communes submitting the other way round), so the unit page explains the rank change; the compare
+ * view, the group over the periods and the official documents are checked on the desktop. axe on
+ * each screen; screenshots under test-results/e2e/.
  */
 declare const document: InPage;
 declare const window: InPage;
 
 const PERIOD = "public-2022";
 const PERIOD_NAME = "Năm 2022 (công khai)";
+const EARLIER = "public-2021";
+const EARLIER_NAME = "Năm 2021 (công khai)";
 const DATA = join(ROOT, "shared/data");
+/** The built web app the local site serves (npm run build:web). */
+const WEB_DIST = join(ROOT, "web/dist");
 const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 };
 
 let running: JourneyStack | undefined;
@@ -43,6 +51,8 @@ let browser: Browser;
 let admin: Api;
 /** The phone page's errors, as newPage records them (page errors and console errors). */
 let errors: string[] = [];
+/** The two communes that submit, in both periods. */
+let communes: { id: string; name: string }[] = [];
 
 async function json(file: string) {
   return JSON.parse(await readFile(join(DATA, file), "utf8"));
@@ -52,9 +62,8 @@ async function json(file: string) {
  * The unit answers the two leaves of the communes' group that take a link as evidence (1.4, steps;
  * 5.4, count), links one page as their evidence, and submits: `scale` sets how well it does.
  */
-async function submitWithLinks(unitId: string, scale: number): Promise<void> {
-  const unit = await approverOf({ admin, stack }, unitId, PASSWORD);
-  const ids = { periodId: PERIOD, unitId };
+async function submitWithLinks(unit: Api, periodId: string, unitId: string, scale: number): Promise<void> {
+  const ids = { periodId, unitId };
   const answers = { "1.4": { value: 10 * scale }, "5.4": { value: scale } };
   const saved = await unit.patch(pathFor("PATCH /api/periods/{periodId}/units/{unitId}/answers", ids), {
     answers,
@@ -78,23 +87,45 @@ beforeAll(async () => {
   lap("stack and world");
   ({ stack, browser, admin } = running);
   const day = 86_400_000;
-  await openPeriod(admin, {
-    id: PERIOD,
-    name: PERIOD_NAME,
-    frameworkId: framework.id,
-    unitIds: units.map((u: { id: string }) => u.id),
-    closesAt: new Date(Date.now() + 30 * day).toISOString(),
-  });
+  const unitIds = units.map((u: { id: string }) => u.id);
+  // The earlier period closes first: it is the one the later period's rank change compares with.
+  await Promise.all([
+    openPeriod(admin, {
+      id: PERIOD,
+      name: PERIOD_NAME,
+      frameworkId: framework.id,
+      unitIds,
+      closesAt: new Date(Date.now() + 30 * day).toISOString(),
+    }),
+    openPeriod(admin, {
+      id: EARLIER,
+      name: EARLIER_NAME,
+      frameworkId: framework.id,
+      unitIds,
+      closesAt: new Date(Date.now() + 20 * day).toISOString(),
+    }),
+  ]);
   lap("open");
-  const [first, second] = units.filter((u: { kind: string }) => u.kind === "commune");
-  await submitWithLinks(first.id, 3);
-  await submitWithLinks(second.id, 1);
-  // Closed early, with 162 units not submitted; then final and published.
+  communes = units.filter((u: { kind: string }) => u.kind === "commune").slice(0, 2);
+  const [first, second] = communes as unknown as [{ id: string }, { id: string }];
+  const [a, b] = await Promise.all([
+    approverOf({ admin, stack }, first.id, PASSWORD),
+    approverOf({ admin, stack }, second.id, PASSWORD),
+  ]);
+  // The first commune does better now than the second; the other way round before.
+  await Promise.all([
+    submitWithLinks(a, PERIOD, first.id, 3),
+    submitWithLinks(b, PERIOD, second.id, 1),
+    submitWithLinks(a, EARLIER, first.id, 1),
+    submitWithLinks(b, EARLIER, second.id, 3),
+  ]);
+  // Closed early, with 162 units not submitted; then final and published, the earlier one first.
   lap("submitted");
-  await movePeriod(admin, PERIOD, "appraisal");
+  await Promise.all([movePeriod(admin, PERIOD, "appraisal"), movePeriod(admin, EARLIER, "appraisal")]);
   lap("closed");
-  await movePeriod(admin, PERIOD, "final");
+  await Promise.all([movePeriod(admin, PERIOD, "final"), movePeriod(admin, EARLIER, "final")]);
   lap("final");
+  await movePeriod(admin, EARLIER, "published");
   await movePeriod(admin, PERIOD, "published");
   lap("published");
 }, 120_000);
@@ -154,7 +185,12 @@ describe("the public page on a 360 px phone on slow 3G", () => {
     const byPath = [...requests.values()].map((r) => [new URL(r.url).pathname, r.encoding] as const);
     const assets = byPath.filter(([path]) => /\.(js|css)$/.test(path));
     expect(assets.length).toBeGreaterThan(0);
-    expect(assets.filter(([, enc]) => enc !== "br")).toEqual([]);
+    // As CloudFront does, a file under 1,000 bytes comes as it is and every larger one as brotli.
+    const sizes = await Promise.all(assets.map(([path]) => stat(join(WEB_DIST, path)).then((s) => s.size)));
+    expect(
+      assets.filter(([, enc], i) => enc !== ((sizes[i] ?? 0) < MIN_COMPRESSED_BYTES ? "" : "br")),
+    ).toEqual([]);
+    expect(sizes.filter((size) => size >= MIN_COMPRESSED_BYTES).length).toBeGreaterThan(0);
     expect(byPath.find(([path]) => path === `/public/rankings/${PERIOD}.json`)?.[1]).toBe("br");
 
     // Rank, name, points and index of the first row are on the screen, within 360 px.
@@ -229,5 +265,64 @@ describe("the public page on the desktop", () => {
     await checkA11y(page, "method-desktop");
     await shoot(page, "method-desktop");
     expect([...errors, ...pageErrors]).toEqual([]);
+  });
+
+  test("the unit page explains its rank change; compare, the group over the periods, the documents", async () => {
+    const { page, errors: pageErrors } = await newPage(browser, stack.url);
+    const [first, second] = communes as unknown as [
+      { id: string; name: string },
+      { id: string; name: string },
+    ];
+    const unitPage = `/units/${first.id}?period=${PERIOD}`;
+    await page.goto(unitPage);
+    const sentence = page.locator(".change-text");
+    await sentence.waitFor();
+    expect(await sentence.textContent()).toMatch(
+      new RegExp(`^Lên 1 bậc so với ${EARLIER_NAME.replace(/[()]/g, "\\$&")}: `),
+    );
+    expect(await sentence.textContent()).toMatch(/ \+[\d,]+ điểm/);
+    // The pillars over the two periods: the table beside the chart.
+    const pillars = page.getByRole("table", { name: /Giá trị từng trụ cột/ });
+    expect(await pillars.locator("thead th").allTextContents()).toEqual([
+      "Điểm theo trụ cột",
+      EARLIER_NAME,
+      PERIOD_NAME,
+    ]);
+    await checkA11y(page, "unit-change-desktop");
+    await shoot(page, "unit-change-desktop");
+
+    // The unit's scorecard, as published.
+    const scorecard = await page.getByRole("link", { name: "Phiếu kết quả (PDF)" }).getAttribute("href");
+    expect(scorecard).toBe(`/public/rankings/${PERIOD}/units/${first.id}.pdf`);
+    const pdf = await page.request.get(scorecard as string);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+
+    // Compare with the other commune: its address names both units.
+    await page.getByRole("link", { name: "So sánh với…" }).click();
+    await page.getByLabel("Đơn vị so sánh").selectOption(second.id);
+    await page.waitForURL(`**${unitPage}&compare=${second.id}`);
+    const compare = page.locator("table.compare");
+    await compare.waitFor();
+    expect(await compare.locator("thead th a").allTextContents()).toEqual([first.name, second.name]);
+    expect(await compare.locator("tbody tr").count()).toBeGreaterThan(2);
+    await checkA11y(page, "compare-desktop");
+    await shoot(page, "compare-desktop");
+
+    // The communes over the periods, from the rankings page; the decision's appendix beside the downloads.
+    await page.goto("/");
+    await page.getByRole("tab", { name: /Xã, phường/ }).click();
+    const appendix = await page.getByRole("link", { name: "Phụ lục quyết định (PDF)" }).getAttribute("href");
+    expect(appendix).toBe(`/public/rankings/${PERIOD}.pdf`);
+    const appendixPdf = await page.request.get(appendix as string);
+    expect([appendixPdf.status(), appendixPdf.headers()["content-type"]]).toEqual([200, "application/pdf"]);
+    await page.getByRole("link", { name: "Chỉ số nhóm qua các kỳ" }).click();
+    const years = page.locator("table.years");
+    await years.waitFor();
+    expect(await years.locator("thead th").allTextContents()).toEqual(["Đơn vị", EARLIER_NAME, PERIOD_NAME]);
+    expect(await years.locator("tbody tr").first().textContent()).toContain(first.name);
+    await checkA11y(page, "group-years-desktop");
+    await shoot(page, "group-years-desktop");
+    expect(pageErrors).toEqual([]);
   });
 });

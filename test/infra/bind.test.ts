@@ -146,7 +146,7 @@ describe("ChisoFunction's bind methods: the environment variable and the right c
     );
   });
 
-  it("sizes a function by its needs: the jobs run 5 minutes, the export 29 s with 1 GB", () => {
+  it("sizes a function by its needs: the period job 15 minutes with 2 GB, the export 29 s with 1 GB", () => {
     const { stack } = bench();
     const made = ["jobs/period-job", "results/export", "periods/get"].map((handler) =>
       ChisoFunction.forHandler(stack, handler, WEEK),
@@ -155,7 +155,7 @@ describe("ChisoFunction's bind methods: the environment variable and the right c
     const [job, exporter, reader] = made.map(
       (f) => resources[stack.getLogicalId(f.function.node.defaultChild as CfnElement)].Properties,
     );
-    expect(job).toMatchObject({ Timeout: 300, MemorySize: 1024 });
+    expect(job).toMatchObject({ Timeout: 900, MemorySize: 2048 });
     expect(exporter).toMatchObject({ Timeout: 29, MemorySize: 1024 });
     expect(reader).toMatchObject({ Timeout: 10, MemorySize: 512 });
   });

@@ -49,10 +49,11 @@ describe("compression at the edge", () => {
     });
   }
 
-  it("publishes JSON and CSV with Content-Types CloudFront compresses (XLSX is a ZIP already)", () => {
+  it("publishes JSON and CSV with Content-Types CloudFront compresses (XLSX, DOCX, ZIP and PDF are compressed already)", () => {
     expect(CLOUDFRONT_COMPRESSES.has(mediaType(PUBLISHED_TYPES.json))).toBe(true);
     expect(CLOUDFRONT_COMPRESSES.has(mediaType(PUBLISHED_TYPES.csv))).toBe(true);
-    expect(CLOUDFRONT_COMPRESSES.has(mediaType(PUBLISHED_TYPES.xlsx))).toBe(false);
+    for (const ext of ["xlsx", "docx", "zip", "pdf"] as const)
+      expect(CLOUDFRONT_COMPRESSES.has(mediaType(PUBLISHED_TYPES[ext])), ext).toBe(false);
   });
 
   it("serves the app's text files (as the local gateway types them) with compressible types", () => {

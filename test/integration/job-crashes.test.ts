@@ -1,5 +1,9 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { unzipSync } from "fflate";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { resumeLifecycle } from "../../infra/local/jobs.ts";
 import { roundIndex, roundPoints } from "../../shared/engine/rounding.ts";
@@ -9,14 +13,17 @@ import { JOB_STATES, type JobKind, type Period } from "../../shared/model/period
 import { appraise } from "../../shared/services/appraisal.ts";
 import { SCHEDULER } from "../../shared/services/close.ts";
 import type { Ports } from "../../shared/services/context.ts";
+import { documentKeys } from "../../shared/services/documents.ts";
 import { JOB_LEASE_MS } from "../../shared/services/jobs.ts";
 import { periodExport } from "../../shared/services/period-scoring.ts";
 import { runPeriodJob, transitionPeriod } from "../../shared/services/transitions.ts";
+import { s3Config } from "../../shared/store/evidence-files.ts";
 import type { SubmissionHead } from "../../shared/store/submissions.ts";
 import {
   ADMIN,
   actorCtx,
   answeredPeriod,
+  bundledScript,
   departmentsWorld,
   REVIEWER,
   type Recorders,
@@ -30,20 +37,36 @@ import { runScoreCli } from "../support/lifecycle.ts";
  * killed (SIGKILL) after each of its writes in turn — every write boundary — and at random moments;
  * the job is then run again, as Lambda's retry or the local stack's start does, and the period must
  * converge: every unit locked once with the state it had at the close, every accepted appraisal in
- * the final scores, and the published files equal to the score CLI's output on the export, byte for
- * byte.
+ * the final scores, the published files equal to the score CLI's output on the export, byte for
+ * byte, and every official document written, each pointer equal to its immutable file.
  */
 
-const UNITS = 8;
+/**
+ * Close and final scoring write per unit (locks, results): eight units. Publication writes two files
+ * per unit (scorecard and its pointer) beside a fixed set, and each boundary costs a whole period:
+ * three units keep every case (an appraisal accepted as yes, one as no, a unit that did not submit,
+ * two sets of answers) with fewer boundaries.
+ */
+const UNITS: Record<JobKind, number> = { close: 8, finalize: 8, publish: 3 };
 const RANDOM_KILLS = 3;
+/** Periods brought to their job's start while the harness kills and checks earlier ones. */
+const AHEAD = 2;
+/** Score CLI processes at once, beside the harness's own work (2 cores). */
+const CLI_SLOTS = 2;
+
+type World = Awaited<ReturnType<typeof departmentsWorld>>;
+type Before = Awaited<ReturnType<typeof periodBefore>>;
 const recorders: Recorders = { armed: [], queued: [] };
+const worlds = new Map<number, World>();
 let svc: Ports;
-let world: Awaited<ReturnType<typeof departmentsWorld>>;
+let s3: S3Client;
 let round = 0;
 
 beforeAll(async () => {
   svc = stackServices(recorders);
-  world = await departmentsWorld(svc, "crash", UNITS);
+  s3 = new S3Client(s3Config(process.env.S3_ENDPOINT));
+  for (const units of new Set(Object.values(UNITS)))
+    worlds.set(units, await departmentsWorld(svc, `crash${units}`, units));
 });
 
 /**
@@ -60,6 +83,7 @@ const inline = (ports: Ports, kind: JobKind, periodId: string) =>
 
 /** A period brought to the moment `kind`'s job has been recorded (queued) but not run. */
 async function periodBefore(kind: JobKind) {
+  const world = worlds.get(UNITS[kind]) as World;
   const periodId = `${world.prefix}-r${round++}`;
   const submitted = await answeredPeriod(svc, world, periodId);
   const appraised = new Map<string, boolean>();
@@ -81,8 +105,85 @@ async function periodBefore(kind: JobKind) {
   } else await transitionPeriod(svc, actorCtx(ADMIN), periodId, { to: "appraisal" });
   const period = await svc.periods.require(periodId);
   expect(period.job).toMatchObject({ kind, status: "queued" });
-  return { periodId, submitted, appraised };
+  return { periodId, world, submitted, appraised };
 }
+
+/**
+ * `kind`'s periods, each prepared (periodBefore) while earlier ones are killed and checked: `take`
+ * hands the next one, `prepare(n)` keeps n being prepared behind it. Each period is used once.
+ */
+function preparedPeriods(kind: JobKind) {
+  const ready: Promise<Before>[] = [];
+  const start = () => {
+    const before = periodBefore(kind);
+    before.catch(() => undefined); // awaited when taken; no unhandled rejection before that
+    return before;
+  };
+  return {
+    take: (): Promise<Before> => ready.shift() ?? start(),
+    prepare(ahead: number): void {
+      while (ready.length < ahead) ready.push(start());
+    },
+  };
+}
+
+/**
+ * Each published ranking against the score CLI on its own period's export: every period's bundle is
+ * distinct (its id, name and publication time are in it), so the CLI runs once per period. It runs
+ * as its source bundled once (bundledScript) by node, which starts in a fifth of tsx's time, in the
+ * background, at most CLI_SLOTS at once, while the harness goes on; with `asTheOrganiser`, also as
+ * `npm run -s score` runs it (tsx), and the two print the same bytes.
+ */
+function cliChecks() {
+  const running = new Set<Promise<unknown>>();
+  const all: Promise<void>[] = [];
+  return {
+    async add(
+      periodId: string,
+      bundle: unknown,
+      published: Record<string, string>,
+      asTheOrganiser = false,
+    ): Promise<void> {
+      while (running.size >= CLI_SLOTS) await Promise.race(running);
+      const check = (async () => {
+        const file = join(inject("chisoStack").dataDir, `${periodId}-export.json`);
+        await writeFile(file, JSON.stringify(bundle));
+        const cli = await runBundledScoreCli(file);
+        expect(cli.code, cli.stderr).toBe(0);
+        for (const [key, body] of Object.entries(published)) expect(body, key).toBe(cli.stdout);
+        if (!asTheOrganiser) return;
+        const organiser = await runScoreCli(file);
+        expect(organiser.code, organiser.stderr).toBe(0);
+        expect(organiser.stdout, "tsx and the bundle print the same").toBe(cli.stdout);
+      })();
+      check.catch(() => undefined); // awaited by settle()
+      const slot = check.catch(() => undefined).finally(() => running.delete(slot));
+      running.add(slot);
+      all.push(check);
+    },
+    /** Every check so far passed (else the first failure). */
+    settle: async () => void (await Promise.all(all.splice(0))),
+  };
+}
+
+/** `node <score CLI bundle> <file>`: its exit code and what it printed. */
+async function runBundledScoreCli(file: string) {
+  const script = await bundledScript("shared/cli/score.ts");
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+    const child = spawn(process.execPath, [script, file], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+const cli = cliChecks();
 
 async function heads(periodId: string): Promise<SubmissionHead[]> {
   return (await svc.submissions.listHeads(periodId, { limit: 1000 })).items;
@@ -94,9 +195,13 @@ const TARGET: Record<JobKind, Period["state"]> = {
   publish: "published",
 };
 
-/** The period converged: in the target state, the job succeeded once, every unit's result exact. */
-async function expectConverged(kind: JobKind, before: Awaited<ReturnType<typeof periodBefore>>) {
-  const { periodId, submitted, appraised } = before;
+/**
+ * The period converged: in the target state, the job succeeded once, every unit's result exact.
+ * A publication's files are read now; their check against the score CLI is queued (cli.settle()),
+ * `asTheOrganiser` as well (cliChecks).
+ */
+async function expectConverged(kind: JobKind, before: Before, asTheOrganiser = false) {
+  const { periodId, world, submitted, appraised } = before;
   const period = await svc.periods.require(periodId);
   expect(period.state).toBe(TARGET[kind]);
   expect(period.job).toMatchObject({ kind, status: "succeeded" });
@@ -120,6 +225,9 @@ async function expectConverged(kind: JobKind, before: Awaited<ReturnType<typeof 
   for (const [unitId, value] of appraised)
     expect(bundle.appraisals?.[unitId]?.["1.1"], `${unitId}'s appraisal`).toBe(value);
   const score = scorePeriod(bundle);
+  expect(score.groups.flatMap((g) => g.units.map((u) => u.unit.id)).sort()).toEqual(
+    [...world.unitIds].sort(),
+  );
   for (const group of score.groups)
     for (const u of group.units) {
       const head = rows.find((h) => h.unitId === u.unit.id);
@@ -130,39 +238,108 @@ async function expectConverged(kind: JobKind, before: Awaited<ReturnType<typeof 
       });
     }
   if (kind === "publish") {
-    expect(period.publication?.version).toBe(1);
-    const file = join(inject("chisoStack").dataDir, `${periodId}-export.json`);
-    await writeFile(file, JSON.stringify(bundle));
-    const cli = await runScoreCli(file);
-    expect(cli.code, cli.stderr).toBe(0);
-    for (const key of [`public/rankings/${periodId}.json`, `public/rankings/${periodId}/v1.json`]) {
-      const published = await svc.published.get(key);
-      expect(Buffer.from(published ?? []).toString("utf8"), key).toBe(cli.stdout);
-    }
+    expect(period.publication).toMatchObject({ version: 1, documents: true });
+    expect(period.nextPublication).toBeUndefined();
+    const published: Record<string, string> = {};
+    for (const key of [`public/rankings/${periodId}.json`, `public/rankings/${periodId}/v1.json`])
+      published[key] = await text(key);
+    await expectDocuments(periodId, world.unitIds);
+    await cli.add(periodId, bundle, published, asTheOrganiser);
   }
+}
+
+const text = async (key: string) => Buffer.from((await svc.published.get(key)) ?? []).toString("utf8");
+const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+/** The keys the site bucket holds under `prefix`. */
+async function listed(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: process.env.SITE_BUCKET, Prefix: prefix, ContinuationToken: token }),
+    );
+    keys.push(...(page.Contents ?? []).map((o) => o.Key ?? ""));
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys.sort();
+}
+
+/**
+ * The publication's documents, all written: the appendix (PDF, DOCX), one scorecard per unit and no
+ * other, the ZIP of every scorecard; each pointer equal to its immutable file; the index says so.
+ */
+async function expectDocuments(periodId: string, unitIds: string[]) {
+  const keys = documentKeys(periodId, 1);
+  const pairs = {
+    "appendix.pdf": keys.appendix("pdf"),
+    "appendix.docx": keys.appendix("docx"),
+    zip: keys.zip,
+    ...Object.fromEntries(unitIds.map((unitId) => [unitId, keys.scorecard(unitId)])),
+  };
+  const files = Object.fromEntries(
+    await Promise.all(
+      Object.entries(pairs).map(async ([name, { file, pointer }]) => {
+        const [immutable, moving] = await Promise.all([svc.published.get(file), svc.published.get(pointer)]);
+        expect(immutable, `${name}: ${file}`).toBeDefined();
+        expect(Buffer.compare(Buffer.from(moving ?? []), Buffer.from(immutable ?? [])), pointer).toBe(0);
+        return [name, immutable ?? new Uint8Array()] as const;
+      }),
+    ),
+  );
+  // What each file is by its first bytes: "%PDF", or a ZIP's local header "PK\3\4" (DOCX, ZIP).
+  const magic = (name: string) =>
+    Buffer.from(files[name] ?? [])
+      .subarray(0, 4)
+      .toString("hex");
+  for (const name of ["appendix.pdf", ...unitIds]) expect(magic(name), name).toBe("25504446");
+  for (const name of ["appendix.docx", "zip"]) expect(magic(name), name).toBe("504b0304");
+  // One scorecard per unit, in v1 and as pointers: none missing, none left over.
+  const base = `public/rankings/${periodId}`;
+  expect(await listed(`${base}/v1/units/`)).toEqual(unitIds.map((u) => keys.scorecard(u).file).sort());
+  expect(await listed(`${base}/units/`)).toEqual(unitIds.map((u) => keys.scorecard(u).pointer).sort());
+  // The ZIP: a PDF and a DOCX per unit, its PDFs the scorecards published.
+  const entries = Object.entries(unzipSync(files.zip ?? new Uint8Array()));
+  expect(entries).toHaveLength(2 * unitIds.length);
+  expect(entries.filter(([name]) => name.endsWith(".docx"))).toHaveLength(unitIds.length);
+  expect(
+    entries
+      .filter(([name]) => name.endsWith(".pdf"))
+      .map(([, bytes]) => sha(bytes))
+      .sort(),
+  ).toEqual(unitIds.map((u) => sha(files[u] ?? new Uint8Array())).sort());
+  const index = JSON.parse(await text("public/rankings/index.json")) as {
+    periods: { periodId: string; version: number; documents?: boolean }[];
+  };
+  expect(index.periods.find((p) => p.periodId === periodId)).toMatchObject({ version: 1, documents: true });
 }
 
 describe.each(["close", "finalize", "publish"] as const)("the %s job", (kind) => {
   let writesOfACleanRun = 0;
   let cleanMs = 0;
+  const periods = preparedPeriods(kind);
 
   it("runs to its end in a child process of its own", async () => {
-    const before = await periodBefore(kind);
+    const before = await periods.take();
     const started = Date.now();
     const run = await runJobInChild(before.periodId, kind);
     cleanMs = Date.now() - started;
+    periods.prepare(AHEAD); // the first killed runs' periods, while this one is checked
     expect(run.outcome?.result).toMatchObject({ changed: true, state: TARGET[kind] });
     writesOfACleanRun = run.outcome?.writes ?? 0;
     expect(writesOfACleanRun).toBeGreaterThan(2);
-    await expectConverged(kind, before);
+    await expectConverged(kind, before, true);
+    await cli.settle();
   });
 
   it("converges when killed after each of its writes, then run again", async () => {
     expect(writesOfACleanRun, "the clean run came first").toBeGreaterThan(0);
     // Progress writes are throttled by time, so a run may write a little more or less than the clean
-    // one: kill after k writes for every k until a run ends by itself.
+    // one: kill after k writes for every k until a run ends by itself. The periods prepared ahead and
+    // not needed here are the random kills' (AHEAD <= RANDOM_KILLS).
     for (let k = 1; ; k++) {
-      const before = await periodBefore(kind);
+      const before = await periods.take();
+      periods.prepare(AHEAD);
       const run = await runJobInChild(before.periodId, kind, { killAfterWrites: k });
       // Half the retries as Lambda retries the invocation, half as the local stack resumes at start.
       if (k % 2) await inline(svc, kind, before.periodId);
@@ -175,17 +352,21 @@ describe.each(["close", "finalize", "publish"] as const)("the %s job", (kind) =>
         console.log(`crash harness: the ${kind} job killed after each of its ${k - 1} writes, converged`);
         break;
       }
+      expect(run.signal).toBe("SIGKILL");
       expect(k, "killed no later than its writes allow").toBeLessThan(writesOfACleanRun + 4);
     }
+    await cli.settle();
   }, 240_000);
 
   it("converges when killed at random moments, then run again", async () => {
     for (let i = 0; i < RANDOM_KILLS; i++) {
-      const before = await periodBefore(kind);
+      const before = await periods.take();
+      periods.prepare(Math.min(AHEAD, RANDOM_KILLS - 1 - i));
       await runJobInChild(before.periodId, kind, { killAfterMs: Math.random() * cleanMs });
       await inline(svc, kind, before.periodId);
       await expectConverged(kind, before);
     }
+    await cli.settle();
   }, 120_000);
 });
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { roundIndex, roundPoints } from "../../shared/engine/rounding.ts";
 import type { RankingSnapshot } from "../../shared/model/snapshot.ts";
 import { rankingRows } from "../../shared/services/open-data.ts";
 import {
@@ -136,6 +137,7 @@ describe("final scoring and publication", () => {
       version: 1,
       publishedAt: expect.stringMatching(/\+07:00$/),
       previous: null,
+      documents: true,
     });
     expect(published.nextPublication).toBeUndefined();
 
@@ -178,6 +180,7 @@ describe("final scoring and publication", () => {
       version: 1,
       publishedAt: published.publication.publishedAt,
       url: rankings(first),
+      documents: true,
     });
   });
 
@@ -289,6 +292,58 @@ describe("final scoring and publication", () => {
       [first, 2],
     ]);
     expect(ours[0].publishedAt).toBe(published.publication.publishedAt);
+  });
+
+  it("keeps each version's leaf points, and gives each unit the difference of the two snapshots as `change`", async () => {
+    const read = async (file: string) => {
+      const reply = await publicFile(file);
+      expect(reply.status, file).toBe(200);
+      expect(reply.contentType, file).toMatch(/^application\/json/);
+      return JSON.parse(reply.bytes.toString("utf8"));
+    };
+    // Every version keeps its own (immutable) file; the second period compares with the first's v2.
+    expect(await read(rankings(first, "/v1.leaves.json"))).toMatchObject({ periodId: first, version: 1 });
+    const leavesBefore = await read(rankings(first, "/v2.leaves.json"));
+    const leavesAfter = await read(rankings(second, "/v1.leaves.json"));
+    expect(leavesAfter).toMatchObject({ periodId: second, version: 1 });
+    const before = await read(rankings(first, "/v2.json"));
+    const after = await read(rankings(second, "/v1.json"));
+    let listed = 0;
+    for (const group of after.groups) {
+      const earlier = before.groups.find((g: Row) => g.id === group.id);
+      const rowsOf = (file: Row) => file.groups.find((g: Row) => g.id === group.id);
+      const [leavesThen, leavesNow] = [rowsOf(leavesBefore), rowsOf(leavesAfter)];
+      for (const u of group.units) {
+        const p = earlier.units.find((e: Row) => e.unitId === u.unitId);
+        // Both submitted in both periods: a change for everyone, the two tables' difference.
+        const moves = leavesNow.codes
+          .map((code: string, i: number) => ({
+            code,
+            points: roundPoints(
+              leavesNow.units[u.unitId][i] - leavesThen.units[u.unitId][leavesThen.codes.indexOf(code)],
+            ),
+          }))
+          .filter((m: Row) => m.points !== 0);
+        const rises = moves.filter((m: Row) => m.points > 0).sort((x: Row, y: Row) => y.points - x.points);
+        const falls = moves.filter((m: Row) => m.points < 0).sort((x: Row, y: Row) => x.points - y.points);
+        expect(u.change, u.unitId).toEqual({
+          points: roundPoints(u.points - p.points),
+          index: roundIndex(u.index - p.index),
+          nodes: u.nodes.map((n: Row) => {
+            const m = p.nodes.find((o: Row) => o.code === n.code);
+            return {
+              code: n.code,
+              points: roundPoints(n.points - m.points),
+              value: n.value === null || m.value === null ? null : roundIndex(n.value - m.value),
+            };
+          }),
+          leaves: [...rises.slice(0, 3), ...falls.slice(0, 3)],
+        });
+        listed += u.change.leaves.length;
+      }
+    }
+    // a and b swapped their answers of 1.4 and 2.2: indicators are listed.
+    expect(listed).toBeGreaterThan(0);
   });
 
   it("keeps every transition and publication of the period in the audit log", async () => {

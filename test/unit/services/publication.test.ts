@@ -44,9 +44,30 @@ describe("final scoring and publication", () => {
         `${base}/v1.csv`,
         `${base}/v1.json`,
         `${base}/v1.xlsx`,
+        `${base}/v1.leaves.json`,
         "public/rankings/index.json",
+        // The official documents: the appendix, each unit's scorecard, the organiser's ZIP.
+        `${base}.pdf`,
+        `${base}.docx`,
+        `${base}/v1.pdf`,
+        `${base}/v1.docx`,
+        `${base}/units/so-1.pdf`,
+        `${base}/units/so-2.pdf`,
+        `${base}/v1/units/so-1.pdf`,
+        `${base}/v1/units/so-2.pdf`,
+        `${base}/phieu-ket-qua.zip`,
+        `${base}/v1/phieu-ket-qua.zip`,
       ].sort(),
     );
+    expect(period.publication?.documents).toBe(true);
+    expect(ports.published.files.get(`${base}/v1/units/so-1.pdf`)?.cache).toBe("immutable");
+    expect(ports.published.files.get(`${base}.pdf`)?.downloadName).toBe(
+      `phu-luc-xep-hang-${periodId}-v1.pdf`,
+    );
+    expect(ports.published.files.get(`${base}/units/so-1.pdf`)?.downloadName).toBe(
+      `phieu-ket-qua-${periodId}-so-1-v1.pdf`,
+    );
+    expect(ports.published.invalidated).toContain(`${base}/units/*`);
     expect(ports.published.files.get(`${base}/v1.json`)?.cache).toBe("immutable");
     // Saved as xep-hang-<period>-v<n>.<ext>, from the snapshot and its pointer alike; the index is not a download.
     for (const ext of ["csv", "xlsx", "json"])
@@ -54,7 +75,7 @@ describe("final scoring and publication", () => {
         expect(ports.published.files.get(key)?.downloadName, key).toBe(`xep-hang-${periodId}-v1.${ext}`);
     expect(ports.published.files.get("public/rankings/index.json")?.downloadName).toBeUndefined();
     expect(JSON.parse(ports.published.text("public/rankings/index.json") ?? "")).toMatchObject({
-      periods: [{ periodId, version: 1, url: `/public/rankings/${periodId}.json` }],
+      periods: [{ periodId, version: 1, url: `/public/rankings/${periodId}.json`, documents: true }],
     });
     const snapshot = JSON.parse(ports.published.text(`${base}.json`) ?? "");
     expect(snapshot.groups[0].units[0]).toMatchObject({ code: "S1", rank: 1 });

@@ -77,7 +77,7 @@ export const en: Record<MessageKey, string> = {
   "chart.groupDescription":
     "Bar chart of the index of the {n} units of {group}, by rank. The table has every figure.",
   "chart.historyDescription":
-    "Line chart of the index of {unit} across periods. The history table has every figure.",
+    "Line chart of the index and the pillars of {unit} across periods. The tables have every figure.",
   "chart.failed": "The chart could not be loaded.",
 
   "unit.title": "Unit",
@@ -88,6 +88,30 @@ export const en: Record<MessageKey, string> = {
   "unit.profile": "Points by pillar",
   "unit.pillarRank": "rank {rank}",
   "unit.history": "Ranking history",
+  "unit.scorecard": "Scorecard (PDF)",
+  "unit.compare": "Compare with…",
+  "unit.pillars": "Pillars over the periods",
+  "unit.pillarsCaption": "Each pillar's value (percent of its maximum) over the periods",
+  "unit.changeTitle": "Change since the previous period",
+  "change.up": "Up {n} places since {period}",
+  "change.down": "Down {n} places since {period}",
+  "change.same": "Same rank as in {period}",
+  "change.merged": "{period} (the mean of the units merged into this one)",
+  "change.previous": "the previous period",
+  "change.flat": "no pillar's points changed",
+  "change.leaf": "indicator {code}",
+  "change.points": "{n} points",
+  "change.none": "No previous result to compare with",
+  "change.setChanged":
+    "The index set changed between the two periods: only pillars and indicators with the same code are compared.",
+  "compare.title": "Compare two units",
+  "compare.pick": "Unit to compare with",
+  "compare.caption": "{a} and {b}, {period}: points, value and rank of each pillar",
+  "compare.total": "Total",
+  "years.link": "The group's index over the periods",
+  "years.title": "{group} over the periods",
+  "years.caption": "Each unit's index over the periods; in brackets the change since the period before",
+  "rankings.appendix": "Decision appendix ({kind})",
 
   "method.title": "Method",
   "method.intro":

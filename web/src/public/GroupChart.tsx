@@ -4,6 +4,10 @@ import type { ChartHandle } from "./chart.ts";
 import { rankSeries, type Series, type SnapshotGroup } from "./data.ts";
 
 type Kind = "bars" | "line";
+export interface Line {
+  label: string;
+  values: (number | null)[];
+}
 
 /**
  * A chart that loads uPlot (its own chunk) only when it scrolls into view. The chart is an image for
@@ -16,6 +20,7 @@ export function LazyChart({
   yLabel = t("rankings.index"),
   description,
   height = 240,
+  lines,
 }: {
   kind: Kind;
   series: Series;
@@ -24,6 +29,8 @@ export function LazyChart({
   yLabel?: string;
   description: string;
   height?: number;
+  /** More lines beside `series` (a unit's pillars): drawn with a legend. */
+  lines?: Line[];
 }) {
   const { labels, values } = series;
   const box = useRef<HTMLDivElement>(null);
@@ -50,7 +57,11 @@ export function LazyChart({
             onHover: setHover,
             formatY: (v: number) => fmt.number(v, 2),
           };
-          handle = kind === "bars" ? chart.barChart(el, input) : chart.lineChart(el, input);
+          handle = lines
+            ? chart.linesChart(el, { ...input, lines: [{ label: yLabel, values }, ...lines] })
+            : kind === "bars"
+              ? chart.barChart(el, input)
+              : chart.lineChart(el, input);
           resize = new ResizeObserver(() => handle?.resize(Math.max(240, el.clientWidth)));
           resize.observe(el);
         },
@@ -72,7 +83,7 @@ export function LazyChart({
       resize?.disconnect();
       handle?.destroy();
     };
-  }, [kind, labels, values, xLabel, yLabel, height]);
+  }, [kind, labels, values, xLabel, yLabel, height, lines]);
   const point = hover === null ? undefined : labels[hover];
   const value = hover === null ? undefined : values[hover];
   return (

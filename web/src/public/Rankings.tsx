@@ -14,6 +14,7 @@ import {
   useTitle,
 } from "../ui/common.tsx";
 import {
+  documentHref,
   downloads,
   loadIndex,
   loadSnapshot,
@@ -23,6 +24,7 @@ import {
   type SnapshotUnit,
 } from "./data.ts";
 import { GroupChart } from "./GroupChart.tsx";
+import GroupYears from "./GroupYears.tsx";
 import { NotSubmitted } from "./NotSubmitted.tsx";
 
 /** Rows per page: a 4,000-unit group renders 50 rows at a time, sorted and searched in memory. */
@@ -39,6 +41,8 @@ export function Rankings({ location }: { location: Location }) {
 
   if (index.loading || index.error !== undefined) return <LoadState of={index} />;
   if (!period) return <Nothing title={t("rankings.title")} text={t("rankings.none")} />;
+  const years = location.query.get("view") === "years" && location.query.get("group");
+  if (years) return <GroupYears periods={periods} period={period} groupId={years} />;
   return <PeriodRanking key={period.periodId} periods={periods} period={period} location={location} />;
 }
 
@@ -98,6 +102,15 @@ function PeriodRanking({
             </a>
           </Fragment>
         ))}
+        {period.documents &&
+          (["pdf", "docx"] as const).map((kind) => (
+            <Fragment key={kind}>
+              {" · "}
+              <a href={documentHref(period.periodId, kind)}>
+                {t("rankings.appendix", { kind: kind.toUpperCase() })}
+              </a>
+            </Fragment>
+          ))}
       </p>
       <LoadState of={snapshot} />
       {group && (
@@ -111,6 +124,13 @@ function PeriodRanking({
             }}
           />
           <div id="group-panel" role="tabpanel" aria-labelledby={`tab-${group.id}`}>
+            <p>
+              <a
+                href={`/?period=${encodeURIComponent(period.periodId)}&group=${encodeURIComponent(group.id)}&view=years`}
+              >
+                {t("years.link")}
+              </a>
+            </p>
             <GroupTable key={group.id} group={group} period={period} location={location} />
             <GroupChart group={group} />
           </div>

@@ -85,3 +85,31 @@ export function lineChart(el: HTMLElement, input: ChartInput): ChartHandle {
   const plot = new uPlot(options, [xs, input.values], el);
   return { resize: (width) => plot.setSize({ width, height: input.height }), destroy: () => plot.destroy() };
 }
+
+/** Distinct strokes for several lines; the first (the index) drawn thicker. */
+const PALETTE = [COLOR, "#c2410c", "#15803d", "#7c3aed", "#b91c1c", "#0e7490", "#a16207", "#be185d"];
+
+/** Several lines over periods (the index and each pillar), with uPlot's legend naming them. */
+export function linesChart(
+  el: HTMLElement,
+  input: ChartInput & { lines: { label: string; values: (number | null)[] }[] },
+): ChartHandle {
+  const xs = input.labels.map((_, i) => i);
+  const options = base(
+    input,
+    (_u, splits) => splits.map((v) => (Number.isInteger(v) ? (input.labels[v] ?? "") : "")),
+    0.25,
+  );
+  options.legend = { show: true, live: false };
+  options.series = [
+    {},
+    ...input.lines.map((line, i) => ({
+      label: line.label,
+      stroke: PALETTE[i % PALETTE.length],
+      width: i === 0 ? 3 : 1.5,
+      points: { show: true, size: i === 0 ? 7 : 5 },
+    })),
+  ];
+  const plot = new uPlot(options, [xs, ...input.lines.map((line) => line.values)], el);
+  return { resize: (width) => plot.setSize({ width, height: input.height }), destroy: () => plot.destroy() };
+}

@@ -8,6 +8,8 @@ export interface PublishedPeriod {
   version: number;
   publishedAt: string;
   url: string;
+  /** The period's official documents (the decision's appendix, the scorecards) have been written. */
+  documents?: boolean;
 }
 
 export interface SnapshotNode {
@@ -30,6 +32,16 @@ export interface SnapshotUnit {
   rankChange: number | null;
   flags: string[];
   nodes: SnapshotNode[];
+  /** This period minus the previous published one (API.md "Ranking snapshot"); absent in older snapshots. */
+  change?: UnitChange | null;
+}
+
+export interface UnitChange {
+  points: number;
+  index: number;
+  nodes: { code: string; points: number; value: number | null }[];
+  /** The indicators that moved most: up to 3 rises, then up to 3 falls. */
+  leaves: { code: string; points: number }[];
 }
 
 export interface SnapshotGroup {
@@ -108,6 +120,20 @@ export function downloads(period: PublishedPeriod): Download[] {
     { label: "XLSX", href: `${base}.xlsx`, fileName: name("xlsx") },
     { label: "JSON", href: period.url, fileName: name("json") },
   ];
+}
+
+/** The official documents of a period (API.md "Published files"), once written. */
+export const documentHref = (periodId: string, file: "pdf" | "docx" | { unitId: string }) => {
+  const base = `/public/rankings/${encodeURIComponent(periodId)}`;
+  return typeof file === "string"
+    ? `${base}.${file}`
+    : `${base}/units/${encodeURIComponent(file.unitId)}.pdf`;
+};
+
+/** The published period before `period` in the index (newest first), which its rank change compares with. */
+export function previousOf(periods: PublishedPeriod[], period: PublishedPeriod): PublishedPeriod | undefined {
+  const i = periods.findIndex((p) => p.periodId === period.periodId);
+  return i < 0 ? undefined : periods[i + 1];
 }
 
 /** A unit ranked with 0 points because it did not submit (the snapshot's flag). */

@@ -5,6 +5,7 @@ import { getFramework } from "../context.ts";
 import type { Period, SubmissionRow } from "../types.ts";
 import { PeriodBadge } from "../ui.tsx";
 import { Deadlines } from "./Deadlines.tsx";
+import { Decision, DocumentLinks } from "./Decision.tsx";
 import { Progress } from "./Progress.tsx";
 import { Transitions } from "./Transitions.tsx";
 import { UnitActions } from "./UnitActions.tsx";
@@ -56,7 +57,9 @@ export function AdminPeriod({ periodId }: { periodId: string }) {
       />
       <Progress period={period} framework={framework} rows={rows} />
       <UnitActions period={period} framework={framework} rows={rows} onDone={data.reload} />
+      <DocumentLinks period={period} />
       <Deadlines period={period} onDone={data.reload} />
+      <Decision key={`${period.id}-${period.version}`} period={period} onDone={data.reload} />
     </>
   );
 }

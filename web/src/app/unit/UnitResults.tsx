@@ -40,6 +40,16 @@ export function UnitResults({ periodId }: { periodId: string }) {
         {t("results.title")} <span class="muted">· {context.period.name}</span>
       </h1>
       <p class="muted">{context.unit ? localName(context.unit) : unitId}</p>
+      {/* Published (its documents not known to be missing): the unit's official scorecard. */}
+      {context.period.publication && context.period.publication.documents !== false && (
+        <p>
+          <a
+            href={`/public/rankings/${encodeURIComponent(periodId)}/units/${encodeURIComponent(unitId)}.pdf`}
+          >
+            {t("unit.scorecard")}
+          </a>
+        </p>
+      )}
       {!result ? (
         <p class="notice notice-info">{t("results.notYet")}</p>
       ) : (

@@ -1,0 +1,160 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { startS3 } from "../../infra/local/s3.ts";
+import { scorePeriod } from "../../shared/engine/score-period.ts";
+import { toSnapshot } from "../../shared/engine/snapshot.ts";
+import type { Evidence } from "../../shared/model/evidence.ts";
+import type { Period } from "../../shared/model/period.ts";
+import type { Ports } from "../../shared/services/context.ts";
+import {
+  organiserZip,
+  PUT_CONCURRENCY,
+  renderDocuments,
+  writeDocuments,
+} from "../../shared/services/documents.ts";
+import type { JobProgress } from "../../shared/services/jobs.ts";
+import { rankingRows, toCsv, toXlsx } from "../../shared/services/open-data.ts";
+import { bestsOf } from "../../shared/services/period-scoring.ts";
+import type { StoredAnswer, StoredSubmission } from "../../shared/services/ports.ts";
+import { S3PublishedFiles } from "../../shared/store/published-files.ts";
+import { generatePeriod, nationalUnits } from "../support/generate-period.ts";
+import { int, mib, ms } from "./report.ts";
+import { nationalFramework } from "./scoring.ts";
+
+/**
+ * The official documents of a national-scale publication (4,000 units, 100 leaves a group):
+ * (a) the ranking files as published today (snapshot, JSON, CSV, XLSX);
+ * (b) the appendix, 4,000 scorecards (PDF and DOCX) and the organiser's ZIP, in memory;
+ * (c) (b)'s files written to a local S3 (s3rver) as the publication writes them (PUT_CONCURRENCY in flight).
+ * Goal: the scorecards within 60 s on the machine that runs it.
+ */
+
+/** BENCH_DOCUMENT_UNITS runs a smaller publication (a quick look at the per-unit cost). */
+const UNITS = Number(process.env.BENCH_DOCUMENT_UNITS) || 4000;
+const LEAVES_PER_GROUP = 100;
+const SEED = 2023;
+const GOAL_MS = 60_000;
+
+/** A stored submission from a generated one: the answers as a unit saved them (no appraisal). */
+function storedOf(
+  periodId: string,
+  unitId: string,
+  groupId: string,
+  submitted: boolean,
+  answers: Record<string, unknown>,
+) {
+  const map = new Map<string, StoredAnswer>();
+  for (const [code, value] of Object.entries(answers))
+    map.set(code, { code, value, updatedBy: "bench", updatedAt: "2026-01-01T00:00:00+07:00" });
+  return {
+    head: { periodId, unitId, groupId, state: "locked", version: 1, submitted },
+    answers: map,
+    evidence: [] as Evidence[],
+    appraisals: new Map(),
+    contests: new Map(),
+  } as unknown as StoredSubmission;
+}
+
+const noProgress = { add: async () => undefined } as unknown as JobProgress;
+
+export async function run(): Promise<void> {
+  console.log("documents — the appendix, 4,000 scorecards (PDF, DOCX) and the ZIP of one publication");
+  const framework = nationalFramework(LEAVES_PER_GROUP);
+  const units = nationalUnits(UNITS);
+  const generated = generatePeriod({
+    framework,
+    units,
+    seed: SEED,
+    submittedShare: 0.95,
+    evidenceShare: 0.9,
+  });
+  const periodId = "bench-documents";
+  const bundle = {
+    ...generated,
+    period: { id: periodId, name: "Kỳ đánh giá thử tải toàn quốc 2023" },
+    version: 1,
+    publishedAt: "2026-12-20T09:00:00+07:00",
+  };
+
+  // (a) The ranking files, as publication makes them today.
+  const a0 = performance.now();
+  const score = scorePeriod(bundle);
+  const snapshot = toSnapshot(score, bundle);
+  const json = `${JSON.stringify(snapshot, null, 2)}\n`;
+  const rows = rankingRows(snapshot);
+  const csv = toCsv(rows);
+  const xlsx = toXlsx(rows);
+  const aMs = performance.now() - a0;
+
+  // (b) The documents in memory, from each unit's stored submission.
+  const groupOf = new Map(snapshot.groups.flatMap((g) => g.units.map((u) => [u.unitId, g.id] as const)));
+  const stored = new Map(
+    Object.entries(generated.submissions).map(([unitId, s]) => [
+      unitId,
+      storedOf(periodId, unitId, groupOf.get(unitId) ?? "", s.submitted, s.answers),
+    ]),
+  );
+  const period: Pick<Period, "bests" | "decision"> = {
+    bests: { final: bestsOf(score) },
+    decision: { issuer: "Ủy ban nhân dân tỉnh Tuyên Quang", number: "1234/QĐ-UBND", date: "2026-12-20" },
+  };
+  const b0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const built = renderDocuments(period, snapshot, framework, undefined, stored);
+  const bMs = performance.now() - b0;
+  const used = process.cpuUsage(cpu0);
+  const bCpuMs = (used.user + used.system) / 1000;
+  const z0 = performance.now();
+  organiserZip(built.scorecards, snapshot.publishedAt);
+  const zipMs = performance.now() - z0;
+  const pdfBytes = built.scorecards.reduce((n, c) => n + c.pdf.byteLength, 0);
+  const docxBytes = built.scorecards.reduce((n, c) => n + c.docx.byteLength, 0);
+
+  // (c) The same files written to s3rver, as the publication's job writes them.
+  const dir = await mkdtemp(join(tmpdir(), "chiso-bench-documents-"));
+  const s3 = await startS3({ directory: join(dir, "s3"), buckets: ["site"], corsOrigins: [] });
+  let cMs = 0;
+  let cCpuMs = 0;
+  try {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      S3_ENDPOINT: s3.endpoint,
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+      AWS_REGION: "us-east-1",
+    };
+    delete env.DISTRIBUTION_ID;
+    for (const [k, v] of Object.entries(env)) if (k.startsWith("AWS_") && v) process.env[k] = v;
+    const published = new S3PublishedFiles("site", env);
+    const ports = { published } as unknown as Ports;
+    const c0 = performance.now();
+    const cpu = process.cpuUsage();
+    await writeDocuments(ports, periodId, 1, built, noProgress);
+    cMs = performance.now() - c0;
+    const cUsed = process.cpuUsage(cpu);
+    cCpuMs = (cUsed.user + cUsed.system) / 1000;
+  } finally {
+    await s3.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  const per = (total: number) => `${(total / UNITS).toFixed(2)} ms/unit`;
+  console.log(
+    `  input   ${int(UNITS)} units, ${framework.groups.length} groups, ${LEAVES_PER_GROUP} leaves each (load average ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" ")})`,
+  );
+  console.log(
+    `  (a) ranking files (score, snapshot, JSON ${mib(Buffer.byteLength(json))}, CSV ${mib(Buffer.byteLength(csv))}, XLSX ${mib(xlsx.byteLength)})  ${ms(aMs)}`,
+  );
+  console.log(
+    `  (b) appendix + ${int(UNITS)} scorecards (PDF ${mib(pdfBytes)}, DOCX ${mib(docxBytes)}) + ZIP ${mib(built.zip.byteLength)}  ${ms(bMs)} (${per(bMs)}, CPU ${ms(bCpuMs)}; the ZIP alone ${ms(zipMs)})`,
+  );
+  console.log(
+    `  (c) their ${int(2 * (UNITS + 3))} writes to a local S3, ${PUT_CONCURRENCY} in flight  ${ms(cMs)} (${per(cMs)}, this process's CPU ${ms(cCpuMs)})`,
+  );
+  console.log(
+    `  goal    documents (b + c) within ${ms(GOAL_MS)}: ${bMs + cMs <= GOAL_MS ? "met" : "NOT met"} (${ms(bMs + cMs)})`,
+  );
+}
