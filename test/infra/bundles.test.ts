@@ -17,6 +17,12 @@ const BUDGET_KB = 400;
  * every bundle, goes over them.
  */
 const WITH_SDK_KB = 1000;
+/**
+ * The period job also writes the official documents: it carries the Tinos fonts (≈ 83 KB as base64) and
+ * the PDF/DOCX writers, ≈ 115 KB of its own (its SDK part is unchanged, ≈ 708 KB). Its ceiling is that
+ * plus ≈ 10 % like the others; it answers no click, so its cold start is nobody's wait.
+ */
+const WITH_SDK_KB_OF: Record<string, number> = { "jobs/period-job": 1110 };
 /** A function with no adapter beyond DynamoDB's (the SDK core, DynamoDB, Secrets Manager): 505–531 KB. */
 const PLAIN_KB = 580;
 /** The bytes of the AWS SDK, read from the source map: its packages are these scopes. */
@@ -81,7 +87,7 @@ describe("function bundles", () => {
 
   for (const { handler, kb, ownKb, parts } of sizes) {
     const plain = !Object.values(parts).some(Boolean);
-    const ceiling = plain ? PLAIN_KB : WITH_SDK_KB;
+    const ceiling = plain ? PLAIN_KB : (WITH_SDK_KB_OF[handler] ?? WITH_SDK_KB);
     it(`${handler} is under ${BUDGET_KB} KB without the SDK (${ownKb.toFixed(1)} KB), ${ceiling} KB with it (${kb.toFixed(1)} KB)`, () => {
       expect(ownKb).toBeLessThan(BUDGET_KB);
       expect(kb).toBeLessThan(ceiling);
