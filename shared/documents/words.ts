@@ -1,6 +1,5 @@
 import { roundHalfAwayFromZero } from "../engine/rounding.ts";
 import type { LevelOption, Method } from "../model/framework.ts";
-import { NOT_SUBMITTED } from "../services/open-data.ts";
 
 /**
  * Vietnamese wording and number formatting for the official documents. Hand-written rather than
@@ -124,6 +123,10 @@ export function sentenceName(issuer: string): string {
   if (body > 0 && body < placeFrom) out[body] = capital(out[body] as string);
   return out.join(" ");
 }
+
+/** The open data's status column: a unit that did not submit is ranked with 0 points and labelled so. */
+export const NOT_SUBMITTED = "Không nộp";
+export const SUBMITTED = "Đã nộp";
 
 /** Flags of a leaf or a unit in words, as the web says them. */
 export const FLAG_WORDS: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 /**
- * A minimal deterministic ZIP writer (the DOCX packages and the organiser's ZIP of every scorecard):
+ * A minimal deterministic ZIP writer (the DOCX and XLSX packages, the organiser's ZIP of every scorecard):
  * CRC-32 and deflate by node:zlib (native), entries in the order added, a fixed timestamp. fflate's
  * zipSync did the same in pure JavaScript at ~4× the cost (8 ms against 2 ms for a 100-row scorecard;
  * 24 s for the 304 MiB ZIP of 4,000 scorecards). Parts that recur in every DOCX are compressed once per
@@ -116,7 +116,7 @@ export class ZipWriter {
 const memo = new Map<string, Entry>();
 
 /**
- * A DOCX package: `files` (text parts) in order, deflated at `level`; `shared` names the parts whose
+ * An Office package (DOCX, XLSX): `files` (text parts) in order, deflated at `level`; `shared` names the parts whose
  * text recurs across documents (compressed once per process, at the highest level).
  */
 export function zip(

@@ -1,3 +1,4 @@
+import { NOT_SUBMITTED, SUBMITTED } from "../documents/words.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
 import { writeXlsx } from "./xlsx.ts";
 
@@ -15,10 +16,6 @@ export interface OpenDataTable {
   /** Lines above the table in the XLSX (the CSV keeps one header row, for machines). */
   title?: string[];
 }
-
-/** The status column: a unit that did not submit is ranked with 0 points and labelled so. */
-export const NOT_SUBMITTED = "Không nộp";
-export const SUBMITTED = "Đã nộp";
 
 export function rankingRows(snapshot: RankingSnapshot): OpenDataTable {
   // Top-level nodes by code, named as the framework names them (the first group that has the node).

@@ -1,4 +1,4 @@
-import { crc32, deflateRawSync } from "node:zlib";
+import { zip } from "../documents/zip.ts";
 
 /**
  * A one-sheet XLSX writer: the few XML parts of an Office Open XML workbook in a zip. The open data is
@@ -21,15 +21,26 @@ export function writeXlsx(
   ];
   const sheet = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="${MAIN}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="${top + 1}" topLeftCell="A${top + 2}" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>${cols(header, rows)}<sheetData>${lines.join("")}</sheetData></worksheet>`;
-  return zip([
-    ["[Content_Types].xml", CONTENT_TYPES],
-    ["_rels/.rels", ROOT_RELS],
-    ["xl/workbook.xml", workbook(sheetName)],
-    ["xl/_rels/workbook.xml.rels", WORKBOOK_RELS],
-    ["xl/styles.xml", STYLES],
-    ["xl/worksheets/sheet1.xml", sheet],
-  ]);
+  return zip(
+    [
+      ["[Content_Types].xml", CONTENT_TYPES],
+      ["_rels/.rels", ROOT_RELS],
+      ["xl/workbook.xml", workbook(sheetName)],
+      ["xl/_rels/workbook.xml.rels", WORKBOOK_RELS],
+      ["xl/styles.xml", STYLES],
+      ["xl/worksheets/sheet1.xml", sheet],
+    ],
+    FIXED_PARTS,
+  );
 }
+
+/** The parts every workbook shares, compressed once per process. */
+const FIXED_PARTS: ReadonlySet<string> = new Set([
+  "[Content_Types].xml",
+  "_rels/.rels",
+  "xl/_rels/workbook.xml.rels",
+  "xl/styles.xml",
+]);
 
 /** Column widths in characters: the longest header or cell, between 6 and 60, plus a margin. */
 function cols(header: readonly string[], rows: readonly (string | number | null)[][]): string {
@@ -86,53 +97,4 @@ function escapeXml(text: string): string {
   // XML 1.0 has no place for control characters other than tab, line feed and carriage return.
   const printable = Array.from(text, (ch) => (ch < " " && !"\t\n\r".includes(ch) ? "" : ch)).join("");
   return printable.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
-/** A zip archive of deflated entries (local headers, then the central directory). */
-function zip(entries: [name: string, text: string][]): Uint8Array {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of entries) {
-    const data = Buffer.from(text, "utf8");
-    const packed = deflateRawSync(data);
-    const fileName = Buffer.from(name, "utf8");
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // names in UTF-8
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(0x21, 12); // 1980-01-01: the archive does not depend on the clock
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    local.writeUInt16LE(0, 28);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(0, 12);
-    central.writeUInt16LE(0x21, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(fileName.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, fileName, packed);
-    centrals.push(central, fileName);
-    offset += local.length + fileName.length + packed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...locals, directory, end]));
 }

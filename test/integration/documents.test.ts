@@ -210,7 +210,8 @@ describe("documents at publication", () => {
     const asked = await admin.post(paths.transitions(world.periodId), { to: "published" });
     expect(asked.status, JSON.stringify(asked.body)).toBe(202);
     const during = await admin.patch(paths.period(world.periodId), { decision: { number: "2/QĐ" } });
-    // The job may already have finished on a fast machine; while it runs, the change is refused.
+    // The job may already have finished on a fast machine; while it runs, the change is refused (the
+    // refusal itself is pinned, without timing, in test/unit/services/periods.test.ts).
     if (during.status !== 200) expect(during.body.error.code).toBe("job-running");
     const published = await waitFor(
       "the second publication",

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -31,6 +30,7 @@ import {
   stackServices,
 } from "../support/in-process.ts";
 import { runScoreCli } from "../support/lifecycle.ts";
+import { runProcess } from "../support/score-cli.ts";
 
 /**
  * The crash harness: each job (close, final scoring, publication) runs in a child process that is
@@ -168,20 +168,7 @@ function cliChecks() {
 
 /** `node <score CLI bundle> <file>`: its exit code and what it printed. */
 async function runBundledScoreCli(file: string) {
-  const script = await bundledScript("shared/cli/score.ts");
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(process.execPath, [script, file], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [await bundledScript("shared/cli/score.ts"), file]);
 }
 const cli = cliChecks();
 

@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { restateFromJson } from "../../../shared/engine/restate.ts";
-import { runScoreCli, type ScoreCliRun } from "../../support/score-cli.ts";
+import { runScoreCli } from "../../support/score-cli.ts";
 
 // Black-box tests of `npm run -s score -- <bundle.json>`: the real CLI in a child process.
 // Each process costs about half a second or more: one per test, and no more tests than cases.
@@ -105,23 +104,8 @@ describe("score CLI", { timeout: 30_000 }, () => {
   });
 });
 
-/** `npm run -s score -- restate <snapshot> <units>`, like runScoreCli but with the subcommand's arguments. */
-function restate(snapshot: string, units: string): Promise<ScoreCliRun> {
-  return new Promise((done, fail) => {
-    const tsx = join(root, "node_modules", ".bin", "tsx");
-    const child = spawn(tsx, ["shared/cli/score.ts", "restate", snapshot, units], { cwd: root });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
+/** `npm run -s score -- restate <snapshot> <units>`. */
+const restate = (snapshot: string, units: string) => runScoreCli("restate", snapshot, units);
 
 describe("score CLI: restate", { timeout: 30_000 }, () => {
   const snapshotPath = join(fixtures, "all-methods-expected.json");

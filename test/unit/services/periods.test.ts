@@ -105,6 +105,25 @@ describe("changing a period", () => {
     expect(ports.audit.actions(`period#${periodId}`).at(-1)).toBe("period.update");
   });
 
+  it("sets, replaces and clears the announcing decision, and refuses it while a job holds the period", async () => {
+    const ports = memoryPorts();
+    const { periodId } = await departmentsPeriod(ports);
+    const decision = { issuer: "ỦY BAN NHÂN DÂN TỈNH TUYÊN QUANG", number: "1/QĐ-UBND", date: "2022-08-10" };
+    await patchPeriod(ports, by.admin(), periodId, { decision });
+    expect((await ports.periods.require(periodId)).decision).toEqual(decision);
+    await patchPeriod(ports, by.admin(), periodId, { decision: { number: "2/QĐ-UBND" } });
+    expect((await ports.periods.require(periodId)).decision).toEqual({ number: "2/QĐ-UBND" });
+    await patchPeriod(ports, by.admin(), periodId, { decision: null });
+    expect((await ports.periods.require(periodId)).decision).toBeUndefined();
+    // The close is queued, not run: the period waits in "closing", where a job would read the decision.
+    await transitionPeriod(ports, by.admin(), periodId, { to: "appraisal" });
+    expect((await ports.periods.require(periodId)).state).toBe("closing");
+    expect(await refusal(patchPeriod(ports, by.admin(), periodId, { decision }))).toBe(
+      "conflict/job-running",
+    );
+    expect((await ports.periods.require(periodId)).decision).toBeUndefined();
+  });
+
   it("refuses a deadline in the past, out of order, or once the period closed; and non-admins", async () => {
     const ports = memoryPorts();
     const { periodId } = await departmentsPeriod(ports);
