@@ -1,19 +1,23 @@
 import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { synthBundles } from "../infra/local/bundles/synth.ts";
 
 /**
  * `npm test`'s vitest part, in two streams at once on the 2-core machine: the files that share the
  * in-process stack (one at a time), beside the fast projects, the files on the shipped bundles and the
- * browser journeys (each file its own stack). In one vitest run, the projects
- * whose files go one at a time fall into one sequential queue, so the integration and e2e files (about
- * 7 and 5 minutes) would follow each other. "rights" comes last: it checks the AWS calls that the
- * integration and bundle runs recorded. Every stream runs to its end; the exit code is the first failure.
+ * browser journeys (each file its own stack); the shorter browser files go to whichever stream is free
+ * first. In one vitest run, the projects whose files go one at a time fall into one sequential queue,
+ * so the integration and e2e files (about 10 and 5 minutes) would follow each other. "rights" follows
+ * the integration files once the bundles project has ended too: it checks the AWS calls and the
+ * environment reads those runs recorded. Every stream runs to its end; the exit code is the first
+ * failure.
  */
-type Stream = { label: string; projects: string[] };
+type Stream = { label: string; projects: string[]; files?: string[] };
 
-function vitest({ label, projects }: Stream): Promise<number> {
+function vitest({ label, projects, files = [] }: Stream): Promise<number> {
   return new Promise((resolve) => {
-    const args = ["vitest", "run", ...projects.flatMap((p) => ["--project", p])];
+    const args = ["vitest", "run", ...projects.flatMap((p) => ["--project", p]), ...files];
     const child = spawn("npx", args, {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "1" },
@@ -29,24 +33,78 @@ function vitest({ label, projects }: Stream): Promise<number> {
 }
 
 const started = Date.now();
-const inSeries = async (...streams: Stream[]) => {
+// The bundle mode's synth (esbuild on ~37 functions, about two minutes on a clean clone) starts now,
+// beside both streams, instead of in the bundles project's setup on the longer stream: a vitest run
+// of some projects only sees those, so the integration project's early synth (prewarm-bundles.ts)
+// does not start here. The bundles and e2e setups then find it in the cache.
+const synth = synthBundles((line) => console.log(`[synth] ${line}`)).then(
+  (app) =>
+    console.log(
+      `[synth] bundles: ready (${app.synthesized ? "synthesized" : "cached"}) in ${app.seconds.toFixed(0)} s`,
+    ),
+  // The bundles project's setup synthesizes again and reports the failure.
+  (error: unknown) => console.error("[synth] bundles: the early synth failed:", error),
+);
+const inSeries = async (...steps: (Stream | Promise<void> | (() => Promise<number>))[]) => {
   let failed = 0;
-  for (const stream of streams) {
-    const code = await vitest(stream);
+  for (const step of steps) {
+    if (step instanceof Promise) {
+      await step;
+      continue;
+    }
+    // Run even after a failure (not `failed ||= await …`, which would skip it).
+    const code = await (typeof step === "function" ? step() : vitest(step));
     failed ||= code;
   }
   return failed;
 };
-// Balanced by their times on the 2-core machine: the integration files (≈ 8 min) beside the rest.
+
+/**
+ * The shorter browser files (≈ 45 s in all) are not given to a stream in advance: whichever stream
+ * is free first runs the next one (a vitest run each), so that the two end together whatever the
+ * machine's load did to either. The rest of the e2e project runs in one go on the longer stream.
+ */
+const E2E_SHARED = ["organiser-accounts", "documents", "mfa"].map((name) => `test/e2e/${name}.test.ts`);
+const E2E_MAIN = readdirSync("test/e2e")
+  .filter((name) => name.endsWith(".test.ts"))
+  .map((name) => `test/e2e/${name}`)
+  .filter((file) => !E2E_SHARED.includes(file));
+const e2eLeft = [...E2E_SHARED];
+const sharedE2e = (label: string) => async () => {
+  let failed = 0;
+  for (let file = e2eLeft.shift(); file; file = e2eLeft.shift()) {
+    const code = await vitest({ label, projects: ["e2e"], files: [file] });
+    failed ||= code;
+  }
+  return failed;
+};
+
+// "rights" reads what the integration and bundles runs recorded: it runs once both have ended, on the
+// stream of the integration files, while the other goes on with the browser files.
+let bundlesEnded: () => void = () => undefined;
+const bundlesDone = new Promise<void>((done) => {
+  bundlesEnded = done;
+});
+// Balanced by their times on the 2-core machine: the integration files (≈ 10 min) beside the rest.
 const codes = await Promise.all([
-  vitest({ label: "integration", projects: ["integration"] }),
+  inSeries(
+    { label: "integration", projects: ["integration"] },
+    bundlesDone,
+    { label: "rights", projects: ["rights"] },
+    sharedE2e("e2e-2"),
+  ),
   inSeries(
     { label: "fast", projects: ["unit", "web", "infra"] },
+    synth,
     { label: "bundles", projects: ["bundles"] },
-    { label: "e2e", projects: ["e2e"] },
+    async () => {
+      bundlesEnded();
+      return 0;
+    },
+    { label: "e2e", projects: ["e2e"], files: E2E_MAIN },
+    sharedE2e("e2e"),
   ),
 ]);
-codes.push(await vitest({ label: "rights", projects: ["rights"] }));
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 const failed = codes.find((code) => code !== 0) ?? 0;
 console.log(

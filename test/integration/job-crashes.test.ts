@@ -22,7 +22,6 @@ import {
   ADMIN,
   actorCtx,
   answeredPeriod,
-  bundledScript,
   departmentsWorld,
   REVIEWER,
   type Recorders,
@@ -30,7 +29,7 @@ import {
   stackServices,
 } from "../support/in-process.ts";
 import { runScoreCli } from "../support/lifecycle.ts";
-import { runProcess } from "../support/score-cli.ts";
+import { runBundledScoreCli } from "../support/score-cli.ts";
 
 /**
  * The crash harness: each job (close, final scoring, publication) runs in a child process that is
@@ -166,10 +165,6 @@ function cliChecks() {
   };
 }
 
-/** `node <score CLI bundle> <file>`: its exit code and what it printed. */
-async function runBundledScoreCli(file: string) {
-  return runProcess(process.execPath, [await bundledScript("shared/cli/score.ts"), file]);
-}
 const cli = cliChecks();
 
 async function heads(periodId: string): Promise<SubmissionHead[]> {

@@ -22,7 +22,6 @@ import {
   moveTo,
   periodEntity,
   type Row,
-  runScoreCli,
   sleep,
   waitFor,
 } from "../support/lifecycle.ts";
@@ -41,6 +40,7 @@ import {
   stack,
   type World,
 } from "../support/local-stack.ts";
+import { runBundledScoreCli } from "../support/score-cli.ts";
 
 /**
  * The period lifecycle under races: writers that meet on one period (two deadline extensions and a
@@ -412,7 +412,9 @@ describe("review writes racing final scoring", () => {
       await moveTo(admin, id, "published");
       const file = join(stack().dataDir, `${id}-export.json`); // removed with the stack
       await writeFile(file, JSON.stringify((await admin.get(`${lp.export(id)}?stage=final`)).body));
-      const cli = await runScoreCli(file);
+      // The CLI's source bundled (node starts it in a fifth of tsx's time; publication.test.ts and
+      // job-crashes.test.ts run it as the organiser does, the same bytes).
+      const cli = await runBundledScoreCli(file);
       expect(cli.code, cli.stderr).toBe(0);
       for (const path of [`/public/rankings/${id}.json`, `/public/rankings/${id}/v1.json`]) {
         const published = await fetchPublic(stack().url, path);

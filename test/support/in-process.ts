@@ -1,9 +1,5 @@
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
-import { build } from "esbuild";
+import { resolve } from "node:path";
 import { inject } from "vitest";
 import { adapters, useLocalParts } from "../../functions/http/adapters.ts";
 import type { Actor } from "../../shared/access/roles.ts";
@@ -14,7 +10,10 @@ import { createPeriod } from "../../shared/services/periods.ts";
 import { saveAnswers, submit } from "../../shared/services/submissions.ts";
 import { transitionPeriod } from "../../shared/services/transitions.ts";
 import { upsertUnits } from "../../shared/services/units.ts";
+import { bundledScript, COMPILE_CACHE_ENV } from "./bundled-script.ts";
 import { DEPARTMENT_ANSWERS, frameworkFixture, uniqueId } from "./local-stack.ts";
+
+export { bundledScript };
 
 /**
  * The ports of the run's shared local stack, called in the test's own process: the real
@@ -108,48 +107,6 @@ export interface ChildRun {
   outcome?: { writes: number; result?: unknown; error?: string };
 }
 
-const bundled = new Map<string, Promise<string>>();
-/**
- * A TypeScript entry point of the repository (test/support/job-child.ts, shared/cli/score.ts) bundled
- * once per test file (esbuild, as the functions are), written under .cache/<name>/ (inside the
- * repository, where a require() left in the bundle resolves) by the hash of its content: one file per
- * version of the bundle, not one per run. `node <file>` starts in a fraction of the time tsx takes.
- */
-export function bundledScript(entry: string): Promise<string> {
-  const name = basename(entry, ".ts");
-  let script = bundled.get(entry);
-  script ??= (async () => {
-    const built = await build({
-      entryPoints: [join(ROOT, entry)],
-      outfile: join(ROOT, `.cache/${name}/${name}.mjs`),
-      write: false,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      logLevel: "error",
-      // Some dependencies are CommonJS and call require().
-      banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
-    });
-    const [output] = built.outputFiles;
-    if (!output) throw new Error(`esbuild wrote no bundle of ${entry}`);
-    const hash = createHash("sha256").update(output.contents).digest("hex").slice(0, 16);
-    const outfile = join(ROOT, `.cache/${name}`, `${name}-${hash}.mjs`);
-    if (!existsSync(outfile)) {
-      await mkdir(dirname(outfile), { recursive: true });
-      // Written aside and renamed: test files running side by side may write the same bundle.
-      const aside = `${outfile}.${process.pid}.tmp`;
-      await writeFile(aside, output.contents);
-      await rename(aside, outfile);
-    }
-    return outfile;
-  })();
-  bundled.set(entry, script);
-  return script;
-}
-
 /**
  * One attempt of a period's job in a child process (test/support/job-child.ts) on the shared stack:
  * killed by itself after its `killAfterWrites`-th write, or by this process `killAfterMs` after it
@@ -171,6 +128,7 @@ export async function runJobInChild(
       env: {
         ...process.env,
         ...inject("chisoStack").env,
+        ...COMPILE_CACHE_ENV,
         CHISO_KILL_AFTER_WRITES: String(kill.killAfterWrites ?? 0),
       },
     });

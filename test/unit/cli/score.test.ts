@@ -4,10 +4,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { restateFromJson } from "../../../shared/engine/restate.ts";
-import { runScoreCli } from "../../support/score-cli.ts";
+import { runBundledScoreCli, runScoreCli } from "../../support/score-cli.ts";
 
-// Black-box tests of `npm run -s score -- <bundle.json>`: the real CLI in a child process.
-// Each process costs about half a second or more: one per test, and no more tests than cases.
+// Black-box tests of `npm run -s score -- <bundle.json>`: the real CLI in a child process, one per
+// test, the tests at once. The two that print a snapshot run it as the organiser does (tsx, about two
+// seconds of CPU per start); the refusals run the same source bundled once, by node (a fifth of that),
+// with the same arguments, exit code and output.
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixtures = join(root, "test", "fixtures");
@@ -17,6 +19,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The same command as the npm script, without npm's own start-up. */
 const score = runScoreCli;
+/** The same CLI bundled, for the refusals (runBundledScoreCli). */
+const scoreBundled = runBundledScoreCli;
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, "utf8"));
 
@@ -45,7 +49,7 @@ function variant(name: string, change: (bundle: BundleJson) => void): string {
   return path;
 }
 
-describe("score CLI", { timeout: 30_000 }, () => {
+describe.concurrent("score CLI", { timeout: 30_000 }, () => {
   test("prints exactly the hand-computed snapshot of the fixture bundle", async () => {
     const run = await score(bundlePath);
     expect(run.stderr).toBe("");
@@ -57,7 +61,7 @@ describe("score CLI", { timeout: 30_000 }, () => {
     const path = variant("unknown-leaf.json", (b) => {
       answersOf(b, "so-noi-vu")["9.9"] = true;
     });
-    const run = await score(path);
+    const run = await scoreBundled(path);
     expect(run.code).not.toBe(0);
     expect(run.stdout).toBe("");
     expect(namedOnOneLine(run.stderr, "so-noi-vu", "9.9"), run.stderr).toBe(true);
@@ -67,7 +71,7 @@ describe("score CLI", { timeout: 30_000 }, () => {
     const path = variant("bad-ratio.json", (b) => {
       answersOf(b, "xa-da-vi")["1.1"] = { numerator: 5, denominator: 4 };
     });
-    const run = await score(path);
+    const run = await scoreBundled(path);
     expect(run.code).not.toBe(0);
     expect(run.stdout).toBe("");
     expect(namedOnOneLine(run.stderr, "xa-da-vi", "1.1", "numerator"), run.stderr).toBe(true);
@@ -80,7 +84,7 @@ describe("score CLI", { timeout: 30_000 }, () => {
       if (!node) throw new Error("the fixture's department group has no node 2");
       node.maxPoints = 80;
     });
-    const run = await score(path);
+    const run = await scoreBundled(path);
     expect(run.code).not.toBe(0);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain("framework.groups.0.nodes.1.maxPoints");
@@ -89,7 +93,7 @@ describe("score CLI", { timeout: 30_000 }, () => {
   test("refuses malformed JSON", async () => {
     const path = join(work, "malformed.json");
     writeFileSync(path, '{"framework": {');
-    const run = await score(path);
+    const run = await scoreBundled(path);
     expect(run.code).not.toBe(0);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain(path);
@@ -97,17 +101,19 @@ describe("score CLI", { timeout: 30_000 }, () => {
 
   test("refuses a missing file", async () => {
     const path = join(work, "no-such-bundle.json");
-    const run = await score(path);
+    const run = await scoreBundled(path);
     expect(run.code).not.toBe(0);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain(path);
   });
 });
 
-/** `npm run -s score -- restate <snapshot> <units>`. */
+/** `npm run -s score -- restate <snapshot> <units>`, as the organiser runs it. */
 const restate = (snapshot: string, units: string) => runScoreCli("restate", snapshot, units);
+/** The same, bundled (runBundledScoreCli). */
+const restateBundled = (snapshot: string, units: string) => runBundledScoreCli("restate", snapshot, units);
 
-describe("score CLI: restate", { timeout: 30_000 }, () => {
+describe.concurrent("score CLI: restate", { timeout: 30_000 }, () => {
   const snapshotPath = join(fixtures, "all-methods-expected.json");
   const unitsPath = join(fixtures, "restate-units.json");
   const units = (name: string, list: unknown[]): string => {
@@ -137,7 +143,7 @@ describe("score CLI: restate", { timeout: 30_000 }, () => {
     const path = units("two-groups.json", [
       { id: "xa-lien-hop", code: "X1", name: "Xã Liên Hợp", predecessorIds: ["xa-kim-luc", "so-y-te"] },
     ]);
-    const run = await restate(snapshotPath, path);
+    const run = await restateBundled(snapshotPath, path);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(namedOnOneLine(run.stderr, "xa-lien-hop", "xa-kim-luc", "so-y-te"), run.stderr).toBe(true);
@@ -148,7 +154,7 @@ describe("score CLI: restate", { timeout: 30_000 }, () => {
       { id: "xa-a", code: "X1", name: "Xã A", predecessorIds: ["xa-kim-luc"] },
       { id: "xa-b", code: "X2", name: "Xã B", predecessorIds: ["xa-kim-luc", "xa-da-vi"] },
     ]);
-    const run = await restate(snapshotPath, path);
+    const run = await restateBundled(snapshotPath, path);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(namedOnOneLine(run.stderr, "xa-a", "xa-b", "xa-kim-luc"), run.stderr).toBe(true);
@@ -158,7 +164,7 @@ describe("score CLI: restate", { timeout: 30_000 }, () => {
     const bad = join(work, "bad-snapshot.json");
     writeFileSync(bad, JSON.stringify({ ...(readJson(snapshotPath) as object), groups: "none" }));
     const path = units("no-name.json", [{ id: "xa-a", code: "X1" }]);
-    const run = await restate(bad, path);
+    const run = await restateBundled(bad, path);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain("snapshot.groups");
@@ -167,7 +173,7 @@ describe("score CLI: restate", { timeout: 30_000 }, () => {
 
   test("refuses an unreadable units file", async () => {
     const path = join(work, "no-such-units.json");
-    const run = await restate(snapshotPath, path);
+    const run = await restateBundled(snapshotPath, path);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain(path);
