@@ -188,8 +188,9 @@ export class ChisoFunction extends Construct {
       logRetention,
       needs,
       // A heavy job (the period's: scoring, then a publication's 4,000 scorecards as PDF and DOCX,
-      // held for the ZIP) gets a whole vCPU and room for the documents; the other jobs 5 minutes.
-      ...(heavy ? { memorySize: job ? 2048 : 1024 } : {}),
+      // rendered on two threads and held for the ZIP) gets two whole vCPUs (1,769 MB buys one) and
+      // room for the documents: the same GB-seconds as one vCPU for half the time (ARCHITECTURE.md).
+      ...(heavy ? { memorySize: job ? 3538 : 1024 } : {}),
       ...(job
         ? { timeout: heavy ? Duration.minutes(15) : Duration.minutes(5) }
         : heavy

@@ -18,10 +18,24 @@ import { type EmbeddedFonts, embeddedFonts, glyphTable } from "./pdf-font.ts";
 
 const latin1 = (s: string): Uint8Array => Buffer.from(s, "latin1");
 
-/** A number as PDF writes it: at most two decimals, no trailing zeros. */
+/**
+ * A number as PDF writes it: at most two decimals, no trailing zeros (what String(Math.round(n * 100) /
+ * 100) gives, "0" for -0), built from integers: every coordinate of every page goes through it, and
+ * printing a fraction's shortest decimal cost most of it.
+ */
 function num(n: number): string {
-  const r = Math.round(n * 100) / 100;
-  return Object.is(r, -0) ? "0" : String(r);
+  const hundredths = Math.round(n * 100);
+  if (hundredths === 0) return "0";
+  const abs = hundredths < 0 ? -hundredths : hundredths;
+  const whole = Math.floor(abs / 100);
+  const frac = abs % 100;
+  const digits =
+    frac === 0
+      ? `${whole}`
+      : frac % 10 === 0
+        ? `${whole}.${frac / 10}`
+        : `${whole}.${frac < 10 ? "0" : ""}${frac}`;
+  return hundredths < 0 ? `-${digits}` : digits;
 }
 
 /** A text string for the Info dictionary: UTF-16BE with its byte-order mark, as hex. */

@@ -7,8 +7,8 @@ import { downloadName } from "../model/downloads.ts";
 import type { Framework } from "../model/framework.ts";
 import type { Period } from "../model/period.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
-import { mapLimit } from "../store/batches.ts";
 import type { Ports } from "./context.ts";
+import { defaultWorkers, POOL_MIN_UNITS, type PoolStats, pooledScorecards } from "./document-pool.ts";
 import type { JobProgress } from "./jobs.ts";
 import type { StoredSubmission } from "./ports.ts";
 import { unitResult } from "./results.ts";
@@ -58,81 +58,163 @@ export function safeName(text: string): string {
   return (cleaned || "_").slice(0, 120);
 }
 
+export interface Scorecard {
+  unitId: string;
+  /** Its place in the organiser's ZIP: "{group}/{code name}" (without the extension). */
+  path: string;
+  pdf: Uint8Array;
+  docx: Uint8Array;
+}
+
 export interface BuiltDocuments {
   appendix: { pdf: Uint8Array; docx: Uint8Array };
   /** Every unit of the snapshot, in its order: its scorecard as PDF and DOCX. */
-  scorecards: { unitId: string; path: string; pdf: Uint8Array; docx: Uint8Array }[];
+  scorecards: Scorecard[];
   zip: Uint8Array;
 }
 
+/** What writeDocuments needs: the appendix, and the scorecards as they are made (one at a time). */
+export interface DocumentSource {
+  appendix: { pdf: Uint8Array; docx: Uint8Array };
+  /** In the snapshot's order; rendered in this thread (Iterable) or also by a worker pool (AsyncIterable). */
+  scorecards: Iterable<Scorecard> | AsyncIterable<Scorecard>;
+  /** Dates the ZIP's entries. */
+  publishedAt: string | null;
+}
+
+export type DocumentPeriod = Pick<Period, "bests" | "decision">;
+
+/** Everything a scorecard is made from: what a worker of the pool receives once. */
+export interface ScorecardInput {
+  period: DocumentPeriod;
+  snapshot: RankingSnapshot;
+  framework: Framework;
+  previous: RankingSnapshot | undefined;
+  stored: ReadonlyMap<string, StoredSubmission>;
+}
+
+export interface DocumentOptions {
+  /**
+   * Worker threads rendering scorecards beside this thread: by default the available cores − 1 (at
+   * least 1); 0 renders here only. Small publications render here only (POOL_MIN_UNITS).
+   */
+  workers?: number;
+  /** Filled in by the pool as it renders (the bench's and tests' view of who rendered what). */
+  stats?: PoolStats;
+}
+
 /**
- * Builds the publication's documents in memory from the data alone (no clock): the appendix of the
- * decision, every unit's scorecard and the organiser's ZIP. Run again, it makes the same bytes; the
- * ZIP's entries are dated at the publication.
+ * The publication's documents, written as they are made (publishWork): every unit's stored submission
+ * read once (bounded concurrency inside loadAll) for its final ledger, then the scorecards rendered
+ * (here and by a worker pool) while the earlier ones are being written. Returns the paths to invalidate.
  */
-export async function buildDocuments(
+export async function publishDocuments(
   ports: Ports,
   period: Period,
   snapshot: RankingSnapshot,
   framework: Framework,
   previous: RankingSnapshot | undefined,
-): Promise<BuiltDocuments> {
+  version: number,
+  progress: JobProgress,
+): Promise<string[]> {
   const members = await ports.periods.members(period.id);
-  // Each unit's submission read once (bounded concurrency inside loadAll), for its final ledger.
   const stored = new Map(
     (await ports.submissions.loadAll(period.id, members)).map((s) => [s.head.unitId, s]),
   );
-  return renderDocuments(period, snapshot, framework, previous, stored);
+  return writeDocuments(
+    ports,
+    period.id,
+    version,
+    documentSource(period, snapshot, framework, previous, stored),
+    progress,
+  );
 }
 
-/** The documents from data in hand: each unit's stored submission by unit id. */
+/**
+ * The documents from data in hand (each unit's stored submission by unit id), made lazily: the
+ * scorecards are rendered as the iterable is read. From the data alone (no clock): run again, the same
+ * bytes, whichever thread rendered them.
+ */
+export function documentSource(
+  period: DocumentPeriod,
+  snapshot: RankingSnapshot,
+  framework: Framework,
+  previous: RankingSnapshot | undefined,
+  stored: ReadonlyMap<string, StoredSubmission>,
+  options: DocumentOptions = {},
+): DocumentSource {
+  const appendix = appendixDocument(snapshot, period.decision);
+  const input: ScorecardInput = { period, snapshot, framework, previous, stored };
+  const units = snapshot.groups.reduce((n, g) => n + g.units.length, 0);
+  const workers = options.workers ?? defaultWorkers();
+  return {
+    appendix: { pdf: renderPdf(appendix), docx: renderDocx(appendix) },
+    scorecards:
+      workers > 0 && units >= POOL_MIN_UNITS
+        ? pooledScorecards(input, workers, options.stats)
+        : scorecards(input),
+    publishedAt: snapshot.publishedAt,
+  };
+}
+
+/**
+ * The scorecard of the snapshot's i-th unit (groups in order, then their units), for i < count: the
+ * same bytes in any thread.
+ */
+export function scorecardRenderer(input: ScorecardInput): { count: number; render(i: number): Scorecard } {
+  const { period, snapshot, framework, previous, stored } = input;
+  const decision = period.decision;
+  const compiled = compileFramework(framework);
+  const previousUnits = new Map(
+    previous?.groups.flatMap((g) => g.units.map((u) => [u.unitId, u] as const)) ?? [],
+  );
+  const positions = snapshot.groups.flatMap((group) => group.units.map((unit) => ({ group, unit })));
+  const render = (i: number): Scorecard => {
+    const position = positions[i];
+    if (!position) throw new RangeError(`no unit at position ${i} of ${positions.length}`);
+    const { group, unit } = position;
+    const submission = stored.get(unit.unitId);
+    const ledger = submission
+      ? {
+          ...unitResult(period, framework, compiled, unit.unitId, group.id, undefined, submission),
+          code: unit.code,
+          name: unit.name,
+        }
+      : undefined;
+    const doc = scorecardDocument({
+      snapshot,
+      group,
+      unit,
+      ledger,
+      framework,
+      ...(previous
+        ? { previous: { periodName: previous.period.name, unit: previousUnits.get(unit.unitId) } }
+        : {}),
+      ...(decision ? { decision } : {}),
+    });
+    const path = `${safeName(group.name)}/${safeName(`${unit.code} ${unit.name}`)}`;
+    return { unitId: unit.unitId, path, pdf: renderPdf(doc), docx: renderDocx(doc) };
+  };
+  return { count: positions.length, render };
+}
+
+/** Every unit's scorecard, in the snapshot's order, rendered in this thread when it is asked for. */
+function* scorecards(input: ScorecardInput): Generator<Scorecard> {
+  const renderer = scorecardRenderer(input);
+  for (let i = 0; i < renderer.count; i++) yield renderer.render(i);
+}
+
+/** Every document in memory at once, rendered in this thread (tests, the bench's render-only figure). */
 export function renderDocuments(
-  period: Pick<Period, "bests" | "decision">,
+  period: DocumentPeriod,
   snapshot: RankingSnapshot,
   framework: Framework,
   previous: RankingSnapshot | undefined,
   stored: ReadonlyMap<string, StoredSubmission>,
 ): BuiltDocuments {
-  const decision = period.decision;
-  const appendix = appendixDocument(snapshot, decision);
-  const compiled = compileFramework(framework);
-  const previousUnits = new Map(
-    previous?.groups.flatMap((g) => g.units.map((u) => [u.unitId, u] as const)) ?? [],
-  );
-  const scorecards: BuiltDocuments["scorecards"] = [];
-  // Each scorecard goes into the organiser's ZIP as soon as it is made.
-  const zip = new OrganiserZip(snapshot.publishedAt);
-  for (const group of snapshot.groups)
-    for (const unit of group.units) {
-      const submission = stored.get(unit.unitId);
-      const ledger = submission
-        ? {
-            ...unitResult(period, framework, compiled, unit.unitId, group.id, undefined, submission),
-            code: unit.code,
-            name: unit.name,
-          }
-        : undefined;
-      const doc = scorecardDocument({
-        snapshot,
-        group,
-        unit,
-        ledger,
-        framework,
-        ...(previous
-          ? { previous: { periodName: previous.period.name, unit: previousUnits.get(unit.unitId) } }
-          : {}),
-        ...(decision ? { decision } : {}),
-      });
-      const path = `${safeName(group.name)}/${safeName(`${unit.code} ${unit.name}`)}`;
-      const card = { unitId: unit.unitId, path, pdf: renderPdf(doc), docx: renderDocx(doc) };
-      scorecards.push(card);
-      zip.add(card);
-    }
-  return {
-    appendix: { pdf: renderPdf(appendix), docx: renderDocx(appendix) },
-    scorecards,
-    zip: zip.finish(),
-  };
+  const source = documentSource(period, snapshot, framework, previous, stored, { workers: 0 });
+  const cards = [...(source.scorecards as Iterable<Scorecard>)];
+  return { appendix: source.appendix, scorecards: cards, zip: organiserZip(cards, source.publishedAt) };
 }
 
 /**
@@ -148,7 +230,7 @@ class OrganiserZip {
     this.writer = new ZipWriter(publishedAt ?? "2000-01-01T00:00:00Z");
   }
 
-  add(card: BuiltDocuments["scorecards"][number]): void {
+  add(card: Scorecard): void {
     // Two units of one group with the same code and name still get a file each.
     let path = card.path;
     for (let n = 2; this.taken.has(path); n++) path = `${card.path} (${n})`;
@@ -162,53 +244,85 @@ class OrganiserZip {
   }
 }
 
-export function organiserZip(
-  scorecards: BuiltDocuments["scorecards"],
-  publishedAt: string | null,
-): Uint8Array {
+export function organiserZip(scorecards: Iterable<Scorecard>, publishedAt: string | null): Uint8Array {
   const zip = new OrganiserZip(publishedAt);
   for (const card of scorecards) zip.add(card);
   return zip.finish();
 }
 
 /**
- * Writes the documents of publication v{n}: every immutable file, then the pointers (so a pointer never
- * names a missing file). Returns the paths to invalidate. `progress` counts each write.
+ * Writes in the background, at most `limit` tasks in flight; the first failure is kept and thrown by
+ * the next `add` or by `drain` (nothing new starts after it).
+ */
+class Writes {
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly limit: number) {}
+
+  async add(task: () => Promise<void>): Promise<void> {
+    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
+    this.check();
+    const running: Promise<void> = task()
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => this.inFlight.delete(running));
+    this.inFlight.add(running);
+  }
+
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    this.check();
+  }
+
+  check(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+/** A turn of the event loop: lets the writes in flight send and finish between two renders. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Writes the documents of publication v{n} while they are made: each scorecard is written as soon as
+ * it is rendered (PUT_CONCURRENCY writes in flight at most; rendering waits when they are all busy),
+ * so the storage's work overlaps the next scorecards' rendering. Each file's pointer is written after
+ * its own immutable file (a pointer never holds bytes its version lacks). The organiser's ZIP gathers
+ * every scorecard as it passes and is written last; it is the one thing held in memory whole (≈ 75 KiB
+ * a unit). Returns the paths to invalidate. `progress` counts each write.
  */
 export async function writeDocuments(
   ports: Ports,
   periodId: string,
   version: number,
-  built: BuiltDocuments,
+  source: DocumentSource,
   progress: JobProgress,
 ): Promise<string[]> {
   const keys = documentKeys(periodId, version);
-  type Put = [key: string, body: Uint8Array, type: string, name: string];
-  const immutables: Put[] = [];
-  const pointers: Put[] = [];
+  const writes = new Writes(PUT_CONCURRENCY);
+  const both = (file: string, pointer: string, body: Uint8Array, type: string, name: string) =>
+    writes.add(async () => {
+      await ports.published.put(file, body, type, "immutable", name);
+      await progress.add(1);
+      await ports.published.put(pointer, body, type, "pointer", name);
+      await progress.add(1);
+    });
   for (const ext of ["pdf", "docx"] as const) {
     const { file, pointer } = keys.appendix(ext);
     const name = documentNames.appendix(periodId, version, ext);
-    immutables.push([file, built.appendix[ext], ext === "pdf" ? PDF : DOCX, name]);
-    pointers.push([pointer, built.appendix[ext], ext === "pdf" ? PDF : DOCX, name]);
+    await both(file, pointer, source.appendix[ext], ext === "pdf" ? PDF : DOCX, name);
   }
-  for (const card of built.scorecards) {
+  const zip = new OrganiserZip(source.publishedAt);
+  for await (const card of source.scorecards) {
     const { file, pointer } = keys.scorecard(card.unitId);
-    const name = documentNames.scorecard(periodId, version, card.unitId);
-    immutables.push([file, card.pdf, PDF, name]);
-    pointers.push([pointer, card.pdf, PDF, name]);
+    await both(file, pointer, card.pdf, PDF, documentNames.scorecard(periodId, version, card.unitId));
+    zip.add(card);
+    await turn();
+    writes.check();
   }
-  const zipName = documentNames.zip(periodId, version);
-  immutables.push([keys.zip.file, built.zip, ZIP, zipName]);
-  pointers.push([keys.zip.pointer, built.zip, ZIP, zipName]);
-  for (const [puts, cache] of [
-    [immutables, "immutable"],
-    [pointers, "pointer"],
-  ] as const)
-    await mapLimit(puts, PUT_CONCURRENCY, async ([key, body, type, name]) => {
-      await ports.published.put(key, body, type, cache, name);
-      await progress.add(1);
-    });
+  await both(keys.zip.file, keys.zip.pointer, zip.finish(), ZIP, documentNames.zip(periodId, version));
+  await writes.drain();
   return [keys.appendix("pdf").pointer, keys.appendix("docx").pointer, keys.zip.pointer, keys.unitPointers];
 }
 

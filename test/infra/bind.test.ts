@@ -155,7 +155,7 @@ describe("ChisoFunction's bind methods: the environment variable and the right c
     const [job, exporter, reader] = made.map(
       (f) => resources[stack.getLogicalId(f.function.node.defaultChild as CfnElement)].Properties,
     );
-    expect(job).toMatchObject({ Timeout: 900, MemorySize: 2048 });
+    expect(job).toMatchObject({ Timeout: 900, MemorySize: 3538 });
     expect(exporter).toMatchObject({ Timeout: 29, MemorySize: 1024 });
     expect(reader).toMatchObject({ Timeout: 10, MemorySize: 512 });
   });

@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { scorePeriod } from "../../../shared/engine/score-period.ts";
+import { toSnapshot } from "../../../shared/engine/snapshot.ts";
+import type { Period } from "../../../shared/model/period.ts";
+import { POOL_MIN_UNITS } from "../../../shared/services/document-pool.ts";
+import {
+  documentSource,
+  organiserZip,
+  renderDocuments,
+  type Scorecard,
+} from "../../../shared/services/documents.ts";
+import { bestsOf } from "../../../shared/services/period-scoring.ts";
+import type { StoredAnswer, StoredSubmission } from "../../../shared/services/ports.ts";
+import { nationalFramework } from "../../bench/scoring.ts";
+import { generatePeriod, nationalUnits } from "../../support/generate-period.ts";
+
+// Scorecards rendered by the worker pool are the single thread's, byte for byte and in the same order.
+
+const UNITS = 40;
+
+function publication() {
+  const framework = nationalFramework(100);
+  const generated = generatePeriod({
+    framework,
+    units: nationalUnits(UNITS),
+    seed: 7,
+    submittedShare: 0.9,
+    evidenceShare: 0.5,
+  });
+  const periodId = "pool";
+  const bundle = {
+    ...generated,
+    period: { id: periodId, name: "Kỳ thử nhóm luồng" },
+    version: 1,
+    publishedAt: "2026-12-20T09:00:00+07:00",
+  };
+  const score = scorePeriod(bundle);
+  const snapshot = toSnapshot(score, bundle);
+  const groupOf = new Map(snapshot.groups.flatMap((g) => g.units.map((u) => [u.unitId, g.id] as const)));
+  const stored = new Map(
+    Object.entries(generated.submissions).map(([unitId, s]) => {
+      const answers = new Map<string, StoredAnswer>();
+      for (const [code, value] of Object.entries(s.answers))
+        answers.set(code, { code, value, updatedBy: "test", updatedAt: "2026-01-01T00:00:00+07:00" });
+      const head = { periodId, unitId, groupId: groupOf.get(unitId), state: "locked", version: 1 };
+      const submission = { head, answers, evidence: [], appraisals: new Map(), contests: new Map() };
+      return [unitId, submission as unknown as StoredSubmission] as const;
+    }),
+  );
+  const period: Pick<Period, "bests" | "decision"> = {
+    bests: { final: bestsOf(score) },
+    decision: { issuer: "Ủy ban nhân dân tỉnh Tuyên Quang", number: "12/QĐ-UBND", date: "2026-12-20" },
+  };
+  return { framework, snapshot, stored, period };
+}
+
+async function collect(cards: Iterable<Scorecard> | AsyncIterable<Scorecard>): Promise<Scorecard[]> {
+  const out: Scorecard[] = [];
+  for await (const card of cards) out.push(card);
+  return out;
+}
+
+function expectSame(pooled: Scorecard[], single: Scorecard[]): void {
+  expect(pooled.map((c) => [c.unitId, c.path])).toEqual(single.map((c) => [c.unitId, c.path]));
+  pooled.forEach((card, i) => {
+    const reference = single[i] as Scorecard;
+    expect(Buffer.compare(card.pdf, reference.pdf), `${card.unitId}.pdf`).toBe(0);
+    expect(Buffer.compare(card.docx, reference.docx), `${card.unitId}.docx`).toBe(0);
+  });
+}
+
+describe("the document pool", () => {
+  const { framework, snapshot, stored, period } = publication();
+  const single = renderDocuments(period, snapshot, framework, undefined, stored);
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("renders every scorecard as the main thread does, in order, and the same ZIP", async () => {
+    expect(UNITS).toBeGreaterThanOrEqual(POOL_MIN_UNITS);
+    const warn = vi.spyOn(console, "warn");
+    const stats = { byWorkers: 0, fellBack: false };
+    const source = documentSource(period, snapshot, framework, undefined, stored, { workers: 2, stats });
+    expect(Symbol.asyncIterator in source.scorecards).toBe(true);
+    const pooled = await collect(source.scorecards);
+    expectSame(pooled, single.scorecards);
+    expect(Buffer.compare(source.appendix.pdf, single.appendix.pdf)).toBe(0);
+    expect(Buffer.compare(organiserZip(pooled, source.publishedAt), single.zip)).toBe(0);
+    expect(warn).not.toHaveBeenCalled();
+    // The workers took part (they start while this thread renders the first units).
+    expect(stats).toMatchObject({ fellBack: false });
+    expect(stats.byWorkers).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("falls back to the main thread when a worker cannot start, and says so", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    // A function cannot be cloned to a worker: the pool fails at its start.
+    const unclonable = { ...period, decision: { ...period.decision, hook: () => 1 } } as typeof period;
+    const stats = { byWorkers: 0, fellBack: false };
+    const source = documentSource(unclonable, snapshot, framework, undefined, stored, { workers: 1, stats });
+    expectSame(await collect(source.scorecards), single.scorecards);
+    expect(stats).toEqual({ byWorkers: 0, fellBack: true });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toContain("document pool unavailable");
+  }, 60_000);
+
+  it("renders a small publication or workers: 0 in this thread only", () => {
+    const source = documentSource(period, snapshot, framework, undefined, stored, { workers: 0 });
+    expect(Symbol.iterator in source.scorecards).toBe(true);
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, test } from "vitest";
+import type { Ports } from "../../../shared/services/context.ts";
+import {
+  type DocumentSource,
+  PUT_CONCURRENCY,
+  type Scorecard,
+  writeDocuments,
+} from "../../../shared/services/documents.ts";
+import type { JobProgress } from "../../../shared/services/jobs.ts";
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+const progress = { add: async () => undefined } as unknown as JobProgress;
+
+/** Published files that log each write's start and end and may fail one key; slow, so writes overlap. */
+function storage(failOn?: string) {
+  const log: string[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const published = {
+    async put(key: string, _body: Uint8Array, _type: string, cache: string) {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      log.push(`start ${cache} ${key}`);
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight--;
+      if (key === failOn) throw new Error(`cannot write ${key}`);
+      log.push(`end ${cache} ${key}`);
+    },
+  };
+  return { ports: { published } as unknown as Ports, log, most: () => most };
+}
+
+/** `n` scorecards, rendered only when read; `made` counts those read so far. */
+function source(n: number) {
+  const made = { count: 0 };
+  function* cards(): Generator<Scorecard> {
+    for (let i = 0; i < n; i++) {
+      made.count++;
+      yield { unitId: `u${i}`, path: `Nhóm/U${i}`, pdf: bytes(`pdf ${i}`), docx: bytes(`docx ${i}`) };
+    }
+  }
+  const docs: DocumentSource = {
+    appendix: { pdf: bytes("appendix pdf"), docx: bytes("appendix docx") },
+    scorecards: cards(),
+    publishedAt: "2026-12-20T09:00:00+07:00",
+  };
+  return { docs, made };
+}
+
+describe("writing the documents while they are made", () => {
+  test("every file and pointer written once, each pointer after its own file; at most PUT_CONCURRENCY at once", async () => {
+    const { ports, log, most } = storage();
+    const n = 3 * PUT_CONCURRENCY;
+    const pointers = await writeDocuments(ports, "p", 2, source(n).docs, progress);
+    const written = log.filter((l) => l.startsWith("end "));
+    expect(written).toHaveLength(2 * (n + 3));
+    for (let i = 0; i < n; i++) {
+      const file = log.indexOf(`end immutable public/rankings/p/v2/units/u${i}.pdf`);
+      const pointer = log.indexOf(`start pointer public/rankings/p/units/u${i}.pdf`);
+      expect(file).toBeGreaterThanOrEqual(0);
+      expect(pointer).toBeGreaterThan(file);
+    }
+    expect(log.indexOf("start pointer public/rankings/p/phieu-ket-qua.zip")).toBeGreaterThan(
+      log.indexOf("end immutable public/rankings/p/v2/phieu-ket-qua.zip"),
+    );
+    expect(most()).toBeLessThanOrEqual(PUT_CONCURRENCY);
+    expect(most()).toBeGreaterThan(1);
+    expect(pointers).toContain("public/rankings/p/units/*");
+  });
+
+  test("scorecards are written while later ones are still to be made", async () => {
+    const { ports, log } = storage();
+    const { docs, made } = source(4 * PUT_CONCURRENCY);
+    const seen: number[] = [];
+    const published = ports.published;
+    const watching = {
+      published: {
+        put: (...args: Parameters<typeof published.put>) => {
+          if (args[0].includes("/v1/units/")) seen.push(made.count);
+          return published.put(...args);
+        },
+      },
+    } as unknown as Ports;
+    await writeDocuments(watching, "p", 1, docs, progress);
+    // The first scorecard went out before the last one was rendered.
+    expect(seen[0]).toBeLessThan(4 * PUT_CONCURRENCY);
+    expect(log.length).toBeGreaterThan(0);
+  });
+
+  test("a failed write fails the whole; no rendering goes on long after it, no ZIP is written", async () => {
+    const { ports, log } = storage("public/rankings/p/v1/units/u3.pdf");
+    const n = 20 * PUT_CONCURRENCY;
+    const { docs, made } = source(n);
+    await expect(writeDocuments(ports, "p", 1, docs, progress)).rejects.toThrow(/u3\.pdf/);
+    expect(made.count).toBeLessThan(n);
+    expect(log.some((l) => l.includes("phieu-ket-qua.zip"))).toBe(false);
+    expect(log.some((l) => l.includes("pointer public/rankings/p/units/u3.pdf"))).toBe(false);
+  });
+});
