@@ -4,7 +4,9 @@ import { AppraisalRepository } from "../../shared/store/appraisals.ts";
 import { AuditLog } from "../../shared/store/audit.ts";
 import { dynamoFromEnv } from "../../shared/store/dynamo.ts";
 import { FrameworkRepository } from "../../shared/store/frameworks.ts";
+import { MeasurementRepository } from "../../shared/store/measurements.ts";
 import { PeriodRepository } from "../../shared/store/periods.ts";
+import { SourceRepository } from "../../shared/store/sources.ts";
 import { SubmissionRepository } from "../../shared/store/submissions.ts";
 import { UnitRepository } from "../../shared/store/units.ts";
 
@@ -52,6 +54,8 @@ export function adapters(env: NodeJS.ProcessEnv = process.env): Ports {
     submissions: new SubmissionRepository(dynamo),
     appraisals: new AppraisalRepository(dynamo),
     audit: new AuditLog(dynamo),
+    sources: new SourceRepository(dynamo),
+    measurements: new MeasurementRepository(dynamo),
     evidenceFiles:
       typeof CHISO_PART_EVIDENCE_FILES === "undefined" || CHISO_PART_EVIDENCE_FILES
         ? deferred(async () => {

@@ -22,6 +22,8 @@ export interface ApiRequest {
   headers: Record<string, string | undefined>;
   /** The parsed JSON body; undefined when there is none. */
   body: unknown;
+  /** The body's text as received ("" when there is none): a push keeps its sha256. */
+  rawBody: string;
   page: PageRequest;
 }
 
@@ -128,6 +130,7 @@ function toRequest(event: ApiEvent): ApiRequest {
     query: checkedQuery(query),
     headers: event.headers ?? {},
     body: parseJson(event, route),
+    rawBody: bodyText(event),
     page: pageOf(query),
   };
 }
@@ -179,6 +182,9 @@ function checkedQuery(query: Record<string, string | undefined>): Record<string,
       ]);
   return query;
 }
+
+const bodyText = (event: ApiEvent): string =>
+  !event.body ? "" : event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
 
 /** Refuses a body over the route's limit (413 `too-large`) before decoding or parsing it. */
 function parseJson(event: ApiEvent, route: Route): unknown {

@@ -63,6 +63,10 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   "frameworks/get": READ,
   "units/upsert": WRITE,
   "units/list": READ,
+  // Reads the periods, the unit and the previous submission; writes answers with their audit records.
+  "submissions/carry-over": WRITE,
+  // Reads every unit, upserts the new and ended ones with their audit records, appends the reform's.
+  "reforms/apply": WRITE,
   // createUser checks the unit exists (BatchGetItem), creates the Cognito user, appends an audit record.
   "users/create": {
     data: "read",
@@ -99,6 +103,9 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   // transitionPeriod: open (arm); the early close, final scoring and publication record their intent
   // and start the job function (the close also disarms the schedule).
   "periods/transition": { ...WRITE, closeSchedule: "arm-disarm", jobs: true },
+  // restatePeriod reads the published version, writes its restated files and index.json, records it
+  // on the period with its audit record, and refreshes the index's cached copy.
+  "periods/restate": { ...WRITE, published: ["put", "get"], invalidate: true },
   "submissions/list": READ,
   "submissions/get": READ,
   "submissions/save-answers": WRITE,
@@ -123,6 +130,13 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   // the final bundle carries the previous published snapshot (rank change).
   "results/export": { data: "read", published: ["get"], heavy: true },
   "audit/list": { audit: "read" },
+  // Data sources: one item each with its audit record; revoke is a conditional update.
+  "sources/create": WRITE,
+  "sources/list": READ,
+  "sources/revoke": WRITE,
+  // A push reads the source, the period, its members, the framework and the stored values (BatchGetItem),
+  // writes each value with a conditional Put and appends one audit record per call.
+  "measurements/push": WRITE,
   // The job function: the close (locks submissions, scores, records results; a schedule that fired
   // before a moved deadline arms it again), final scoring (keeps the bundle), publication (files +
   // invalidation; the previous snapshot is read back for rank changes).

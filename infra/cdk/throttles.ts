@@ -31,6 +31,12 @@ export const THROTTLES = {
   review: { rate: 50, burst: 100 },
   /** Admin writes (imports, periods, transitions, deadlines, users): a handful of organisers. */
   admin: { rate: 10, burst: 20 },
+  /**
+   * Measurement pushes from registered data sources (a handful of systems, a push per day or hour,
+   * up to 5,000 values each): the route's ceiling; per source, the WAF rule keyed on the path and
+   * the Authorization header (docs/ARCHITECTURE.md) and the secret itself.
+   */
+  measurements: { rate: 2, burst: 5 },
   /** The export scores a whole period (29 s, 1 GB): one at a time is plenty. */
   export: { rate: 1, burst: 2 },
 } as const satisfies Record<string, Throttle>;
@@ -44,6 +50,7 @@ export type ThrottleClass = keyof typeof THROTTLES;
 export function throttleClassOf(route: Route): ThrottleClass {
   if (route.handler === "submissions/save-answers") return "save";
   if (route.handler === "results/export") return "export";
+  if (route.handler === "measurements/push") return "measurements";
   if (route.handler.startsWith("evidence/")) return "evidence";
   if (route.handler === "submissions/submit" || route.handler === "submissions/withdraw") return "submit";
   if (route.handler.startsWith("appraisals/")) return "review";

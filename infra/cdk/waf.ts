@@ -19,6 +19,14 @@ export const COMMON_RULES_COUNTED = ["SizeRestrictions_BODY"] as const;
 /** WAF's evaluation window of the rate-based rules (seconds). */
 export const RATE_WINDOW_SECONDS = 300;
 
+/**
+ * Pushes per data source per 5 minutes (the measurement route, keyed on its Authorization header: one
+ * budget per source, whatever address it pushes from). A push carries up to 5,000 values, so 100 pushes
+ * are 500,000 values: far above any system's nightly report, low enough that a leaked secret cannot
+ * flood the table.
+ */
+export const SOURCE_RATE_LIMIT = 100;
+
 export interface WebAclOptions {
   scope: "CLOUDFRONT" | "REGIONAL";
   name: string;
@@ -55,25 +63,51 @@ export function webAcl(scope: Construct, id: string, options: WebAclOptions): wa
         }
       : {}),
   };
+  const block429: wafv2.CfnWebACL.RuleActionProperty = {
+    block: { customResponse: { responseCode: 429, responseHeaders: [{ name: "retry-after", value: "60" }] } },
+  };
+  // The measurement route is outside the sign-in: its own budget per source, on the API's ACL only.
+  const perSource: wafv2.CfnWebACL.RuleProperty[] = options.ratePathPrefix
+    ? [
+        {
+          name: "per-source-rate",
+          priority: 1,
+          statement: {
+            rateBasedStatement: {
+              aggregateKeyType: "CUSTOM_KEYS",
+              customKeys: [
+                { header: { name: "authorization", textTransformations: [{ priority: 0, type: "NONE" }] } },
+              ],
+              limit: SOURCE_RATE_LIMIT,
+              evaluationWindowSec: RATE_WINDOW_SECONDS,
+              scopeDownStatement: {
+                byteMatchStatement: {
+                  fieldToMatch: { uriPath: {} },
+                  positionalConstraint: "ENDS_WITH",
+                  searchString: "/measurements",
+                  textTransformations: [{ priority: 0, type: "NONE" }],
+                },
+              },
+            },
+          },
+          action: block429,
+          visibilityConfig: visibility(`${options.name}-per-source-rate`),
+        },
+      ]
+    : [];
   const rules: wafv2.CfnWebACL.RuleProperty[] = [
     {
       name: "per-ip-rate",
       priority: 0,
       statement: { rateBasedStatement: rateStatement },
-      action: {
-        block: {
-          customResponse: {
-            responseCode: 429,
-            responseHeaders: [{ name: "retry-after", value: "60" }],
-          },
-        },
-      },
+      action: block429,
       visibilityConfig: visibility(`${options.name}-per-ip-rate`),
     },
+    ...perSource,
     ...options.managedGroups.map(
       (name, i): wafv2.CfnWebACL.RuleProperty => ({
         name,
-        priority: i + 1,
+        priority: i + 1 + perSource.length,
         overrideAction: { none: {} },
         statement: {
           managedRuleGroupStatement: {

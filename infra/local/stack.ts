@@ -12,7 +12,7 @@ import { NEEDS } from "../cdk/access.ts";
 import { type AwsEndpoints, startAwsEndpoints } from "./aws-endpoints.ts";
 import type { BundleModeOptions } from "./bundles/mode.ts";
 import { type CognitoUser, ensureUserPool, ensureUsers, startCognito } from "./cognito.ts";
-import { demoUnits, demoUsers, seedDemo } from "./demo/seed.ts";
+import { demoSignInUnits, demoUsers, seedDemo } from "./demo/seed.ts";
 import { localDynamoDbClientConfig, startDynamoDbLocal } from "./dynamodb-local.ts";
 import { startGateway } from "./gateway.ts";
 import { InProcessInvoker, type Invoker, localFunctionName, useInvoker } from "./invoke.ts";
@@ -210,7 +210,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       { definition: AUDIT_TABLE, name: TABLE_NAMES.audit },
     ]);
     const users: CognitoUser[] = [{ username: "admin", password: options.adminPassword, groups: ["admin"] }];
-    if (options.demo) users.push(...demoUsers(await demoUnits()));
+    if (options.demo) users.push(...demoUsers(await demoSignInUnits()));
     const created = await ensureUsers(cognito.endpoint, pool, users);
     if (created > 0) log(`users: ${created} created in the local user pool`);
     // The scheduler and the job queue are the cloud adapters (adapters.ts, from env); reminders to a
@@ -295,7 +295,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     });
     stopGateway = () => gateway.close();
     // The demo's history arms nothing (the scheduler is not started); resumeLifecycle arms what is open.
-    if (options.demo && (await seedDemo({ ...adapters(), scheduler }, log))) log("demo: seeded");
+    if (options.demo && (await seedDemo({ ...adapters(), scheduler }, log, origin))) log("demo: seeded");
     scheduler.start();
     await resumeLifecycle(adapters(), aws.closes(names.SCHEDULE_GROUP, names.JOB_FUNCTION_ARN), jobs);
     const remind = () =>

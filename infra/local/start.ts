@@ -39,7 +39,7 @@ chiso is running at ${stack.url}  (started in ${((Date.now() - began) / 1000).to
   sign-in    ${stack.config.auth.endpoint}/ (Cognito InitiateAuth only), user pool ${stack.config.auth.userPoolId}
   admin      admin / ${adminPassword}
   demo       reviewer / ${DEMO_PASSWORD}; every unit: editor.<code> and approver.<code> / ${DEMO_PASSWORD}
-             e.g. approver.s02 (Sở Nội vụ), editor.070 (Thành phố Tuyên Quang), approver.02509 (Phường Mỹ Lâm)
+             e.g. approver.s2502 (Sở Nội vụ), editor.02509 (Phường Mỹ Lâm), editor.070 (2022: Thành phố Tuyên Quang)
   data       ${dataDir} (delete it to start afresh)
   functions  ${bundles ? "the shipped esbuild bundles, each in its own Node.js 22 processes (bundle mode)" : "the handler modules, in this process (`npm start -- --bundles`: the shipped bundles)"}
 For evaluation and development on this machine only: not a production server.

@@ -8,10 +8,13 @@ import {
 } from "../model/appraisal.ts";
 import { evidenceRequestSchema, relinkEvidenceSchema } from "../model/evidence.ts";
 import { frameworkSchema } from "../model/framework.ts";
+import { createSourceSchema, pushBodySchema } from "../model/measurement.ts";
 import { createPeriodSchema, PERIOD_STATES, patchPeriodSchema } from "../model/period.ts";
 import { auditQuerySchema } from "../services/audit.ts";
 import { completeRequestSchema, partsRequestSchema } from "../services/multipart.ts";
 import { unitDeadlineSchema as unitDeadlineBodySchema } from "../services/periods.ts";
+import { reformBodySchema } from "../services/reforms.ts";
+import { restatementBodySchema } from "../services/restatements.ts";
 import { answersBodySchema } from "../services/submissions.ts";
 import { transitionSchema } from "../services/transitions.ts";
 import { unitsBodySchema } from "../services/units.ts";
@@ -31,9 +34,17 @@ import {
 } from "./catalog.ts";
 import { pageOf, pagingQuery, pathParameters } from "./common.ts";
 import { completedSchema, partsAnswerSchema } from "./multipart.ts";
-import { adminPeriodSchema, periodSchema, reviewerPeriodSchema, unitDeadlineSchema } from "./periods.ts";
+import {
+  adminPeriodSchema,
+  periodSchema,
+  restatementSchema,
+  reviewerPeriodSchema,
+  unitDeadlineSchema,
+} from "./periods.ts";
+import { reformResultSchema } from "./reforms.ts";
 import { auditRecordSchema, resultsPageSchema, scoringBundleSchema } from "./results.ts";
 import type { RouteKey } from "./routes.ts";
+import { createdSourceSchema, pushAnswerSchema, sourceViewSchema } from "./sources.ts";
 import {
   appraisalSchema,
   contestDecidedSchema,
@@ -117,6 +128,11 @@ export const CONTRACT = {
       ["*", unitViewSchema],
     ]),
   },
+  "POST /api/reforms": {
+    summary: "Apply a reorganisation: new units from the effective date, the old ones end the day before",
+    body: reformBodySchema,
+    responses: { 200: reformResultSchema },
+  },
   "POST /api/users": {
     summary: "Create a user; a unit role needs unitId",
     body: createUserSchema,
@@ -179,6 +195,13 @@ export const CONTRACT = {
     body: transitionSchema,
     responses: { 200: adminPeriodSchema, 202: adminPeriodSchema },
   },
+  "POST /api/periods/{periodId}/restatements": {
+    summary:
+      "Publish the period's latest version again, restated on the units valid on a day (201; 200 when already done)",
+    params: period,
+    body: restatementBodySchema,
+    responses: { 200: restatementSchema, 201: restatementSchema },
+  },
   "GET /api/periods/{periodId}/submissions": {
     summary: "Every unit's state and self-assessed points and index",
     params: period,
@@ -198,6 +221,10 @@ export const CONTRACT = {
     summary: "Save answers while the submission is editable",
     body: answersBodySchema,
     ifMatch: true,
+  },
+  "POST /api/periods/{periodId}/units/{unitId}/carry-over": {
+    ...submissionAnswer,
+    summary: "Start a draft from the unit's last submission: answers marked carried until confirmed",
   },
   "POST /api/periods/{periodId}/units/{unitId}/submit": {
     ...submissionAnswer,
@@ -289,6 +316,28 @@ export const CONTRACT = {
     summary: "Audit records, newest first: by entity, or by days filtered by actor, action, period, unit",
     query: paging.extend(auditQuerySchema.shape),
     responses: { 200: pageOf(auditRecordSchema) },
+  },
+  "POST /api/sources": {
+    summary: "Register a data source; its secret is in this answer only (409 when the id exists)",
+    body: createSourceSchema,
+    responses: { 201: createdSourceSchema },
+  },
+  "GET /api/sources": {
+    summary: "List data sources (never their secrets)",
+    query: paging,
+    responses: { 200: pageOf(sourceViewSchema) },
+  },
+  "DELETE /api/sources/{sourceId}": {
+    summary: "Revoke a data source: its pushes get 401 from now on; its stored values stay",
+    params: pathParameters("sourceId"),
+    responses: { 204: null },
+  },
+  "PUT /api/periods/{periodId}/measurements": {
+    summary:
+      "A data source pushes measured values (Authorization: Bearer <its secret>); per value: stored, unchanged, stale or refused",
+    params: period,
+    body: pushBodySchema,
+    responses: { 200: pushAnswerSchema },
   },
 } as const satisfies Record<RouteKey, RouteContract>;
 

@@ -6,6 +6,7 @@ export const PATH_PARAMETERS = {
   periodId: { pattern: "^[a-z0-9][a-z0-9-]{0,63}$", what: "period" },
   unitId: { pattern: "^[a-z0-9][a-z0-9-]{0,63}$", what: "unit" },
   frameworkId: { pattern: "^[a-z0-9][a-z0-9-]{0,63}$", what: "framework" },
+  sourceId: { pattern: "^[a-z0-9][a-z0-9-]{0,63}$", what: "data source" },
   code: { pattern: "^[A-Za-z0-9]{1,32}([._-][A-Za-z0-9]+)*$", what: "indicator" },
   /** A Cognito user name (shared/services/users.ts usernameSchema). */
   username: { pattern: "^[A-Za-z0-9._@-]{3,128}$", what: "user" },

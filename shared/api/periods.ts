@@ -63,6 +63,19 @@ export const periodJobSchema = z
   })
   .meta({ id: "PeriodJob" });
 
+/** A published version restated on the units valid on `asOf` (POST /api/periods/{periodId}/restatements). */
+export const restatementSchema = z
+  .strictObject({
+    asOf: z.string(),
+    version: z.number().int().describe("the published version restated"),
+    url: z.string().describe("the restated ranking (JSON), immutable"),
+    csv: z.string().describe("the same as CSV"),
+    units: z.number().int().describe("how many units it ranks"),
+    rule: z.enum(["mean", "weighted-mean"]),
+    at: z.string(),
+  })
+  .meta({ id: "Restatement" });
+
 /** Everything the period carries, as an admin reads it. */
 export const adminPeriodSchema = reviewerPeriodSchema
   .extend({
@@ -73,6 +86,10 @@ export const adminPeriodSchema = reviewerPeriodSchema
       .strictObject({ provisional: groupBestsSchema.optional(), final: groupBestsSchema.optional() })
       .optional(),
     decision: periodDecisionSchema.optional().describe("the announcing decision (appendix and scorecards)"),
+    restatements: z
+      .array(restatementSchema)
+      .optional()
+      .describe("the published version restated on later units"),
   })
   .meta({ id: "AdminPeriod" });
 

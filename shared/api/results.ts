@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { PERIOD_STATES } from "../model/period-states.ts";
-import { appraisalSchema, contestSchema } from "./submissions.ts";
+import { appraisalSchema, contestSchema, measuredValueSchema } from "./submissions.ts";
 
 /** The results route: each unit's provisional and final result with the per-leaf ledger (API.md). */
 export const resultScoreSchema = z
@@ -16,6 +16,8 @@ export const resultScoreSchema = z
 export const ledgerLeafSchema = z
   .strictObject({
     code: z.string(),
+    /** Measured leaves only: the source's value (also `self.value`), before any appraisal. */
+    measured: measuredValueSchema.optional(),
     self: z.strictObject({
       value: z.unknown(),
       note: z.string().nullable(),

@@ -1,4 +1,5 @@
 import type { Role } from "../access/roles.ts";
+import { MAX_PUSH_BODY_BYTES } from "../model/measurement.ts";
 
 /**
  * The one route table: the local gateway and the CDK HTTP API are both built from it, so local and
@@ -40,6 +41,7 @@ const TABLE = [
   route("GET", "/api/frameworks/{frameworkId}", "frameworks/get", "signed-in"),
   route("PUT", "/api/units", "units/upsert", ADMIN, MAX_BULK_BODY_BYTES),
   route("GET", "/api/units", "units/list", "signed-in"),
+  route("POST", "/api/reforms", "reforms/apply", ADMIN, MAX_BULK_BODY_BYTES),
   route("POST", "/api/users", "users/create", ADMIN),
   route("GET", "/api/users", "users/list", ADMIN),
   route("GET", "/api/users/{username}", "users/get", ADMIN),
@@ -51,9 +53,11 @@ const TABLE = [
   route("PATCH", "/api/periods/{periodId}", "periods/patch", ADMIN),
   route("PUT", `${unitPath}/deadline`, "periods/extend-unit", ADMIN),
   route("POST", "/api/periods/{periodId}/transitions", "periods/transition", ADMIN),
+  route("POST", "/api/periods/{periodId}/restatements", "periods/restate", ADMIN),
   route("GET", "/api/periods/{periodId}/submissions", "submissions/list", STAFF),
   route("GET", `${unitPath}/submission`, "submissions/get", READERS),
   route("PATCH", `${unitPath}/answers`, "submissions/save-answers", UNIT),
+  route("POST", `${unitPath}/carry-over`, "submissions/carry-over", UNIT),
   route("POST", `${unitPath}/submit`, "submissions/submit", ["unit-approver"]),
   route("POST", `${unitPath}/withdraw`, "submissions/withdraw", ["unit-approver"]),
   route("POST", `${unitPath}/evidence`, "evidence/add", UNIT),
@@ -70,6 +74,11 @@ const TABLE = [
   route("GET", "/api/periods/{periodId}/results", "results/list", READERS),
   route("GET", "/api/periods/{periodId}/export", "results/export", ADMIN),
   route("GET", "/api/audit", "audit/list", ADMIN),
+  route("POST", "/api/sources", "sources/create", ADMIN),
+  route("GET", "/api/sources", "sources/list", ADMIN),
+  route("DELETE", "/api/sources/{sourceId}", "sources/revoke", ADMIN),
+  // Outside the JWT authorizer: the handler checks the source's secret (API.md, "Data sources").
+  route("PUT", "/api/periods/{periodId}/measurements", "measurements/push", "public", MAX_PUSH_BODY_BYTES),
 ] as const satisfies readonly Route[];
 
 export const ROUTES: readonly Route[] = TABLE;

@@ -33,6 +33,7 @@ const answerSchema = z.strictObject({
   note: z.string().nullable(),
   updatedAt: z.string(),
   updatedBy: z.string(),
+  carried: z.literal(true).optional().describe("copied from the previous period, not yet confirmed"),
 });
 
 export const supplementSchema = z
@@ -44,6 +45,18 @@ export const supplementSchema = z
     at: z.string(),
   })
   .meta({ id: "Supplement" });
+
+/** A measured leaf's value from its data source, with its provenance (DOMAIN.md, "Measured indicators"). */
+export const measuredValueSchema = z
+  .strictObject({
+    value: z.unknown(),
+    sourceId: z.string(),
+    sourceName: z.string(),
+    asOf: z.string(),
+    receivedAt: z.string(),
+    reference: z.string().nullable(),
+  })
+  .meta({ id: "MeasuredValue" });
 
 export const submissionSchema = z
   .strictObject({
@@ -67,6 +80,10 @@ export const submissionSchema = z
       )
       .describe("submit → withdraw → resubmit, oldest first, then the lock by the close"),
     answers: z.record(z.string(), answerSchema),
+    measured: z
+      .record(z.string(), measuredValueSchema)
+      .optional()
+      .describe("measured leaves' values from their data source, by code (read-only for the unit)"),
     evidence: z.array(evidenceSchema),
     preview: z.strictObject({
       points: z.number(),

@@ -179,6 +179,14 @@ function comparison(input: ScorecardInput, change: Change | null, plan: Plan | u
     );
   }
   out.push(labelled("Tổng điểm", `${signed(change.points, 2)} điểm; chỉ số ${signed(change.index, 4)}`));
+  // The index set changed (DOMAIN.md §3 "Versions of an index set"): say what was compared.
+  if (group.comparability)
+    out.push(
+      labelled(
+        "Bộ chỉ số thay đổi",
+        `so sánh chỉ số tổng và các trụ cột tương đương (điểm kỳ trước quy về thang điểm mới); ${group.comparability.notComparable.leaves.length} chỉ tiêu mới hoặc tách không so sánh, ${group.comparability.dropped.leaves.length} chỉ tiêu cũ đã bỏ`,
+      ),
+    );
   const pillarNames = new Map(group.nodes.map((n) => [n.code, n.name]));
   const moved = change.nodes.filter((n) => n.points !== 0);
   out.push(
@@ -313,6 +321,12 @@ function ledgerTable(input: ScorecardInput, plan: Plan | undefined): Table {
     }
     const flags = entry ? flagWords(entry.final.flags.filter((f) => f !== "not-submitted")) : [];
     if (flags.length > 0) answer.push({ text: ` (${flags.join(", ")})`, italic: true });
+    // A measured leaf's value came from its source, not from the unit: say which and as of when.
+    if (entry?.measured && !absent)
+      answer.push({
+        text: ` (Số liệu đo tự động từ ${entry.measured.sourceName}, ngày ${vietnamDate(entry.measured.asOf)})`,
+        italic: true,
+      });
     const score = entry ? points(Math.max(0, entry.final.score)) : absent ? points(0) : NONE;
     rows.push([
       { text: node.code },

@@ -1,5 +1,6 @@
-import type { RankingSnapshot, SnapshotUnit } from "../model/snapshot.ts";
+import type { LeafPoints, RankingSnapshot, SnapshotUnit } from "../model/snapshot.ts";
 import type { Unit } from "../model/unit.ts";
+import { type RestatedGroup, restateSnapshot } from "./restate.ts";
 import { roundIndex } from "./rounding.ts";
 
 /**
@@ -80,4 +81,67 @@ export class PreviousRanks {
       if (!ranked.has(id) && entry.index > mean) higher++;
     return higher + 1 - rank;
   }
+}
+
+/**
+ * Whether a period's units differ from the previous snapshot's (DOMAIN.md §5 "Rank change across a
+ * reform"): a unit of the period has predecessors, or a unit of the snapshot is not in the period.
+ */
+export function boundariesChanged(previous: RankingSnapshot, units: readonly Unit[]): boolean {
+  if (units.some((u) => (u.predecessorIds?.length ?? 0) > 0)) return true;
+  const ids = new Set(units.map((u) => u.id));
+  return previous.groups.some((g) => g.units.some((u) => !ids.has(u.unitId)));
+}
+
+export interface ComparedPrevious {
+  previous?: RankingSnapshot;
+  previousLeaves?: LeafPoints;
+  /** The previous snapshot was restated on the period's units. */
+  restated: boolean;
+}
+
+/**
+ * The previous snapshot a period compares with: as published when its units are the period's, else
+ * restated on them (restate.ts: each unit the mean of its predecessors' published figures, ranks
+ * recomputed), with its leaf points likewise (the plain mean of the predecessors' rows). A mapping the
+ * restatement refuses (predecessors in two groups, a predecessor claimed twice …) leaves the snapshot
+ * as published: each merged unit then compares by the per-unit rule above.
+ */
+export function comparePrevious(
+  units: readonly Unit[],
+  previous: RankingSnapshot | undefined,
+  previousLeaves?: LeafPoints,
+): ComparedPrevious {
+  const asPublished = {
+    ...(previous ? { previous } : {}),
+    ...(previousLeaves ? { previousLeaves } : {}),
+    restated: false,
+  };
+  if (!previous || !boundariesChanged(previous, units)) return asPublished;
+  const restated = restateSnapshot(previous, units);
+  if (!restated.ok) return asPublished;
+  const { snapshot } = restated.value;
+  return {
+    previous: snapshot,
+    ...(previousLeaves ? { previousLeaves: restateLeaves(previousLeaves, snapshot.groups) } : {}),
+    restated: true,
+  };
+}
+
+/** Each restated unit's leaf points: the plain mean of its predecessors' rows (left out if one lacks a row). */
+function restateLeaves(leaves: LeafPoints, groups: readonly RestatedGroup[]): LeafPoints {
+  return {
+    ...leaves,
+    groups: leaves.groups.map((group) => {
+      const units: Record<string, number[]> = {};
+      for (const unit of groups.find((g) => g.id === group.id)?.units ?? []) {
+        const rows = unit.predecessors.map((p) => group.units[p.unitId]);
+        if (rows.length === 0 || rows.some((row) => row === undefined)) continue;
+        units[unit.unitId] = group.codes.map(
+          (_, i) => rows.reduce((sum, row) => sum + ((row as number[])[i] ?? 0), 0) / rows.length,
+        );
+      }
+      return { ...group, units };
+    }),
+  };
 }

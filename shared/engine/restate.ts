@@ -118,6 +118,8 @@ export function restateSnapshot(source: RankingSnapshot, units: readonly NewUnit
     period: source.period,
     version: source.version,
     publishedAt: source.publishedAt,
+    // Restated figures compare with nothing: rankChange and change are null.
+    previous: null,
     restatedFrom: {
       periodId: source.period.id,
       version: source.version,

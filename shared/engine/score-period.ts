@@ -1,4 +1,4 @@
-import type { Framework } from "../model/framework.ts";
+import { type Framework, needsEvidence } from "../model/framework.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { Unit } from "../model/unit.ts";
 import { type CompiledGroup, compileFramework } from "./compile.ts";
@@ -181,7 +181,7 @@ function relativeBests(
       const { value, appraised } = effectiveValue(leaf.code, submission.answers, appraisals?.[unit.id]);
       if (typeof value !== "number") continue;
       const unproven =
-        leaf.evidence.required &&
+        needsEvidence(leaf) &&
         !appraised &&
         framework.missingEvidence === "zero" &&
         !submission.evidence.includes(leaf.code);

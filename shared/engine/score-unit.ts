@@ -1,4 +1,4 @@
-import type { Framework } from "../model/framework.ts";
+import { type Framework, needsEvidence } from "../model/framework.ts";
 import { cappedPoints } from "../model/limits.ts";
 import type { CompiledGroup } from "./compile.ts";
 import { EXCLUDED, leafScore } from "./leaf-score.ts";
@@ -58,7 +58,8 @@ export function effectiveValue(
  *
  * The evidence rule applies to answers that would change the result (a positive score, or an
  * exclusion): a "no" needs no proof. A leaf zeroed for missing evidence counts in the maximum: an
- * unproven "nothing arose" does not exclude the leaf. Info leaves are never flagged.
+ * unproven "nothing arose" does not exclude the leaf. Info leaves are never flagged, nor measured ones
+ * (their provenance is the evidence).
  */
 export function tallyUnit(
   compiled: CompiledGroup,
@@ -91,7 +92,7 @@ export function tallyUnit(
     }
     let score = leafScore(leaf, value, leaf.method.type === "relative" ? (bestOf.get(leaf.code) ?? 0) : 0);
     let flags = 0;
-    if (leaf.evidence.required && !isAppraised && score !== 0 && proven[i] === 0) {
+    if (needsEvidence(leaf) && !isAppraised && score !== 0 && proven[i] === 0) {
       flags |= LeafFlag.missingEvidence;
       if (zeroUnproven) score = 0;
     }

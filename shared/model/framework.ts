@@ -58,8 +58,14 @@ export const leafSchema = z.strictObject({
   ...describedNode,
   method: methodSchema,
   evidence: evidenceRuleSchema.default({ required: false, kinds: ["file", "url"] }),
-  /** "system": a value that an information system can supply (shown, not enforced). */
-  source: z.literal("system").optional(),
+  /**
+   * "system": a value an information system could supply (descriptive only, the unit answers it).
+   * {kind: "measured", sourceId}: the value comes from that data source, not from the unit (DOMAIN.md,
+   * "Measured indicators").
+   */
+  source: z
+    .union([z.literal("system"), z.strictObject({ kind: z.literal("measured"), sourceId: idSchema })])
+    .optional(),
 });
 
 /** An inner node (pillar or sub-pillar): its score is the sum of its children's, capped at maxPoints. */
@@ -98,6 +104,26 @@ export const groupSchema = z.strictObject({
   nodes: z.array(nodeSchema).min(1),
 });
 
+/** How a node of this version relates to its predecessor's (DOMAIN.md §3 "Versions of an index set"). */
+export const RELATIONS = ["same", "renamed", "split", "merged", "new", "dropped"] as const;
+export type Relation = (typeof RELATIONS)[number];
+
+/**
+ * One line of the map: `code` (this version's, absent for "dropped") in `group` comes `from` the
+ * predecessor's codes of the group with the same id (absent for "new").
+ */
+export const mapEntrySchema = z.strictObject({
+  group: idSchema,
+  code: codeSchema.optional(),
+  from: z.array(codeSchema).optional(),
+  relation: z.enum(RELATIONS),
+});
+
+export const predecessorSchema = z.strictObject({
+  frameworkId: idSchema,
+  map: z.array(mapEntrySchema).max(5000).default([]),
+});
+
 export const frameworkSchema = z.strictObject({
   id: idSchema,
   name: nameSchema,
@@ -106,9 +132,12 @@ export const frameworkSchema = z.strictObject({
   about: textSchema.optional(),
   /**
    * Frameworks of one lineage are comparable: rank change looks back to the previous published period
-   * whose framework has the same lineage. Defaults to the framework's id.
+   * whose framework has the same lineage. Defaults to the predecessor's lineage when there is one (set
+   * at import), else to the framework's id.
    */
   lineage: idSchema.optional(),
+  /** The version this one replaces, and how its nodes map to that one's (comparability.ts). */
+  predecessor: predecessorSchema.optional(),
   /** "zero": a leaf without its required evidence scores 0; "keep": it keeps its score (still flagged). */
   missingEvidence: z.enum(["zero", "keep"]).default("zero"),
   /** "rounded": rank on indexes rounded to 4 decimals, as published; "exact": on full precision. */
@@ -124,8 +153,19 @@ export type Leaf = z.infer<typeof leafSchema>;
 export type Band = z.infer<typeof bandSchema>;
 export type Group = z.infer<typeof groupSchema>;
 export type Framework = z.infer<typeof frameworkSchema>;
+export type MapEntry = z.infer<typeof mapEntrySchema>;
 /** What an importer writes: defaults may be left out. */
 export type FrameworkInput = z.input<typeof frameworkSchema>;
+
+/** The data source a measured leaf takes its value from; undefined for a leaf the unit answers. */
+export function measuredSourceOf(leaf: Leaf): string | undefined {
+  const source = leaf.source;
+  return typeof source === "object" ? source.sourceId : undefined;
+}
+
+/** Whether the evidence rule applies: a measured value's provenance is its evidence. */
+export const needsEvidence = (leaf: Leaf): boolean =>
+  leaf.evidence.required && measuredSourceOf(leaf) === undefined;
 
 export function isLeaf(node: FrameworkNode): node is Leaf {
   return "method" in node;

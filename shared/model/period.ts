@@ -118,14 +118,23 @@ export const createPeriodSchema = z
   .strictObject({
     id: idSchema,
     name: nameSchema,
-    frameworkId: idSchema,
+    /** Required unless `from` is given (then the previous period's by default). */
+    frameworkId: idSchema.optional(),
     unitIds: capped(20_000, z.array(idSchema).min(1), "at most 20000 units").optional(),
+    /** A previous period whose units, carried through the reforms since, take part (DOMAIN.md §2). */
+    from: idSchema.optional(),
     opensAt: deadlineSchema,
     closesAt: deadlineSchema,
     explanationClosesAt: deadlineSchema.optional(),
     decision: periodDecisionSchema.optional(),
   })
-  .superRefine((p, ctx) => checkDeadlineOrder(p, ctx));
+  .superRefine((p, ctx) => {
+    checkDeadlineOrder(p, ctx);
+    if (p.frameworkId === undefined && p.from === undefined)
+      ctx.addIssue({ code: "custom", path: ["frameworkId"], message: "required unless from is given" });
+    if (p.from !== undefined && p.unitIds !== undefined)
+      ctx.addIssue({ code: "custom", path: ["from"], message: "give either from or unitIds, not both" });
+  });
 
 export const patchPeriodSchema = z
   .strictObject({
@@ -173,6 +182,24 @@ export interface Publication {
   documents?: boolean;
 }
 
+/**
+ * A second publication of a published version on the units valid on a later day (DOMAIN.md §5
+ * "Restating a ranking on new boundaries"): its immutable files, and what it holds.
+ */
+export interface PeriodRestatement {
+  /** The day whose units it is restated on (YYYY-MM-DD). */
+  asOf: string;
+  /** The published version restated. */
+  version: number;
+  /** Its files under /public/rankings/{periodId}/. */
+  url: string;
+  csv: string;
+  /** How many units it ranks. */
+  units: number;
+  rule: "mean" | "weighted-mean";
+  at: string;
+}
+
 export interface Period {
   id: string;
   name: string;
@@ -202,6 +229,8 @@ export interface Period {
   bests?: { provisional?: GroupBests; final?: GroupBests };
   /** The announcing decision's heading and signature, for the appendix and the scorecards. */
   decision?: PeriodDecision;
+  /** Its published version restated on later units, oldest first. */
+  restatements?: PeriodRestatement[];
 }
 
 /** Group id → leaf code → the best value of that relative leaf in the group. */

@@ -44,12 +44,44 @@ export const snapshotUnitSchema = z.object({
   nodes: z.array(snapshotNodeResultSchema),
 });
 
+const codeLists = z.object({ pillars: z.array(z.string()), leaves: z.array(z.string()) });
+
+/**
+ * Present when the previous snapshot was ranked with another index set (DOMAIN.md §3 "Versions of an
+ * index set"): `change` compares only what is comparable; this says what that is.
+ */
+export const snapshotComparabilitySchema = z.object({
+  frameworkChanged: z.literal(true),
+  previousFrameworkId: z.string(),
+  /** Pillars compared with other old codes than their own: new code → old codes (several: merged). */
+  mapped: z.record(z.string(), z.array(z.string())),
+  /** This version's codes compared with nothing (new, split). */
+  notComparable: codeLists,
+  /** The previous version's codes no longer in the set. */
+  dropped: codeLists,
+});
+
 export const snapshotGroupSchema = z.object({
   id: z.string(),
   name: z.string(),
   maxPoints: z.number(),
   nodes: z.array(z.object({ code: z.string(), name: z.string(), maxPoints: z.number() })),
+  comparability: snapshotComparabilitySchema.optional(),
+  /**
+   * The share of the group's points that was measured (DOMAIN.md §4 "Measured indicators"): the final
+   * points of its measured leaves over all its units' final points, 4 decimals. Only when the group has
+   * a measured leaf, so snapshots without one are unchanged.
+   */
+  measuredShare: z.number().optional(),
   units: z.array(snapshotUnitSchema),
+});
+
+/** A published version of a period's ranking: `/public/rankings/{periodId}/v{version}.json`. */
+export const snapshotRefSchema = z.object({
+  periodId: z.string(),
+  version: z.number().int().positive(),
+  /** The version was restated on this period's units before comparing (a reform between the two). */
+  restated: z.literal(true).optional(),
 });
 
 export const rankingSnapshotSchema = z.object({
@@ -61,6 +93,15 @@ export const rankingSnapshotSchema = z.object({
   version: z.number().int().positive(),
   /** When it was published; null for a provisional ranking that has not been. */
   publishedAt: z.string().nullable(),
+  /**
+   * The published version `rankChange` and `change` compare with; null when none. Optional: snapshots
+   * published before it was written lack it (a reader then guesses the previous period).
+   */
+  previous: snapshotRefSchema.nullable().optional(),
+  /** Only in a restated ranking (restate.ts): what it restates, kept when it is read back as `previous`. */
+  restatedFrom: z
+    .object({ periodId: z.string(), version: z.number().int(), rule: z.enum(["mean", "weighted-mean"]) })
+    .optional(),
   groups: z.array(snapshotGroupSchema),
 });
 
@@ -82,6 +123,7 @@ export const leafPointsSchema = z.object({
 });
 
 export type SnapshotChange = z.infer<typeof snapshotChangeSchema>;
+export type SnapshotComparability = z.infer<typeof snapshotComparabilitySchema>;
 export type LeafPoints = z.infer<typeof leafPointsSchema>;
 export type SnapshotNodeResult = z.infer<typeof snapshotNodeResultSchema>;
 export type SnapshotUnit = z.infer<typeof snapshotUnitSchema>;

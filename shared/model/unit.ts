@@ -19,6 +19,10 @@ export const unitSchema = z.strictObject({
   email: z.email().max(254).optional(),
   /** Units merged into this one: its rank change compares with their mean index. */
   predecessorIds: z.array(idSchema).optional(),
+  /** The reorganisation that formed this unit (POST /api/reforms), for "sáp nhập từ … theo …". */
+  reform: z
+    .strictObject({ decision: z.string().trim().min(1).max(100), effectiveDate: dateSchema })
+    .optional(),
 });
 
 export type Unit = z.infer<typeof unitSchema>;

@@ -63,7 +63,8 @@ export const appraise = (async (ports, ctx, periodId, unitId, code, body) => {
     throw conflict("appraisal-closed", `the period is ${scope.period.state}, not in appraisal`);
   const stored = await ports.submissions.load(periodId, unitId, scope.groupId);
   let value: unknown;
-  if ("accept" in input) value = stored.answers.get(code)?.value ?? null;
+  // Accepting a measured leaf pins the measured value the reviewer saw (DOMAIN.md, "Measured indicators").
+  if ("accept" in input) value = (stored.measured?.get(code) ?? stored.answers.get(code))?.value ?? null;
   else value = checkedValue(leaf, input.value);
   const appraisal: Appraisal = {
     code,

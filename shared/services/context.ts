@@ -5,7 +5,9 @@ import type {
   AuditEntry,
   AuditLog,
   FrameworkStore,
+  MeasurementStore,
   PeriodStore,
+  SourceStore,
   SubmissionStore,
   UnitStore,
 } from "./ports.ts";
@@ -128,6 +130,8 @@ export interface Ports {
   submissions: SubmissionStore;
   appraisals: AppraisalStore;
   audit: AuditLog;
+  sources: SourceStore;
+  measurements: MeasurementStore;
   evidenceFiles: EvidenceFiles;
   users: UserDirectory;
   published: PublishedFiles;

@@ -1,5 +1,12 @@
 import { compileFramework } from "../engine/compile.ts";
-import { type Framework, type FrameworkNode, isLeaf, type Method } from "../model/framework.ts";
+import {
+  type Framework,
+  type FrameworkNode,
+  isLeaf,
+  type Method,
+  measuredSourceOf,
+  needsEvidence,
+} from "../model/framework.ts";
 
 /**
  * The method file (API.md "Published files": public/rankings/{periodId}.method.json): the index set a
@@ -17,6 +24,8 @@ export interface MethodNode {
   method?: PublicMethod;
   /** A leaf without this evidence scores 0 (framework.missingEvidence "zero"). */
   evidenceRequired?: boolean;
+  /** A measured leaf: the data source its value comes from (DOMAIN.md, "Measured indicators"). */
+  measuredBy?: string;
   children?: MethodNode[];
 }
 
@@ -64,7 +73,8 @@ function methodNode(node: FrameworkNode): MethodNode {
     return {
       ...base,
       method: publicMethod(node.method),
-      ...(node.evidence.required ? { evidenceRequired: true } : {}),
+      ...(needsEvidence(node) ? { evidenceRequired: true } : {}),
+      ...(measuredSourceOf(node) ? { measuredBy: measuredSourceOf(node) } : {}),
     };
   return { ...base, children: node.children.map(methodNode) };
 }

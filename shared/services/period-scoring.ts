@@ -1,4 +1,5 @@
 import type { ScoringBundle } from "../engine/bundle.ts";
+import { comparePrevious } from "../engine/rank-change.ts";
 import { roundIndex, roundPoints } from "../engine/rounding.ts";
 import { type PeriodScore, scorePeriod } from "../engine/score-period.ts";
 import type { SubmissionFacts } from "../engine/score-unit.ts";
@@ -22,8 +23,11 @@ export const wasSubmitted = (stored: StoredSubmission): boolean => headSubmitted
 
 export function submissionFacts(stored: StoredSubmission): SubmissionFacts {
   const answers: Record<string, unknown> = {};
+  // A carried answer the unit never confirmed does not count (DOMAIN.md §6).
   for (const [code, answer] of stored.answers)
-    if (answer.value !== null && answer.value !== undefined) answers[code] = answer.value;
+    if (answer.value !== null && answer.value !== undefined && !answer.carried) answers[code] = answer.value;
+  // A measured leaf's value is its source's (the unit cannot answer it): it counts as the unit's value.
+  for (const [code, measured] of stored.measured ?? []) answers[code] = measured.value;
   return { submitted: wasSubmitted(stored), answers, evidence: confirmedCodes(stored.evidence) };
 }
 
@@ -158,11 +162,23 @@ export async function periodExport(ports: Ports, periodId: string, stageParam: s
     throw conflict("not-closed", "a period is exported once closed");
   const stage: ScoringStage = stageParam === "provisional" || !period.finalizedAt ? "provisional" : "final";
   const published = stage === "final" ? period.publication : undefined;
-  const previous = published ? await comparedSnapshot(ports, period, published) : undefined;
-  const previousLeaves = published ? await comparedLeafPoints(ports, period, published) : undefined;
   const { bundle } = await periodBundle(ports, period, stage, {
-    ...(previous ? { previous } : {}),
     ...(published ? { version: published.version, publishedAt: published.publishedAt } : {}),
   });
-  return previousLeaves ? { ...bundle, previousLeaves } : bundle;
+  if (!published) return bundle;
+  // As the publication compared: restated on this period's units when they differ (rank-change.ts).
+  const { previous, previousLeaves } = comparePrevious(
+    bundle.units,
+    await comparedSnapshot(ports, period, published),
+    await comparedLeafPoints(ports, period, published),
+  );
+  // The keys in the order periodBundle gives them (the export is read by people too).
+  const { version, publishedAt, ...rest } = bundle;
+  return {
+    ...rest,
+    ...(previous ? { previous } : {}),
+    version,
+    publishedAt,
+    ...(previousLeaves ? { previousLeaves } : {}),
+  };
 }

@@ -15,6 +15,7 @@ import { unitValidOn } from "../model/unit.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import { armFromStored, periodView, retryOnPeriodChange } from "./jobs.ts";
 import type { Members, Page, PageRequest } from "./ports.ts";
+import { carriedUnits } from "./reforms.ts";
 import { parseBody } from "./validate.ts";
 import { periodFor } from "./views.ts";
 
@@ -26,9 +27,11 @@ const requireAdmin = (ctx: RequestContext, what: string) => {
 export async function createPeriod(ports: Ports, ctx: RequestContext, body: unknown): Promise<Period> {
   requireAdmin(ctx, "creates periods");
   const input = parseBody(createPeriodSchema, body, "period");
-  const framework = await ports.frameworks.get(input.frameworkId);
+  const previous = input.from === undefined ? undefined : await previousOf(ports, input.from, input.closesAt);
+  const frameworkId = input.frameworkId ?? previous?.period.frameworkId ?? "";
+  const framework = await ports.frameworks.get(frameworkId);
   if (!framework)
-    throw unprocessable("unknown-framework", `framework "${input.frameworkId}" does not exist`, [
+    throw unprocessable("unknown-framework", `framework "${frameworkId}" does not exist`, [
       { path: "frameworkId", message: "unknown framework" },
     ]);
   const { groupOfKind } = compileFramework(framework);
@@ -44,6 +47,21 @@ export async function createPeriod(ports: Ports, ctx: RequestContext, body: unkn
         issues.push({ path: `unitIds.${i}`, message: `no group of the framework ranks kind "${unit.kind}"` });
       else members.set(id, group.group.id);
     });
+  } else if (previous) {
+    // The previous period's units through the reforms since, and the units that started since.
+    const closingDay = input.closesAt.slice(0, 10);
+    const all = await ports.units.all();
+    const since = previous.period.closesAt.slice(0, 10);
+    const joined = all.filter((u) => u.validFrom !== undefined && u.validFrom > since);
+    for (const unit of [...carriedUnits(previous.members.keys(), closingDay, all), ...joined]) {
+      const group = groupOfKind.get(unit.kind);
+      if (group && unitValidOn(unit, closingDay)) members.set(unit.id, group.group.id);
+    }
+    if (members.size === 0)
+      issues.push({
+        path: "from",
+        message: `no unit of "${input.from}" goes on to closesAt in this framework`,
+      });
   } else {
     const closingDay = input.closesAt.slice(0, 10); // already in Vietnam time
     for (const unit of await ports.units.all()) {
@@ -57,9 +75,10 @@ export async function createPeriod(ports: Ports, ctx: RequestContext, body: unkn
     throw unprocessable("invalid-participants", "the period's units are not valid", issues);
 
   const now = ctx.now.toISOString();
-  const { unitIds: _unitIds, decision, ...fields } = input;
+  const { unitIds: _unitIds, from: _from, decision, ...fields } = input;
   const period: Period = {
     ...fields,
+    frameworkId,
     ...(decision && Object.keys(decision).length > 0 ? { decision } : {}),
     state: "draft",
     version: 1,
@@ -73,6 +92,20 @@ export async function createPeriod(ports: Ports, ctx: RequestContext, body: unkn
     auditEntry(ctx, `period#${period.id}`, "period.create", undefined, period),
   );
   return period;
+}
+
+/** The period a new one is created from, with its members; it must close before the new one. */
+async function previousOf(ports: Ports, id: string, closesAt: string) {
+  const period = await ports.periods.get(id);
+  if (!period)
+    throw unprocessable("unknown-period", `period "${id}" does not exist`, [
+      { path: "from", message: "unknown period" },
+    ]);
+  if (Date.parse(period.closesAt) >= Date.parse(closesAt))
+    throw unprocessable("from-not-earlier", `period "${id}" does not close before the new one`, [
+      { path: "from", message: `closes at ${period.closesAt}, not before closesAt` },
+    ]);
+  return { period, members: await ports.periods.members(id) };
 }
 
 export const getPeriod = async (ports: Ports, ctx: RequestContext, id: string): Promise<Period> =>

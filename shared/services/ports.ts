@@ -4,6 +4,7 @@ import type { SubmissionState } from "../lifecycle.ts";
 import type { Appraisal, Contest } from "../model/appraisal.ts";
 import type { Evidence } from "../model/evidence.ts";
 import type { Framework } from "../model/framework.ts";
+import type { StoredMeasurement, StoredSource } from "../model/measurement.ts";
 import type { Period, PeriodState } from "../model/period.ts";
 import type { Unit } from "../model/unit.ts";
 
@@ -228,6 +229,8 @@ export interface StoredAnswer {
   note?: string;
   updatedAt: string;
   updatedBy: string;
+  /** Copied from the previous period and not yet confirmed: counts nowhere until the unit saves it. */
+  carried?: true;
 }
 
 export interface StoredSubmission {
@@ -236,6 +239,8 @@ export interface StoredSubmission {
   evidence: Evidence[];
   appraisals: Map<string, Appraisal>;
   contests: Map<string, Contest>;
+  /** Values of measured leaves pushed by their data source, by leaf code (their own items, no version). */
+  measured?: Map<string, StoredMeasurement>;
 }
 
 /** A unit's result to keep on its head. */
@@ -359,4 +364,35 @@ export interface AppraisalStore {
     supplement: Supplement,
     audit: AuditEntry,
   ): Promise<void>;
+}
+
+/** Registered data sources (DOMAIN.md, "Measured indicators"). */
+export interface SourceStore {
+  /** Refuses an id that exists, revoked or not: conflict `source-exists`. */
+  create(source: StoredSource, audit: AuditEntry): Promise<void>;
+  get(id: string): Promise<StoredSource | undefined>;
+  all(): Promise<StoredSource[]>;
+  /** Marks it revoked (kept for the provenance of its values); false when it was revoked already. */
+  revoke(id: string, at: string, by: string, audit: AuditEntry): Promise<boolean>;
+}
+
+/** One value to keep, with the asOf (ms) it must be newer than or equal to what is stored. */
+export interface MeasurementPut {
+  periodId: string;
+  unitId: string;
+  measurement: StoredMeasurement;
+}
+
+/** Measured values: one item per (period, unit, leaf), beside the unit's submission, never in its version. */
+export interface MeasurementStore {
+  /** The stored values of these (unit, code) pairs of a period, keyed `${unitId}#${code}`. */
+  getMany(
+    periodId: string,
+    keys: readonly { unitId: string; code: string }[],
+  ): Promise<Map<string, StoredMeasurement>>;
+  /**
+   * Writes each value unless the stored one has a later asOf (a race lost to a newer push): the result
+   * says per value whether it was written.
+   */
+  putMany(puts: readonly MeasurementPut[]): Promise<boolean[]>;
 }

@@ -1,8 +1,9 @@
+import { comparePrevious } from "../engine/rank-change.ts";
 import { scorePeriod } from "../engine/score-period.ts";
 import { toSnapshot } from "../engine/snapshot.ts";
 import type { Period, Publication } from "../model/period.ts";
 import type { Ports } from "./context.ts";
-import { buildDocuments, DOCX, documentSteps, PDF, writeDocuments, ZIP } from "./documents.ts";
+import { DOCX, documentSteps, PDF, publishDocuments, ZIP } from "./documents.ts";
 import type { JobWork } from "./jobs.ts";
 import { comparedLeafPoints, leafPointsKey, leafPointsOf } from "./leaf-points.ts";
 import { methodFile } from "./method-file.ts";
@@ -52,16 +53,22 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
   const pending = period.nextPublication;
   if (!pending) throw new Error(`period ${period.id} is publishing without a recorded version`);
   const { version, publishedAt } = pending;
-  const previous = await comparedSnapshot(ports, period, pending);
-  const meta = { ...(previous ? { previous } : {}), version, publishedAt };
+  const published = await comparedSnapshot(ports, period, pending);
+  const meta = { version, publishedAt };
   // The bundle final scoring kept; read from the submissions only for a period finalized before it
   // was kept (or whose bundle is incomplete).
   const kept = period.finalizedAt
     ? await ports.periods.keptBundle(period.id, "final", period.finalizedAt)
     : undefined;
-  const bundle = kept ? { ...kept, ...meta } : (await periodBundle(ports, period, "final", meta)).bundle;
-  // The previous version's leaf points (absent before they were kept) explain the indicators in `change`.
-  const previousLeaves = await comparedLeafPoints(ports, period, pending);
+  const read = kept ? { ...kept, ...meta } : (await periodBundle(ports, period, "final", meta)).bundle;
+  // The previous version's leaf points (absent before they were kept) explain the indicators in `change`;
+  // both restated on this period's units when they differ (a reform between the two).
+  const { previous, previousLeaves } = comparePrevious(
+    read.units,
+    published,
+    await comparedLeafPoints(ports, period, pending),
+  );
+  const bundle = previous ? { ...read, previous } : read;
   const score = scorePeriod(bundle);
   const snapshot = toSnapshot(score, { ...bundle, ...(previousLeaves ? { previousLeaves } : {}) });
   const leafPoints = `${JSON.stringify(leafPointsOf(score, { periodId: period.id, version }))}\n`;
@@ -111,8 +118,15 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
     "public/rankings/index.json",
   ]);
   // The documents (appendix, scorecards, ZIP) after the ranking is public, before the job ends.
-  const built = await buildDocuments(ports, period, snapshot, bundle.framework, previous);
-  const documentPointers = await writeDocuments(ports, period.id, version, built, progress);
+  const documentPointers = await publishDocuments(
+    ports,
+    period,
+    snapshot,
+    bundle.framework,
+    previous,
+    version,
+    progress,
+  );
   const withDocuments: Publication = { ...pending, documents: true };
   await ports.periods.recordPublication(period.id, period.job?.runId ?? "", withDocuments);
   await writeIndex(ports, { ...period, publication: withDocuments });
@@ -131,7 +145,7 @@ const INDEX = "public/rankings/index.json";
  * periods say: of two publications writing it at once, the one that writes last sees the other's
  * recorded version on its next read and writes again, so the index converges on every publication.
  */
-async function writeIndex(ports: Ports, self: Period): Promise<void> {
+export async function writeIndex(ports: Ports, self: Period): Promise<void> {
   for (let round = 0; round < 5; round++) {
     const body = `${JSON.stringify(await publicationIndex(ports, self), null, 2)}\n`;
     const current = await ports.published.get(INDEX);
@@ -161,6 +175,12 @@ async function publicationIndex(ports: Ports, self: Period) {
       publishedAt: p.publication?.publishedAt,
       url: `/public/rankings/${p.id}.json`,
       ...(p.publication?.documents ? { documents: true } : {}),
+      // Second publications on later units (restatements.ts), oldest first.
+      ...(p.restatements?.length
+        ? {
+            restatements: p.restatements.map(({ asOf, url, units, rule }) => ({ asOf, url, units, rule })),
+          }
+        : {}),
     })),
   };
 }

@@ -4,6 +4,7 @@ import { roundPoints } from "../engine/rounding.ts";
 import { LEAF_FLAG_NAMES, tallyUnit } from "../engine/score-unit.ts";
 import { conflict, forbidden } from "../errors.ts";
 import type { Framework } from "../model/framework.ts";
+import { measurementView } from "../model/measurement.ts";
 import type { Period } from "../model/period.ts";
 import type { Unit } from "../model/unit.ts";
 import { pageByKey } from "../store/page.ts";
@@ -117,12 +118,16 @@ function ledger(
   const totals = { self: total(self), appraised: total(final) };
   const leaves = group.leaves.map(({ leaf }, i) => {
     const answer = stored.answers.get(leaf.code);
+    const measured = stored.measured?.get(leaf.code);
     const appraisal = stored.appraisals.get(leaf.code);
     const contest = stored.contests.get(leaf.code);
+    const own = measured ? measured.value : (answer?.value ?? null);
     return {
       code: leaf.code,
+      // A measured leaf: its source's value and provenance, then the appraisal, then the final value.
+      ...(measured ? { measured: measurementView(measured) } : {}),
       self: {
-        value: answer?.value ?? null,
+        value: own,
         note: answer?.note ?? null,
         by: answer?.updatedBy ?? null,
         at: answer?.updatedAt ?? null,
@@ -132,7 +137,7 @@ function ledger(
       appraisal: appraisal ?? null,
       contest: contest ?? null,
       final: {
-        value: leaf.code in appraised ? appraised[leaf.code] : (answer?.value ?? null),
+        value: leaf.code in appraised ? appraised[leaf.code] : own,
         score: facts.submitted ? roundPoints(final.leafScores[i] as number) : 0,
         flags: facts.submitted ? flagsOf(final.leafFlags[i] as number) : ["not-submitted"],
       },

@@ -1,6 +1,7 @@
 import { previewSubmission } from "../engine/preview.ts";
 import { roundIndex, roundPoints } from "../engine/rounding.ts";
 import { confirmedCodes } from "../model/evidence.ts";
+import { measurementView } from "../model/measurement.ts";
 import type { StoredSubmission, SubmissionHead } from "./ports.ts";
 import { deadlineOf, isEditable, type UnitScope } from "./unit-scope.ts";
 import { evidenceFor } from "./views.ts";
@@ -12,7 +13,13 @@ export function submissionView(scope: UnitScope, stored: StoredSubmission, now: 
   const proven = scoreOf(scope, stored, [...scope.leaves.keys()]);
   const answers: Record<string, unknown> = {};
   for (const [code, a] of stored.answers)
-    answers[code] = { value: a.value, note: a.note ?? null, updatedAt: a.updatedAt, updatedBy: a.updatedBy };
+    answers[code] = {
+      value: a.value,
+      note: a.note ?? null,
+      updatedAt: a.updatedAt,
+      updatedBy: a.updatedBy,
+      ...(a.carried ? { carried: true } : {}),
+    };
   return {
     periodId: scope.period.id,
     unitId: scope.unitId,
@@ -27,6 +34,7 @@ export function submissionView(scope: UnitScope, stored: StoredSubmission, now: 
     supplement: stored.head.supplement ?? null,
     history: historyOf(scope, stored),
     answers,
+    measured: Object.fromEntries([...(stored.measured ?? [])].map(([code, m]) => [code, measurementView(m)])),
     evidence: stored.evidence.map(evidenceFor),
     preview: {
       points: roundPoints(preview.points),
@@ -55,7 +63,9 @@ export function submissionView(scope: UnitScope, stored: StoredSubmission, now: 
 /** The self-score; `evidence` overrides the leaves counted as proven (all of them: the pending points). */
 export function scoreOf(scope: UnitScope, stored: StoredSubmission, evidence?: string[]) {
   const answers: Record<string, unknown> = {};
-  for (const [code, a] of stored.answers) answers[code] = a.value;
+  // A carried answer counts only once the unit confirms it.
+  for (const [code, a] of stored.answers) if (!a.carried) answers[code] = a.value;
+  for (const [code, m] of stored.measured ?? []) answers[code] = m.value;
   return previewSubmission(scope.framework, scope.groupId, {
     answers,
     evidence: evidence ?? confirmedCodes(stored.evidence),

@@ -11,6 +11,7 @@ import {
 } from "../lifecycle.ts";
 import { answerProblem } from "../model/answer.ts";
 import { capped } from "../model/common.ts";
+import { measuredSourceOf } from "../model/framework.ts";
 import type { Issue } from "../model/issues.ts";
 import { MAX_NOTE_LENGTH } from "../model/limits.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
@@ -68,6 +69,11 @@ export async function saveAnswers(
       });
     else if (!("value" in answer) && answer.note === undefined)
       issues.push({ path: `answers.${code}`, message: "give a value, a note or both" });
+    else if ("value" in answer && measuredSourceOf(leaf) !== undefined)
+      issues.push({
+        path: `answers.${code}.value`,
+        message: `${code} is measured by the data source "${measuredSourceOf(leaf)}": the unit gives only a note`,
+      });
     else if ("value" in answer) {
       const problem = answerProblem(leaf, answer.value);
       if (problem) issues.push({ path: `answers.${code}.value`, message: `${code}: ${problem}` });

@@ -12,6 +12,8 @@
  * | evidence        | S#{periodId}#{unitId}  | E#{id}        | –                                        |
  * | appraisal       | S#{periodId}#{unitId}  | R#{code}      | –                                        |
  * | contest         | S#{periodId}#{unitId}  | C#{code}      | –                                        |
+ * | measured value  | S#{periodId}#{unitId}  | M#{code}      | –                                        |
+ * | data source     | SOURCES                | SRC#{id}      | –                                        |
  * | reminder sent   | P#{id}                 | REMIND#{d}#{unitId} | –                                  |
  * | kept bundle     | P#{id}                 | BUNDLE#{stage}#{at}#{part} | –                           |
  *
@@ -42,6 +44,10 @@ export const keys = {
   evidence: inSubmission("E#"),
   appraisal: inSubmission("R#"),
   contest: inSubmission("C#"),
+  /** A measured leaf's value pushed by its data source: beside the answers, outside the head's version. */
+  measurement: inSubmission("M#"),
+  sources: "SOURCES",
+  source: (id: string) => ({ pk: "SOURCES", sk: `SRC#${id}` }),
   /** The scoring bundle kept at final scoring, gzipped JSON in parts: `BUNDLE#{stage}#{at}#{part}`. */
   bundlePrefix: (stage: string, at: string) => `BUNDLE#${stage}#${at}#`,
   reminder: (periodId: string, days: number, unitId: string) => ({
@@ -50,4 +56,10 @@ export const keys = {
   }),
 };
 
-export const SK_PREFIX = { answer: "A#", evidence: "E#", appraisal: "R#", contest: "C#" } as const;
+export const SK_PREFIX = {
+  answer: "A#",
+  evidence: "E#",
+  appraisal: "R#",
+  contest: "C#",
+  measurement: "M#",
+} as const;

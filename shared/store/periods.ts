@@ -386,6 +386,7 @@ function toItem(period: Period): Record<string, unknown> {
     nextPublication: period.nextPublication,
     bests: period.bests,
     decision: period.decision,
+    restatements: period.restatements,
     job: period.job,
   };
 }
@@ -398,6 +399,7 @@ const LIFECYCLE_FIELDS = [
   "nextPublication",
   "bests",
   "decision",
+  "restatements",
   "job",
 ] as const;
 

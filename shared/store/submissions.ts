@@ -2,6 +2,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { Appraisal, Contest } from "../model/appraisal.ts";
 import type { Evidence } from "../model/evidence.ts";
+import type { StoredMeasurement } from "../model/measurement.ts";
 import {
   type HeadResult,
   type LockResult,
@@ -62,6 +63,7 @@ export class SubmissionRepository implements SubmissionStore {
     const evidence: Evidence[] = [];
     const appraisals = new Map<string, Appraisal>();
     const contests = new Map<string, Contest>();
+    const measured = new Map<string, StoredMeasurement>();
     for (const { pk: _pk, sk, lpk: _lpk, lsk: _lsk, extendedUntilMs: _ms, ...item } of items) {
       if (sk === "#") head = item as unknown as SubmissionHead;
       else if ((sk as string).startsWith(SK_PREFIX.answer))
@@ -71,11 +73,15 @@ export class SubmissionRepository implements SubmissionStore {
         appraisals.set(item.code as string, item as unknown as Appraisal);
       else if ((sk as string).startsWith(SK_PREFIX.contest))
         contests.set(item.code as string, item as unknown as Contest);
+      else if ((sk as string).startsWith(SK_PREFIX.measurement)) {
+        const { asOfMs: _asOfMs, ...measurement } = item;
+        measured.set(item.code as string, measurement as unknown as StoredMeasurement);
+      }
     }
     evidence.sort((a, b) =>
       a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1,
     );
-    return { head, answers, evidence, appraisals, contests };
+    return { head, answers, evidence, appraisals, contests, measured };
   }
 
   /**

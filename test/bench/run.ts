@@ -17,6 +17,7 @@ const BENCHMARKS: readonly [name: string, load: () => Promise<Benchmark>][] = [
   ["close-publish", () => import("./close-publish.ts")],
   ["documents", () => import("./documents.ts")],
   ["cold-start", () => import("./cold-start.ts")],
+  ["measurements", () => import("./measurements.ts")],
 ];
 
 const GIB = 1024 ** 3;

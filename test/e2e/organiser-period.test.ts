@@ -11,6 +11,7 @@ import {
   type JourneyStack,
   movePeriod,
   openPeriod,
+  ROOT,
   shoot,
   signedInPage,
   startJourneyFile,
@@ -31,7 +32,9 @@ import {
  * close that says how many units will score 0, the per-group table after it, the supplement request
  * (and the refusal of a second one, in Vietnamese), the publication preview with its warnings, then
  * the publication; and the index set's Excel template with its labels and drop-downs, downloaded and
- * imported back. Four units, two of which submit (through the API). axe on every new screen.
+ * imported back. Four units, two of which submit (through the API). Then a reorganisation from an
+ * Excel file on the Units screen (two of the four merge) and a period created from the published one,
+ * whose units are the reorganised ones. axe on every new screen.
  */
 const PERIOD = "organiser-2026";
 const PERIOD_NAME = "Năm 2026 (tổ chức)";
@@ -218,6 +221,97 @@ describe("the organiser's period screen", () => {
       200,
     );
     expect({ ...copy, id: framework.id }).toEqual(original);
+    expect(errors).toEqual([]);
+  });
+});
+
+interface SheetSpec {
+  name: string;
+  rows: (string | number)[][];
+}
+
+/**
+ * The reorganisation template, filled in: the web app's own writer (web/src/app/admin/excel), the one
+ * its "Tải mẫu sắp xếp đơn vị" uses. Loaded by path: the root tsconfig has no DOM types for the web.
+ */
+async function reformFile(decision: string, day: string, units: string[][]): Promise<Buffer> {
+  const excel = join(ROOT, "web/src/app/admin/excel");
+  const { xlsxBytes } = (await import(join(excel, "xlsx.ts"))) as {
+    xlsxBytes: (sheets: SheetSpec[]) => Uint8Array;
+  };
+  const { reformSheets } = (await import(join(excel, "reform.ts"))) as { reformSheets: () => SheetSpec[] };
+  const [sheet] = reformSheets();
+  if (!sheet) throw new Error("no reform sheet in the template");
+  // Rows 1–3: decision, date, codes ended with no successor; row 5 the header; the samples replaced.
+  const [decisionRow, dayRow, endedRow, blank, header] = sheet.rows;
+  const rows = [
+    [decisionRow?.[0] ?? "", decision],
+    [dayRow?.[0] ?? "", day],
+    [endedRow?.[0] ?? "", ""],
+    blank ?? [],
+    header ?? [],
+    ...units,
+  ];
+  return Buffer.from(xlsxBytes([{ ...sheet, rows }]));
+}
+
+const MERGED = { code: "S05", name: "Sở Hợp nhất", kind: "department" };
+const NEXT = "organiser-2027";
+
+describe("a reorganisation, then a period from the previous one", () => {
+  test("the Units screen applies the Excel file; the new period takes the new units", async () => {
+    await page.goto("/app/admin");
+    await page.getByRole("heading", { level: 3, name: "Sắp xếp đơn vị hành chính" }).waitFor();
+    // Sở Cuối bảng and Sở Thứ tư merge from 01/01/2027; the period published above keeps them.
+    const file = await reformFile("Quyết định kiểm thử 9/QĐ", "01/01/2027", [
+      [MERGED.code, MERGED.name, MERGED.kind, "", `${LAST.code}, ${FOURTH.code}`, ""],
+    ]);
+    const mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    await page.locator("#reform-file").setInputFiles({ name: "sap-xep.xlsx", mimeType: mime, buffer: file });
+    await page
+      .getByRole("status")
+      .filter({
+        hasText: "Đã áp dụng Quyết định kiểm thử 9/QĐ: 1 đơn vị mới, 2 đơn vị chấm dứt từ 01/01/2027.",
+      })
+      .waitFor();
+    await checkA11y(page, "admin-reform");
+    await shoot(page, "admin-reform");
+    // The units' list: the new one with where it comes from.
+    await page.goto("/app/admin/units");
+    const merged = page.getByRole("row").filter({ hasText: MERGED.name });
+    await merged.waitFor();
+    expect(await merged.locator("th .muted").textContent()).toBe(
+      `Sáp nhập từ ${LAST.name}, ${FOURTH.name} theo Quyết định kiểm thử 9/QĐ, hiệu lực từ 01/01/2027`,
+    );
+
+    // A period of 2027 from the one published above: its index set, its units carried to 2027.
+    await page.goto("/app/admin");
+    await page.locator("#period-id").fill(NEXT);
+    await page.locator("#period-name").fill("Năm 2027 (tổ chức)");
+    await page.getByLabel("Tạo từ kỳ trước").selectOption(PERIOD);
+    expect(await page.locator("#period-framework option:checked").textContent()).toBe("Như kỳ trước");
+    await page.locator("#period-closes").fill("31/12/2027 17:00");
+    await page.locator("#period-explanation").fill("31/01/2028 17:00");
+    await checkA11y(page, "admin-period-from");
+    await page.getByRole("button", { name: "Tạo kỳ", exact: true }).click();
+    await page.waitForURL(`**/app/admin/periods/${NEXT}`);
+    await page.getByText("0/3 đơn vị đã nộp, 3 chưa nộp.").waitFor();
+    // Opened, its units are the ones a unit action picks from: the merged one instead of its two.
+    await page.getByRole("button", { name: "Mở kỳ", exact: true }).click();
+    await confirmMove("Đang mở");
+    // The submissions are read again once the move is done: waited for, not read at once.
+    const options = page.locator("#one-unit-pick option");
+    await expect.poll(() => options.count()).toBe(4);
+    expect((await options.allTextContents()).slice(1)).toEqual([
+      `${UNIT.code} · ${UNIT.name}`,
+      `${LEADER.code} · ${LEADER.name}`,
+      `${MERGED.code} · ${MERGED.name}`,
+    ]);
+    const created = expectStatus(
+      await admin.get(pathFor("GET /api/periods/{periodId}", { periodId: NEXT })),
+      200,
+    );
+    expect([created.frameworkId, created.counts.units]).toEqual([framework.id, 3]);
     expect(errors).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import type { Browser, CDPSession, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { LocalStack } from "../../infra/local/stack.ts";
 import { MIN_COMPRESSED_BYTES } from "../../infra/local/static-files.ts";
-import { pathFor } from "../../shared/api/paths.ts";
+import { pathFor, routePaths } from "../../shared/api/paths.ts";
 import { type Api, expectStatus } from "../support/client.ts";
 import {
   approverOf,
@@ -14,9 +14,11 @@ import {
   movePeriod,
   newPage,
   openPeriod,
+  phoneProblems,
   ROOT,
   SHOTS,
   shoot,
+  shootSmall,
   startJourneyFile,
 } from "./support.ts";
 import { PASSWORD } from "./world.ts";
@@ -29,9 +31,11 @@ import { PASSWORD } from "./world.ts";
  * asserted is behaviour: rows visible, rank, name, points and index on screen without sideways
  * scroll, the data compressed. Then the method page, generated from the published index set, on the
  * phone and the desktop. An earlier period of the same index set is published first (the two
- * communes submitting the other way round), so the unit page explains the rank change; the compare
- * view, the group over the periods and the official documents are checked on the desktop. axe on
- * each screen; screenshots under test-results/e2e/.
+ * communes submitting the other way round; it ranks six communes only, all the comparison needs,
+ * which saves most of a second 164-unit publication), so the unit page explains the rank change; the compare
+ * view, the group over the periods and the official documents are checked on the desktop, and those
+ * views again at 360 px (no sideways scroll, every text at a readable size on the screen). axe on each
+ * screen; screenshots under test-results/e2e/.
  */
 declare const document: InPage;
 declare const window: InPage;
@@ -43,6 +47,8 @@ const EARLIER_NAME = "Năm 2021 (công khai)";
 const DATA = join(ROOT, "shared/data");
 /** The built web app the local site serves (npm run build:web). */
 const WEB_DIST = join(ROOT, "web/dist");
+/** The earlier period ranks this many communes (the two that submit first): enough to compare with. */
+const EARLIER_UNITS = 6;
 const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 };
 
 let running: JourneyStack | undefined;
@@ -51,8 +57,8 @@ let browser: Browser;
 let admin: Api;
 /** The phone page's errors, as newPage records them (page errors and console errors). */
 let errors: string[] = [];
-/** The two communes that submit, in both periods. */
-let communes: { id: string; name: string }[] = [];
+/** The communes of the earlier period; the first two submit in both periods. */
+let communes: { id: string; code: string; name: string }[] = [];
 
 async function json(file: string) {
   return JSON.parse(await readFile(join(DATA, file), "utf8"));
@@ -88,6 +94,7 @@ beforeAll(async () => {
   ({ stack, browser, admin } = running);
   const day = 86_400_000;
   const unitIds = units.map((u: { id: string }) => u.id);
+  communes = units.filter((u: { kind: string }) => u.kind === "commune").slice(0, EARLIER_UNITS);
   // The earlier period closes first: it is the one the later period's rank change compares with.
   await Promise.all([
     openPeriod(admin, {
@@ -101,12 +108,11 @@ beforeAll(async () => {
       id: EARLIER,
       name: EARLIER_NAME,
       frameworkId: framework.id,
-      unitIds,
+      unitIds: communes.map((u) => u.id),
       closesAt: new Date(Date.now() + 20 * day).toISOString(),
     }),
   ]);
   lap("open");
-  communes = units.filter((u: { kind: string }) => u.kind === "commune").slice(0, 2);
   const [first, second] = communes as unknown as [{ id: string }, { id: string }];
   const [a, b] = await Promise.all([
     approverOf({ admin, stack }, first.id, PASSWORD),
@@ -323,6 +329,102 @@ describe("the public page on the desktop", () => {
     expect(await years.locator("tbody tr").first().textContent()).toContain(first.name);
     await checkA11y(page, "group-years-desktop");
     await shoot(page, "group-years-desktop");
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe("the unit page, compare and the group's years on a 360 px phone", () => {
+  test("each reads within the screen's width", async () => {
+    const { page, errors: pageErrors } = await newPage(browser, stack.url, { width: 360, height: 740 });
+    const [first, second] = communes as unknown as [{ id: string }, { id: string }];
+    const unitPage = `/units/${first.id}?period=${PERIOD}`;
+
+    // The change explained in a sentence that wraps, the pillars' chart and table.
+    await page.goto(unitPage);
+    await page.locator(".change-text").waitFor();
+    await page.getByRole("table", { name: /Giá trị từng trụ cột/ }).waitFor();
+    await page.locator("figure.chart").first().waitFor();
+    expect(await phoneProblems(page)).toEqual([]);
+    const sentence = await page.locator(".change-text").boundingBox();
+    expect(sentence?.height ?? 0).toBeGreaterThan(30);
+    await checkA11y(page, "unit-change-phone");
+    await shoot(page, "unit-change-phone");
+
+    await page.goto(`${unitPage}&compare=${second.id}`);
+    await page.locator("table.compare tbody tr").first().waitFor();
+    expect(await phoneProblems(page)).toEqual([]);
+    await checkA11y(page, "compare-phone");
+    await shoot(page, "compare-phone");
+
+    await page.goto("/");
+    await page.getByRole("tab", { name: /Xã, phường/ }).click();
+    await page.getByRole("link", { name: "Chỉ số nhóm qua các kỳ" }).click();
+    await page.locator("table.years tbody tr").first().waitFor();
+    expect(await phoneProblems(page)).toEqual([]);
+    await checkA11y(page, "group-years-phone");
+    await shoot(page, "group-years-phone");
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/** The reform the restatement follows: the two communes that submitted merge from this day on. */
+const REFORM_DAY = "2024-01-01";
+const MERGED = { code: "99001", name: "Xã Tràng Kim", kind: "commune" };
+
+describe("the ranking restated on the units after a reform", () => {
+  test("both rankings, each labelled; the merged commune lists its units; 360 px", async () => {
+    // Last in the file: the choice of rankings sits above the table the first-screen test measures.
+    const [first, second] = communes as unknown as [
+      { code: string; name: string },
+      { code: string; name: string },
+    ];
+    const reform = {
+      decision: "Nghị quyết kiểm thử 1/NQ",
+      effectiveDate: REFORM_DAY,
+      units: [{ ...MERGED, parentCode: "070", fromCodes: [first.code, second.code] }],
+    };
+    expectStatus(await admin.post(routePaths.reforms, reform), 200);
+    const restatements = pathFor("POST /api/periods/{periodId}/restatements", { periodId: PERIOD });
+    const restated = expectStatus(await admin.post(restatements, { asOf: REFORM_DAY }), 201);
+    expect(restated.units).toBe(163);
+
+    const { page, errors: pageErrors } = await newPage(browser, stack.url, { width: 360, height: 740 });
+    await page.goto("/");
+    const published = page.getByRole("radio", { name: "Xếp hạng đã công bố (164 đơn vị)" });
+    const restatedView = page.getByRole("radio", {
+      name: "Tính lại theo đơn vị hành chính từ 01/01/2024 (163 đơn vị)",
+    });
+    await published.waitFor();
+    expect(await published.isChecked()).toBe(true);
+    expect(await page.locator(".view-choice legend").textContent()).toBe("Xem");
+    await restatedView.check();
+    await expect.poll(() => page.url()).toContain(`restated=${REFORM_DAY}`);
+    await page.getByRole("tab", { name: /Xã, phường/ }).click();
+    const row = page.locator("table.ranking tbody tr").filter({ hasText: MERGED.name });
+    await row.waitFor();
+    expect(await row.locator("td").first().textContent()).toBe("1");
+    expect(await row.textContent()).toContain(`gồm: ${first.name}, ${second.name}`);
+    const small = await row.locator("small").evaluate((el: InPage) => window.getComputedStyle(el).fontSize);
+    expect(Number.parseFloat(small)).toBeGreaterThanOrEqual(12);
+    // The predecessors are not ranked on their own any more.
+    expect(
+      await page
+        .locator("table.ranking tbody tr")
+        .filter({ hasText: new RegExp(`^\\d+${first.name}`) })
+        .count(),
+    ).toBe(0);
+    expect(await phoneProblems(page)).toEqual([]);
+    await checkA11y(page, "public-restated-phone");
+    await shoot(page, "public-restated-phone");
+    await shootSmall(page, "public-restated");
+
+    // Back to the ranking as published: the two communes again, the merged one not.
+    await published.check();
+    const rows = page.locator("table.ranking tbody tr");
+    // Waited for: the restated table also names the two communes (in "gồm: …") until it is replaced.
+    await expect.poll(() => rows.filter({ hasText: MERGED.name }).count()).toBe(0);
+    await rows.filter({ hasText: first.name }).first().waitFor();
+    expect(await phoneProblems(page)).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -298,3 +298,30 @@ export async function openPeriod(
   expectStatus(await admin.post(routePaths.periods, body), 201);
   expectStatus(await admin.post(routePaths.transitions(period.id), { to: "open" }), 200);
 }
+
+/**
+ * What a 360 px screen must keep for the page to read on a phone: no sideways scroll of the page; every
+ * text at 12 px or more; every text on the screen's width, unless inside a table's own scroll region
+ * (then that region is on it). Returns the offenders, described.
+ */
+export async function phoneProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const width = window.innerWidth;
+    if (document.documentElement.scrollWidth > width)
+      problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+    const texts = document.querySelectorAll("main :is(h1, h2, p, a, th, td, caption, label, select, figure)");
+    for (const el of texts) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || !el.textContent.trim()) continue;
+      const size = Number.parseFloat(window.getComputedStyle(el).fontSize);
+      const name = `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}"`;
+      if (size < 12) problems.push(`${name}: ${size} px`);
+      const within = el.closest(".scroll") ?? el;
+      const outer = within.getBoundingClientRect();
+      if (outer.left < -0.5 || outer.right > width + 0.5)
+        problems.push(`${name}: ${Math.round(outer.left)}–${Math.round(outer.right)} px`);
+    }
+    return problems;
+  });
+}

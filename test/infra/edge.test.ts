@@ -8,7 +8,12 @@ import { JOBS } from "../../infra/cdk/constructs/jobs.ts";
 import { PERMISSIONS_POLICY } from "../../infra/cdk/constructs/site.ts";
 import { THROTTLES, throttleClassOf, throttleOf } from "../../infra/cdk/throttles.ts";
 import { MFA_CLAIM, MFA_SETUP_REQUIRED, requireStaffMfa } from "../../infra/cdk/triggers/staff-mfa.ts";
-import { COMMON_RULES_COUNTED, MANAGED_RULE_GROUPS, RATE_WINDOW_SECONDS } from "../../infra/cdk/waf.ts";
+import {
+  COMMON_RULES_COUNTED,
+  MANAGED_RULE_GROUPS,
+  RATE_WINDOW_SECONDS,
+  SOURCE_RATE_LIMIT,
+} from "../../infra/cdk/waf.ts";
 import {
   type Cfn,
   type CfnTemplate,
@@ -148,8 +153,32 @@ describe("WAF", () => {
     );
   });
 
+  it("limits each data source's pushes (keyed on its Authorization header), second, with a 429", () => {
+    const rule = ((acl?.Rules ?? []) as Cfn[]).find((r) => r.Name === "per-source-rate");
+    expect(rule?.Priority).toBe(1);
+    expect(rule?.Statement.RateBasedStatement).toEqual({
+      AggregateKeyType: "CUSTOM_KEYS",
+      CustomKeys: [
+        { Header: { Name: "authorization", TextTransformations: [{ Priority: 0, Type: "NONE" }] } },
+      ],
+      Limit: SOURCE_RATE_LIMIT,
+      EvaluationWindowSec: RATE_WINDOW_SECONDS,
+      ScopeDownStatement: {
+        ByteMatchStatement: {
+          FieldToMatch: { UriPath: {} },
+          PositionalConstraint: "ENDS_WITH",
+          SearchString: "/measurements",
+          TextTransformations: [{ Priority: 0, Type: "NONE" }],
+        },
+      },
+    });
+    expect(rule?.Action.Block.CustomResponse.ResponseCode).toBe(429);
+    const priorities = ((acl?.Rules ?? []) as Cfn[]).map((r) => r.Priority);
+    expect(new Set(priorities).size).toBe(priorities.length);
+  });
+
   it("limits each IP to 1,000 requests per 5 minutes on /api/*, first, with a 429", () => {
-    const rate = ((acl?.Rules ?? []) as Cfn[]).find((r) => r.Statement.RateBasedStatement);
+    const rate = ((acl?.Rules ?? []) as Cfn[]).find((r) => r.Name === "per-ip-rate");
     expect(rate?.Priority).toBe(0);
     expect(rate?.Statement.RateBasedStatement).toEqual({
       AggregateKeyType: "IP",

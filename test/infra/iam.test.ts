@@ -138,6 +138,8 @@ describe("least privilege", () => {
       "evidence/confirm",
       "evidence/parts",
       JOBS.period,
+      // A ranking published a second time on new boundaries (its JSON and CSV, and index.json).
+      "periods/restate",
     ]);
     expect(holders("s3:ListMultipartUploadParts")).toEqual(["evidence/complete", "evidence/parts"]);
     expect(holders("s3:AbortMultipartUpload")).toEqual(["evidence/complete"]);
@@ -146,12 +148,14 @@ describe("least privilege", () => {
       "evidence/confirm",
       "evidence/download",
       JOBS.period,
+      "periods/restate",
       "results/export",
     ]);
   });
 
   it("gives the rare rights to their one user each", () => {
-    expect(holders("cloudfront:CreateInvalidation")).toEqual([JOBS.period]);
+    // The publication, and the restated ranking's entry in index.json.
+    expect(holders("cloudfront:CreateInvalidation")).toEqual([JOBS.period, "periods/restate"]);
     expect(holders("cognito-idp:AdminCreateUser")).toEqual(["users/create"]);
     expect(holders("ses:SendEmail")).toEqual([JOBS.reminders]);
     // Only a transition starts a job, and only the unqualified job function.

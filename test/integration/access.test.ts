@@ -45,6 +45,10 @@ beforeAll(async () => {
     frameworkId: world.frameworkId,
     unitIds: [world.a.id],
   });
+  for (const n of [1, 2]) {
+    const source = { id: `${world.prefix}-source-${n}`, name: `Nguồn ${n}` };
+    expect((await admin.post("/api/sources", source)).status).toBe(201);
+  }
 });
 
 /** A body that is valid for the route (so that only the caller is wrong), by route key. */
@@ -180,6 +184,7 @@ describe("paging", () => {
     "GET /api/periods/{periodId}/submissions": () => paths.submissions(world.periodId),
     "GET /api/audit": () => paths.audit(submissionEntity(world.periodId, world.a.id)),
     "GET /api/users": () => paths.users,
+    "GET /api/sources": () => "/api/sources",
   };
   const withQuery = (path: string, query: string) => `${path}${path.includes("?") ? "&" : "?"}${query}`;
 

@@ -4,8 +4,8 @@
 # Usage: test/scripts/curl-session.sh [base-url]   (needs curl and jq; the demo of `npm start`)
 set -euo pipefail
 BASE=${1:-http://localhost:3000}
-PERIOD=2022-y
-UNIT=so-noi-vu            # Sở Nội vụ, code S02 (sign-ins editor.s02, approver.s02)
+PERIOD=2026-y
+UNIT=so-noi-vu-2025       # Sở Nội vụ after the 2025 reform, code S2502 (sign-ins editor.s2502, approver.s2502)
 
 config=$(curl -sf "$BASE/config.json")
 endpoint=$(jq -r .auth.endpoint <<<"$config")
@@ -16,8 +16,8 @@ sign_in() {
     -d "{\"AuthFlow\":\"USER_PASSWORD_AUTH\",\"ClientId\":\"$client\",\"AuthParameters\":{\"USERNAME\":\"$1\",\"PASSWORD\":\"$2\"}}" |
     jq -r .AuthenticationResult.IdToken
 }
-EDITOR=$(sign_in editor.s02 Demo@12345)
-APPROVER=$(sign_in approver.s02 Demo@12345)
+EDITOR=$(sign_in editor.s2502 Demo@12345)
+APPROVER=$(sign_in approver.s2502 Demo@12345)
 api() { local token=$1; shift; curl -sS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
 
 echo "== the submission (state, version, live score)"
@@ -26,7 +26,7 @@ jq '{state, version, preview: {points: .preview.points, index: .preview.index}}'
 
 echo "== save three answers (If-Match: the version just read)"
 api "$EDITOR" -X PATCH "$BASE/api/periods/$PERIOD/units/$UNIT/answers" -H "If-Match: \"$version\"" \
-  -d '{"answers": {"1.1": {"value": "head", "note": "Quyết định 12/QĐ-SNV"}, "1.2": {"value": {"numerator": 3, "denominator": 4}}, "1.7": {"value": true}}}' |
+  -d '{"answers": {"1.1": {"value": "head", "note": "Quyết định 12/QĐ-SNV"}, "1.2": {"value": {"numerator": 3, "denominator": 4}}, "1.6": {"value": true}}}' |
   jq '{version, points: .preview.points, "1.1": .preview.leaves["1.1"], "1.2": .preview.leaves["1.2"]}'
 
 echo "== upload a PDF backing 1.1 and 1.2: ask, POST to storage, confirm"

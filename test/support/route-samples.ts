@@ -28,6 +28,7 @@ export function sampleBody(
     "PATCH /api/periods/{periodId}": { name: "Renamed" },
     "PUT /api/periods/{periodId}/units/{unitId}/deadline": { closesAt: "2030-02-01T00:00:00" },
     "POST /api/periods/{periodId}/transitions": { to: "appraisal" },
+    "POST /api/periods/{periodId}/restatements": { asOf: "2030-01-01" },
     "PATCH /api/periods/{periodId}/units/{unitId}/answers": { answers: { "1.1": { value: false } } },
     "POST /api/periods/{periodId}/units/{unitId}/evidence": {
       indicatorCodes: ["1.1"],
@@ -41,6 +42,12 @@ export function sampleBody(
     },
     "POST /api/periods/{periodId}/units/{unitId}/contests/{code}": { explanation: "e" },
     "PUT /api/periods/{periodId}/units/{unitId}/contests/{code}": { outcome: "upheld", reason: "r" },
+    "POST /api/sources": { id, name: "Never" },
+    // Public: the handler checks the source's secret (a JWT, any role's, is none).
+    "PUT /api/periods/{periodId}/measurements": {
+      asOf: "2030-01-01T00:00:00Z",
+      values: [{ unitId: world.a.id, code: "1.1", value: true }],
+    },
     ...overrides,
   };
   const key = routeKey(route);

@@ -209,7 +209,11 @@ describe("why a rank changed, in words", () => {
       snapshot: now,
       previous: { name: "Năm 2021", snapshot: BEFORE },
     });
-    expect(words).toEqual({ text: "Lên 2 bậc so với Năm 2021: Hạ tầng số +1 điểm", setChanged: true });
+    expect(words).toEqual({
+      text: "Lên 2 bậc so với Năm 2021: Hạ tầng số +1 điểm",
+      setChanged: true,
+      note: "Bộ chỉ số đã thay đổi giữa hai kỳ: chỉ so sánh các trụ cột và chỉ tiêu có cùng mã.",
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import type { CompiledGroup } from "../../../shared/engine/compile.ts";
 import { tallyUnit } from "../../../shared/engine/score-unit.ts";
 import type { AnswerValue } from "../../../shared/model/answer.ts";
-import type { Framework, Leaf } from "../../../shared/model/framework.ts";
+import { type Framework, type Leaf, measuredSourceOf } from "../../../shared/model/framework.ts";
 
 /**
  * Real result ranges of Tuyên Quang 2023, published 23/5/2024 (DOMAIN.md §7), as points per group:
@@ -37,6 +37,8 @@ export function calibratedAnswers(
     const answers: Record<string, AnswerValue> = {};
     const evidence: string[] = [];
     for (const { leaf } of group.leaves) {
+      // A measured leaf's value comes from its data source, not from the unit.
+      if (measuredSourceOf(leaf)) continue;
       const attainment = Math.min(1, Math.max(0, target + (random() - 0.5) * 0.6));
       answers[leaf.code] = answerAt(leaf, attainment, random);
       if (leaf.evidence.required && random() > 0.03) evidence.push(leaf.code);

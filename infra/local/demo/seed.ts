@@ -9,27 +9,50 @@ import type { Ports, RequestContext } from "../../../shared/services/context.ts"
 import { addEvidence, confirmEvidence } from "../../../shared/services/evidence.ts";
 import { importFramework } from "../../../shared/services/frameworks.ts";
 import { createPeriod } from "../../../shared/services/periods.ts";
+import { applyReform, type ReformBody } from "../../../shared/services/reforms.ts";
+import { restatePeriod } from "../../../shared/services/restatements.ts";
+import { createSource } from "../../../shared/services/sources.ts";
 import { MAX_ANSWERS_PER_SAVE, saveAnswers, submit } from "../../../shared/services/submissions.ts";
 import { transitionPeriod } from "../../../shared/services/transitions.ts";
 import { upsertUnits } from "../../../shared/services/units.ts";
 import { mapLimit } from "../../../shared/store/batches.ts";
 import type { CognitoUser } from "../cognito.ts";
 import { withInlineJobs } from "../jobs.ts";
+import { pushPlausibleValues } from "../measurement-source.ts";
 import { calibratedAnswers, REAL_RANGES } from "./answers.ts";
 import { tinyPdf } from "./pdf.ts";
+import {
+  DEMO_FRAMEWORK_2025_ID,
+  DEMO_FRAMEWORK_ID,
+  DEMO_PERIODS,
+  HALF_YEARS,
+  type HalfYear,
+  REFORM_DAY,
+  YEAR_2025,
+} from "./periods.ts";
+
+export { DEMO_FRAMEWORK_2025_ID, DEMO_FRAMEWORK_ID, DEMO_PERIODS, REFORM_DAY };
+
 import { mulberry32 } from "./random.ts";
+import { DEMO_SOURCES, measuredTargets, pushThroughService } from "./sources.ts";
 import { postUpload } from "./upload.ts";
 
 const DATA = resolve(import.meta.dirname, "../../../shared/data");
 export const DEMO_PASSWORD = "Demo@12345";
-export const DEMO_FRAMEWORK_ID = "tq-sample-2022";
-export const DEMO_PERIODS = { secondHalf2021: "2021-h2", firstHalf: "2022-h1", year: "2022-y" } as const;
 
-/** Demo sign-ins: a reviewer, and an editor and an approver for every unit (README lists them). */
+/**
+ * Demo sign-ins: a reviewer, and an editor and an approver for every unit (README lists them), by the
+ * unit's code. The 2025 units come first: a new commune keeps the code of one of its predecessors, and
+ * that code's sign-ins go to the new unit (its officials work there now); the old unit keeps its
+ * published results, read on the public page.
+ */
 export function demoUsers(units: readonly Unit[]): CognitoUser[] {
+  const byCode = new Map<string, Unit>();
+  for (const unit of units)
+    if (!byCode.has(unit.code.toLowerCase())) byCode.set(unit.code.toLowerCase(), unit);
   return [
     { username: "reviewer", password: DEMO_PASSWORD, groups: ["reviewer"] },
-    ...units.flatMap((unit) => [
+    ...[...byCode.values()].flatMap((unit) => [
       {
         username: `editor.${unit.code.toLowerCase()}`,
         password: DEMO_PASSWORD,
@@ -51,84 +74,33 @@ export async function demoUnits(): Promise<Unit[]> {
   return file.units.map((unit: Unit) => ({ ...unit, validFrom: file.validFrom, validTo: file.validTo }));
 }
 
+/** The 2025 arrangement of the demo's units (shared/data/tuyen-quang-reform-2025.json), as a reform. */
+export async function demoReform(): Promise<ReformBody> {
+  const { about: _about, ...reform } = JSON.parse(
+    await readFile(resolve(DATA, "tuyen-quang-reform-2025.json"), "utf8"),
+  );
+  return reform as ReformBody;
+}
+
+/** The units a demo stack signs in for: the 2025 units (from the reform) before the 2022 ones. */
+export async function demoSignInUnits(): Promise<Unit[]> {
+  const reform = await demoReform();
+  const after: Unit[] = reform.units.map((unit) => ({
+    id: unit.id ?? unit.code,
+    code: unit.code,
+    name: unit.name,
+    kind: unit.kind,
+    validFrom: reform.effectiveDate,
+  }));
+  return [...after, ...(await demoUnits())];
+}
+
 const admin: Actor = { username: "admin", roles: ["admin"] };
 const at = (actor: Actor, iso: string, requestId: string): RequestContext => ({
   actor,
   now: new Date(iso),
   requestId,
 });
-
-/** A published half-year of the demo: its dates (Vietnam time), its answers' seed and level. */
-interface HalfYear {
-  id: string;
-  name: string;
-  /** Request ids' tag. */
-  tag: string;
-  seed: number;
-  /** The real ranges scaled by this: the earlier half-year a little lower, so most units improve. */
-  level: number;
-  /** The share of units that do not submit. */
-  skipRate: number;
-  dates: {
-    created: string;
-    opensAt: string;
-    closesAt: string;
-    explanationClosesAt: string;
-    answered: string;
-    appraised: string;
-    explanation: string;
-    contested: string;
-    decided: string;
-    final: string;
-    published: string;
-  };
-}
-
-/** Oldest first: each is published before the next, which then carries rank changes and `change`. */
-const HALF_YEARS: readonly HalfYear[] = [
-  {
-    id: DEMO_PERIODS.secondHalf2021,
-    name: "6 tháng cuối năm 2021",
-    tag: "2021-h2",
-    seed: 2021,
-    level: 0.85,
-    skipRate: 0.07,
-    dates: {
-      created: "2021-11-24T08:00:00+07:00",
-      opensAt: "2021-11-25T08:00:00",
-      closesAt: "2021-12-15T17:00:00",
-      explanationClosesAt: "2021-12-30T17:00:00",
-      answered: "2021-12-10T09:00:00+07:00",
-      appraised: "2021-12-20T10:00:00+07:00",
-      explanation: "2021-12-22T08:00:00+07:00",
-      contested: "2021-12-23T09:00:00+07:00",
-      decided: "2021-12-28T15:00:00+07:00",
-      final: "2022-01-04T08:00:00+07:00",
-      published: "2022-01-07T09:00:00+07:00",
-    },
-  },
-  {
-    id: DEMO_PERIODS.firstHalf,
-    name: "6 tháng đầu năm 2022",
-    tag: "h1",
-    seed: 2022,
-    level: 1,
-    skipRate: 0.04,
-    dates: {
-      created: "2022-06-24T08:00:00+07:00",
-      opensAt: "2022-06-25T08:00:00",
-      closesAt: "2022-07-15T17:00:00",
-      explanationClosesAt: "2022-08-05T17:00:00",
-      answered: "2022-07-10T09:00:00+07:00",
-      appraised: "2022-07-25T10:00:00+07:00",
-      explanation: "2022-07-27T08:00:00+07:00",
-      contested: "2022-07-28T09:00:00+07:00",
-      decided: "2022-08-01T15:00:00+07:00",
-      final: "2022-08-06T08:00:00+07:00",
-      published: "2022-08-10T09:00:00+07:00",
-    },
-  },
-];
 
 /**
  * Seeds the demo once (a stack that has the demo framework is left alone): the sample index set, the
@@ -137,7 +109,12 @@ const HALF_YEARS: readonly HalfYear[] = [
  * a little lower), so the later one shows rank changes — and "Năm 2022" open now with a few drafts
  * begun. Everything goes through the same ports as the API, with audit records.
  */
-export async function seedDemo(real: Ports, log: (line: string) => void): Promise<boolean> {
+export async function seedDemo(
+  real: Ports,
+  log: (line: string) => void,
+  /** The running gateway: the simulated data sources push the open period's values through it. */
+  baseUrl?: string,
+): Promise<boolean> {
   if (await real.frameworks.get(DEMO_FRAMEWORK_ID)) return false;
   // The demo's history runs each job inside the move that started it, at that move's time.
   const ports = withInlineJobs(real);
@@ -146,26 +123,64 @@ export async function seedDemo(real: Ports, log: (line: string) => void): Promis
   const units = await demoUnits();
   await upsertUnits(ports, at(admin, new Date().toISOString(), "demo-units"), { units });
 
-  const compiled = compileFramework(await ports.frameworks.get(DEMO_FRAMEWORK_ID).then((f) => f as never));
+  const compiled = await compiledFramework(ports, DEMO_FRAMEWORK_ID);
   for (const half of HALF_YEARS) await publishedHalfYear(ports, half, units, compiled, log);
+
+  // 1 July 2025: the districts end and the communes merge; the index set changes with the map.
+  const framework2025 = JSON.parse(await readFile(resolve(DATA, "sample-framework-tq-2025.json"), "utf8"));
+  await importFramework(ports, at(admin, "2025-06-01T08:00:00+07:00", "demo-framework-2025"), framework2025);
+  await applyReform(ports, at(admin, "2025-06-20T08:00:00+07:00", "demo-reform-2025"), await demoReform());
+  // The 2022 ranking published a second time, restated on the units of the new map.
+  await restatePeriod(
+    ports,
+    at(admin, "2025-07-10T09:00:00+07:00", "demo-restate-2022-h1"),
+    DEMO_PERIODS.firstHalf,
+    {
+      asOf: REFORM_DAY,
+    },
+  );
+  log(`demo: the 2025 arrangement applied; "6 tháng đầu năm 2022" restated on the units of ${REFORM_DAY}`);
+  const units2025 = (await ports.units.all()).filter((unit) => unit.validFrom === REFORM_DAY);
+  const compiled2025 = await compiledFramework(ports, DEMO_FRAMEWORK_2025_ID);
+  // The systems that measure four leaves of the 2025 index set, registered by the organiser.
+  const secrets = new Map<string, string>();
+  for (const source of DEMO_SOURCES) {
+    const ctx = at(admin, "2025-11-20T08:00:00+07:00", `demo-source-${source.id}`);
+    secrets.set(source.id, (await createSource(ports, ctx, source)).secret);
+  }
+  const measure = async (periodId: string, asOf: string, route?: string) => {
+    for (const [sourceId, secret] of secrets) {
+      const targets = measuredTargets(compiled2025, units2025, sourceId);
+      if (route) await pushPlausibleValues({ baseUrl: route, secret, periodId, targets, asOf, seed: 2025 });
+      else await pushThroughService(ports, { periodId, secret, targets, asOf });
+    }
+  };
+  await publishedHalfYear(ports, YEAR_2025, units2025, compiled2025, log, (periodId) =>
+    measure(periodId, "2025-12-15T07:00:00+07:00"),
+  );
 
   const now = Date.now();
   const day = 86_400_000;
   await createPeriod(ports, at(admin, new Date(now).toISOString(), "demo-year"), {
-    id: DEMO_PERIODS.year,
-    name: "Năm 2022",
-    frameworkId: DEMO_FRAMEWORK_ID,
-    // The 2022 units by name: they ceased in 2025, before this demo period's (present-day) deadline.
-    unitIds: units.map((unit) => unit.id),
+    id: DEMO_PERIODS.year2026,
+    name: "Năm 2026",
+    from: DEMO_PERIODS.year2025,
     opensAt: new Date(now - day).toISOString(),
     closesAt: new Date(now + 30 * day).toISOString(),
     explanationClosesAt: new Date(now + 45 * day).toISOString(),
   });
-  await transitionPeriod(ports, at(admin, new Date(now).toISOString(), "demo-year-open"), DEMO_PERIODS.year, {
-    to: "open",
-  });
-  log('demo: "Năm 2022" is open for 30 days');
+  const opened = at(admin, new Date(now).toISOString(), "demo-year-open");
+  await transitionPeriod(ports, opened, DEMO_PERIODS.year2026, { to: "open" });
+  // The sources push the open period's values as they would every night: through the real route.
+  await measure(DEMO_PERIODS.year2026, new Date(now).toISOString(), baseUrl);
+  log('demo: "Năm 2026" is open for 30 days; the simulated sources pushed its measured values');
   return true;
+}
+
+async function compiledFramework(ports: Ports, id: string): Promise<CompiledFramework> {
+  const framework = await ports.frameworks.get(id);
+  if (!framework) throw new Error(`the demo's index set ${id} is missing`);
+  return compileFramework(framework);
 }
 
 /** One half-year, as it happened: created, opened, answered by every unit, appraised and published. */
@@ -175,12 +190,15 @@ async function publishedHalfYear(
   units: readonly Unit[],
   compiled: CompiledFramework,
   log: (line: string) => void,
+  /** Runs once the period is open, before the units answer: the data sources' pushes. */
+  afterOpen?: (periodId: string) => Promise<unknown>,
 ): Promise<void> {
   const { dates } = half;
   await createPeriod(ports, at(admin, dates.created, `demo-${half.tag}`), {
     id: half.id,
     name: half.name,
-    frameworkId: DEMO_FRAMEWORK_ID,
+    frameworkId: half.frameworkId ?? DEMO_FRAMEWORK_ID,
+    ...(half.from ? { from: half.from } : {}),
     opensAt: dates.opensAt,
     closesAt: dates.closesAt,
     explanationClosesAt: dates.explanationClosesAt,
@@ -188,6 +206,7 @@ async function publishedHalfYear(
   await transitionPeriod(ports, at(admin, `${dates.opensAt}+07:00`, `demo-${half.tag}-open`), half.id, {
     to: "open",
   });
+  await afterOpen?.(half.id);
   const random = mulberry32(half.seed);
   const plans = units.map((unit) => {
     const group = compiled.groupOfKind.get(unit.kind);

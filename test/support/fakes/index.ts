@@ -1,10 +1,12 @@
 import type { Ports } from "../../../shared/services/context.ts";
 import { MemoryAudit, MemoryFrameworks, MemoryUnits } from "./catalog.ts";
+import { MemoryMeasurements, MemorySources } from "./measurements.ts";
 import { MemoryEvidenceFiles, MemoryPublishedFiles, MemoryUserDirectory, Recorders } from "./outside.ts";
 import { MemoryPeriods } from "./periods.ts";
 import { MemoryAppraisals, MemorySubmissions } from "./submissions.ts";
 
 export { MemoryAudit, MemoryFrameworks, MemoryUnits } from "./catalog.ts";
+export { MemoryMeasurements, MemorySources } from "./measurements.ts";
 export { MemoryEvidenceFiles, MemoryPublishedFiles, MemoryUserDirectory, Recorders } from "./outside.ts";
 export { MemoryPeriods } from "./periods.ts";
 export { MemoryAppraisals, MemorySubmissions } from "./submissions.ts";
@@ -17,6 +19,8 @@ export interface MemoryPorts extends Ports {
   submissions: MemorySubmissions;
   appraisals: MemoryAppraisals;
   audit: MemoryAudit;
+  sources: MemorySources;
+  measurements: MemoryMeasurements;
   evidenceFiles: MemoryEvidenceFiles;
   users: MemoryUserDirectory;
   published: MemoryPublishedFiles;
@@ -37,6 +41,8 @@ export function memoryPorts(settings: Partial<Ports["settings"]> = {}): MemoryPo
     submissions,
     appraisals: new MemoryAppraisals(audit, periods, submissions),
     audit,
+    sources: new MemorySources(audit),
+    measurements: new MemoryMeasurements(submissions),
     evidenceFiles: new MemoryEvidenceFiles(),
     users: new MemoryUserDirectory(),
     published: new MemoryPublishedFiles(),

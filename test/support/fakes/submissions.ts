@@ -1,5 +1,6 @@
 import type { Appraisal, Contest } from "../../../shared/model/appraisal.ts";
 import type { Evidence } from "../../../shared/model/evidence.ts";
+import type { StoredMeasurement } from "../../../shared/model/measurement.ts";
 import type { PeriodState } from "../../../shared/model/period.ts";
 import * as domain from "../../../shared/services/ports.ts";
 import type { MemoryAudit } from "./catalog.ts";
@@ -15,6 +16,8 @@ interface Partition {
   evidence: Map<string, Evidence>;
   appraisals: Map<string, Appraisal>;
   contests: Map<string, Contest>;
+  /** Measured values pushed by data sources (MemoryMeasurements), by leaf code. */
+  measured?: Map<string, StoredMeasurement>;
 }
 
 /**
@@ -60,6 +63,7 @@ export class MemorySubmissions implements domain.SubmissionStore {
       evidence,
       appraisals: part.appraisals,
       contests: part.contests,
+      measured: part.measured ?? new Map(),
     });
   }
 

@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, test } from "vitest";
 import sampleTq from "../../../shared/data/sample-framework-tq-2022.json" with { type: "json" };
+import sampleTq2025 from "../../../shared/data/sample-framework-tq-2025.json" with { type: "json" };
 import { parseFramework } from "../../../shared/model/framework-rules.ts";
 import type { Unit } from "../../../shared/model/unit.ts";
 import { frameworkFromSheets, unitsFromSheets } from "../../../web/src/app/admin/excel/parse.ts";
@@ -38,6 +39,7 @@ describe("an index set exported to Excel and imported back", () => {
     ["every scoring method", allMethods],
     ["English labels of bands", withEnglish],
     ["the 2022 index set of Tuyên Quang", sampleTq],
+    ["the 2025 index set, with its map to 2022", sampleTq2025],
   ])("is the same document: %s", async (_, input) => {
     const original = canonical(input);
     const read = readXlsx(await bytes(frameworkWorkbook(original)));
@@ -49,7 +51,7 @@ describe("an index set exported to Excel and imported back", () => {
   test("its sheets are headed by the Vietnamese labels and have drop-downs from a hidden list", async () => {
     const files = unzipSync(await bytes(frameworkWorkbook(canonical(allMethods))));
     const workbook = strFromU8(files["xl/workbook.xml"] as Uint8Array);
-    expect(workbook).toContain('<sheet name="Danh mục" sheetId="5" state="hidden"');
+    expect(workbook).toContain('<sheet name="Danh mục" sheetId="6" state="hidden"');
     const nodes = strFromU8(files["xl/worksheets/sheet3.xml"] as Uint8Array);
     // The method column (F) offers the methods; the group column (A) the groups of the groups sheet.
     expect(nodes).toMatch(

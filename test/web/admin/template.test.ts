@@ -18,12 +18,13 @@ import { readXlsx } from "../../../web/src/app/admin/excel/xlsx.ts";
 const read = async (blob: Blob) => readXlsx(await blob.arrayBuffer());
 
 describe("the index set template", () => {
-  test("has the four sheets in order, and the hidden lists, as Excel (exceljs) opens it", async () => {
+  test("has the five sheets in order, and the hidden lists, as Excel (exceljs) opens it", async () => {
     const book = await new ExcelJS.Workbook().xlsx.load(await frameworkWorkbook().arrayBuffer());
     expect(book.worksheets.map((w) => [w.name, w.state])).toEqual([
       ["Bộ chỉ số", "visible"],
       ["Nhóm", "visible"],
       ["Chỉ tiêu", "visible"],
+      ["Ánh xạ", "visible"],
       ["Hướng dẫn", "visible"],
       ["Danh mục", "hidden"],
     ]);

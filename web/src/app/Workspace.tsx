@@ -50,7 +50,7 @@ const SCREENS: Screen[] = [
     render: (p, l) => <ReviewArea screen="contests" periodId={p.periodId as string} location={l} />,
   },
   { pattern: "/app/admin", roles: ["admin"], render: (_p, l) => <AdminArea screen="home" location={l} /> },
-  ...(["users", "units", "audit"] as const).map((screen) => ({
+  ...(["users", "units", "audit", "sources"] as const).map((screen) => ({
     pattern: `/app/admin/${screen}`,
     roles: ["admin"] as Role[],
     render: (_p: Record<string, string>, l: Location) => <AdminArea screen={screen} location={l} />,

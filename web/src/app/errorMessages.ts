@@ -68,6 +68,41 @@ const CODES: Texts = {
   ],
   "period-exists": ["Đã có kỳ đánh giá với mã này", "A period with this id exists"],
   "unknown-framework": ["Không có bộ chỉ số này", "There is no such index set"],
+  "unknown-period": ["Không có kỳ đánh giá này", "There is no such period"],
+  "from-not-earlier": [
+    "Kỳ trước phải kết thúc trước kỳ mới",
+    "The previous period must close before the new one",
+  ],
+  "invalid-reform": ["Phương án sắp xếp đơn vị có lỗi", "The reorganisation is not valid"],
+  "empty-reform": [
+    "Phương án sắp xếp không tạo hay chấm dứt đơn vị nào",
+    "The reorganisation creates or ends no unit",
+  ],
+  "bad-secret": [
+    "Khoá của nguồn dữ liệu không đúng hoặc đã bị thu hồi",
+    "The data source's secret is wrong or revoked",
+  ],
+  "source-exists": ["Đã có nguồn dữ liệu với mã này", "A data source with this id exists"],
+  "period-not-measurable": [
+    "Kỳ đánh giá không nhận số liệu đo ở trạng thái này",
+    "The period takes no measured values in this state",
+  ],
+  "not-published": [
+    "Kỳ này chưa công bố xếp hạng nào để tính lại",
+    "This period has no published ranking to restate",
+  ],
+  "no-units-on-day": [
+    "Không có đơn vị nào tồn tại vào ngày này được hình thành từ các đơn vị đã xếp hạng",
+    "No unit valid on that day comes from the ranked units",
+  ],
+  "restatement-refused": [
+    "Không tính lại được xếp hạng theo đơn vị mới, xem chi tiết bên dưới",
+    "The ranking cannot be restated on the new units; see the details below",
+  ],
+  "not-draft": [
+    "Chỉ chuyển câu trả lời từ kỳ trước khi hồ sơ còn là bản nháp",
+    "Answers are carried over only into a draft",
+  ],
   "invalid-participants": [
     "Danh sách đơn vị tham gia chưa hợp lệ",
     "The list of participating units is not valid",

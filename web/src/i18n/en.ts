@@ -103,6 +103,8 @@ export const en: Record<MessageKey, string> = {
   "change.points": "{n} points",
   "change.none": "No previous result to compare with",
   "change.setChanged":
+    "The index set changed: the index and equivalent pillars are compared; new, split ({fresh}) and dropped ({dropped}) indicators are not.",
+  "change.setChangedCodes":
     "The index set changed between the two periods: only pillars and indicators with the same code are compared.",
   "compare.title": "Compare two units",
   "compare.pick": "Unit to compare with",
@@ -151,6 +153,7 @@ export const en: Record<MessageKey, string> = {
   "method.whenZero.exclude": "none arose (b = 0): not counted",
   "method.direct": "Points given directly, 0 to {max}",
   "method.evidenceRequired": "evidence required",
+  "method.measuredBy": "measured automatically by {source}",
   "method.bandsOf": "Bands:",
   "method.bandFrom": "{label} from {min}",
   "method.noBands": "This group has no bands.",
@@ -224,6 +227,9 @@ export const en: Record<MessageKey, string> = {
   "form.nodeScore": "{points}/{max} points",
   "form.max": "Up to {max} points",
   "form.systemSource": "a system can supply this value",
+  "form.measuredFrom": "Measured automatically by {source}, as of {asOf}",
+  "form.measuredPending": "Measured automatically: the data source has not sent a value yet",
+  "form.measuredNote": "The unit does not enter this indicator; it may add a note.",
   "form.guidance": "Guidance",
   "form.answer": "Answer",
   "form.note": "Note",
@@ -529,4 +535,5 @@ export const en: Record<MessageKey, string> = {
   "excel.notWorkbook": "not an Excel workbook: {part} is missing",
   "excel.missingColumn": "the header row has no column “{column}”",
   "excel.duplicate": "“{value}” repeats row {row}",
+  "excel.unknownRelation": "relation “{value}” must be giống, đổi tên, tách, gộp, mới or bỏ",
 };

@@ -103,7 +103,10 @@ export const vi = {
   "change.leaf": "chỉ tiêu {code}",
   "change.points": "{n} điểm",
   "change.none": "Không có kết quả kỳ trước để so sánh",
-  "change.setChanged": "Bộ chỉ số đã thay đổi giữa hai kỳ: chỉ so sánh các trụ cột và chỉ tiêu có cùng mã.",
+  "change.setChanged":
+    "Bộ chỉ số thay đổi giữa hai kỳ: so sánh chỉ số tổng và các trụ cột tương đương; chỉ tiêu mới, tách ({fresh}) và bỏ ({dropped}) không so sánh.",
+  "change.setChangedCodes":
+    "Bộ chỉ số đã thay đổi giữa hai kỳ: chỉ so sánh các trụ cột và chỉ tiêu có cùng mã.",
   "compare.title": "So sánh hai đơn vị",
   "compare.pick": "Đơn vị so sánh",
   "compare.caption": "{a} và {b}, {period}: điểm, giá trị và hạng từng trụ cột",
@@ -152,6 +155,7 @@ export const vi = {
   "method.whenZero.exclude": "không phát sinh (b = 0): không tính",
   "method.direct": "Chấm điểm trực tiếp, từ 0 đến {max}",
   "method.evidenceRequired": "cần tài liệu kiểm chứng",
+  "method.measuredBy": "đo tự động từ nguồn {source}",
   "method.bandsOf": "Mức xếp loại:",
   "method.bandFrom": "{label} từ {min}",
   "method.noBands": "Nhóm này không xếp loại theo mức.",
@@ -225,6 +229,9 @@ export const vi = {
   "form.nodeScore": "{points}/{max} điểm",
   "form.max": "Tối đa {max} điểm",
   "form.systemSource": "số liệu có thể lấy từ hệ thống",
+  "form.measuredFrom": "Số liệu đo tự động từ {source}, ngày {asOf}",
+  "form.measuredPending": "Số liệu đo tự động: nguồn dữ liệu chưa gửi số liệu",
+  "form.measuredNote": "Đơn vị không nhập chỉ tiêu này; có thể thêm ghi chú.",
   "form.guidance": "Hướng dẫn",
   "form.answer": "Trả lời",
   "form.note": "Ghi chú",
@@ -525,6 +532,7 @@ export const vi = {
   "excel.notWorkbook": "không phải sổ tính Excel: thiếu {part}",
   "excel.missingColumn": "thiếu cột “{column}” ở dòng tiêu đề",
   "excel.duplicate": "“{value}” trùng với dòng {row}",
+  "excel.unknownRelation": "quan hệ “{value}” phải là giống, đổi tên, tách, gộp, mới hoặc bỏ",
 } as const;
 
 export type MessageKey = keyof typeof vi;

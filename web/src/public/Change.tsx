@@ -1,13 +1,12 @@
 import { useMemo } from "preact/hooks";
 import { fmt, t } from "../i18n/index.ts";
 import { LoadState, Scroll, useAsync } from "../ui/common.tsx";
-import { explainChange } from "./change.ts";
+import { explainChange, pillarLine } from "./change.ts";
 import {
   type Appearance,
-  loadIndex,
+  loadCompared,
   loadMethod,
   loadSnapshot,
-  previousOf,
   type Series,
   type SnapshotGroup,
   type SnapshotUnit,
@@ -17,31 +16,26 @@ import { LazyChart } from "./GroupChart.tsx";
 /**
  * Why the unit's rank changed since the previous published period, in one sentence (change.ts). Not
  * shown for a snapshot published before `change` existed; the method file (indicator names) and the
- * previous snapshot (its name, its index set, whether the unit was there) are read only when needed.
+ * compared snapshot (the version it names: its name, its index set, whether the unit was there) are
+ * read only when needed.
  */
 export function ChangeNote({ appearance }: { appearance: Appearance }) {
   const { unit, group, period } = appearance;
   const words = useAsync(async () => {
-    const previous = unit.change ? previousOf(await loadIndex(), period) : undefined;
-    const [snapshot, method, before] = await Promise.all([
+    const [snapshot, method] = await Promise.all([
       loadSnapshot(period),
       unit.change?.leaves.length ? loadMethod(period) : undefined,
-      previous && loadSnapshot(previous),
     ]);
-    return explainChange({
-      unit,
-      group,
-      snapshot,
-      method,
-      previous: previous && before ? { name: previous.name, snapshot: before } : undefined,
-    });
+    // The version the snapshot names (older ones: the period before it in the index).
+    const previous = unit.change ? await loadCompared(period, snapshot) : undefined;
+    return explainChange({ unit, group, snapshot, method, previous });
   }, [period.periodId, unit.unitId]);
   if (unit.change === undefined) return null;
   return (
     <section aria-labelledby="change-title">
       <h2 id="change-title">{t("unit.changeTitle")}</h2>
       {words.data ? <p class="change-text">{words.data.text}</p> : <LoadState of={words} />}
-      {words.data?.setChanged && <p class="muted">{t("change.setChanged")}</p>}
+      {words.data?.note && <p class="muted">{words.data.note}</p>}
     </section>
   );
 }
@@ -58,12 +52,12 @@ export function PillarHistory({
   unit: SnapshotUnit;
   group: SnapshotGroup;
 }) {
-  const pillarValue = (u: SnapshotUnit, code: string) => u.nodes.find((n) => n.code === code)?.value ?? null;
+  // Across versions of the index set a pillar's line follows the map (change.ts).
   const lines = useMemo(
     () =>
       group.nodes.map((node) => ({
         label: `${node.code}. ${node.name}`,
-        values: appearances.map((a) => pillarValue(a.unit, node.code)),
+        values: pillarLine(appearances, node.code),
       })),
     [appearances, group],
   );

@@ -107,6 +107,7 @@ function Nodes({ nodes, top }: { nodes: MethodNode[]; top?: boolean }) {
                   <span class="method-how">
                     {describe(n.method, n.maxPoints)}
                     {n.evidenceRequired && ` · ${t("method.evidenceRequired")}`}
+                    {n.measuredBy && ` · ${t("method.measuredBy", { source: n.measuredBy })}`}
                   </span>
                 )}
                 {n.children && <Nodes nodes={n.children} />}

@@ -17,6 +17,7 @@ import {
   documentHref,
   downloads,
   loadIndex,
+  loadRestated,
   loadSnapshot,
   notSubmitted,
   type PublishedPeriod,
@@ -26,6 +27,7 @@ import {
 import { GroupChart } from "./GroupChart.tsx";
 import GroupYears from "./GroupYears.tsx";
 import { NotSubmitted } from "./NotSubmitted.tsx";
+import Restated, { ViewChoice } from "./Restated.tsx";
 
 /** Rows per page: a 4,000-unit group renders 50 rows at a time, sorted and searched in memory. */
 export const PAGE_SIZE = 50;
@@ -60,6 +62,18 @@ function PeriodRanking({
   const [groupId, setGroupId] = useState(location.query.get("group") ?? "");
   const group = groups.find((g) => g.id === groupId) ?? groups[0];
   const files = downloads(period);
+  const [asOf, setAsOf] = useState(location.query.get("restated") ?? "");
+  const restatement = period.restatements?.find((r) => r.asOf === asOf);
+  // The tabs count the chosen ranking's units (a merger leaves fewer); one fetch, shared with Restated.
+  const restated = useAsync(
+    () => (restatement ? loadRestated(restatement) : Promise.resolve(undefined)),
+    [restatement?.url],
+  );
+  const counted = restatement ? (restated.data?.groups ?? groups) : groups;
+  const chooseView = (day: string) => {
+    setAsOf(day);
+    setQuery({ restated: day || null, page: null });
+  };
 
   const choosePeriod = (id: string) => navigate(`/?period=${encodeURIComponent(id)}`);
 
@@ -113,10 +127,19 @@ function PeriodRanking({
           ))}
       </p>
       <LoadState of={snapshot} />
+      {period.restatements?.length && snapshot.data ? (
+        <ViewChoice
+          restatements={period.restatements}
+          chosen={restatement?.asOf ?? ""}
+          published={groups.reduce((n, g) => n + g.units.length, 0)}
+          choose={chooseView}
+        />
+      ) : null}
       {group && (
         <>
           <GroupTabs
             groups={groups}
+            counts={new Map(counted.map((g) => [g.id, g.units.length]))}
             selected={group.id}
             onSelect={(id) => {
               setGroupId(id);
@@ -131,8 +154,14 @@ function PeriodRanking({
                 {t("years.link")}
               </a>
             </p>
-            <GroupTable key={group.id} group={group} period={period} location={location} />
-            <GroupChart group={group} />
+            {restatement ? (
+              <Restated restatement={restatement} groupId={group.id} />
+            ) : (
+              <>
+                <GroupTable key={group.id} group={group} period={period} location={location} />
+                <GroupChart group={group} />
+              </>
+            )}
           </div>
         </>
       )}
@@ -142,10 +171,12 @@ function PeriodRanking({
 
 function GroupTabs({
   groups,
+  counts,
   selected,
   onSelect,
 }: {
   groups: SnapshotGroup[];
+  counts: ReadonlyMap<string, number>;
   selected: string;
   onSelect: (id: string) => void;
 }) {
@@ -181,7 +212,7 @@ function GroupTabs({
             e.preventDefault();
           }}
         >
-          {g.name} <span class="count">{g.units.length}</span>
+          {g.name} <span class="count">{counts.get(g.id) ?? g.units.length}</span>
         </button>
       ))}
     </div>

@@ -1,5 +1,13 @@
 import { fmt, t } from "../i18n/index.ts";
-import type { MethodFile, MethodNode, Snapshot, SnapshotGroup, SnapshotUnit } from "./data.ts";
+import type { Appearance, MethodFile, MethodNode, Snapshot, SnapshotGroup, SnapshotUnit } from "./data.ts";
+
+/** What the snapshot says is comparable when the index set changed (API.md, `comparability`). */
+interface Comparability {
+  mapped: Record<string, string[]>;
+  notComparable: { pillars: string[]; leaves: string[] };
+  dropped: { pillars: string[]; leaves: string[] };
+}
+const comparabilityOf = (group: SnapshotGroup) => (group as { comparability?: Comparability }).comparability;
 
 /** A signed number for a sentence: "+12,5", "−4" (U+2212, the decimal comma of `fmt`); rounded first, so no "−0". */
 export function signed(n: number, max = 2, min = 0): string {
@@ -19,6 +27,8 @@ export interface ChangeWords {
   text: string;
   /** The previous period was ranked with another index set: only equal codes were compared. */
   setChanged: boolean;
+  /** The method note when the index set changed: what was compared, what was not. */
+  note?: string;
 }
 
 /**
@@ -63,7 +73,44 @@ export function explainChange(input: {
       return leaves.length > 0 ? `${points} (${leaves.join(", ")})` : points;
     });
   const text = parts.length > 0 ? `${head}: ${parts.join("; ")}` : `${head}; ${t("change.flat")}`;
+  const c = comparabilityOf(group);
   const setChanged =
-    previous !== undefined && previous.snapshot.period.framework.id !== snapshot.period.framework.id;
-  return { text, setChanged };
+    c !== undefined ||
+    (previous !== undefined && previous.snapshot.period.framework.id !== snapshot.period.framework.id);
+  if (!setChanged) return { text, setChanged };
+  const fresh = c ? c.notComparable.leaves.length : 0;
+  const dropped = c ? c.dropped.leaves.length : 0;
+  return {
+    text,
+    setChanged,
+    note: t(c ? "change.setChanged" : "change.setChangedCodes", { fresh, dropped }),
+  };
+}
+
+/**
+ * A pillar's value in each appearance (oldest first), following the index set's versions back: a
+ * renamed or renumbered pillar continues its line, a merged one sums its old pillars (points over
+ * maxima), a new one has no value before it.
+ */
+export function pillarLine(appearances: readonly Appearance[], code: string): (number | null)[] {
+  const out: (number | null)[] = [];
+  let codes = [code];
+  for (let i = appearances.length - 1; i >= 0; i--) {
+    const a = appearances[i] as Appearance;
+    const nodes = codes.map((c) => a.unit.nodes.find((n) => n.code === c));
+    const max = nodes.reduce((s, n) => s + (n?.maxPoints ?? 0), 0);
+    const known = nodes.length > 0 && nodes.every((n) => n && n.value !== null);
+    out.unshift(
+      !known
+        ? null
+        : nodes.length === 1
+          ? (nodes[0]?.value ?? null)
+          : max > 0
+            ? nodes.reduce((s, n) => s + (n?.points ?? 0), 0) / max
+            : null,
+    );
+    const c = comparabilityOf(a.group);
+    if (c) codes = codes.flatMap((x) => (c.notComparable.pillars.includes(x) ? [] : (c.mapped[x] ?? [x])));
+  }
+  return out;
 }

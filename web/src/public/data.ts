@@ -10,6 +10,23 @@ export interface PublishedPeriod {
   url: string;
   /** The period's official documents (the decision's appendix, the scorecards) have been written. */
   documents?: boolean;
+  /** The ranking published again on the units of a later day (API.md "Restated rankings"). */
+  restatements?: Restatement[];
+}
+
+export interface Restatement {
+  asOf: string;
+  url: string;
+  units: number;
+  rule: "mean" | "weighted-mean";
+}
+
+/** A restated ranking: each unit with the published units it is the mean of. */
+export interface RestatedSnapshot extends Omit<Snapshot, "groups"> {
+  asOf: string;
+  groups: (Omit<SnapshotGroup, "units"> & {
+    units: (SnapshotUnit & { predecessors: { unitId: string; code: string; name: string }[] })[];
+  })[];
 }
 
 export interface SnapshotNode {
@@ -56,6 +73,8 @@ export interface Snapshot {
   period: { id: string; name: string; framework: { id: string; name: string; decision: string | null } };
   version: number;
   publishedAt: string | null;
+  /** The version its rank changes compare with; null: none; absent in snapshots published before it. */
+  previous?: { periodId: string; version: number; restated?: true } | null;
   groups: SnapshotGroup[];
 }
 
@@ -89,6 +108,7 @@ export async function loadIndex(): Promise<PublishedPeriod[]> {
 }
 
 export const loadSnapshot = (period: PublishedPeriod) => getJson<Snapshot>(period.url);
+export const loadRestated = (restatement: Restatement) => getJson<RestatedSnapshot>(restatement.url);
 
 /**
  * The index set a period was ranked with (API.md "Published files": {periodId}.method.json): the
@@ -130,10 +150,30 @@ export const documentHref = (periodId: string, file: "pdf" | "docx" | { unitId: 
     : `${base}/units/${encodeURIComponent(file.unitId)}.pdf`;
 };
 
-/** The published period before `period` in the index (newest first), which its rank change compares with. */
+/** The published period before `period` in the index (newest first): what an older snapshot's rank change compared with. */
 export function previousOf(periods: PublishedPeriod[], period: PublishedPeriod): PublishedPeriod | undefined {
   const i = periods.findIndex((p) => p.periodId === period.periodId);
   return i < 0 ? undefined : periods[i + 1];
+}
+
+/**
+ * The snapshot `snapshot` (of `period`) compares with: the version it names, else (published before it
+ * named one) the period before it in the index, as it is now.
+ */
+export async function loadCompared(
+  period: PublishedPeriod,
+  snapshot: Snapshot,
+): Promise<{ name: string; snapshot: Snapshot } | undefined> {
+  const ref = snapshot.previous;
+  if (ref === null) return undefined;
+  if (ref) {
+    const before = await getJson<Snapshot>(
+      `/public/rankings/${encodeURIComponent(ref.periodId)}/v${ref.version}.json`,
+    );
+    return { name: before.period.name, snapshot: before };
+  }
+  const guess = previousOf(await loadIndex(), period);
+  return guess && { name: guess.name, snapshot: await loadSnapshot(guess) };
 }
 
 /** A unit ranked with 0 points because it did not submit (the snapshot's flag). */

@@ -42,6 +42,9 @@ export function AdminHome() {
           <li>
             <a href="/app/admin/audit">{ta("auditLink")}</a>
           </li>
+          <li>
+            <a href="/app/admin/sources">{ta("sourcesLink")}</a>
+          </li>
         </ul>
       </nav>
       <Periods frameworksVersion={frameworks} />

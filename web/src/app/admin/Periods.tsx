@@ -1,4 +1,4 @@
-import { fmt, t } from "../../i18n/index.ts";
+import { fmt, messagesFor, t } from "../../i18n/index.ts";
 import { navigate } from "../../router.ts";
 import { ErrorNote, Loading, Scroll, useAsync } from "../../ui/common.tsx";
 import { DateTimeField, SelectField, TextField, useFields } from "../../ui/fields.tsx";
@@ -8,6 +8,23 @@ import { PeriodBadge } from "../ui.tsx";
 import { useAction } from "../useAction.ts";
 import { ActionForm } from "./outcome.tsx";
 import { daysFrom } from "./times.ts";
+
+const tp = messagesFor(
+  {
+    from: "Tạo từ kỳ trước",
+    fromNone: "Không (mọi đơn vị còn hiệu lực ngày kết thúc)",
+    fromHelp:
+      "Các đơn vị của kỳ trước, qua các lần sắp xếp đến ngày kết thúc (đơn vị đã sáp nhập được thay bằng đơn vị kế thừa), và các đơn vị mới thành lập từ sau kỳ đó. Bộ chỉ số để trống: dùng bộ chỉ số của kỳ trước.",
+    sameFramework: "Như kỳ trước",
+  },
+  {
+    from: "Create from a previous period",
+    fromNone: "No (every unit valid on the closing day)",
+    fromHelp:
+      "The previous period's units, carried through the reorganisations up to the closing day (a merged unit replaced by its successors), and the units formed since. Index set left empty: the previous period's.",
+    sameFramework: "As the previous period",
+  },
+);
 
 export const periodPath = (id: string) => `/app/admin/periods/${encodeURIComponent(id)}`;
 
@@ -26,7 +43,7 @@ export function Periods({ frameworksVersion }: { frameworksVersion: number }) {
       {periods.error !== undefined && <ErrorNote error={periods.error} retry={periods.reload} />}
       {list.length > 0 && <PeriodTable periods={list} />}
       <h3>{t("admin.newPeriod")}</h3>
-      <NewPeriod frameworksVersion={frameworksVersion} />
+      <NewPeriod frameworksVersion={frameworksVersion} periods={list} />
     </section>
   );
 }
@@ -71,11 +88,18 @@ function PeriodTable({ periods }: { periods: Period[] }) {
 }
 
 /** The body of POST /api/periods from the form (no explanation deadline when it is left empty). */
-export function periodBody({ explanationClosesAt, ...values }: Record<keyof NewPeriodForm, string>) {
+export function periodBody({
+  explanationClosesAt,
+  frameworkId,
+  from,
+  ...values
+}: Record<keyof NewPeriodForm, string>) {
   return {
     ...values,
     id: values.id.trim(),
     name: values.name.trim(),
+    ...(frameworkId ? { frameworkId } : {}),
+    ...(from ? { from } : {}),
     ...(explanationClosesAt ? { explanationClosesAt } : {}),
   };
 }
@@ -87,12 +111,14 @@ export const newPeriodForm = (now: number) => ({
   id: "",
   name: "",
   frameworkId: "",
+  /** The period whose units, carried through the reforms since, take part ("" = every valid unit). */
+  from: "",
   opensAt: daysFrom(now, 0),
   closesAt: daysFrom(now, 30),
   explanationClosesAt: daysFrom(now, 45),
 });
 
-function NewPeriod({ frameworksVersion }: { frameworksVersion: number }) {
+function NewPeriod({ frameworksVersion, periods }: { frameworksVersion: number; periods: Period[] }) {
   const frameworks = useAsync(() => getAll<FrameworkSummary>(paths.frameworks), [frameworksVersion]);
   const { values, bind } = useFields(() => newPeriodForm(Date.now()));
   const create = useAction(async () => {
@@ -103,7 +129,7 @@ function NewPeriod({ frameworksVersion }: { frameworksVersion: number }) {
     <ActionForm
       action={create}
       submit={t("admin.createPeriod")}
-      incomplete={!values.id || !values.name || !values.frameworkId}
+      incomplete={!values.id || !values.name || (!values.frameworkId && !values.from)}
     >
       <TextField
         id="period-id"
@@ -114,8 +140,21 @@ function NewPeriod({ frameworksVersion }: { frameworksVersion: number }) {
         {...bind("id")}
       />
       <TextField id="period-name" label={t("period.name")} required {...bind("name")} />
-      <SelectField id="period-framework" label={t("admin.framework")} required {...bind("frameworkId")}>
-        <option value="">{t("admin.chooseFramework")}</option>
+      <SelectField id="period-from" label={tp("from")} help={tp("fromHelp")} {...bind("from")}>
+        <option value="">{tp("fromNone")}</option>
+        {periods.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name} ({p.id})
+          </option>
+        ))}
+      </SelectField>
+      <SelectField
+        id="period-framework"
+        label={t("admin.framework")}
+        required={!values.from}
+        {...bind("frameworkId")}
+      >
+        <option value="">{values.from ? tp("sameFramework") : t("admin.chooseFramework")}</option>
         {(frameworks.data ?? []).map((f) => (
           <option key={f.id} value={f.id}>
             {f.name} ({f.id})

@@ -12,6 +12,7 @@ import { download, templateOf } from "./importing.ts";
 import { EditButton, FilterCard, ListHeading } from "./ListScreen.tsx";
 import { ta } from "./messages-accounts.ts";
 import { OutcomeNote } from "./outcome.tsx";
+import { ReformImport, unitHistory } from "./ReformImport.tsx";
 import "./accounts.css";
 
 /** A JSON import may be the bare list of units or the API's body ({"units": […]}). */
@@ -35,6 +36,12 @@ export function Units() {
           units.reload();
         }}
       />
+      <ReformImport
+        onApplied={() => {
+          forgetUnits();
+          units.reload();
+        }}
+      />
     </section>
   );
 }
@@ -53,6 +60,7 @@ export function UnitsScreen() {
   const [saved, setSaved] = useState<string>();
   const exporting = useAction(async () => download(await templateOf("units"), "don-vi.xlsx"));
   const all = units.data ? [...units.data.values()] : [];
+  const byId = units.data ?? new Map<string, Unit>();
   const kinds = [...new Set(all.map((u) => u.kind))].sort();
   const needle = fold(query.trim()).toLowerCase();
   const rows = all
@@ -102,7 +110,10 @@ export function UnitsScreen() {
                 <tbody>
                   {shown.map((u) => (
                     <tr key={u.id}>
-                      <th scope="row">{u.name}</th>
+                      <th scope="row">
+                        {u.name}
+                        {unitHistory(u, byId) && <div class="muted">{unitHistory(u, byId)}</div>}
+                      </th>
                       <td>{u.code}</td>
                       <td>{u.kind}</td>
                       <td>{u.id}</td>

@@ -9,6 +9,7 @@ export const ta = messagesFor(
     accountsLink: "Danh sách tài khoản",
     unitsLink: "Danh sách đơn vị",
     auditLink: "Nhật ký thay đổi",
+    sourcesLink: "Nguồn dữ liệu",
     backAdmin: "← Về trang quản trị",
     // Accounts list.
     search: "Tìm theo tên đăng nhập",
@@ -88,6 +89,7 @@ export const ta = messagesFor(
     accountsLink: "Accounts",
     unitsLink: "Units",
     auditLink: "Audit log",
+    sourcesLink: "Data sources",
     backAdmin: "← Back to administration",
     search: "Search by user name",
     filterRole: "Role",

@@ -9,6 +9,7 @@ import { LeafInput } from "../LeafInput.tsx";
 import { type FrameworkNode, isLeaf, type Leaf, type Submission } from "../types.ts";
 import { SubmissionBadge } from "../ui.tsx";
 import { flagText, formatValue, methodHint } from "../values.ts";
+import { CarriedMark, CarryOverButton } from "./CarryOver.tsx";
 import { EvidenceList, LeafEvidence, type Uploads, useUploads } from "./Evidence.tsx";
 import { MissingSummary, ReadOnlyNote, SaveIndicator } from "./FormNotes.tsx";
 import { tr } from "./messages.ts";
@@ -108,6 +109,7 @@ function FormBody({ context, approver }: { context: UnitContext; approver: boole
       <SubmissionHistory context={context} submission={sub} />
 
       <MissingSummary missing={missing} editable={editable} />
+      <CarryOverButton state={state} />
 
       <nav class="toc" aria-label={t("form.contents")}>
         <ol>
@@ -214,7 +216,8 @@ function NodeSection({
   );
 }
 
-function LeafBlock({
+/** One leaf of the form: its entry (or, measured, its source's value read-only), note, score, evidence. */
+export function LeafBlock({
   leaf,
   context,
   state,
@@ -230,7 +233,14 @@ function LeafBlock({
   const sub = state.submission;
   const stored = sub.answers[leaf.code];
   const pending = state.pending.get(leaf.code);
-  const value = pending && "value" in pending ? pending.value : (stored?.value ?? null);
+  // A measured leaf's value comes from its data source: shown, never entered (the note stays).
+  const measuredLeaf = typeof leaf.source === "object";
+  const measured = sub.measured?.[leaf.code];
+  const value = measuredLeaf
+    ? (measured?.value ?? null)
+    : pending && "value" in pending
+      ? pending.value
+      : (stored?.value ?? null);
   const note = pending && "note" in pending ? pending.note : (stored?.note ?? null);
   const preview = sub.preview.leaves[leaf.code];
   const flags = (preview?.flags ?? []).filter((f) => !(f === "unanswered" && leaf.method.type === "info"));
@@ -258,7 +268,20 @@ function LeafBlock({
           <p>{leaf.guidance}</p>
         </details>
       )}
-      {leafEditable ? (
+      {measuredLeaf ? (
+        <div class="leaf-measured">
+          <p class="leaf-answer">
+            <span class="muted">{t("form.answer")}:</span> <AnswerText leaf={leaf} value={value} />
+          </p>
+          <p class="muted">
+            {measured
+              ? t("form.measuredFrom", { source: measured.sourceName, asOf: fmt.date(measured.asOf) })
+              : t("form.measuredPending")}
+            {measured?.reference ? ` (${measured.reference})` : ""}
+          </p>
+          {leafEditable && <p class="muted">{t("form.measuredNote")}</p>}
+        </div>
+      ) : leafEditable ? (
         <LeafInput
           key={resets}
           leaf={leaf}
@@ -272,6 +295,7 @@ function LeafBlock({
           <span class="muted">{t("form.answer")}:</span> <AnswerText leaf={leaf} value={value} />
         </p>
       )}
+      <CarriedMark code={leaf.code} state={state} editable={leafEditable} />
       {error && (
         <p class="input-error" role="alert">
           {error}
@@ -299,7 +323,7 @@ function LeafBlock({
               {t("form.addNote")}
             </button>
           )}
-          {value !== null && value !== undefined && (
+          {!measuredLeaf && value !== null && value !== undefined && (
             <button
               type="button"
               class="btn btn-small btn-quiet"
@@ -340,8 +364,7 @@ function LeafBlock({
           </span>
         ))}
       </p>
-      {(leaf.evidence.required ||
-        leafEditable ||
+      {((!measuredLeaf && (leaf.evidence.required || leafEditable)) ||
         sub.evidence.some((e) => e.indicatorCodes.includes(leaf.code))) && (
         <LeafEvidence
           leaf={leaf}

@@ -3,6 +3,8 @@ import {
   FRAMEWORK_FIELDS,
   fieldOf,
   LABELS,
+  MEASURED_PREFIX,
+  RELATION_LABELS,
   SHEET_LABELS,
   SHEETS,
   type SheetIssue,
@@ -29,6 +31,7 @@ const REQUIRED_COLUMNS: Record<string, string[]> = {
   [SHEETS.framework]: ["field", "value"],
   [SHEETS.groups]: ["id", "name"],
   [SHEETS.nodes]: ["group", "code", "name", "maxPoints"],
+  [SHEETS.map]: ["group", "code", "from", "relation"],
   [SHEETS.units]: ["id", "code", "name", "kind"],
 };
 
@@ -207,6 +210,12 @@ function frameworkFields(table: Table, doc: Record<string, unknown>, origins: Ma
       r.issue("field", t("excel.unknownField", { field: written }));
       continue;
     }
+    // The predecessor's id: the map sheet adds its lines (predecessorMap).
+    if (field === "predecessor") {
+      if (value !== "") doc.predecessor = { frameworkId: value, map: [] };
+      origins.set("predecessor.frameworkId", originOf(table, r.row));
+      continue;
+    }
     if (value !== "") doc[field] = value;
     origins.set(field, originOf(table, r.row));
   }
@@ -282,7 +291,11 @@ function node(r: Row): Record<string, unknown> {
     if (r.get("evidenceHint")) evidence.hint = r.get("evidenceHint");
     value.evidence = evidence;
   }
-  if (r.get("source")) value.source = r.get("source");
+  const source = r.get("source");
+  if (source)
+    value.source = source.startsWith(MEASURED_PREFIX)
+      ? { kind: "measured", sourceId: source.slice(MEASURED_PREFIX.length).trim() }
+      : source;
   return value;
 }
 
@@ -335,7 +348,46 @@ export function frameworkFromSheets(sheets: Sheets): Converted {
     placed.set(`${groupId}\u0000${code}`, { node: value, path });
     origins.set(path, originOf(ns, r.row));
   }
+  predecessorMap(sheets, doc, origins, issues);
   return { value: doc, issues, locate: locator(origins, SHEET_LABELS.framework ?? SHEETS.framework) };
+}
+
+const RELATIONS = new Map(
+  Object.entries(RELATION_LABELS).flatMap(([name, label]) => [
+    [name, name],
+    [label, name],
+  ]),
+);
+
+/** The map sheet (optional: an index set without a predecessor has none) → predecessor.map. */
+function predecessorMap(
+  sheets: Sheets,
+  doc: Record<string, unknown>,
+  origins: Map<string, Origin>,
+  issues: SheetIssue[],
+): void {
+  if (!sheets.has(SHEET_LABELS.map ?? SHEETS.map) && !sheets.has(SHEETS.map)) return;
+  const table = records(sheets, SHEETS.map, issues);
+  const map: Record<string, unknown>[] = [];
+  for (const r of table.rows) {
+    const written = r.get("relation");
+    const relation = RELATIONS.get(written.normalize("NFC").toLowerCase());
+    if (!relation) {
+      r.issue("relation", t("excel.unknownRelation", { value: written }));
+      continue;
+    }
+    const from = words(r.get("from"), /[,;\s]+/);
+    origins.set(`predecessor.map.${map.length}`, originOf(table, r.row));
+    map.push({
+      group: r.get("group"),
+      ...(r.get("code") ? { code: r.get("code") } : {}),
+      ...(from.length > 0 ? { from } : {}),
+      relation,
+    });
+  }
+  if (map.length === 0) return;
+  const predecessor = (doc.predecessor ?? {}) as Record<string, unknown>;
+  doc.predecessor = { ...predecessor, map };
 }
 
 /** The units of a filled-in template: the body of PUT /api/units, or the problems. */

@@ -15,6 +15,7 @@ export const SAMPLE_FRAMEWORK: [string, string][] = [
   ["lineage", ""],
   ["missingEvidence", "zero"],
   ["rankCompare", "rounded"],
+  ["predecessor", ""],
 ];
 
 export const SAMPLE_GROUP = [
@@ -98,6 +99,10 @@ export const GUIDE: string[][] = [
   ],
   ["Chỉ tiêu", "Mỗi dòng một chỉ tiêu hoặc nhóm chỉ tiêu, theo thứ tự; cấp cha suy từ mã (1.2 thuộc 1)"],
   [
+    "Ánh xạ",
+    "Khi bộ chỉ số thay thế một bộ trước (trường “Bộ chỉ số trước”): mỗi dòng một mã mới và mã cũ tương ứng (cách nhau dấu phẩy); quan hệ: giống | đổi tên | tách | gộp | mới | bỏ (dòng “bỏ” chỉ ghi mã cũ). Mã mới không có dòng nào: giống mã cũ cùng số nếu có, nếu không là mới.",
+  ],
+  [
     "Chỉ tiêu · Cách chấm",
     "Để trống: nhóm chỉ tiêu (có chỉ tiêu con). Chọn trong danh sách: yesno | level | ratio | steps | count | points | relative | info",
   ],
@@ -114,6 +119,10 @@ export const GUIDE: string[][] = [
   [
     "Chỉ tiêu · Bắt buộc kiểm chứng",
     "x nếu bắt buộc có tài liệu kiểm chứng; loại kiểm chứng: file, url; gợi ý: lời nhắc cho đơn vị",
+  ],
+  [
+    "Chỉ tiêu · Nguồn số liệu",
+    "system: hệ thống thông tin có thể cung cấp số liệu (chỉ để hiển thị); measured:<mã nguồn>: số liệu đo tự động do nguồn dữ liệu đó gửi, đơn vị không tự kê khai",
   ],
   [
     "Đơn vị",

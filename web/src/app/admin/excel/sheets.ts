@@ -5,13 +5,20 @@ import { t } from "../../../i18n/index.ts";
  * known by the JSON's field name (docs/API.md "Formats") and headed by its Vietnamese label; a file
  * is read by either (files made before the labels carry the field names).
  */
-export const SHEETS = { framework: "framework", groups: "groups", nodes: "nodes", units: "units" };
+export const SHEETS = {
+  framework: "framework",
+  groups: "groups",
+  nodes: "nodes",
+  map: "map",
+  units: "units",
+};
 
 /** The sheets' names as written; the machine names are read too. */
 export const SHEET_LABELS: Record<string, string> = {
   framework: "Bộ chỉ số",
   groups: "Nhóm",
   nodes: "Chỉ tiêu",
+  map: "Ánh xạ",
   units: "Đơn vị",
 };
 /** The hidden sheet of the drop-down lists. */
@@ -27,6 +34,7 @@ export const FRAMEWORK_FIELDS = [
   "lineage",
   "missingEvidence",
   "rankCompare",
+  "predecessor",
 ];
 
 export const GROUP_COLUMNS = ["id", "name", "nameEn", "unitKinds", "bands", "bandsEn"] as const;
@@ -53,6 +61,22 @@ export const NODE_COLUMNS = [
   "source",
 ] as const;
 
+/** The map to the predecessor (DOMAIN.md §3 "Versions of an index set"): one line of predecessor.map each. */
+/** The source column's text for a measured leaf: "measured:<source id>". */
+export const MEASURED_PREFIX = "measured:";
+
+export const MAP_COLUMNS = ["group", "code", "from", "relation"] as const;
+
+/** A relation as written in the sheet → its name in the JSON (the name itself is read too). */
+export const RELATION_LABELS: Record<string, string> = {
+  same: "giống",
+  renamed: "đổi tên",
+  split: "tách",
+  merged: "gộp",
+  new: "mới",
+  dropped: "bỏ",
+};
+
 export const UNIT_COLUMNS = [
   "id",
   "code",
@@ -78,6 +102,7 @@ export const LABELS: Record<string, Record<string, string>> = {
     lineage: "Dòng bộ chỉ số",
     missingEvidence: "Khi thiếu kiểm chứng",
     rankCompare: "So sánh chỉ số khi xếp hạng",
+    predecessor: "Bộ chỉ số trước (mã)",
   },
   groups: {
     id: "Mã nhóm",
@@ -108,6 +133,7 @@ export const LABELS: Record<string, Record<string, string>> = {
     guidance: "Hướng dẫn",
     source: "Nguồn số liệu",
   },
+  map: { group: "Nhóm", code: "Mã mới", from: "Mã cũ", relation: "Quan hệ" },
   units: {
     id: "Mã định danh",
     code: "Mã đơn vị",

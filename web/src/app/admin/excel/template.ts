@@ -7,7 +7,10 @@ import {
   LABELS,
   LISTS_SHEET,
   labelsOf,
+  MAP_COLUMNS,
+  MEASURED_PREFIX,
   NODE_COLUMNS,
+  RELATION_LABELS,
   SHEET_LABELS,
   UNIT_COLUMNS,
 } from "./sheets.ts";
@@ -35,6 +38,7 @@ function listsSheet(kinds: string[]) {
     ["missingEvidence", ["zero", "keep"]],
     ["rankCompare", ["rounded", "exact"]],
     ["kind", kinds.length > 0 ? kinds : ["department"]],
+    ["relation", Object.values(RELATION_LABELS)],
   ];
   const height = Math.max(...lists.map(([, values]) => values.length));
   const rows: string[][] = [lists.map(([name]) => name)];
@@ -75,7 +79,7 @@ type AnyNode = {
   children?: AnyNode[];
   method?: Record<string, unknown> & { type: string };
   evidence?: { required: boolean; kinds?: string[]; hint?: string | undefined } | undefined;
-  source?: string | undefined;
+  source?: string | { kind: string; sourceId: string } | undefined;
 };
 
 /** One node as a row of the nodes sheet, by column. */
@@ -116,7 +120,9 @@ function nodeRow(groupId: string, node: AnyNode): Record<string, string | number
   row.evidenceRequired = evidence.required ? "x" : "";
   row.evidenceKinds = (evidence.kinds ?? ["file", "url"]).join(", ");
   row.evidenceHint = evidence.hint ?? "";
-  row.source = node.source ?? "";
+  // A measured leaf is written "measured:<source id>" (the drop-down offers "system"; any text is taken).
+  row.source =
+    typeof node.source === "object" ? `${MEASURED_PREFIX}${node.source.sourceId}` : (node.source ?? "");
   return row;
 }
 
@@ -136,8 +142,21 @@ export function frameworkSheets(framework?: FrameworkInput): SheetSpec[] {
   const kinds = framework ? [...new Set(framework.groups.flatMap((g) => g.unitKinds))] : ["department"];
   const lists = listsSheet(kinds);
   const fields: [string, string][] = framework
-    ? FRAMEWORK_FIELDS.map((field) => [field, String((framework as Record<string, unknown>)[field] ?? "")])
+    ? FRAMEWORK_FIELDS.map((field) => [
+        field,
+        field === "predecessor"
+          ? (framework.predecessor?.frameworkId ?? "")
+          : String((framework as Record<string, unknown>)[field] ?? ""),
+      ])
     : SAMPLE_FRAMEWORK;
+  const mapRows = (framework?.predecessor?.map ?? []).map((e) =>
+    inOrder(MAP_COLUMNS, {
+      group: e.group,
+      code: e.code ?? "",
+      from: (e.from ?? []).join(", "),
+      relation: RELATION_LABELS[e.relation] ?? e.relation,
+    }),
+  );
   const groupRows = framework
     ? framework.groups.map((g) =>
         inOrder(GROUP_COLUMNS, {
@@ -188,7 +207,20 @@ export function frameworkSheets(framework?: FrameworkInput): SheetSpec[] {
           ["whenZero", lists.source("whenZero")],
           ["evidenceRequired", lists.source("evidenceRequired")],
           ["evidenceKinds", lists.source("evidenceKinds")],
-          ["source", lists.source("source")],
+          ["source", lists.source("source"), false],
+        ],
+        5000,
+      ),
+    },
+    {
+      name: sheetName("map"),
+      rows: [labelsOf("map", MAP_COLUMNS), ...mapRows],
+      widths: [14, 10, 20, 12],
+      dropDowns: dropDowns(
+        MAP_COLUMNS,
+        [
+          ["group", groupIds],
+          ["relation", lists.source("relation")],
         ],
         5000,
       ),

@@ -1,0 +1,124 @@
+import { canEditUnit } from "../access/roles.ts";
+import { compileFramework } from "../engine/compile.ts";
+import { conflict, forbidden } from "../errors.ts";
+import { writeWindow } from "../lifecycle.ts";
+import { answerProblem } from "../model/answer.ts";
+import type { Period } from "../model/period.ts";
+import { auditEntry, type Ports, type RequestContext } from "./context.ts";
+import type { StoredAnswer } from "./ports.ts";
+import { submissionView } from "./submission-view.ts";
+import { bumped, entityOf, MAX_ANSWERS_PER_SAVE, writeOwnChange } from "./submissions.ts";
+import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
+
+/** Where a unit's answers come from: the previous period of the lineage it (or its one predecessor) took part in. */
+export interface CarrySource {
+  period: Period;
+  unitId: string;
+  groupId: string;
+}
+
+async function lineageOf(ports: Ports, frameworkId: string): Promise<string | undefined> {
+  const framework = await ports.frameworks.get(frameworkId);
+  return framework?.lineage ?? framework?.id;
+}
+
+/**
+ * The latest period closing before this one, of the same framework lineage, in which the unit took
+ * part; for a unit that took part in none, its predecessor's when it has exactly one (a merger of
+ * several has no single past to start from). Undefined when there is none.
+ */
+export async function carrySource(ports: Ports, scope: UnitScope): Promise<CarrySource | undefined> {
+  const lineage = await lineageOf(ports, scope.period.frameworkId);
+  const earlier: Period[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ports.periods.list({ limit: 200, cursor });
+    earlier.push(
+      ...page.items.filter(
+        (p) => p.id !== scope.period.id && Date.parse(p.closesAt) < Date.parse(scope.period.closesAt),
+      ),
+    );
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  earlier.sort((a, b) => Date.parse(b.closesAt) - Date.parse(a.closesAt));
+  const unit = (await ports.units.getMany([scope.unitId])).get(scope.unitId);
+  const predecessors = unit?.predecessorIds ?? [];
+  const candidates = [scope.unitId, ...(predecessors.length === 1 ? predecessors : [])];
+  for (const unitId of candidates)
+    for (const period of earlier) {
+      if ((await lineageOf(ports, period.frameworkId)) !== lineage) continue;
+      const groupId = (await ports.periods.members(period.id)).get(unitId);
+      if (groupId) return { period, unitId, groupId };
+    }
+  return undefined;
+}
+
+/**
+ * Starts a unit's self-assessment from its last one: copies the answers of leaves whose code exists in
+ * both frameworks with the same method (and a value the new leaf accepts), each marked `carried` (it
+ * counts nowhere until the unit saves it). Only into a draft in an open period; an answer the unit
+ * already has is never overwritten, so a second call copies nothing new. Written in saves of at most
+ * MAX_ANSWERS_PER_SAVE answers, each with its audit records, under the lifecycle's guards.
+ */
+export async function carryOver(ports: Ports, ctx: RequestContext, periodId: string, unitId: string) {
+  const scope = await openUnit(ports, ctx, periodId, unitId);
+  if (!canEditUnit(ctx.actor, unitId))
+    throw forbidden("only the unit's editors and approver carry answers over");
+  const source = await carrySource(ports, scope);
+  const previous = source
+    ? await ports.submissions.load(source.period.id, source.unitId, source.groupId)
+    : undefined;
+  const framework = source ? await ports.frameworks.get(source.period.frameworkId) : undefined;
+  const oldLeaves =
+    framework && source
+      ? compileFramework(framework).groups.find((g) => g.group.id === source.groupId)?.leafByCode
+      : undefined;
+  for (;;) {
+    const view = await withSubmission(ports, ctx, scope, undefined, async (stored, version) => {
+      const window = writeWindow(scope.period, stored.head, ctx.now);
+      if (window !== "self-assessment" || stored.head.state !== "draft")
+        throw conflict(
+          "not-draft",
+          `answers are carried over only into a draft (it is ${stored.head.state})`,
+        );
+      const time = ctx.now.toISOString();
+      const batch: StoredAnswer[] = [];
+      for (const [code, leaf] of scope.leaves) {
+        if (batch.length >= MAX_ANSWERS_PER_SAVE) break;
+        const old = previous?.answers.get(code);
+        const oldLeaf = oldLeaves?.get(code);
+        if (!old || !oldLeaf || stored.answers.has(code)) continue;
+        if (old.value === null || old.value === undefined || oldLeaf.method.type !== leaf.method.type)
+          continue;
+        if (answerProblem(leaf, old.value) !== undefined) continue;
+        batch.push({
+          code,
+          value: old.value,
+          ...(old.note ? { note: old.note } : {}),
+          updatedAt: time,
+          updatedBy: ctx.actor.username,
+          carried: true,
+        });
+      }
+      if (batch.length === 0) return submissionView(scope, stored, ctx.now);
+      const next = new Map(stored.answers);
+      for (const answer of batch) next.set(answer.code, answer);
+      const updated = bumped(stored, version, time, { answers: next });
+      const from = { periodId: source?.period.id, unitId: source?.unitId };
+      await writeOwnChange(ports, ctx, { scope, stored, version, window }, updated, {
+        answers: batch,
+        audit: batch.map((a) =>
+          auditEntry(
+            ctx,
+            entityOf(scope),
+            "answer.carry",
+            { code: a.code, from },
+            { code: a.code, value: a.value },
+          ),
+        ),
+      });
+      return batch.length < MAX_ANSWERS_PER_SAVE ? submissionView(scope, updated, ctx.now) : undefined;
+    });
+    if (view) return view;
+  }
+}
