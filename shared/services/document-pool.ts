@@ -81,7 +81,10 @@ function startWorker(input: ScorecardInput): Worker {
   const data = { [MARKER]: input };
   if (!self.endsWith(".ts")) return new Worker(new URL(self), { workerData: data });
   // A .ts file needs tsx's loader in the worker too (vitest's and tsx's own hooks stay in their thread).
-  const tsx = pathToFileURL(createRequire(self).resolve(["tsx", "esm", "api"].join("/"))).href;
+  // tsx's ESM entry (its "import" export): a require-resolve finds the CommonJS one, whose own import
+  // of the ESM half fails when loaded by import() from an eval'd worker.
+  const cjs = createRequire(self).resolve(["tsx", "esm", "api"].join("/"));
+  const tsx = pathToFileURL(cjs.replace(/\.cjs$/, ".mjs")).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`;
   return new Worker(boot, { eval: true, workerData: data });
 }

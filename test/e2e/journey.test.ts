@@ -180,6 +180,8 @@ describe("the journey in the browser", () => {
       "Bộ chỉ số",
       "Nhóm",
       "Chỉ tiêu",
+      // The map to the previous version of the index set (empty for a first version).
+      "Ánh xạ",
       "Hướng dẫn",
       "Danh mục",
     ]);

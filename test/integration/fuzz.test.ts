@@ -41,6 +41,7 @@ beforeAll(async () => {
 const BODYLESS = new Set([
   "POST /api/periods/{periodId}/units/{unitId}/submit",
   "POST /api/periods/{periodId}/units/{unitId}/withdraw",
+  "POST /api/periods/{periodId}/units/{unitId}/carry-over",
   "POST /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}/confirm",
   "DELETE /api/periods/{periodId}/units/{unitId}/evidence/{evidenceId}",
 ]);

@@ -35,7 +35,7 @@ export function bundledScript(entry: string): Promise<string> {
       logLevel: "error",
       // Some dependencies are CommonJS and call require().
       banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        js: "import { createRequire as createRequireOfBanner } from 'node:module'; const require = createRequireOfBanner(import.meta.url);",
       },
     });
     const [output] = built.outputFiles;
