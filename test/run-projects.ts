@@ -81,29 +81,20 @@ const sharedE2e = (label: string) => async () => {
 
 // "rights" reads what the integration and bundles runs recorded: it runs once both have ended, on the
 // stream of the integration files, while the other goes on with the browser files.
-let bundlesEnded: () => void = () => undefined;
-const bundlesDone = new Promise<void>((done) => {
-  bundlesEnded = done;
+const fastAndBundles = inSeries({ label: "fast", projects: ["unit", "web", "infra"] }, synth, {
+  label: "bundles",
+  projects: ["bundles"],
 });
 // Balanced by their times on the 2-core machine: the integration files (≈ 10 min) beside the rest.
 const codes = await Promise.all([
   inSeries(
     { label: "integration", projects: ["integration"] },
-    bundlesDone,
+    fastAndBundles.then(() => undefined),
     { label: "rights", projects: ["rights"] },
     sharedE2e("e2e-2"),
   ),
-  inSeries(
-    { label: "fast", projects: ["unit", "web", "infra"] },
-    synth,
-    { label: "bundles", projects: ["bundles"] },
-    async () => {
-      bundlesEnded();
-      return 0;
-    },
-    { label: "e2e", projects: ["e2e"], files: E2E_MAIN },
-    sharedE2e("e2e"),
-  ),
+  fastAndBundles,
+  fastAndBundles.then(() => inSeries({ label: "e2e", projects: ["e2e"], files: E2E_MAIN }, sharedE2e("e2e"))),
 ]);
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 const failed = codes.find((code) => code !== 0) ?? 0;

@@ -34,6 +34,8 @@ export interface WebAclOptions {
   rateLimit: number;
   /** Limit the rate rule to URIs starting with this path (CloudFront: "/api/"); all requests otherwise. */
   ratePathPrefix?: string;
+  /** Add the per-source rate rule on the measurement route (the API's ACL). */
+  perSourceRate?: boolean;
   /** Add the managed rule groups (the CloudFront ACL); the Cognito ACL has the rate rule and IP reputation. */
   managedGroups: readonly string[];
 }
@@ -44,94 +46,90 @@ const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigPropert
   sampledRequestsEnabled: true,
 });
 
-/** One web ACL: a per-IP rate-based rule first (429 with Retry-After), then AWS managed rule groups. */
+const NONE: wafv2.CfnWebACL.TextTransformationProperty[] = [{ priority: 0, type: "NONE" }];
+
+/** A scope-down to the URIs whose path starts or ends with `searchString`. */
+const uriPath = (
+  positionalConstraint: "STARTS_WITH" | "ENDS_WITH",
+  searchString: string,
+): wafv2.CfnWebACL.StatementProperty => ({
+  byteMatchStatement: {
+    fieldToMatch: { uriPath: {} },
+    positionalConstraint,
+    searchString,
+    textTransformations: NONE,
+  },
+});
+
+const block429: wafv2.CfnWebACL.RuleActionProperty = {
+  block: { customResponse: { responseCode: 429, responseHeaders: [{ name: "retry-after", value: "60" }] } },
+};
+
+/**
+ * One web ACL: a per-IP rate-based rule first (429 with Retry-After), then the per-source rate rule
+ * (the API's ACL), then AWS managed rule groups; priorities in that order.
+ */
 export function webAcl(scope: Construct, id: string, options: WebAclOptions): wafv2.CfnWebACL {
-  const rateStatement: wafv2.CfnWebACL.RateBasedStatementProperty = {
-    aggregateKeyType: "IP",
-    limit: options.rateLimit,
-    evaluationWindowSec: RATE_WINDOW_SECONDS,
-    ...(options.ratePathPrefix
-      ? {
-          scopeDownStatement: {
-            byteMatchStatement: {
-              fieldToMatch: { uriPath: {} },
-              positionalConstraint: "STARTS_WITH",
-              searchString: options.ratePathPrefix,
-              textTransformations: [{ priority: 0, type: "NONE" }],
-            },
-          },
-        }
-      : {}),
-  };
-  const block429: wafv2.CfnWebACL.RuleActionProperty = {
-    block: { customResponse: { responseCode: 429, responseHeaders: [{ name: "retry-after", value: "60" }] } },
-  };
-  // The measurement route is outside the sign-in: its own budget per source, on the API's ACL only.
-  const perSource: wafv2.CfnWebACL.RuleProperty[] = options.ratePathPrefix
-    ? [
-        {
-          name: "per-source-rate",
-          priority: 1,
-          statement: {
-            rateBasedStatement: {
-              aggregateKeyType: "CUSTOM_KEYS",
-              customKeys: [
-                { header: { name: "authorization", textTransformations: [{ priority: 0, type: "NONE" }] } },
-              ],
-              limit: SOURCE_RATE_LIMIT,
-              evaluationWindowSec: RATE_WINDOW_SECONDS,
-              scopeDownStatement: {
-                byteMatchStatement: {
-                  fieldToMatch: { uriPath: {} },
-                  positionalConstraint: "ENDS_WITH",
-                  searchString: "/measurements",
-                  textTransformations: [{ priority: 0, type: "NONE" }],
-                },
-              },
-            },
-          },
-          action: block429,
-          visibilityConfig: visibility(`${options.name}-per-source-rate`),
-        },
-      ]
-    : [];
-  const rules: wafv2.CfnWebACL.RuleProperty[] = [
+  const rules: Omit<wafv2.CfnWebACL.RuleProperty, "priority">[] = [
     {
       name: "per-ip-rate",
-      priority: 0,
-      statement: { rateBasedStatement: rateStatement },
+      statement: {
+        rateBasedStatement: {
+          aggregateKeyType: "IP",
+          limit: options.rateLimit,
+          evaluationWindowSec: RATE_WINDOW_SECONDS,
+          ...(options.ratePathPrefix
+            ? { scopeDownStatement: uriPath("STARTS_WITH", options.ratePathPrefix) }
+            : {}),
+        },
+      },
       action: block429,
       visibilityConfig: visibility(`${options.name}-per-ip-rate`),
     },
-    ...perSource,
-    ...options.managedGroups.map(
-      (name, i): wafv2.CfnWebACL.RuleProperty => ({
-        name,
-        priority: i + 1 + perSource.length,
-        overrideAction: { none: {} },
-        statement: {
-          managedRuleGroupStatement: {
-            vendorName: "AWS",
-            name,
-            ...(name === "AWSManagedRulesCommonRuleSet"
-              ? {
-                  ruleActionOverrides: COMMON_RULES_COUNTED.map((rule) => ({
-                    name: rule,
-                    actionToUse: { count: {} },
-                  })),
-                }
-              : {}),
+    // The measurement route is outside the sign-in: its own budget per source (its Authorization).
+    ...(options.perSourceRate
+      ? [
+          {
+            name: "per-source-rate",
+            statement: {
+              rateBasedStatement: {
+                aggregateKeyType: "CUSTOM_KEYS",
+                customKeys: [{ header: { name: "authorization", textTransformations: NONE } }],
+                limit: SOURCE_RATE_LIMIT,
+                evaluationWindowSec: RATE_WINDOW_SECONDS,
+                scopeDownStatement: uriPath("ENDS_WITH", "/measurements"),
+              },
+            },
+            action: block429,
+            visibilityConfig: visibility(`${options.name}-per-source-rate`),
           },
+        ]
+      : []),
+    ...options.managedGroups.map((name) => ({
+      name,
+      overrideAction: { none: {} },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: "AWS",
+          name,
+          ...(name === "AWSManagedRulesCommonRuleSet"
+            ? {
+                ruleActionOverrides: COMMON_RULES_COUNTED.map((rule) => ({
+                  name: rule,
+                  actionToUse: { count: {} },
+                })),
+              }
+            : {}),
         },
-        visibilityConfig: visibility(`${options.name}-${name}`),
-      }),
-    ),
+      },
+      visibilityConfig: visibility(`${options.name}-${name}`),
+    })),
   ];
   return new wafv2.CfnWebACL(scope, id, {
     name: options.name,
     scope: options.scope,
     defaultAction: { allow: {} },
-    rules,
+    rules: rules.map((rule, priority) => ({ ...rule, priority })),
     visibilityConfig: visibility(options.name),
   });
 }
@@ -157,6 +155,7 @@ export class WafStack extends Stack {
       name: `chiso-${props.stage}-cloudfront`,
       rateLimit: props.apiRateLimit,
       ratePathPrefix: "/api/",
+      perSourceRate: true,
       managedGroups: MANAGED_RULE_GROUPS,
     });
     new CfnOutput(this, "WebAclArn", { value: this.webAcl.attrArn, description: "CloudFront web ACL" });

@@ -1,4 +1,7 @@
+import type * as z from "zod";
 import { pathFor } from "../../shared/api/paths.ts";
+import type { pushAnswerSchema } from "../../shared/api/sources.ts";
+import { MAX_MEASUREMENTS_PER_PUSH } from "../../shared/model/measurement.ts";
 
 /**
  * A simulated data source for the local demo: pushes values of measured leaves through the real route
@@ -14,13 +17,10 @@ export interface MeasuredTarget {
   maxPoints: number;
 }
 
-export interface PushAnswer {
-  counts: { stored: number; unchanged: number; stale: number; refused: number };
-  results: { index: number; status: string; reason?: string; message?: string }[];
-}
+export type PushAnswer = z.infer<typeof pushAnswerSchema>;
 
 /** The largest push the route takes; more values go in several calls. */
-export const PUSH_BATCH = 5000;
+export const PUSH_BATCH = MAX_MEASUREMENTS_PER_PUSH;
 
 /** A deterministic pseudo-random number in [0, 1) per unit and leaf (the same values each start). */
 function unitRandom(unitId: string, code: string, seed: number): number {
@@ -77,6 +77,16 @@ export async function pushValues(
   return JSON.parse(text) as PushAnswer;
 }
 
+/** A plausible value for every target, as a source reports them on `asOf` (the same ones each time). */
+export function plausibleValues(targets: readonly MeasuredTarget[], asOf: string, seed?: number) {
+  return targets.map((target) => ({
+    unitId: target.unitId,
+    code: target.code,
+    value: plausibleValue(target, seed),
+    reference: `Báo cáo tự động ngày ${asOf.slice(0, 10)}`,
+  }));
+}
+
 /**
  * Measures every target and pushes the values in batches of PUSH_BATCH, with a reference that names the
  * simulated report; returns the summed counts.
@@ -90,13 +100,7 @@ export async function pushPlausibleValues(options: {
   seed?: number;
 }): Promise<PushAnswer["counts"]> {
   const asOf = options.asOf ?? new Date().toISOString();
-  const day = asOf.slice(0, 10);
-  const values = options.targets.map((t) => ({
-    unitId: t.unitId,
-    code: t.code,
-    value: plausibleValue(t, options.seed),
-    reference: `Báo cáo tự động ngày ${day}`,
-  }));
+  const values = plausibleValues(options.targets, asOf, options.seed);
   const counts = { stored: 0, unchanged: 0, stale: 0, refused: 0 };
   for (let i = 0; i < values.length; i += PUSH_BATCH) {
     const answer = await pushValues(

@@ -12,3 +12,5 @@ export const reformResultSchema = z
     ended: z.array(z.string()).describe("ids of the units that end the day before"),
   })
   .meta({ id: "ReformResult" });
+
+export type ReformResultView = z.infer<typeof reformResultSchema>;

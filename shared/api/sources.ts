@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { KEPT_STATUSES, REFUSAL_REASONS } from "../model/measurement.ts";
 
 /** Data sources and the measurement push (API.md, "Data sources and measurements"). */
 
@@ -23,19 +24,11 @@ export const createdSourceSchema = z
 const outcomeBase = { index: z.number().int(), unitId: z.string(), code: z.string() };
 
 export const measurementOutcomeSchema = z.discriminatedUnion("status", [
-  z.strictObject({ ...outcomeBase, status: z.enum(["stored", "unchanged", "stale"]) }),
+  z.strictObject({ ...outcomeBase, status: z.enum(KEPT_STATUSES) }),
   z.strictObject({
     ...outcomeBase,
     status: z.literal("refused"),
-    reason: z.enum([
-      "unknown-unit",
-      "not-in-period",
-      "unknown-leaf",
-      "not-measured",
-      "other-source",
-      "invalid-value",
-      "duplicate",
-    ]),
+    reason: z.enum(REFUSAL_REASONS),
     message: z.string(),
   }),
 ]);

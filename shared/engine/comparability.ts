@@ -5,7 +5,7 @@ import {
   type MapEntry,
   type Relation,
 } from "../model/framework.ts";
-import type { LeafPoints, RankingSnapshot } from "../model/snapshot.ts";
+import type { LeafPoints, RankingSnapshot, SnapshotComparability } from "../model/snapshot.ts";
 
 /**
  * Which nodes of an index set compare with which of the version before it (DOMAIN.md §3 "Versions of an
@@ -152,14 +152,7 @@ function groupComparability(
  * `comparability`): the pillars compared with other codes than their own, and the new codes that are
  * not compared; the old codes that are gone.
  */
-export interface ComparabilitySummary {
-  frameworkChanged: true;
-  previousFrameworkId: string;
-  /** Pillars compared with old codes other than their own: new code → old codes. */
-  mapped: Record<string, string[]>;
-  notComparable: { pillars: string[]; leaves: string[] };
-  dropped: { pillars: string[]; leaves: string[] };
-}
+export type ComparabilitySummary = SnapshotComparability;
 
 export function summaryOf(c: Comparability, groupId: string): ComparabilitySummary | undefined {
   const group = c.groups.get(groupId);

@@ -93,11 +93,10 @@ export function boundariesChanged(previous: RankingSnapshot, units: readonly Uni
   return previous.groups.some((g) => g.units.some((u) => !ids.has(u.unitId)));
 }
 
+/** Restated on the period's units when `previous.restatedFrom` is set (restate.ts). */
 export interface ComparedPrevious {
   previous?: RankingSnapshot;
   previousLeaves?: LeafPoints;
-  /** The previous snapshot was restated on the period's units. */
-  restated: boolean;
 }
 
 /**
@@ -115,7 +114,6 @@ export function comparePrevious(
   const asPublished = {
     ...(previous ? { previous } : {}),
     ...(previousLeaves ? { previousLeaves } : {}),
-    restated: false,
   };
   if (!previous || !boundariesChanged(previous, units)) return asPublished;
   const restated = restateSnapshot(previous, units);
@@ -124,7 +122,6 @@ export function comparePrevious(
   return {
     previous: snapshot,
     ...(previousLeaves ? { previousLeaves: restateLeaves(previousLeaves, snapshot.groups) } : {}),
-    restated: true,
   };
 }
 

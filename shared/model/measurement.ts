@@ -72,18 +72,24 @@ export interface StoredMeasurement {
 
 /** What the push answers for each value, in the order given. */
 export type MeasurementOutcome =
-  | { index: number; status: "stored" | "unchanged" | "stale" }
+  | { index: number; status: (typeof KEPT_STATUSES)[number] }
   | { index: number; status: "refused"; reason: RefusalReason; message: string };
 
-export type RefusalReason =
-  | "unknown-unit"
-  | "not-in-period"
-  | "unknown-leaf"
-  | "not-measured"
-  | "other-source"
-  | "invalid-value"
-  /** The same unit and leaf twice in one push: the first counts. */
-  | "duplicate";
+/** Why a value is refused; "duplicate" is the same unit and leaf twice in one push (the first counts). */
+export const REFUSAL_REASONS = [
+  "unknown-unit",
+  "not-in-period",
+  "unknown-leaf",
+  "not-measured",
+  "other-source",
+  "invalid-value",
+  "duplicate",
+] as const;
+
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** What a value that is not refused came to. */
+export const KEPT_STATUSES = ["stored", "unchanged", "stale"] as const;
 
 /** A measured value's provenance as the API shows it (the request's hash stays in storage and the log). */
 export function measurementView(m: StoredMeasurement) {

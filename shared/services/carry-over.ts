@@ -3,6 +3,7 @@ import { compileFramework } from "../engine/compile.ts";
 import { conflict, forbidden } from "../errors.ts";
 import { writeWindow } from "../lifecycle.ts";
 import { answerProblem } from "../model/answer.ts";
+import type { Framework } from "../model/framework.ts";
 import type { Period } from "../model/period.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import type { StoredAnswer } from "./ports.ts";
@@ -13,14 +14,13 @@ import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
 /** Where a unit's answers come from: the previous period of the lineage it (or its one predecessor) took part in. */
 export interface CarrySource {
   period: Period;
+  /** The period's framework (already read to know its lineage). */
+  framework: Framework;
   unitId: string;
   groupId: string;
 }
 
-async function lineageOf(ports: Ports, frameworkId: string): Promise<string | undefined> {
-  const framework = await ports.frameworks.get(frameworkId);
-  return framework?.lineage ?? framework?.id;
-}
+const lineageOf = (framework: Framework) => framework.lineage ?? framework.id;
 
 /**
  * The latest period closing before this one, of the same framework lineage, in which the unit took
@@ -28,7 +28,7 @@ async function lineageOf(ports: Ports, frameworkId: string): Promise<string | un
  * several has no single past to start from). Undefined when there is none.
  */
 export async function carrySource(ports: Ports, scope: UnitScope): Promise<CarrySource | undefined> {
-  const lineage = await lineageOf(ports, scope.period.frameworkId);
+  const lineage = lineageOf(scope.framework);
   const earlier: Period[] = [];
   let cursor: string | undefined;
   do {
@@ -42,15 +42,23 @@ export async function carrySource(ports: Ports, scope: UnitScope): Promise<Carry
   } while (cursor);
   earlier.sort((a, b) => Date.parse(b.closesAt) - Date.parse(a.closesAt));
   const unit = (await ports.units.getMany([scope.unitId])).get(scope.unitId);
-  const predecessors = unit?.predecessorIds ?? [];
-  const candidates = [scope.unitId, ...(predecessors.length === 1 ? predecessors : [])];
-  for (const unitId of candidates)
-    for (const period of earlier) {
-      if ((await lineageOf(ports, period.frameworkId)) !== lineage) continue;
-      const groupId = (await ports.periods.members(period.id)).get(unitId);
-      if (groupId) return { period, unitId, groupId };
-    }
-  return undefined;
+  const predecessor = unit?.predecessorIds?.length === 1 ? unit.predecessorIds[0] : undefined;
+  // One pass, newest first: the unit's own period wins; else the newest of its predecessor's.
+  const frameworks = new Map<string, Framework | undefined>();
+  let fallback: CarrySource | undefined;
+  for (const period of earlier) {
+    if (!frameworks.has(period.frameworkId))
+      frameworks.set(period.frameworkId, await ports.frameworks.get(period.frameworkId));
+    const framework = frameworks.get(period.frameworkId);
+    if (!framework || lineageOf(framework) !== lineage) continue;
+    const members = await ports.periods.members(period.id);
+    const own = members.get(scope.unitId);
+    if (own) return { period, framework, unitId: scope.unitId, groupId: own };
+    const theirs = predecessor === undefined ? undefined : members.get(predecessor);
+    if (predecessor !== undefined && theirs && !fallback)
+      fallback = { period, framework, unitId: predecessor, groupId: theirs };
+  }
+  return fallback;
 }
 
 /**
@@ -68,11 +76,9 @@ export async function carryOver(ports: Ports, ctx: RequestContext, periodId: str
   const previous = source
     ? await ports.submissions.load(source.period.id, source.unitId, source.groupId)
     : undefined;
-  const framework = source ? await ports.frameworks.get(source.period.frameworkId) : undefined;
-  const oldLeaves =
-    framework && source
-      ? compileFramework(framework).groups.find((g) => g.group.id === source.groupId)?.leafByCode
-      : undefined;
+  const oldLeaves = source
+    ? compileFramework(source.framework).groups.find((g) => g.group.id === source.groupId)?.leafByCode
+    : undefined;
   for (;;) {
     const view = await withSubmission(ports, ctx, scope, undefined, async (stored, version) => {
       const window = writeWindow(scope.period, stored.head, ctx.now);

@@ -25,7 +25,7 @@ const AHEAD = 64;
 const STALL_MS = 60_000;
 const MARKER = "chisoDocumentPool";
 
-/** The default pool: the available cores − 1, at least 1 (Lambda at 2,048 MB: 1). */
+/** The default pool: the available cores − 1, at least 1 (the period job, 3,538 MB = 2 vCPUs: 1). */
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism() - 1);
 }
@@ -101,7 +101,7 @@ function fallBack(reason: unknown): void {
 }
 
 /** A turn of the event loop: lets the writes in flight send and finish between two renders. */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Every unit's scorecard in the snapshot's order, rendered by `workers` worker threads and this one.

@@ -8,7 +8,7 @@ import type { Framework } from "../model/framework.ts";
 import type { Period } from "../model/period.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { Ports } from "./context.ts";
-import { defaultWorkers, POOL_MIN_UNITS, type PoolStats, pooledScorecards } from "./document-pool.ts";
+import { defaultWorkers, POOL_MIN_UNITS, type PoolStats, pooledScorecards, turn } from "./document-pool.ts";
 import type { JobProgress } from "./jobs.ts";
 import type { StoredSubmission } from "./ports.ts";
 import { unitResult } from "./results.ts";
@@ -64,13 +64,6 @@ export interface Scorecard {
   path: string;
   pdf: Uint8Array;
   docx: Uint8Array;
-}
-
-export interface BuiltDocuments {
-  appendix: { pdf: Uint8Array; docx: Uint8Array };
-  /** Every unit of the snapshot, in its order: its scorecard as PDF and DOCX. */
-  scorecards: Scorecard[];
-  zip: Uint8Array;
 }
 
 /** What writeDocuments needs: the appendix, and the scorecards as they are made (one at a time). */
@@ -204,19 +197,6 @@ function* scorecards(input: ScorecardInput): Generator<Scorecard> {
   for (let i = 0; i < renderer.count; i++) yield renderer.render(i);
 }
 
-/** Every document in memory at once, rendered in this thread (tests, the bench's render-only figure). */
-export function renderDocuments(
-  period: DocumentPeriod,
-  snapshot: RankingSnapshot,
-  framework: Framework,
-  previous: RankingSnapshot | undefined,
-  stored: ReadonlyMap<string, StoredSubmission>,
-): BuiltDocuments {
-  const source = documentSource(period, snapshot, framework, previous, stored, { workers: 0 });
-  const cards = [...(source.scorecards as Iterable<Scorecard>)];
-  return { appendix: source.appendix, scorecards: cards, zip: organiserZip(cards, source.publishedAt) };
-}
-
 /**
  * Every scorecard as "{group}/{code name}.pdf|.docx", both stored: a PDF's streams and a DOCX's parts
  * are compressed already (deflating them again saved 6–10% of their size for ~1 ms a unit). Entries
@@ -280,9 +260,6 @@ class Writes {
     if (this.failure) throw this.failure.error;
   }
 }
-
-/** A turn of the event loop: lets the writes in flight send and finish between two renders. */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Writes the documents of publication v{n} while they are made: each scorecard is written as soon as

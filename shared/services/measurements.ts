@@ -43,9 +43,12 @@ export const measurementKey = (unitId: string, code: string) => `${unitId}#${cod
  * record per call, with the counts.
  */
 export async function pushMeasurements(ports: Ports, ctx: RequestContext, request: PushRequest) {
+  // The period's read overlaps the secret's check, whose refusal (401) still comes first.
+  const periodRead = ports.periods.get(request.periodId);
+  periodRead.catch(() => undefined);
   const source = await authenticateSource(ports, request.authorization);
   const { asOf, values } = parseBody(pushBodySchema, request.body, "measurements");
-  const period = await ports.periods.get(request.periodId);
+  const period = await periodRead;
   if (!period) throw notFound(`period "${request.periodId}"`);
   if (!(MEASURABLE_STATES as readonly string[]).includes(period.state))
     throw conflict(

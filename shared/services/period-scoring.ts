@@ -1,5 +1,5 @@
 import type { ScoringBundle } from "../engine/bundle.ts";
-import { comparePrevious } from "../engine/rank-change.ts";
+import { type ComparedPrevious, comparePrevious } from "../engine/rank-change.ts";
 import { roundIndex, roundPoints } from "../engine/rounding.ts";
 import { type PeriodScore, scorePeriod } from "../engine/score-period.ts";
 import type { SubmissionFacts } from "../engine/score-unit.ts";
@@ -7,13 +7,13 @@ import { conflict } from "../errors.ts";
 import { headSubmitted } from "../lifecycle.ts";
 import { appraisedValue } from "../model/appraisal.ts";
 import { confirmedCodes } from "../model/evidence.ts";
-import type { GroupBests, Period } from "../model/period.ts";
+import type { GroupBests, Period, Publication } from "../model/period.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { Ports } from "./context.ts";
 import type { JobProgress } from "./jobs.ts";
 import { comparedLeafPoints } from "./leaf-points.ts";
 import type { StoredSubmission } from "./ports.ts";
-import { comparedSnapshot } from "./previous.ts";
+import { comparedRef, comparedSnapshot } from "./previous.ts";
 
 /** "provisional": the self-assessment as locked at close; "final": with appraised values. */
 export type ScoringStage = "provisional" | "final";
@@ -166,12 +166,7 @@ export async function periodExport(ports: Ports, periodId: string, stageParam: s
     ...(published ? { version: published.version, publishedAt: published.publishedAt } : {}),
   });
   if (!published) return bundle;
-  // As the publication compared: restated on this period's units when they differ (rank-change.ts).
-  const { previous, previousLeaves } = comparePrevious(
-    bundle.units,
-    await comparedSnapshot(ports, period, published),
-    await comparedLeafPoints(ports, period, published),
-  );
+  const { previous, previousLeaves } = await comparedPrevious(ports, period, published, bundle.units);
   // The keys in the order periodBundle gives them (the export is read by people too).
   const { version, publishedAt, ...rest } = bundle;
   return {
@@ -181,4 +176,24 @@ export async function periodExport(ports: Ports, periodId: string, stageParam: s
     publishedAt,
     ...(previousLeaves ? { previousLeaves } : {}),
   };
+}
+
+/**
+ * What a publication of `period` compares with: the version it pins and that version's leaf points,
+ * restated on `units` when they differ (rank-change.ts comparePrevious). Publication and export both
+ * use it, so the export carries exactly what the publication compared. The version is resolved once
+ * (for an unpinned publication that lists every period).
+ */
+export async function comparedPrevious(
+  ports: Ports,
+  period: Period,
+  publication: Publication,
+  units: ScoringBundle["units"],
+): Promise<ComparedPrevious> {
+  const pinned = { ...publication, previous: await comparedRef(ports, period, publication) };
+  const [snapshot, leaves] = await Promise.all([
+    comparedSnapshot(ports, period, pinned),
+    comparedLeafPoints(ports, period, pinned),
+  ]);
+  return comparePrevious(units, snapshot, leaves);
 }

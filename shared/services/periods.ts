@@ -11,7 +11,7 @@ import {
   type Period,
   patchPeriodSchema,
 } from "../model/period.ts";
-import { unitValidOn } from "../model/unit.ts";
+import { type Unit, unitValidOn } from "../model/unit.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import { armFromStored, periodView, retryOnPeriodChange } from "./jobs.ts";
 import type { Members, Page, PageRequest } from "./ports.ts";
@@ -47,29 +47,21 @@ export async function createPeriod(ports: Ports, ctx: RequestContext, body: unkn
         issues.push({ path: `unitIds.${i}`, message: `no group of the framework ranks kind "${unit.kind}"` });
       else members.set(id, group.group.id);
     });
-  } else if (previous) {
-    // The previous period's units through the reforms since, and the units that started since.
-    const closingDay = input.closesAt.slice(0, 10);
-    const all = await ports.units.all();
-    const since = previous.period.closesAt.slice(0, 10);
-    const joined = all.filter((u) => u.validFrom !== undefined && u.validFrom > since);
-    for (const unit of [...carriedUnits(previous.members.keys(), closingDay, all), ...joined]) {
-      const group = groupOfKind.get(unit.kind);
-      if (group && unitValidOn(unit, closingDay)) members.set(unit.id, group.group.id);
-    }
-    if (members.size === 0)
-      issues.push({
-        path: "from",
-        message: `no unit of "${input.from}" goes on to closesAt in this framework`,
-      });
   } else {
+    // Every unit valid on the closing day; from a previous period, only its units carried through
+    // the reforms since (carriedUnits) and the units that started since.
     const closingDay = input.closesAt.slice(0, 10); // already in Vietnam time
-    for (const unit of await ports.units.all()) {
+    const all = await ports.units.all();
+    for (const unit of previous ? carriedFrom(previous, closingDay, all) : all) {
       const group = groupOfKind.get(unit.kind);
       if (group && unitValidOn(unit, closingDay)) members.set(unit.id, group.group.id);
     }
     if (members.size === 0)
-      issues.push({ path: "unitIds", message: "no unit valid at closesAt is ranked by this framework" });
+      issues.push(
+        previous
+          ? { path: "from", message: `no unit of "${input.from}" goes on to closesAt in this framework` }
+          : { path: "unitIds", message: "no unit valid at closesAt is ranked by this framework" },
+      );
   }
   if (issues.length > 0)
     throw unprocessable("invalid-participants", "the period's units are not valid", issues);
@@ -106,6 +98,15 @@ async function previousOf(ports: Ports, id: string, closesAt: string) {
       { path: "from", message: `closes at ${period.closesAt}, not before closesAt` },
     ]);
   return { period, members: await ports.periods.members(id) };
+}
+
+/** A previous period's units carried through the reforms up to `day`, and the units started since it closed. */
+function carriedFrom(previous: { period: Period; members: Members }, day: string, all: readonly Unit[]) {
+  const since = previous.period.closesAt.slice(0, 10);
+  return [
+    ...carriedUnits(previous.members.keys(), day, all),
+    ...all.filter((u) => u.validFrom !== undefined && u.validFrom > since),
+  ];
 }
 
 export const getPeriod = async (ports: Ports, ctx: RequestContext, id: string): Promise<Period> =>

@@ -68,3 +68,58 @@ export async function comparedSnapshot(
 ): Promise<RankingSnapshot | undefined> {
   return snapshotOf(ports, await comparedRef(ports, period, publication));
 }
+
+// The index of published periods lives here, not in publish.ts, so a handler that only updates it
+// (restatements.ts) does not load the document renderers.
+const INDEX = "public/rankings/index.json";
+
+/**
+ * Writes index.json from the periods as stored, then reads both again until the file equals what the
+ * periods say: of two publications writing it at once, the one that writes last sees the other's
+ * recorded version on its next read and writes again, so the index converges on every publication.
+ */
+export async function writeIndex(ports: Ports, self: Period): Promise<void> {
+  for (let round = 0; round < 5; round++) {
+    const body = `${JSON.stringify(await publicationIndex(ports, self), null, 2)}\n`;
+    const current = await ports.published.get(INDEX);
+    if (current && new TextDecoder().decode(current) === body) return;
+    await ports.published.put(INDEX, body, "application/json; charset=utf-8", "pointer");
+  }
+  // Still changing after five rounds: fail the attempt, to be retried, rather than leave it stale.
+  throw new Error("index.json kept changing under concurrent publications");
+}
+
+/**
+ * Every published period, newest first, with the latest version of each. The list comes from an
+ * index that lags behind writes: each period is read again (consistently), and the publishing one is
+ * taken as this job knows it.
+ */
+async function publicationIndex(ports: Ports, self: Period) {
+  const listed = (await publishedPeriods(ports)).filter((p) => p.id !== self.id);
+  const fresh = await Promise.all([self, ...listed].map(async (p) => (await ports.periods.get(p.id)) ?? p));
+  const periods = fresh
+    .map((p) => (p.id === self.id ? { ...p, publication: self.publication } : p))
+    .filter((p) => p.publication);
+  return {
+    periods: periods.sort(newestFirst).map((p) => ({
+      periodId: p.id,
+      name: p.name,
+      version: p.publication?.version,
+      publishedAt: p.publication?.publishedAt,
+      url: `/public/rankings/${p.id}.json`,
+      ...(p.publication?.documents ? { documents: true } : {}),
+      // Second publications on later units (restatements.ts), oldest first.
+      ...(p.restatements?.length
+        ? {
+            restatements: p.restatements.map(({ asOf, url, units, rule }) => ({ asOf, url, units, rule })),
+          }
+        : {}),
+    })),
+  };
+}
+
+/** By publication time (to the second), then by deadline: two periods published in one second keep their order. */
+function newestFirst(a: Period, b: Period): number {
+  const at = (p: Period) => Date.parse(p.publication?.publishedAt ?? "") || 0;
+  return at(b) - at(a) || Date.parse(b.closesAt) - Date.parse(a.closesAt) || (a.id < b.id ? -1 : 1);
+}

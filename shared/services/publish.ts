@@ -1,15 +1,13 @@
-import { comparePrevious } from "../engine/rank-change.ts";
 import { scorePeriod } from "../engine/score-period.ts";
 import { toSnapshot } from "../engine/snapshot.ts";
-import type { Period, Publication } from "../model/period.ts";
-import type { Ports } from "./context.ts";
+import type { Publication } from "../model/period.ts";
 import { DOCX, documentSteps, PDF, publishDocuments, ZIP } from "./documents.ts";
 import type { JobWork } from "./jobs.ts";
-import { comparedLeafPoints, leafPointsKey, leafPointsOf } from "./leaf-points.ts";
+import { leafPointsKey, leafPointsOf } from "./leaf-points.ts";
 import { methodFile } from "./method-file.ts";
 import { downloadName, rankingRows, toCsv, toXlsx } from "./open-data.ts";
-import { periodBundle, scoreAndRecord } from "./period-scoring.ts";
-import { comparedSnapshot, publishedPeriods } from "./previous.ts";
+import { comparedPrevious, periodBundle, scoreAndRecord } from "./period-scoring.ts";
+import { writeIndex } from "./previous.ts";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -53,7 +51,6 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
   const pending = period.nextPublication;
   if (!pending) throw new Error(`period ${period.id} is publishing without a recorded version`);
   const { version, publishedAt } = pending;
-  const published = await comparedSnapshot(ports, period, pending);
   const meta = { version, publishedAt };
   // The bundle final scoring kept; read from the submissions only for a period finalized before it
   // was kept (or whose bundle is incomplete).
@@ -63,11 +60,7 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
   const read = kept ? { ...kept, ...meta } : (await periodBundle(ports, period, "final", meta)).bundle;
   // The previous version's leaf points (absent before they were kept) explain the indicators in `change`;
   // both restated on this period's units when they differ (a reform between the two).
-  const { previous, previousLeaves } = comparePrevious(
-    read.units,
-    published,
-    await comparedLeafPoints(ports, period, pending),
-  );
+  const { previous, previousLeaves } = await comparedPrevious(ports, period, pending, read.units);
   const bundle = previous ? { ...read, previous } : read;
   const score = scorePeriod(bundle);
   const snapshot = toSnapshot(score, { ...bundle, ...(previousLeaves ? { previousLeaves } : {}) });
@@ -137,56 +130,3 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
     audit: { action: "period.publish", after: { state: "published", version, publishedAt } },
   };
 };
-
-const INDEX = "public/rankings/index.json";
-
-/**
- * Writes index.json from the periods as stored, then reads both again until the file equals what the
- * periods say: of two publications writing it at once, the one that writes last sees the other's
- * recorded version on its next read and writes again, so the index converges on every publication.
- */
-export async function writeIndex(ports: Ports, self: Period): Promise<void> {
-  for (let round = 0; round < 5; round++) {
-    const body = `${JSON.stringify(await publicationIndex(ports, self), null, 2)}\n`;
-    const current = await ports.published.get(INDEX);
-    if (current && new TextDecoder().decode(current) === body) return;
-    await ports.published.put(INDEX, body, JSON_TYPE, "pointer");
-  }
-  // Still changing after five rounds: fail the attempt, to be retried, rather than leave it stale.
-  throw new Error("index.json kept changing under concurrent publications");
-}
-
-/**
- * Every published period, newest first, with the latest version of each. The list comes from an
- * index that lags behind writes: each period is read again (consistently), and the publishing one is
- * taken as this job knows it.
- */
-async function publicationIndex(ports: Ports, self: Period) {
-  const listed = (await publishedPeriods(ports)).filter((p) => p.id !== self.id);
-  const fresh = await Promise.all([self, ...listed].map(async (p) => (await ports.periods.get(p.id)) ?? p));
-  const periods = fresh
-    .map((p) => (p.id === self.id ? { ...p, publication: self.publication } : p))
-    .filter((p) => p.publication);
-  return {
-    periods: periods.sort(newestFirst).map((p) => ({
-      periodId: p.id,
-      name: p.name,
-      version: p.publication?.version,
-      publishedAt: p.publication?.publishedAt,
-      url: `/public/rankings/${p.id}.json`,
-      ...(p.publication?.documents ? { documents: true } : {}),
-      // Second publications on later units (restatements.ts), oldest first.
-      ...(p.restatements?.length
-        ? {
-            restatements: p.restatements.map(({ asOf, url, units, rule }) => ({ asOf, url, units, rule })),
-          }
-        : {}),
-    })),
-  };
-}
-
-/** By publication time (to the second), then by deadline: two periods published in one second keep their order. */
-function newestFirst(a: Period, b: Period): number {
-  const at = (p: Period) => Date.parse(p.publication?.publishedAt ?? "") || 0;
-  return at(b) - at(a) || Date.parse(b.closesAt) - Date.parse(a.closesAt) || (a.id < b.id ? -1 : 1);
-}

@@ -65,7 +65,9 @@ export const reformUnitId = (code: string, effectiveDate: string) =>
 export function planReform(
   input: ReformBody,
   stored: readonly Unit[],
-): { writes: Unit[]; result: ReformResult } | { issues: Issue[] } {
+):
+  | { made: Unit[]; ends: Unit[]; result: Omit<ReformResult, "created" | "updated" | "unchanged"> }
+  | { issues: Issue[] } {
   const { decision, effectiveDate } = input;
   const eve = dayBefore(effectiveDate);
   const issues: Issue[] = [];
@@ -135,16 +137,17 @@ export function planReform(
     if (old) ending.set(old.id, old);
   });
 
-  // A parent is a unit of this reform, or one that still exists on the effective date.
-  const after = new Map<string, Unit>();
-  for (const u of stored)
-    if (unitValidOn(u, effectiveDate) && !ending.has(u.id) && !newIds.has(u.id)) after.set(u.code, u);
+  // The units that go on past the reform untouched by it.
+  const goingOn = stored.filter(
+    (u) => unitValidOn(u, effectiveDate) && !ending.has(u.id) && !newIds.has(u.id),
+  );
+  // A parent is a unit of this reform, or one that goes on.
+  const after = new Map(goingOn.map((u) => [u.code, u]));
   const parentOf = (code: string, path: string): string | undefined => {
     const i = newCodes.get(code);
     if (i !== undefined) return plans[i]?.id;
     const parent = after.get(code);
     if (!parent) issues.push({ path, message: `no parent with code "${code}" exists on ${effectiveDate}` });
-    else if (ending.has(parent.id)) issues.push({ path, message: `parent "${code}" ends with this reform` });
     return parent?.id;
   };
   // An old unit (on the day before) that each new unit's code would collide with, when it goes on.
@@ -156,7 +159,7 @@ export function planReform(
         message: `code "${code}" is used by ${clash.id}, which goes on: list it in fromCodes or ended`,
       });
   }
-  const writes: Unit[] = plans.map(({ row, id, predecessors }, i) => {
+  const made: Unit[] = plans.map(({ row, id, predecessors }, i) => {
     const parentId = row.parentCode ? parentOf(row.parentCode, `units.${i}.parentCode`) : undefined;
     return {
       id,
@@ -171,33 +174,22 @@ export function planReform(
     };
   });
   // A unit that goes on must not keep a parent that ends: the reform would leave it dangling.
-  for (const u of stored)
-    if (
-      unitValidOn(u, effectiveDate) &&
-      !ending.has(u.id) &&
-      !newIds.has(u.id) &&
-      u.parentId &&
-      ending.has(u.parentId)
-    )
+  for (const u of goingOn)
+    if (u.parentId && ending.has(u.parentId))
       issues.push({
         path: "units",
         message: `unit "${u.code}" (${u.id}) goes on under "${ending.get(u.parentId)?.code}", which ends: list it in the reform`,
       });
   if (issues.length > 0) return { issues };
 
-  // The old units end the day before; one already ended by an earlier attempt is written unchanged.
-  for (const old of ending.values()) writes.push({ ...old, validTo: eve });
   return {
-    writes,
+    made,
+    // The old units end the day before; one already ended by an earlier attempt is written unchanged.
+    ends: [...ending.values()].map((old) => ({ ...old, validTo: eve })),
     result: {
       decision,
       effectiveDate,
-      created: 0,
-      updated: 0,
-      unchanged: 0,
-      units: writes
-        .filter((u) => u.validFrom === effectiveDate && u.reform?.decision === decision)
-        .map((u) => ({ code: u.code, id: u.id, predecessorIds: u.predecessorIds ?? [] })),
+      units: made.map((u) => ({ code: u.code, id: u.id, predecessorIds: u.predecessorIds ?? [] })),
       ended: [...ending.keys()],
     },
   };
@@ -221,8 +213,7 @@ export async function applyReform(ports: Ports, ctx: RequestContext, body: unkno
   if ("issues" in plan) throw unprocessable("invalid-reform", "the reform is not valid", plan.issues);
   // New units first: an interruption then leaves both old and new, never a unit ended with no successor.
   const { entity: _e, action: _a, ...audit } = auditEntry(ctx, "units", "reform.units");
-  const made = plan.writes.filter((u) => !plan.result.ended.includes(u.id));
-  const ends = plan.writes.filter((u) => plan.result.ended.includes(u.id));
+  const { made, ends } = plan;
   const none = { created: 0, updated: 0, unchanged: 0 };
   const first = made.length > 0 ? await ports.units.upsert(made, audit) : none;
   const second = ends.length > 0 ? await ports.units.upsert(ends, audit) : none;

@@ -4,11 +4,10 @@ import { type RestatedSnapshot, restateSnapshot } from "../engine/restate.ts";
 import { conflict, forbidden, Refusal, unprocessable } from "../errors.ts";
 import { dateSchema } from "../model/common.ts";
 import type { Period, PeriodRestatement } from "../model/period.ts";
-import { rankingSnapshotSchema } from "../model/snapshot.ts";
 import { unitValidOn } from "../model/unit.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
-import { csvCell, rankingRows } from "./open-data.ts";
-import { writeIndex } from "./publish.ts";
+import { rankingRows, toCsv } from "./open-data.ts";
+import { snapshotOf, writeIndex } from "./previous.ts";
 import { parseBody } from "./validate.ts";
 
 export const restatementBodySchema = z
@@ -104,9 +103,8 @@ export async function restatePeriod(
 
 /** The published version restated on the units of `asOf`, or why not (422). */
 async function restatedFile(ports: Ports, periodId: string, version: number, asOf: string) {
-  const body = await ports.published.get(`public/rankings/${periodId}/v${version}.json`);
-  if (!body) throw new Error(`the published snapshot ${periodId} v${version} is missing`);
-  const source = rankingSnapshotSchema.parse(JSON.parse(new TextDecoder().decode(body)));
+  const source = await snapshotOf(ports, { periodId, version });
+  if (!source) throw new Error(`the published snapshot ${periodId} v${version} is missing`);
   const listed = new Map(source.groups.flatMap((g) => g.units.map((u) => [u.unitId, u])));
   const units = (await ports.units.all())
     .filter((u) => unitValidOn(u, asOf))
@@ -156,5 +154,5 @@ function restatedCsv(file: RestatedFile): string {
   const header = table.header.map((h, i) => (i === at ? "Gồm (đơn vị trước sắp xếp)" : h));
   const from = file.groups.flatMap((g) => g.units.map((u) => u.predecessors.map((p) => p.name).join("; ")));
   const rows = table.rows.map((row, r) => row.map((cell, i) => (i === at ? (from[r] ?? "") : cell)));
-  return `\uFEFF${[header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n")}\r\n`;
+  return toCsv({ header, rows });
 }

@@ -4,25 +4,19 @@ import { join } from "node:path";
 import { startS3 } from "../../infra/local/s3.ts";
 import { scorePeriod } from "../../shared/engine/score-period.ts";
 import { toSnapshot } from "../../shared/engine/snapshot.ts";
-import type { Evidence } from "../../shared/model/evidence.ts";
-import type { Period } from "../../shared/model/period.ts";
 import type { Ports } from "../../shared/services/context.ts";
 import { defaultWorkers, type PoolStats } from "../../shared/services/document-pool.ts";
-import {
-  type BuiltDocuments,
-  documentSource,
-  PUT_CONCURRENCY,
-  renderDocuments,
-  writeDocuments,
-} from "../../shared/services/documents.ts";
+import { documentSource, PUT_CONCURRENCY, writeDocuments } from "../../shared/services/documents.ts";
 import type { JobProgress } from "../../shared/services/jobs.ts";
 import { rankingRows, toCsv, toXlsx } from "../../shared/services/open-data.ts";
-import { bestsOf } from "../../shared/services/period-scoring.ts";
-import type { StoredAnswer, StoredSubmission } from "../../shared/services/ports.ts";
 import { S3PublishedFiles } from "../../shared/store/published-files.ts";
-import { generatePeriod, nationalUnits } from "../support/generate-period.ts";
+import {
+  type BuiltDocuments,
+  documentInputs,
+  generatedPublication,
+  renderDocuments,
+} from "../support/generated-publication.ts";
 import { int, mib, ms } from "./report.ts";
-import { nationalFramework } from "./scoring.ts";
 
 /**
  * The official documents of a national-scale publication (4,000 units, 100 leaves a group):
@@ -45,46 +39,21 @@ const WORKERS =
     ? defaultWorkers()
     : Number(process.env.BENCH_DOCUMENT_WORKERS);
 
-/** A stored submission from a generated one: the answers as a unit saved them (no appraisal). */
-function storedOf(
-  periodId: string,
-  unitId: string,
-  groupId: string,
-  submitted: boolean,
-  answers: Record<string, unknown>,
-) {
-  const map = new Map<string, StoredAnswer>();
-  for (const [code, value] of Object.entries(answers))
-    map.set(code, { code, value, updatedBy: "bench", updatedAt: "2026-01-01T00:00:00+07:00" });
-  return {
-    head: { periodId, unitId, groupId, state: "locked", version: 1, submitted },
-    answers: map,
-    evidence: [] as Evidence[],
-    appraisals: new Map(),
-    contests: new Map(),
-  } as unknown as StoredSubmission;
-}
-
 const noProgress = { add: async () => undefined } as unknown as JobProgress;
 
 export async function run(): Promise<void> {
   console.log("documents — the appendix, 4,000 scorecards (PDF, DOCX) and the ZIP of one publication");
-  const framework = nationalFramework(LEAVES_PER_GROUP);
-  const units = nationalUnits(UNITS);
-  const generated = generatePeriod({
-    framework,
-    units,
+  const periodId = "bench-documents";
+  const publication = generatedPublication({
+    periodId,
+    periodName: "Kỳ đánh giá thử tải toàn quốc 2023",
+    units: UNITS,
+    leavesPerGroup: LEAVES_PER_GROUP,
     seed: SEED,
     submittedShare: 0.95,
     evidenceShare: 0.9,
   });
-  const periodId = "bench-documents";
-  const bundle = {
-    ...generated,
-    period: { id: periodId, name: "Kỳ đánh giá thử tải toàn quốc 2023" },
-    version: 1,
-    publishedAt: "2026-12-20T09:00:00+07:00",
-  };
+  const { framework, bundle } = publication;
 
   // (a) The ranking files, as publication makes them today.
   const a0 = performance.now();
@@ -97,17 +66,7 @@ export async function run(): Promise<void> {
   const aMs = performance.now() - a0;
 
   // (b) The documents in memory, from each unit's stored submission.
-  const groupOf = new Map(snapshot.groups.flatMap((g) => g.units.map((u) => [u.unitId, g.id] as const)));
-  const stored = new Map(
-    Object.entries(generated.submissions).map(([unitId, s]) => [
-      unitId,
-      storedOf(periodId, unitId, groupOf.get(unitId) ?? "", s.submitted, s.answers),
-    ]),
-  );
-  const period: Pick<Period, "bests" | "decision"> = {
-    bests: { final: bestsOf(score) },
-    decision: { issuer: "Ủy ban nhân dân tỉnh Tuyên Quang", number: "1234/QĐ-UBND", date: "2026-12-20" },
-  };
+  const { stored, period } = documentInputs(publication, score, snapshot);
   const b0 = performance.now();
   const cpu0 = process.cpuUsage();
   let built: BuiltDocuments | undefined = renderDocuments(period, snapshot, framework, undefined, stored);

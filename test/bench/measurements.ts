@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type MeasuredTarget, plausibleValue, pushValues } from "../../infra/local/measurement-source.ts";
 import { pathFor } from "../../shared/api/paths.ts";
+import { type MeasurableNode, markMeasured } from "../support/measured.ts";
 import { authAt, signInAt } from "../support/sign-in.ts";
 import { BENCH_ADMIN_PASSWORD, int, load, ms, startBenchStack, table } from "./report.ts";
 
@@ -23,12 +24,10 @@ const ROUNDS = 3;
 const BATCHES = (process.env.MEASUREMENT_BATCHES ?? "1000,5000").split(",").map(Number);
 const FRAMEWORK_FILE = resolve(import.meta.dirname, "../../shared/data/sample-framework-tq-2022.json");
 
-interface RawNode {
-  code: string;
+interface RawNode extends MeasurableNode {
   maxPoints: number;
   method?: MeasuredTarget["method"];
   children?: RawNode[];
-  source?: unknown;
 }
 
 async function call(
@@ -61,16 +60,9 @@ export async function run(): Promise<void> {
       groups: { id: string; nodes: RawNode[] }[];
     };
     framework.id = "bench-measured-fw";
-    const measured: RawNode[] = [];
-    const mark = (nodes: RawNode[]) => {
-      for (const n of nodes)
-        if (n.children) mark(n.children);
-        else if (MEASURED_CODES.includes(n.code)) {
-          n.source = { kind: "measured", sourceId: SOURCE_ID };
-          measured.push(n);
-        }
-    };
-    mark(framework.groups.find((g) => g.id === "commune")?.nodes ?? []);
+    const measured = markMeasured(framework.groups.find((g) => g.id === "commune")?.nodes ?? [], (code) =>
+      MEASURED_CODES.includes(code) ? SOURCE_ID : undefined,
+    );
     await call(base, admin, "POST", pathFor("POST /api/frameworks"), framework, 201);
     const units = Array.from({ length: UNITS }, (_, i) => {
       const n = String(i + 1).padStart(4, "0");

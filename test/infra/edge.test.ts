@@ -122,6 +122,15 @@ describe("the API is reachable only through CloudFront", () => {
 
 describe("WAF", () => {
   const waf = wafTemplate("bare");
+  /** A rate rule's scope-down to the URIs whose path starts or ends with `search`, as synthesized. */
+  const uriPath = (constraint: "STARTS_WITH" | "ENDS_WITH", search: string) => ({
+    ByteMatchStatement: {
+      FieldToMatch: { UriPath: {} },
+      PositionalConstraint: constraint,
+      SearchString: search,
+      TextTransformations: [{ Priority: 0, Type: "NONE" }],
+    },
+  });
   const acl = waf && resourcesOf(waf, "AWS::WAFv2::WebACL")[0]?.[1].Properties;
 
   it("makes a CLOUDFRONT web ACL in its own us-east-1 stack by default", () => {
@@ -163,14 +172,7 @@ describe("WAF", () => {
       ],
       Limit: SOURCE_RATE_LIMIT,
       EvaluationWindowSec: RATE_WINDOW_SECONDS,
-      ScopeDownStatement: {
-        ByteMatchStatement: {
-          FieldToMatch: { UriPath: {} },
-          PositionalConstraint: "ENDS_WITH",
-          SearchString: "/measurements",
-          TextTransformations: [{ Priority: 0, Type: "NONE" }],
-        },
-      },
+      ScopeDownStatement: uriPath("ENDS_WITH", "/measurements"),
     });
     expect(rule?.Action.Block.CustomResponse.ResponseCode).toBe(429);
     const priorities = ((acl?.Rules ?? []) as Cfn[]).map((r) => r.Priority);
@@ -184,14 +186,7 @@ describe("WAF", () => {
       AggregateKeyType: "IP",
       Limit: 1000,
       EvaluationWindowSec: RATE_WINDOW_SECONDS,
-      ScopeDownStatement: {
-        ByteMatchStatement: {
-          FieldToMatch: { UriPath: {} },
-          PositionalConstraint: "STARTS_WITH",
-          SearchString: "/api/",
-          TextTransformations: [{ Priority: 0, Type: "NONE" }],
-        },
-      },
+      ScopeDownStatement: uriPath("STARTS_WITH", "/api/"),
     });
     expect(rate?.Action.Block.CustomResponse.ResponseCode).toBe(429);
   });
@@ -225,6 +220,10 @@ describe("WAF", () => {
         Limit: 300,
         EvaluationWindowSec: RATE_WINDOW_SECONDS,
       });
+      // The per-source budget is the API's alone; the sign-in ACL's priorities stay distinct.
+      const rules = (signIn?.Properties.Rules ?? []) as Cfn[];
+      expect(rules.map((r) => r.Name)).not.toContain("per-source-rate");
+      expect(new Set(rules.map((r) => r.Priority)).size).toBe(rules.length);
       const associations = resourcesOf(variant.json, "AWS::WAFv2::WebACLAssociation");
       expect(associations.map(([, a]) => a.Properties)).toEqual([
         {

@@ -13,8 +13,6 @@ import { upsertUnits } from "../../shared/services/units.ts";
 import { bundledScript, COMPILE_CACHE_ENV } from "./bundled-script.ts";
 import { DEPARTMENT_ANSWERS, frameworkFixture, uniqueId } from "./local-stack.ts";
 
-export { bundledScript };
-
 /**
  * The ports of the run's shared local stack, called in the test's own process: the real
  * repositories on the real emulators, with the close schedule and the job queue replaced by

@@ -11,20 +11,35 @@ export function measuredFrameworkBody(
   id: string,
   sources: Readonly<Record<string, string>> = { vbdh: "vbdh", dvc: "dvc" },
 ): Record<string, unknown> {
-  const body = frameworkBody(id) as { groups: { id: string; nodes: Node[] }[] };
-  const mark = (nodes: Node[]) => {
-    for (const node of nodes) {
-      if (node.children) mark(node.children);
-      else if (MEASURED[node.code])
-        node.source = { kind: "measured", sourceId: sources[MEASURED[node.code] as string] };
-    }
-  };
-  for (const group of body.groups) if (group.id === "department") mark(group.nodes);
+  const body = frameworkBody(id) as { groups: { id: string; nodes: MeasurableNode[] }[] };
+  for (const group of body.groups)
+    if (group.id === "department") markMeasured(group.nodes, (code) => sources[MEASURED[code] ?? ""]);
   return body as unknown as Record<string, unknown>;
 }
 
-interface Node {
+export interface MeasurableNode {
   code: string;
-  children?: Node[];
+  children?: MeasurableNode[];
   source?: unknown;
+}
+
+/** Marks each leaf whose code `sourceOf` gives a source as measured by it; answers the leaves marked. */
+export function markMeasured<N extends MeasurableNode>(
+  nodes: readonly N[],
+  sourceOf: (code: string) => string | undefined,
+): N[] {
+  const marked: N[] = [];
+  const walk = (list: readonly N[]) => {
+    for (const node of list) {
+      if (node.children) walk(node.children as N[]);
+      else {
+        const sourceId = sourceOf(node.code);
+        if (sourceId === undefined) continue;
+        node.source = { kind: "measured", sourceId };
+        marked.push(node);
+      }
+    }
+  };
+  walk(nodes);
+  return marked;
 }

@@ -11,7 +11,7 @@ export interface ScoreCliRun {
 }
 
 /** A child process run to its end: its exit code and what it printed. */
-export function runProcess(
+function runProcess(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,

@@ -77,12 +77,10 @@ test("a labelled choice between the published and the restated ranking; the rest
     [PERIOD.url]: SNAPSHOT,
     [RESTATED_URL]: RESTATED,
   };
-  vi.stubGlobal(
-    "fetch",
-    vi.fn(async (url: string) =>
-      url in files ? new Response(JSON.stringify(files[url])) : new Response("", { status: 404 }),
-    ),
+  const fetched = vi.fn(async (url: string) =>
+    url in files ? new Response(JSON.stringify(files[url])) : new Response("", { status: 404 }),
   );
+  vi.stubGlobal("fetch", fetched);
   root = document.createElement("div");
   document.body.append(root);
   await act(() =>
@@ -98,6 +96,8 @@ test("a labelled choice between the published and the restated ranking; the rest
   const radios = [...view.querySelectorAll<HTMLInputElement>(".view-choice input")];
   expect(radios.map((r) => r.checked)).toEqual([true, false]);
   expect(view.querySelectorAll("tbody tr")).toHaveLength(3);
+  const count = () => view.querySelector(".count")?.textContent;
+  expect(count()).toBe("3");
 
   await act(() => radios[1]?.click());
   await settle(() => (view.textContent ?? "").includes("gồm:"));
@@ -108,4 +108,7 @@ test("a labelled choice between the published and the restated ranking; the rest
   // A unit that is its own only predecessor lists nothing.
   expect(rows[1]).not.toContain("gồm:");
   expect(view.textContent).toContain("trung bình cộng điểm, chỉ số đã công bố");
+  // The tab counts the restated units; the file is fetched once for the tabs and the table.
+  expect(count()).toBe("2");
+  expect(fetched.mock.calls.filter(([url]) => url === RESTATED_URL)).toHaveLength(1);
 });

@@ -9,7 +9,7 @@ import type { Ports, RequestContext } from "../../../shared/services/context.ts"
 import { addEvidence, confirmEvidence } from "../../../shared/services/evidence.ts";
 import { importFramework } from "../../../shared/services/frameworks.ts";
 import { createPeriod } from "../../../shared/services/periods.ts";
-import { applyReform, type ReformBody } from "../../../shared/services/reforms.ts";
+import { applyReform, type ReformBody, reformUnitId } from "../../../shared/services/reforms.ts";
 import { restatePeriod } from "../../../shared/services/restatements.ts";
 import { createSource } from "../../../shared/services/sources.ts";
 import { MAX_ANSWERS_PER_SAVE, saveAnswers, submit } from "../../../shared/services/submissions.ts";
@@ -30,9 +30,6 @@ import {
   REFORM_DAY,
   YEAR_2025,
 } from "./periods.ts";
-
-export { DEMO_FRAMEWORK_2025_ID, DEMO_FRAMEWORK_ID, DEMO_PERIODS, REFORM_DAY };
-
 import { mulberry32 } from "./random.ts";
 import { DEMO_SOURCES, measuredTargets, pushThroughService } from "./sources.ts";
 import { postUpload } from "./upload.ts";
@@ -69,13 +66,13 @@ export function demoUsers(units: readonly Unit[]): CognitoUser[] {
   ];
 }
 
-export async function demoUnits(): Promise<Unit[]> {
+async function demoUnits(): Promise<Unit[]> {
   const file = JSON.parse(await readFile(resolve(DATA, "tuyen-quang-units-2022.json"), "utf8"));
   return file.units.map((unit: Unit) => ({ ...unit, validFrom: file.validFrom, validTo: file.validTo }));
 }
 
 /** The 2025 arrangement of the demo's units (shared/data/tuyen-quang-reform-2025.json), as a reform. */
-export async function demoReform(): Promise<ReformBody> {
+async function demoReform(): Promise<ReformBody> {
   const { about: _about, ...reform } = JSON.parse(
     await readFile(resolve(DATA, "tuyen-quang-reform-2025.json"), "utf8"),
   );
@@ -86,7 +83,8 @@ export async function demoReform(): Promise<ReformBody> {
 export async function demoSignInUnits(): Promise<Unit[]> {
   const reform = await demoReform();
   const after: Unit[] = reform.units.map((unit) => ({
-    id: unit.id ?? unit.code,
+    // The id the reform gives it (reformUnitId when the file names none).
+    id: unit.id ?? reformUnitId(unit.code, reform.effectiveDate),
     code: unit.code,
     name: unit.name,
     kind: unit.kind,

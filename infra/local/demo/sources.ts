@@ -4,7 +4,7 @@ import { measuredSourceOf } from "../../../shared/model/framework.ts";
 import type { Unit } from "../../../shared/model/unit.ts";
 import type { Ports } from "../../../shared/services/context.ts";
 import { pushMeasurements } from "../../../shared/services/measurements.ts";
-import { type MeasuredTarget, plausibleValue } from "../measurement-source.ts";
+import { type MeasuredTarget, plausibleValues } from "../measurement-source.ts";
 
 /** The demo's data sources: the provincial document system and the public-service portal. */
 export const DEMO_SOURCES = [
@@ -35,15 +35,7 @@ export async function pushThroughService(
   ports: Ports,
   push: { periodId: string; secret: string; targets: MeasuredTarget[]; asOf: string },
 ): Promise<void> {
-  const body = {
-    asOf: push.asOf,
-    values: push.targets.map((target) => ({
-      unitId: target.unitId,
-      code: target.code,
-      value: plausibleValue(target, 2025),
-      reference: `Báo cáo tự động ngày ${push.asOf.slice(0, 10)}`,
-    })),
-  };
+  const body = { asOf: push.asOf, values: plausibleValues(push.targets, push.asOf, 2025) };
   const source: Actor = { username: "source", roles: [] };
   await pushMeasurements(
     ports,

@@ -1,57 +1,31 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { scorePeriod } from "../../../shared/engine/score-period.ts";
 import { toSnapshot } from "../../../shared/engine/snapshot.ts";
-import type { Period } from "../../../shared/model/period.ts";
 import { POOL_MIN_UNITS } from "../../../shared/services/document-pool.ts";
+import { documentSource, organiserZip, type Scorecard } from "../../../shared/services/documents.ts";
 import {
-  documentSource,
-  organiserZip,
+  documentInputs,
+  generatedPublication,
   renderDocuments,
-  type Scorecard,
-} from "../../../shared/services/documents.ts";
-import { bestsOf } from "../../../shared/services/period-scoring.ts";
-import type { StoredAnswer, StoredSubmission } from "../../../shared/services/ports.ts";
-import { nationalFramework } from "../../bench/scoring.ts";
-import { generatePeriod, nationalUnits } from "../../support/generate-period.ts";
+} from "../../support/generated-publication.ts";
 
 // Scorecards rendered by the worker pool are the single thread's, byte for byte and in the same order.
 
 const UNITS = 40;
 
 function publication() {
-  const framework = nationalFramework(100);
-  const generated = generatePeriod({
-    framework,
-    units: nationalUnits(UNITS),
+  const generated = generatedPublication({
+    periodId: "pool",
+    periodName: "Kỳ thử nhóm luồng",
+    units: UNITS,
+    leavesPerGroup: 100,
     seed: 7,
     submittedShare: 0.9,
     evidenceShare: 0.5,
   });
-  const periodId = "pool";
-  const bundle = {
-    ...generated,
-    period: { id: periodId, name: "Kỳ thử nhóm luồng" },
-    version: 1,
-    publishedAt: "2026-12-20T09:00:00+07:00",
-  };
-  const score = scorePeriod(bundle);
-  const snapshot = toSnapshot(score, bundle);
-  const groupOf = new Map(snapshot.groups.flatMap((g) => g.units.map((u) => [u.unitId, g.id] as const)));
-  const stored = new Map(
-    Object.entries(generated.submissions).map(([unitId, s]) => {
-      const answers = new Map<string, StoredAnswer>();
-      for (const [code, value] of Object.entries(s.answers))
-        answers.set(code, { code, value, updatedBy: "test", updatedAt: "2026-01-01T00:00:00+07:00" });
-      const head = { periodId, unitId, groupId: groupOf.get(unitId), state: "locked", version: 1 };
-      const submission = { head, answers, evidence: [], appraisals: new Map(), contests: new Map() };
-      return [unitId, submission as unknown as StoredSubmission] as const;
-    }),
-  );
-  const period: Pick<Period, "bests" | "decision"> = {
-    bests: { final: bestsOf(score) },
-    decision: { issuer: "Ủy ban nhân dân tỉnh Tuyên Quang", number: "12/QĐ-UBND", date: "2026-12-20" },
-  };
-  return { framework, snapshot, stored, period };
+  const score = scorePeriod(generated.bundle);
+  const snapshot = toSnapshot(score, generated.bundle);
+  return { framework: generated.framework, snapshot, ...documentInputs(generated, score, snapshot) };
 }
 
 async function collect(cards: Iterable<Scorecard> | AsyncIterable<Scorecard>): Promise<Scorecard[]> {
@@ -108,5 +82,12 @@ describe("the document pool", () => {
   it("renders a small publication or workers: 0 in this thread only", () => {
     const source = documentSource(period, snapshot, framework, undefined, stored, { workers: 0 });
     expect(Symbol.iterator in source.scorecards).toBe(true);
+    expect(Symbol.asyncIterator in source.scorecards).toBe(false);
+    // Below POOL_MIN_UNITS the default (workers available) starts no pool either.
+    const small = { ...snapshot, groups: snapshot.groups.map((g) => ({ ...g, units: g.units.slice(0, 1) })) };
+    expect(small.groups.length).toBeLessThan(POOL_MIN_UNITS);
+    const smallSource = documentSource(period, small, framework, undefined, stored, { workers: 2 });
+    expect(Symbol.asyncIterator in smallSource.scorecards).toBe(false);
+    expect([...(smallSource.scorecards as Iterable<Scorecard>)]).toHaveLength(small.groups.length);
   });
 });

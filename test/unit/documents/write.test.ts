@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import type { Ports } from "../../../shared/services/context.ts";
 import {
   type DocumentSource,
+  organiserZip,
   PUT_CONCURRENCY,
   type Scorecard,
   writeDocuments,
@@ -14,10 +15,11 @@ const progress = { add: async () => undefined } as unknown as JobProgress;
 /** Published files that log each write's start and end and may fail one key; slow, so writes overlap. */
 function storage(failOn?: string) {
   const log: string[] = [];
+  const bodies = new Map<string, Uint8Array>();
   let inFlight = 0;
   let most = 0;
   const published = {
-    async put(key: string, _body: Uint8Array, _type: string, cache: string) {
+    async put(key: string, body: Uint8Array, _type: string, cache: string) {
       inFlight++;
       most = Math.max(most, inFlight);
       log.push(`start ${cache} ${key}`);
@@ -25,10 +27,18 @@ function storage(failOn?: string) {
       inFlight--;
       if (key === failOn) throw new Error(`cannot write ${key}`);
       log.push(`end ${cache} ${key}`);
+      bodies.set(key, body);
     },
   };
-  return { ports: { published } as unknown as Ports, log, most: () => most };
+  return { ports: { published } as unknown as Ports, log, bodies, most: () => most };
 }
+
+const card = (i: number): Scorecard => ({
+  unitId: `u${i}`,
+  path: `Nhóm/U${i}`,
+  pdf: bytes(`pdf ${i}`),
+  docx: bytes(`docx ${i}`),
+});
 
 /** `n` scorecards, rendered only when read; `made` counts those read so far. */
 function source(n: number) {
@@ -36,7 +46,7 @@ function source(n: number) {
   function* cards(): Generator<Scorecard> {
     for (let i = 0; i < n; i++) {
       made.count++;
-      yield { unitId: `u${i}`, path: `Nhóm/U${i}`, pdf: bytes(`pdf ${i}`), docx: bytes(`docx ${i}`) };
+      yield card(i);
     }
   }
   const docs: DocumentSource = {
@@ -49,9 +59,10 @@ function source(n: number) {
 
 describe("writing the documents while they are made", () => {
   test("every file and pointer written once, each pointer after its own file; at most PUT_CONCURRENCY at once", async () => {
-    const { ports, log, most } = storage();
+    const { ports, log, bodies, most } = storage();
     const n = 3 * PUT_CONCURRENCY;
-    const pointers = await writeDocuments(ports, "p", 2, source(n).docs, progress);
+    const { docs } = source(n);
+    const pointers = await writeDocuments(ports, "p", 2, docs, progress);
     const written = log.filter((l) => l.startsWith("end "));
     expect(written).toHaveLength(2 * (n + 3));
     for (let i = 0; i < n; i++) {
@@ -66,6 +77,15 @@ describe("writing the documents while they are made", () => {
     expect(most()).toBeLessThanOrEqual(PUT_CONCURRENCY);
     expect(most()).toBeGreaterThan(1);
     expect(pointers).toContain("public/rankings/p/units/*");
+    // The ZIP gathered every scorecard as it passed, in order: the same bytes as made at once.
+    const zip = organiserZip(
+      Array.from({ length: n }, (_, i) => card(i)),
+      docs.publishedAt,
+    );
+    expect(
+      Buffer.compare(bodies.get("public/rankings/p/v2/phieu-ket-qua.zip") ?? new Uint8Array(), zip),
+    ).toBe(0);
+    expect(bodies.get("public/rankings/p/units/u0.pdf")).toEqual(bytes("pdf 0"));
   });
 
   test("scorecards are written while later ones are still to be made", async () => {

@@ -156,7 +156,10 @@ describe("change across versions, keyed by the new codes", () => {
         { code: "2.1", points: -5 },
       ],
     });
+    expect(snapshot.previous).toStrictEqual({ periodId: "2024", version: 1 });
     expect(snapshot.groups[0]?.comparability).toMatchObject({
+      frameworkChanged: true,
+      previousFrameworkId: v1.id,
       mapped: { "2": ["2", "3"] },
       notComparable: { pillars: ["3"], leaves: ["2.4", "2.5", "3.9"] },
     });

@@ -66,7 +66,7 @@ describe("rank change across a reform", () => {
     // Restated: a 0.9 (1st), b 0.5 (2nd), m = mean(0.6, 0.3) = 0.45 (3rd). Now b 0.9 is 1st: 2 → 1
     // (+1; among the old units it was 3rd, which would have said +2); a 1 → 3.
     const { compared, unit } = later(units, now);
-    expect(compared.restated).toBe(true);
+    expect(compared.previous?.restatedFrom).toStrictEqual({ periodId: "2022", version: 1, rule: "mean" });
     expect(compared.previous?.groups[0]?.units.map((u) => [u.unitId, u.rank, u.index])).toStrictEqual([
       ["a", 1, 0.9],
       ["b", 2, 0.5],
@@ -130,7 +130,8 @@ describe("rank change across a reform", () => {
     const same = ["a", "b", "p1", "p2", "q"].map((id) => commune(id));
     expect(boundariesChanged(snapshot, same)).toBe(false);
     const compared = comparePrevious(same, snapshot, leaves);
-    expect(compared).toStrictEqual({ previous: snapshot, previousLeaves: leaves, restated: false });
+    expect(compared).toStrictEqual({ previous: snapshot, previousLeaves: leaves });
+    expect(compared.previous?.restatedFrom).toBeUndefined();
     // A unit of the snapshot missing from the period is a change of boundaries too.
     expect(boundariesChanged(snapshot, same.slice(1))).toBe(true);
   });
@@ -139,7 +140,7 @@ describe("rank change across a reform", () => {
     const { snapshot } = published();
     // p1 claimed by two units: restate refuses, nothing is restated.
     const refused = comparePrevious([merged("m", ["p1", "p2"]), merged("k", ["p1"])], snapshot);
-    expect(refused.restated).toBe(false);
+    expect(refused.previous?.restatedFrom).toBeUndefined();
     expect(refused.previous).toBe(snapshot);
   });
 });

@@ -78,6 +78,33 @@ describe("answers carried over", () => {
     expect(merger.answers).toEqual({});
   });
 
+  it("prefers the unit's own latest period over its predecessor's", async () => {
+    const ports = await twoPeriods();
+    await carryOver(ports, by.editor("so-3"), "p2", "so-3");
+    await saveAnswers(
+      ports,
+      by.editor("so-3"),
+      "p2",
+      "so-3",
+      { answers: { "2.1": { value: 7.5 } } },
+      undefined,
+    );
+    await createPeriod(ports, by.admin(), {
+      id: "p3",
+      name: "Kỳ 3",
+      frameworkId: "fw",
+      unitIds: ["so-1", "so-3"],
+      opensAt: at(-DAY).toISOString(),
+      closesAt: at(40 * DAY).toISOString(),
+    });
+    await transitionPeriod(ports, by.admin(), "p3", { to: "open" });
+    const own = await carryOver(ports, by.editor("so-3"), "p3", "so-3");
+    expect(own.answers["2.1"]).toMatchObject({ value: 7.5, carried: true });
+    // The latest period it took part in is the source, even when it answered nothing there.
+    const latest = await carryOver(ports, by.editor("so-1"), "p3", "so-1");
+    expect(latest.answers).toEqual({});
+  });
+
   it("only the unit's own editors, only into a draft of an open period", async () => {
     const ports = await twoPeriods();
     expect(await refusal(carryOver(ports, by.editor("so-2"), "p2", "so-1"))).toBe("not-found/not-found");

@@ -88,6 +88,8 @@ describe("data sources", () => {
   it("refuses a missing, malformed, wrong or unknown secret alike (401)", async () => {
     const { ports, vbdh, dvc } = await world();
     const wrong = `${vbdh.secret.slice(0, -1)}${vbdh.secret.endsWith("A") ? "B" : "A"}`;
+    // The right secret checked first (this process remembers it) lets no wrong one through after it.
+    expect((await authenticateSource(ports, `Bearer ${vbdh.secret}`)).id).toBe("vbdh");
     for (const header of [
       undefined,
       "",
@@ -99,6 +101,12 @@ describe("data sources", () => {
     expect(await refusal(authenticateSource(ports, `Bearer nope.${dvc.secret.slice(4)}`))).toBe(
       "unauthenticated/bad-secret",
     );
+    // A source registered again under the same id (another store) has a new hash: the old secret fails.
+    const again = await world();
+    expect(await refusal(authenticateSource(again.ports, `Bearer ${vbdh.secret}`))).toBe(
+      "unauthenticated/bad-secret",
+    );
+    expect((await authenticateSource(again.ports, `Bearer ${again.vbdh.secret}`)).id).toBe("vbdh");
   });
 });
 
@@ -190,8 +198,29 @@ describe("pushing measurements", () => {
     expect((await ports.submissions.load("ky", "so-1", "department")).measured?.get("1.5")?.value).toBe(7);
   });
 
-  it("treats a ratio given with its keys in another order as the same value", () => {
+  it("treats a ratio given with its keys in another order as the same value", async () => {
     expect(canonical({ denominator: 2, numerator: 1 })).toBe(canonical({ numerator: 1, denominator: 2 }));
+    const { ports, vbdh } = await world();
+    const ratio = (value: unknown) => ({ asOf: T1, values: [{ unitId: "so-1", code: "1.3", value }] });
+    expect((await push(ports, vbdh.secret, ratio({ numerator: 1, denominator: 2 }))).results[0]?.status).toBe(
+      "stored",
+    );
+    expect((await push(ports, vbdh.secret, ratio({ denominator: 2, numerator: 1 }))).results[0]?.status).toBe(
+      "unchanged",
+    );
+  });
+
+  it("answers 401 for a bad secret before 404 for an unknown period", async () => {
+    const { ports, vbdh } = await world();
+    const to = (authorization: string) =>
+      pushMeasurements(ports, ctxOf(ANON), {
+        periodId: "khong-co",
+        authorization,
+        body: { asOf: T1, values: [{ unitId: "so-1", code: "1.5", value: 1 }] },
+        rawBody: "{}",
+      });
+    expect(await refusal(to(`Bearer ${vbdh.secret}x`))).toBe("unauthenticated/bad-secret");
+    expect(await refusal(to(`Bearer ${vbdh.secret}`))).toBe("not-found/not-found");
   });
 
   it("refuses a whole call outside open and appraisal (409), over 5,000 values (422), a revoked source (401)", async () => {

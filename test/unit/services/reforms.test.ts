@@ -166,6 +166,26 @@ describe("reforms", () => {
     expect([...ports.units.stored.entries()].sort()).toEqual([...clean.units.stored.entries()].sort());
   });
 
+  it("takes a parent from the reform's own units or one that goes on, never one that ends", async () => {
+    const ports = await seeded();
+    const { details } = await issuesOf(
+      applyReform(ports, by.admin(), {
+        ...REFORM,
+        units: [{ ...REFORM.units[0], parentCode: "070" }, REFORM.units[1]],
+      }),
+    );
+    expect(details).toEqual([{ path: "units.0.parentCode", message: expect.stringContaining('"070"') }]);
+    await applyReform(ports, by.admin(), {
+      ...REFORM,
+      units: [
+        { ...REFORM.units[0], parentCode: "99001" },
+        { ...REFORM.units[1], parentCode: "S02" },
+      ],
+    });
+    expect(ports.units.stored.get("02509-2025-07-01")?.parentId).toBe("xa-moi");
+    expect(ports.units.stored.get("xa-moi")?.parentId).toBe("so-noi-vu");
+  });
+
   it("lets a code that goes on keep its place, and refuses a new code that clashes with it", async () => {
     const ports = await seeded();
     const { details } = await issuesOf(

@@ -62,6 +62,11 @@ describe("restating a published period on the units of a later day", () => {
     const csv = ports.published.text(restatementKey(periodId, ASOF, 1, "csv")) ?? "";
     expect(csv).toContain("Gồm (đơn vị trước sắp xếp)");
     expect(csv).toContain("Sở 1; Sở 2");
+    // The open-data CSV (BOM, CRLF): a header and one row per restated unit.
+    const csvBody = ports.published.files.get(restatementKey(periodId, ASOF, 1, "csv"))?.body;
+    expect(new TextDecoder("utf-8", { ignoreBOM: true }).decode(csvBody).startsWith("\uFEFF")).toBe(true);
+    expect(csv.endsWith("\r\n")).toBe(true);
+    expect(csv.trimEnd().split("\r\n")).toHaveLength(3);
     expect(ports.audit.actions(`period#${periodId}`).filter((a) => a === "period.restate")).toHaveLength(1);
     expect(JSON.parse(ports.published.text("public/rankings/index.json") ?? "").periods[0]).toMatchObject({
       periodId,

@@ -1,4 +1,6 @@
-import { describe, expect, test } from "vitest";
+import { h, render } from "preact";
+import { act } from "preact/test-utils";
+import { describe, expect, test, vi } from "vitest";
 import {
   REFORM_SHEET,
   reformDate,
@@ -6,7 +8,17 @@ import {
   reformWorkbook,
 } from "../../../web/src/app/admin/excel/reform.ts";
 import { issueText } from "../../../web/src/app/admin/excel/sheets.ts";
-import { readXlsx, type Sheets } from "../../../web/src/app/admin/excel/xlsx.ts";
+import { readXlsx, type Sheets, xlsxBytes } from "../../../web/src/app/admin/excel/xlsx.ts";
+import { importWorkbook } from "../../../web/src/app/admin/importing.ts";
+import { ProblemsError, problemsOf } from "../../../web/src/app/admin/outcome.tsx";
+import { ReformImport } from "../../../web/src/app/admin/ReformImport.tsx";
+import { ApiError, paths, post } from "../../../web/src/app/api.ts";
+
+// The screen's request is stubbed; the rest of api.ts is the real one.
+vi.mock("../../../web/src/app/api.ts", async (original) => ({
+  ...(await original<typeof import("../../../web/src/app/api.ts")>()),
+  post: vi.fn(),
+}));
 
 const HEADER = [
   "Mã mới",
@@ -101,4 +113,98 @@ describe("the reorganisation sheet", () => {
     expect(reformDate("45839")).toBe("2025-07-01");
     expect(reformDate("2025-02-30")).toBeUndefined();
   });
+});
+
+describe("importing a reorganisation file", () => {
+  const file = (rows: string[][]) => {
+    const sheets = sheet(rows);
+    const spec = [...sheets].map(([name, cells]) => ({ name, rows: cells }));
+    return new File([xlsxBytes(spec) as BlobPart], "sap-xep.xlsx");
+  };
+  const convert =
+    (form = {}) =>
+    (excel: { reformFromSheets: typeof reformFromSheets }, sheets: Sheets) =>
+      excel.reformFromSheets(sheets, form);
+
+  test("sends the converted body, the form's decision winning", async () => {
+    const send = vi.fn(async () => "ok");
+    const message = await importWorkbook(
+      file([["99001", "Xã Mới", "commune", "", "02511"]]),
+      convert({ decision: "1685/NQ-UBTVQH15" }),
+      send,
+    );
+    expect(message).toBe("ok");
+    expect(send).toHaveBeenCalledWith({
+      decision: "1685/NQ-UBTVQH15",
+      effectiveDate: "2025-07-01",
+      ended: ["070"],
+      units: [{ code: "99001", name: "Xã Mới", kind: "commune", fromCodes: ["02511"] }],
+    });
+  });
+
+  test("sends nothing with a problem in the sheet, and maps the API's problems back to cells", async () => {
+    const send = vi.fn(async () => "ok");
+    const bad = await importWorkbook(file([["99001", "", "commune", "", "02511"]]), convert(), send).catch(
+      (e: unknown) => e,
+    );
+    expect(send).not.toHaveBeenCalled();
+    expect(bad).toBeInstanceOf(ProblemsError);
+    expect(problemsOf(bad)).toEqual([
+      { path: "", message: "trang Sắp xếp đơn vị, dòng 6, cột B (Tên mới): bắt buộc" },
+    ]);
+    const refused = await importWorkbook(
+      file([["99001", "Xã Mới", "commune", "", "02511, XXX"]]),
+      convert(),
+      async () => {
+        throw new ApiError(422, "invalid-reform", "the reform is not valid", [
+          { path: "units.0.fromCodes.1", message: "không có" },
+        ]);
+      },
+    ).catch((e: unknown) => e);
+    expect(problemsOf(refused)).toEqual([
+      {
+        path: "",
+        message:
+          "trang Sắp xếp đơn vị, dòng 6, cột E (Hình thành từ (mã cũ, cách nhau bởi dấu phẩy)): không có",
+      },
+    ]);
+  });
+});
+
+test("the Units screen's reorganisation sends the file with the form's decision and says what it did", async () => {
+  vi.mocked(post).mockResolvedValueOnce({
+    decision: "1685/NQ-UBTVQH15",
+    effectiveDate: "2025-07-01",
+    created: 1,
+    updated: 1,
+    unchanged: 0,
+    units: [{ code: "99001", id: "99001-2025-07-01", predecessorIds: ["xa-3"] }],
+    ended: ["xa-3"],
+  });
+  const root = document.body.appendChild(document.createElement("main"));
+  const onApplied = vi.fn();
+  act(() => render(h(ReformImport, { onApplied }), root));
+  const decision = root.querySelector("#reform-decision") as HTMLInputElement;
+  act(() => {
+    decision.value = "1685/NQ-UBTVQH15";
+    decision.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  const input = root.querySelector("#reform-file") as HTMLInputElement;
+  const rows = [...sheet([["99001", "Xã Mới", "commune", "", "02511"]])].map(([name, cells]) => ({
+    name,
+    rows: cells,
+  }));
+  Object.defineProperty(input, "files", { value: [new File([xlsxBytes(rows) as BlobPart], "a.xlsx")] });
+  await act(async () => {
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    await vi.waitFor(() => expect(onApplied).toHaveBeenCalledOnce());
+  });
+  expect(vi.mocked(post)).toHaveBeenCalledWith(
+    paths.reforms,
+    expect.objectContaining({ decision: "1685/NQ-UBTVQH15", effectiveDate: "2025-07-01" }),
+  );
+  expect(root.querySelector('[role="status"]')?.textContent).toBe(
+    "Đã áp dụng 1685/NQ-UBTVQH15: 1 đơn vị mới, 1 đơn vị chấm dứt từ 01/07/2025.",
+  );
+  act(() => render(null, root));
 });

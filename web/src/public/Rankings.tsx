@@ -64,7 +64,7 @@ function PeriodRanking({
   const files = downloads(period);
   const [asOf, setAsOf] = useState(location.query.get("restated") ?? "");
   const restatement = period.restatements?.find((r) => r.asOf === asOf);
-  // The tabs count the chosen ranking's units (a merger leaves fewer); one fetch, shared with Restated.
+  // The tabs count the chosen ranking's units (a merger leaves fewer); Restated shows the same load.
   const restated = useAsync(
     () => (restatement ? loadRestated(restatement) : Promise.resolve(undefined)),
     [restatement?.url],
@@ -155,7 +155,7 @@ function PeriodRanking({
               </a>
             </p>
             {restatement ? (
-              <Restated restatement={restatement} groupId={group.id} />
+              <Restated file={restated} groupId={group.id} />
             ) : (
               <>
                 <GroupTable key={group.id} group={group} period={period} location={location} />

@@ -1,6 +1,6 @@
 import { fmt, messagesFor, t } from "../i18n/index.ts";
-import { LoadState, Scroll, useAsync } from "../ui/common.tsx";
-import { loadRestated, type Restatement } from "./data.ts";
+import { type Async, LoadState, Scroll } from "../ui/common.tsx";
+import type { RestatedSnapshot, Restatement } from "./data.ts";
 
 /** The period's ranking as published, or one of its restatements (`chosen`: its asOf, "" for none). */
 export function ViewChoice(props: {
@@ -47,8 +47,14 @@ const tr = messagesFor(
   },
 );
 
-export default function Restated({ restatement, groupId }: { restatement: Restatement; groupId: string }) {
-  const file = useAsync(() => loadRestated(restatement), [restatement.url]);
+/** One group of a restated ranking; the page loads the file (its tabs count its units). */
+export default function Restated({
+  file,
+  groupId,
+}: {
+  file: Async<RestatedSnapshot | undefined>;
+  groupId: string;
+}) {
   const group = file.data?.groups.find((g) => g.id === groupId);
   if (!group) return <LoadState of={file} />;
   return (

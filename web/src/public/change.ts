@@ -1,14 +1,6 @@
 import { fmt, t } from "../i18n/index.ts";
 import type { Appearance, MethodFile, MethodNode, Snapshot, SnapshotGroup, SnapshotUnit } from "./data.ts";
 
-/** What the snapshot says is comparable when the index set changed (API.md, `comparability`). */
-interface Comparability {
-  mapped: Record<string, string[]>;
-  notComparable: { pillars: string[]; leaves: string[] };
-  dropped: { pillars: string[]; leaves: string[] };
-}
-const comparabilityOf = (group: SnapshotGroup) => (group as { comparability?: Comparability }).comparability;
-
 /** A signed number for a sentence: "+12,5", "−4" (U+2212, the decimal comma of `fmt`); rounded first, so no "−0". */
 export function signed(n: number, max = 2, min = 0): string {
   const rounded = Math.round(n * 10 ** max) / 10 ** max;
@@ -73,7 +65,7 @@ export function explainChange(input: {
       return leaves.length > 0 ? `${points} (${leaves.join(", ")})` : points;
     });
   const text = parts.length > 0 ? `${head}: ${parts.join("; ")}` : `${head}; ${t("change.flat")}`;
-  const c = comparabilityOf(group);
+  const c = group.comparability;
   const setChanged =
     c !== undefined ||
     (previous !== undefined && previous.snapshot.period.framework.id !== snapshot.period.framework.id);
@@ -109,7 +101,7 @@ export function pillarLine(appearances: readonly Appearance[], code: string): (n
             ? nodes.reduce((s, n) => s + (n?.points ?? 0), 0) / max
             : null,
     );
-    const c = comparabilityOf(a.group);
+    const c = a.group.comparability;
     if (c) codes = codes.flatMap((x) => (c.notComparable.pillars.includes(x) ? [] : (c.mapped[x] ?? [x])));
   }
   return out;

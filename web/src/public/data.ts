@@ -1,4 +1,5 @@
 import { downloadName } from "../../../shared/model/downloads.ts";
+import type { SnapshotComparability } from "../../../shared/model/snapshot.ts";
 import type { MethodFile, PublicMethod } from "../../../shared/services/method-file.ts";
 
 /** The published files (API.md "Published files"), read without signing in. */
@@ -66,6 +67,8 @@ export interface SnapshotGroup {
   name: string;
   maxPoints: number;
   nodes: { code: string; name: string; maxPoints: number }[];
+  /** What compares when the previous snapshot was ranked with another index set (API.md). */
+  comparability?: SnapshotComparability;
   units: SnapshotUnit[];
 }
 

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { t } from "../../i18n/index.ts";
 import { Field } from "../../ui/fields.tsx";
 import { useAction } from "../useAction.ts";
@@ -21,22 +22,61 @@ export function ImportFile({
   send: (body: unknown) => Promise<string>;
   onImported: () => void;
 }) {
+  const { id, helpId, label, help, template, templateName } = IMPORTS[kind];
+  return (
+    <FileImport
+      id={id}
+      label={t(label)}
+      help={t(help)}
+      helpId={helpId}
+      accept={ACCEPT}
+      run={(file) => importFile(file, kind, send)}
+      onImported={onImported}
+      templateLabel={t(template)}
+      template={async () => download(await templateOf(kind), templateName)}
+    />
+  );
+}
+
+/** The file input, the template's button and the outcome, shared by every admin import. */
+export function FileImport({
+  id,
+  label,
+  help,
+  helpId,
+  accept,
+  run,
+  onImported,
+  templateLabel,
+  template,
+}: {
+  id: string;
+  label: ComponentChildren;
+  help?: ComponentChildren;
+  helpId?: string;
+  accept: string;
+  /** Imports the chosen file; answers the success message. */
+  run: (file: File) => Promise<string>;
+  onImported: () => void;
+  templateLabel: ComponentChildren;
+  /** Offers the template for download. */
+  template: () => Promise<void>;
+}) {
   const importing = useOutcome(async (file: File) => {
-    const message = await importFile(file, kind, send);
+    const message = await run(file);
     onImported();
     return message;
   });
-  const { id, helpId, label, help, template: templateLabel, templateName } = IMPORTS[kind];
-  const template = useAction(async () => download(await templateOf(kind), templateName));
+  const downloading = useAction(template);
   return (
     <>
-      <Field id={id} label={t(label)} help={t(help)} helpId={helpId}>
+      <Field id={id} label={label} help={help} helpId={helpId}>
         <input
           id={id}
           type="file"
-          accept={ACCEPT}
+          accept={accept}
           disabled={importing.busy}
-          aria-describedby={helpId}
+          aria-describedby={help === undefined ? undefined : helpId}
           onChange={(e) => {
             const file = e.currentTarget.files?.[0];
             e.currentTarget.value = "";
@@ -48,16 +88,16 @@ export function ImportFile({
         <button
           type="button"
           class="btn btn-small"
-          disabled={template.busy}
-          onClick={() => void template.run()}
+          disabled={downloading.busy}
+          onClick={() => void downloading.run()}
         >
-          {t(templateLabel)}
+          {templateLabel}
         </button>
       </p>
       <OutcomeNote
         ok={importing.ok}
-        error={importing.error ?? template.error}
-        failure={importing.failure ?? template.failure}
+        error={importing.error ?? downloading.error}
+        failure={importing.failure ?? downloading.failure}
       />
     </>
   );

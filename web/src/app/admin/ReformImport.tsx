@@ -1,12 +1,12 @@
 import { useState } from "preact/hooks";
+import type { ReformResultView } from "../../../../shared/api/reforms.ts";
 import { messagesFor } from "../../i18n/index.ts";
-import { Field, TextField } from "../../ui/fields.tsx";
-import { ApiError, errorText, paths, post } from "../api.ts";
-import { detailText } from "../errorMessages.ts";
+import { TextField } from "../../ui/fields.tsx";
+import { paths, post } from "../api.ts";
 import type { Unit } from "../types.ts";
-import { useAction } from "../useAction.ts";
-import { download } from "./importing.ts";
-import { OutcomeNote, ProblemsError, useOutcome } from "./outcome.tsx";
+import type { ReformForm } from "./excel/reform.ts";
+import { FileImport } from "./ImportFile.tsx";
+import { download, importWorkbook } from "./importing.ts";
 
 export const trf = messagesFor(
   {
@@ -16,7 +16,6 @@ export const trf = messagesFor(
     effectiveDate: "Hiệu lực từ ngày (dd/mm/yyyy; để trống: lấy từ tệp)",
     file: "Tệp sắp xếp đơn vị (.xlsx)",
     template: "Tải mẫu sắp xếp đơn vị",
-    problems: "{name}: có {n} lỗi, chưa gửi gì.",
     applied: "Đã áp dụng {decision}: {units} đơn vị mới, {ended} đơn vị chấm dứt từ {date}.",
     history: "Sáp nhập từ {from} theo {decision}, hiệu lực từ {date}",
     formed: "Thành lập theo {decision}, hiệu lực từ {date}",
@@ -28,7 +27,6 @@ export const trf = messagesFor(
     effectiveDate: "Effective from (dd/mm/yyyy; empty: from the file)",
     file: "Reorganisation file (.xlsx)",
     template: "Download the reorganisation template",
-    problems: "{name}: {n} problems, nothing sent.",
     applied: "{decision} applied: {units} new units, {ended} units ended from {date}.",
     history: "Merged from {from} by {decision}, effective {date}",
     formed: "Formed by {decision}, effective {date}",
@@ -47,55 +45,28 @@ export function unitHistory(unit: Unit, byId: ReadonlyMap<string, Unit>): string
     : trf("formed", { decision: unit.reform.decision, date });
 }
 
-interface ReformResult {
-  decision: string;
-  effectiveDate: string;
-  units: unknown[];
-  ended: string[];
-}
+const ACCEPT = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /** Reads the chosen workbook, sends the reform, and maps the API's problems back to the sheet. */
-async function applyFile(file: File, form: { decision: string; effectiveDate: string }): Promise<string> {
-  const excel = await import("./excel/index.ts");
-  const converted = excel.reformFromSheets(excel.readXlsx(await file.arrayBuffer()), form);
-  if (converted.issues.length > 0)
-    throw new ProblemsError(
-      trf("problems", { n: converted.issues.length, name: file.name }),
-      converted.issues.map((issue) => ({ path: "", message: excel.issueText(issue) })),
-    );
-  try {
-    const result = await post<ReformResult>(paths.reforms, converted.value);
-    return trf("applied", {
-      decision: result.decision,
-      units: result.units.length,
-      ended: result.ended.length,
-      date: dmy(result.effectiveDate),
-    });
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    throw new ProblemsError(
-      errorText(error),
-      error.details.map((d) => ({
-        path: "",
-        message: excel.issueText(converted.locate(d.path, detailText(d.message))),
-      })),
-    );
-  }
-}
+const applyFile = (file: File, form: ReformForm): Promise<string> =>
+  importWorkbook(
+    file,
+    (excel, sheets) => excel.reformFromSheets(sheets, form),
+    async (body) => {
+      const result = await post<ReformResultView>(paths.reforms, body);
+      return trf("applied", {
+        decision: result.decision,
+        units: result.units.length,
+        ended: result.ended.length,
+        date: dmy(result.effectiveDate),
+      });
+    },
+  );
 
 /** The reorganisation import of the Units screen: decision and date (or the sheet's), the file, the template. */
 export function ReformImport({ onApplied }: { onApplied: () => void }) {
   const [decision, setDecision] = useState("");
   const [effectiveDate, setEffectiveDate] = useState("");
-  const applying = useOutcome(async (file: File) => {
-    const message = await applyFile(file, { decision, effectiveDate });
-    onApplied();
-    return message;
-  });
-  const template = useAction(async () => {
-    const excel = await import("./excel/index.ts");
-    download(excel.reformWorkbook(), "mau-sap-xep-don-vi.xlsx");
-  });
   return (
     <section aria-labelledby="reform" class="admin-section">
       <h3 id="reform">{trf("title")}</h3>
@@ -107,33 +78,17 @@ export function ReformImport({ onApplied }: { onApplied: () => void }) {
         value={effectiveDate}
         onValue={setEffectiveDate}
       />
-      <Field id="reform-file" label={trf("file")}>
-        <input
-          id="reform-file"
-          type="file"
-          accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          disabled={applying.busy}
-          onChange={(e) => {
-            const file = e.currentTarget.files?.[0];
-            e.currentTarget.value = "";
-            if (file) void applying.run(file);
-          }}
-        />
-      </Field>
-      <p>
-        <button
-          type="button"
-          class="btn btn-small"
-          disabled={template.busy}
-          onClick={() => void template.run()}
-        >
-          {trf("template")}
-        </button>
-      </p>
-      <OutcomeNote
-        ok={applying.ok}
-        error={applying.error ?? template.error}
-        failure={applying.failure ?? template.failure}
+      <FileImport
+        id="reform-file"
+        label={trf("file")}
+        accept={ACCEPT}
+        run={(file) => applyFile(file, { decision, effectiveDate })}
+        onImported={onApplied}
+        templateLabel={trf("template")}
+        template={async () => {
+          const excel = await import("./excel/index.ts");
+          download(excel.reformWorkbook(), "mau-sap-xep-don-vi.xlsx");
+        }}
       />
     </section>
   );

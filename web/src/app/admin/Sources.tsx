@@ -1,8 +1,15 @@
 import { useState } from "preact/hooks";
 import { pathFor } from "../../../../shared/api/paths.ts";
+import type { SourceView } from "../../../../shared/model/measurement.ts";
 import { fmt, messagesFor } from "../../i18n/index.ts";
-import { LoadState, useAsync, useTitle } from "../../ui/common.tsx";
-import { del, errorText, get, post } from "../api.ts";
+import { LoadState, Scroll, useTitle } from "../../ui/common.tsx";
+import { TextField, useFields } from "../../ui/fields.tsx";
+import { del, post } from "../api.ts";
+import { ColumnHeads } from "../ui.tsx";
+import { useAction } from "../useAction.ts";
+import { ListHeading, MoreButton, usePagedList } from "./ListScreen.tsx";
+import { ta } from "./messages-accounts.ts";
+import { ActionForm, OutcomeNote } from "./outcome.tsx";
 import "./accounts.css";
 
 /** The organiser's data sources: register (the secret shown once), list, revoke. */
@@ -46,84 +53,45 @@ const ts = messagesFor(
   },
 );
 
-interface SourceRow {
-  id: string;
-  name: string;
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-}
-
 const LIST = pathFor("GET /api/sources");
 
 export function SourcesScreen() {
   useTitle(ts("title"));
-  const list = useAsync(() => get<{ items: SourceRow[] }>(LIST), []);
-  const [id, setId] = useState("");
-  const [name, setName] = useState("");
+  // A new version (after a register or a revoke) reloads the list from its first page.
+  const [version, setVersion] = useState(0);
+  const { list, rows, more } = usePagedList<SourceView, Record<string, string>>(LIST, {}, version);
+  const { values, setValues, bind } = useFields({ id: "", name: "" });
   const [secret, setSecret] = useState<string | undefined>();
   const [copied, setCopied] = useState(false);
-  const [error, setError] = useState<string | undefined>();
 
-  const register = async (event: Event) => {
-    event.preventDefault();
-    setError(undefined);
-    try {
-      const created = await post<{ secret: string }>(pathFor("POST /api/sources"), { id, name });
-      setSecret(created.secret);
-      setCopied(false);
-      setId("");
-      setName("");
-      list.reload();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
-  const revoke = async (sourceId: string) => {
+  const register = useAction(async () => {
+    const created = await post<{ secret: string }>(pathFor("POST /api/sources"), values);
+    setSecret(created.secret);
+    setCopied(false);
+    setValues({ id: "", name: "" });
+    setVersion((v) => v + 1);
+  });
+  const revoke = useAction(async (sourceId: string) => {
     if (!confirm(ts("confirmRevoke", { id: sourceId }))) return;
-    try {
-      await del(pathFor("DELETE /api/sources/{sourceId}", { sourceId }));
-      list.reload();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
+    await del(pathFor("DELETE /api/sources/{sourceId}", { sourceId }));
+    setVersion((v) => v + 1);
+  });
 
   return (
-    <main class="admin-sources">
-      <h1>{ts("title")}</h1>
+    <>
+      <ListHeading title={ts("title")} />
       <p class="muted">{ts("intro")}</p>
-      <form class="card" onSubmit={register}>
-        <div class="field">
-          <label for="source-id">{ts("id")}</label>
-          <input
-            id="source-id"
-            value={id}
-            required
-            pattern="[a-z0-9][a-z0-9-]*"
-            maxLength={64}
-            onInput={(e) => setId(e.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="source-name">{ts("name")}</label>
-          <input
-            id="source-name"
-            value={name}
-            required
-            maxLength={500}
-            onInput={(e) => setName(e.currentTarget.value)}
-          />
-        </div>
-        <button type="submit" class="btn">
-          {ts("register")}
-        </button>
-        {error && (
-          <p class="input-error" role="alert">
-            {error}
-          </p>
-        )}
-      </form>
+      <ActionForm action={register} submit={ts("register")} incomplete={!values.id || !values.name}>
+        <TextField
+          id="source-id"
+          label={ts("id")}
+          required
+          pattern="[a-z0-9][a-z0-9-]*"
+          maxLength={64}
+          {...bind("id")}
+        />
+        <TextField id="source-name" label={ts("name")} required maxLength={500} {...bind("name")} />
+      </ActionForm>
       {secret && (
         <div class="card" role="status">
           <p>{ts("secretOnce")}</p>
@@ -142,38 +110,40 @@ export function SourcesScreen() {
           </p>
         </div>
       )}
+      <OutcomeNote error={revoke.error} failure={revoke.failure} />
       <LoadState of={list} />
-      {list.data && list.data.items.length === 0 && <p>{ts("none")}</p>}
-      {list.data && list.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{ts("id")}</th>
-              <th scope="col">{ts("name")}</th>
-              <th scope="col">{ts("created")}</th>
-              <th scope="col">{ts("state")}</th>
-              <th scope="col" />
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((s) => (
-              <tr key={s.id}>
-                <td>{s.id}</td>
-                <td>{s.name}</td>
-                <td>{fmt.dateTime(s.createdAt)}</td>
-                <td>{s.revokedAt ? ts("revoked", { date: fmt.dateTime(s.revokedAt) }) : ts("active")}</td>
-                <td>
-                  {!s.revokedAt && (
-                    <button type="button" class="btn btn-small btn-quiet" onClick={() => revoke(s.id)}>
-                      {ts("revoke")}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {list.data && rows.length === 0 && <p>{ts("none")}</p>}
+      {rows.length > 0 && (
+        <Scroll label={ts("title")}>
+          <table>
+            <caption class="sr-only">{ts("title")}</caption>
+            <ColumnHeads columns={[ts("id"), ts("name"), ts("created"), ts("state"), ta("actions")]} />
+            <tbody>
+              {rows.map((s) => (
+                <tr key={s.id}>
+                  <td>{s.id}</td>
+                  <td>{s.name}</td>
+                  <td>{fmt.dateTime(s.createdAt)}</td>
+                  <td>{s.revokedAt ? ts("revoked", { date: fmt.dateTime(s.revokedAt) }) : ts("active")}</td>
+                  <td>
+                    {!s.revokedAt && (
+                      <button
+                        type="button"
+                        class="btn btn-small btn-quiet"
+                        disabled={revoke.busy}
+                        onClick={() => revoke.run(s.id)}
+                      >
+                        {ts("revoke")}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Scroll>
       )}
-    </main>
+      <MoreButton when={list.data?.nextCursor} onMore={more} />
+    </>
   );
 }

@@ -3,6 +3,8 @@ import { ApiError, errorText, getAll, paths } from "../api.ts";
 import { allUnits, getFramework } from "../context.ts";
 import { detailText } from "../errorMessages.ts";
 import type { Framework, FrameworkSummary, Unit } from "../types.ts";
+import type { Converted } from "./excel/parse.ts";
+import type { Sheets } from "./excel/xlsx.ts";
 import { ProblemsError } from "./outcome.tsx";
 
 /**
@@ -45,16 +47,36 @@ export async function readJson(file: File): Promise<unknown> {
 
 export const isExcel = (file: File) => /\.xlsx$/i.test(file.name);
 
-async function convertExcel(file: File, kind: ImportKind) {
+type Excel = typeof import("./excel/index.ts");
+
+/**
+ * Converts a chosen workbook with `convert` and sends its value with `send` (which answers the success
+ * message); the conversion's problems, or the API's mapped back to the sheet, are thrown as such.
+ */
+export async function importWorkbook(
+  file: File,
+  convert: (excel: Excel, sheets: Sheets) => Converted,
+  send: (body: unknown) => Promise<string>,
+): Promise<string> {
   const excel = await import("./excel/index.ts");
-  const sheets = excel.readXlsx(await file.arrayBuffer());
-  const converted = (kind === "framework" ? excel.frameworkFromSheets : excel.unitsFromSheets)(sheets);
+  const converted = convert(excel, excel.readXlsx(await file.arrayBuffer()));
   if (converted.issues.length > 0)
     throw new ProblemsError(
       t("excel.problems", { n: converted.issues.length, name: file.name }),
       converted.issues.map((issue) => ({ path: "", message: excel.issueText(issue) })),
     );
-  return { converted, issueText: excel.issueText };
+  try {
+    return await send(converted.value);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    throw new ProblemsError(
+      errorText(error),
+      error.details.map((d) => ({
+        path: "",
+        message: excel.issueText(converted.locate(d.path, detailText(d.message))),
+      })),
+    );
+  }
 }
 
 /** Imports `file` with `send` (which answers the success message); throws what went wrong. */
@@ -64,19 +86,11 @@ export async function importFile(
   send: (body: unknown) => Promise<string>,
 ): Promise<string> {
   if (!isExcel(file)) return send(await readJson(file));
-  const { converted, issueText } = await convertExcel(file, kind);
-  try {
-    return await send(converted.value);
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    throw new ProblemsError(
-      errorText(error),
-      error.details.map((d) => ({
-        path: "",
-        message: issueText(converted.locate(d.path, detailText(d.message))),
-      })),
-    );
-  }
+  return importWorkbook(
+    file,
+    (excel, sheets) => (kind === "framework" ? excel.frameworkFromSheets : excel.unitsFromSheets)(sheets),
+    send,
+  );
 }
 
 /** Offers a generated file for download. */

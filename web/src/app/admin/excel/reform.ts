@@ -112,7 +112,7 @@ export function reformFromSheets(sheets: Sheets, form: ReformForm = {}): Convert
     const [head, index, field] = path.split(".");
     if (head === "decision") return { ...where(1, 1, tr("decision")), message };
     if (head === "effectiveDate") return { ...where(2, 1, tr("effectiveDate")), message };
-    if (head === "ended") return { ...where(3, 1, tr("ended")), message: `${message}` };
+    if (head === "ended") return { ...where(3, 1, tr("ended")), message };
     const origin = origins.get(`${head}.${index}`);
     if (!origin) return { sheet, message: `${path}: ${message}` };
     const col = origin.columns.get(field ?? "") ?? origin.columns.get("code");
