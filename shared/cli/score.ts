@@ -4,12 +4,10 @@
  * Either writes the ranking snapshot JSON to stdout and nothing else; refusals go to stderr with a
  * non-zero exit.
  */
-import { readFile } from "node:fs/promises";
-import { parseBundle } from "../engine/bundle.ts";
 import { restateFromJson } from "../engine/restate.ts";
-import { scorePeriod } from "../engine/score-period.ts";
-import { toSnapshot } from "../engine/snapshot.ts";
 import type { Issue } from "../model/issues.ts";
+import { writePrettyJson } from "./pretty-json.ts";
+import { readJson as readJsonOf, scoreBundleFile } from "./score-file.ts";
 
 const MAX_LISTED = 200;
 const USAGE = [
@@ -21,13 +19,11 @@ async function main(args: string[]): Promise<number> {
   if (args[0] === "restate") return restate(args.slice(1));
   const [file, ...rest] = args;
   if (!file || rest.length > 0 || file === "--help" || file === "-h") return usage();
-  const input = await readJson(file);
-  if (!input.ok) return 2;
-  const bundle = parseBundle(input.value);
-  if (!bundle.ok) return refuse("bundle", bundle.issues);
-  const snapshot = toSnapshot(scorePeriod(bundle.value), bundle.value);
-  process.stdout.write(`${JSON.stringify(snapshot, null, 2)}\n`);
-  return 0;
+  // The snapshot goes out in pieces as it is written (stdout is synchronous for files and pipes).
+  const outcome = await scoreBundleFile(file, (text) => process.stdout.write(text));
+  if (outcome.ok) return 0;
+  if ("unreadable" in outcome) return cannotRead(file, outcome.unreadable);
+  return refuse("bundle", outcome.issues);
 }
 
 async function restate(args: string[]): Promise<number> {
@@ -43,7 +39,7 @@ async function restate(args: string[]): Promise<number> {
     process.stderr.write(
       `score: note: left out, none of their predecessors is in the snapshot: ${leftOut.join(", ")}\n`,
     );
-  process.stdout.write(`${JSON.stringify(restated.value.snapshot, null, 2)}\n`);
+  writePrettyJson(restated.value.snapshot, (text) => process.stdout.write(text));
   return 0;
 }
 
@@ -54,13 +50,14 @@ function usage(): number {
 
 /** The parsed JSON of a file ("-": standard input), or false with the reason on stderr. */
 async function readJson(file: string): Promise<{ ok: true; value: unknown } | { ok: false }> {
-  try {
-    const text = file === "-" ? await readStdin() : await readFile(file, "utf8");
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    process.stderr.write(`score: cannot read ${file}: ${(error as Error).message}\n`);
-    return { ok: false };
-  }
+  const read = await readJsonOf(file);
+  if (!read.ok) cannotRead(file, read.unreadable);
+  return read;
+}
+
+function cannotRead(file: string, reason: string): number {
+  process.stderr.write(`score: cannot read ${file}: ${reason}\n`);
+  return 2;
 }
 
 /** Every problem (up to MAX_LISTED) on stderr; exit 1. */
@@ -71,12 +68,6 @@ function refuse(what: "bundle" | "restatement", issues: readonly Issue[]): numbe
     `score: the ${what} is refused (${issues.length} problems):\n${[...listed, ...more].join("\n")}\n`,
   );
   return 1;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -10,11 +10,14 @@ import { compileFramework } from "./compile.ts";
 import type { ScoringInput } from "./score-period.ts";
 import type { SubmissionFacts } from "./score-unit.ts";
 import type { SnapshotMeta } from "./snapshot.ts";
+import { zodAccepts } from "./zod-accepts.ts";
 
 /**
  * The scoring bundle: everything needed to recompute a ranking from an export (README, "The score CLI").
  * `submissions` and `appraisals` are checked by hand, not with zod: at national scale they hold over a
- * million answers.
+ * million answers. The rest (units, the previous snapshot) is checked by a yes/no compiled from the same
+ * zod schemas (zod-accepts.ts), which lets the input through uncopied; only when it says no does zod
+ * itself parse the envelope, so a refused bundle gets zod's issues, paths and messages as before.
  */
 export type ScoringBundle = ScoringInput & SnapshotMeta;
 
@@ -31,8 +34,16 @@ const envelopeSchema = z.strictObject({
   publishedAt: z.iso.datetime({ offset: true }).nullable().optional(),
 });
 
-export function parseBundle(input: unknown): Checked<ScoringBundle> {
-  const envelope = envelopeSchema.safeParse(input, { reportInput: true });
+const envelopeAccepted = zodAccepts(envelopeSchema);
+
+type Envelope = z.infer<typeof envelopeSchema>;
+
+/** `fastPath: false` parses the envelope with zod alone: the tests prove both ways give the same answer. */
+export function parseBundle(input: unknown, options: { fastPath?: boolean } = {}): Checked<ScoringBundle> {
+  const envelope: { success: true; data: Envelope } | z.ZodSafeParseResult<Envelope> =
+    options.fastPath !== false && envelopeAccepted(input)
+      ? { success: true, data: input as Envelope }
+      : envelopeSchema.safeParse(input, { reportInput: true });
   const framework = parseFramework(
     typeof input === "object" && input !== null ? (input as Record<string, unknown>).framework : undefined,
   );
@@ -57,15 +68,24 @@ export function parseBundle(input: unknown): Checked<ScoringBundle> {
     value: {
       ...envelope.data,
       framework: framework.value,
-      // The evidence list may be left out: no confirmed evidence.
-      submissions: Object.fromEntries(
-        Object.entries(submissions).map(([id, s]) => [
-          id,
-          { ...(s as SubmissionFacts), evidence: (s as SubmissionFacts).evidence ?? [] },
-        ]),
-      ),
+      submissions: withEvidence(submissions as Record<string, SubmissionFacts>),
     } as ScoringBundle,
   };
+}
+
+/**
+ * The evidence list may be left out or null (no confirmed evidence): only a submission without one is copied,
+ * and the record only when one is, so a national bundle is not copied answer by answer.
+ */
+function withEvidence(submissions: Record<string, SubmissionFacts>): Record<string, SubmissionFacts> {
+  let out: Record<string, SubmissionFacts> | undefined;
+  for (const id in submissions) {
+    const s = submissions[id] as SubmissionFacts;
+    if (s.evidence !== undefined && s.evidence !== null) continue;
+    out ??= { ...submissions };
+    out[id] = { ...s, evidence: [] };
+  }
+  return out ?? submissions;
 }
 
 /** Unit id → the leaves of its group (null: its kind is not ranked, already reported). */
@@ -122,13 +142,15 @@ function checkSubmission(unitId: string, raw: unknown, leavesOf: LeavesOf, issue
       path: `${at}.evidence`,
       message: `unit ${unitId}: expected a list of leaf codes`,
     });
-  evidence.forEach((code, i) => {
+  for (let i = 0; i < evidence.length; i++) {
+    const code: unknown = evidence[i];
+    if (code === undefined && !(i in evidence)) continue; // a hole, skipped as forEach did
     if (typeof code !== "string" || !leaves.has(code))
       issues.push({
         path: `${at}.evidence.${i}`,
         message: `unit ${unitId}: evidence for ${JSON.stringify(code)}, which is not a leaf of its group`,
       });
-  });
+  }
 }
 
 function checkAppraisals(unitId: string, raw: unknown, leavesOf: LeavesOf, issues: Issue[]): void {

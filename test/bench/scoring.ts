@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { availableParallelism, loadavg } from "node:os";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { scoreBundleFile } from "../../shared/cli/score-file.ts";
 import { parseBundle } from "../../shared/engine/bundle.ts";
 import { scorePeriod } from "../../shared/engine/score-period.ts";
 import { toSnapshot } from "../../shared/engine/snapshot.ts";
@@ -20,7 +22,10 @@ import { int, load, mib, ms, table, times } from "./report.ts";
  * before every step:
  *   (a) JSON.parse of the text — the floor;
  *   (b) parseBundle: validation of the parsed bundle (envelope, framework, every answer);
- *   (c) scorePeriod + toSnapshot: scoring and ranking. Goal: (c) within 2× (a).
+ *   (c) scorePeriod + toSnapshot: scoring and ranking. Goal: (c) within 2× (a);
+ *   (d) the score CLI's whole path, in-process (scoreBundleFile, the function the CLI runs): read the
+ *       bundle file, JSON.parse, validate, score and rank, write the indented snapshot to a file.
+ *       Goal: (d) within 2.5× (a). Validation, (b), within 0.5× (a).
  * Figures are medians over the rounds; ratios are taken within a round, so that a busy machine,
  * which slows whole rounds, moves them little.
  */
@@ -33,6 +38,8 @@ const EVIDENCE_SHARE = 0.9;
 const WARMUPS = 1;
 const RUNS = 5;
 const GOAL_RATIO = 2;
+const VALIDATION_GOAL = 0.5;
+const CLI_GOAL = 2.5;
 
 // ---------------------------------------------------------------------------------------------------
 // The framework: the sample's groups grown to LEAVES_PER_GROUP leaves each, with all eight methods.
@@ -165,6 +172,16 @@ interface Timing {
   cpu: number;
 }
 
+async function timedAsync<T>(fn: () => Promise<T>): Promise<[T, Timing]> {
+  collectGarbage();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const result = await fn();
+  const wall = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return [result, { wall, cpu: (used.user + used.system) / 1000 }];
+}
+
 function timed<T>(fn: () => T): [T, Timing] {
   collectGarbage();
   const cpu = process.cpuUsage();
@@ -196,10 +213,25 @@ interface Round {
   validate: Timing;
   score: Timing;
   snapshot: Timing;
+  cli: Timing;
   result: RankingSnapshot;
 }
 
-function round(text: string): Round {
+/** The CLI's path on the bundle file, its output written to `output` as `score … > output` does. */
+async function cliRun(bundleFile: string, output: string): Promise<void> {
+  const fd = openSync(output, "w");
+  try {
+    const outcome = await scoreBundleFile(bundleFile, (chunk) => {
+      writeSync(fd, chunk);
+    });
+    if (!outcome.ok)
+      throw new Error(`the CLI refused the generated bundle: ${JSON.stringify(outcome).slice(0, 500)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function round(text: string, bundleFile: string, output: string): Promise<Round> {
   const [parsed, parse] = timed(() => JSON.parse(text) as unknown);
   const [checked, validate] = timed(() => parseBundle(parsed));
   if (!checked.ok) {
@@ -209,7 +241,8 @@ function round(text: string): Round {
   const bundle = checked.value;
   const [score, scoreTime] = timed(() => scorePeriod(bundle));
   const [result, snapshot] = timed(() => toSnapshot(score, bundle));
-  return { parse, validate, score: scoreTime, snapshot, result };
+  const [, cli] = await timedAsync(() => cliRun(bundleFile, output));
+  return { parse, validate, score: scoreTime, snapshot, cli, result };
 }
 
 export async function run(): Promise<void> {
@@ -235,6 +268,10 @@ export async function run(): Promise<void> {
     }
     text = JSON.stringify(bundle);
   }
+  const work = mkdtempSync(join(tmpdir(), "chiso-bench-scoring-"));
+  const bundleFile = join(work, "bundle.json");
+  const output = join(work, "snapshot.json");
+  writeFileSync(bundleFile, text);
   const setupMs = performance.now() - setupStart;
   const rssAfterSetup = peakRss();
 
@@ -254,7 +291,7 @@ export async function run(): Promise<void> {
       `(with a previous snapshot for rank change); set-up ${ms(setupMs)}`,
   );
   console.log(
-    `  runs    ${RUNS} rounds after ${WARMUPS} warm-up; a round = (a) → (b) → (c) on a fresh parse, full GC before each step`,
+    `  runs    ${RUNS} rounds after ${WARMUPS} warm-up; a round = (a) → (b) → (c) on a fresh parse, then (d); full GC before each step`,
   );
   const busy = loadavg()[0] ?? 0;
   console.log(`  load    average ${load()} (1, 5, 15 min) before the runs`);
@@ -267,14 +304,23 @@ export async function run(): Promise<void> {
   // Interleaved rounds: on a shared machine every step of a round sees the same load, so the ratios
   // of a round are fair even when the absolute times drift.
   const rounds: Round[] = [];
-  for (let r = 0; r < WARMUPS + RUNS; r++) {
-    const result = round(text);
-    if (r >= WARMUPS) rounds.push(result);
+  let cliOutput: Buffer;
+  try {
+    for (let r = 0; r < WARMUPS + RUNS; r++) {
+      const result = await round(text, bundleFile, output);
+      if (r >= WARMUPS) rounds.push(result);
+    }
+    cliOutput = readFileSync(output);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
   const last = rounds[rounds.length - 1]?.result;
   const ranked = last?.groups.reduce((n, g) => n + g.units.length, 0) ?? 0;
   if (ranked !== units.length) throw new Error(`the snapshot ranks ${ranked} units, not ${units.length}`);
   const digest = createHash("sha256").update(JSON.stringify(last)).digest("hex").slice(0, 16);
+  // The CLI's file is the snapshot as published (indented by 2, a final newline), byte for byte.
+  if (!cliOutput.equals(Buffer.from(`${JSON.stringify(last, null, 2)}\n`)))
+    throw new Error("the CLI's output differs from JSON.stringify(snapshot, null, 2)");
 
   const steps: [name: string, of: (r: Round) => Timing][] = [
     ["(a) JSON.parse — the floor", (r) => r.parse],
@@ -284,6 +330,7 @@ export async function run(): Promise<void> {
     ["      of which toSnapshot", (r) => r.snapshot],
     ["(b)+(c) — validation, scoring, ranking", (r) => sum(r.validate, sum(r.score, r.snapshot))],
     ["(a)+(b)+(c) — JSON text to snapshot", (r) => sum(r.parse, sum(r.validate, sum(r.score, r.snapshot)))],
+    ["(d) score CLI — file to file, in-process", (r) => r.cli],
   ];
   /** Median over the rounds of each round's step ÷ floor, in wall or CPU time. */
   const ratio = (of: (r: Round) => Timing, clock: keyof Timing = "wall"): number =>
@@ -327,6 +374,19 @@ export async function run(): Promise<void> {
       `CPU ${times(goalCpu)} — ${goal <= GOAL_RATIO && goalCpu <= GOAL_RATIO ? "met" : "MISSED"}`,
   );
   console.log(`  (b)+(c) ÷ floor  wall ${times(ratio(checked))}, CPU ${times(ratio(checked, "cpu"))}`);
+  const validation = ratio((r) => r.validate);
+  const validationCpu = ratio((r) => r.validate, "cpu");
+  console.log(
+    `  goal             (b) ≤ ${VALIDATION_GOAL}× floor: wall ${times(validation)}, CPU ${times(validationCpu)} — ` +
+      `${validation <= VALIDATION_GOAL && validationCpu <= VALIDATION_GOAL ? "met" : "MISSED"}`,
+  );
+  const cli = ratio((r) => r.cli);
+  const cliCpu = ratio((r) => r.cli, "cpu");
+  console.log(
+    `  goal             (d) ≤ ${CLI_GOAL}× floor: wall ${times(cli)}, CPU ${times(cliCpu)} — ` +
+      `${cli <= CLI_GOAL && cliCpu <= CLI_GOAL ? "met" : "MISSED"} (output ${mib(cliOutput.length, 0)}, ` +
+      "byte for byte JSON.stringify(snapshot, null, 2))",
+  );
   console.log(
     `  total time       ${ms(median(rounds.map((r) => sum(r.parse, checked(r)).wall)))} from JSON text to snapshot, (a)+(b)+(c), median`,
   );
