@@ -1,9 +1,10 @@
 import { canEditUnit } from "../access/roles.ts";
+import { comparability, sideOfFramework } from "../engine/comparability.ts";
 import { compileFramework } from "../engine/compile.ts";
 import { conflict, forbidden } from "../errors.ts";
 import { writeWindow } from "../lifecycle.ts";
 import { answerProblem } from "../model/answer.ts";
-import type { Framework } from "../model/framework.ts";
+import { type Framework, type Leaf, measuredSourceOf } from "../model/framework.ts";
 import type { Period } from "../model/period.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import type { StoredAnswer } from "./ports.ts";
@@ -61,10 +62,57 @@ export async function carrySource(ports: Ports, scope: UnitScope): Promise<Carry
   return fallback;
 }
 
+/** Where one new leaf is carried from: the old leaf's code, and whether a line of the map names it. */
+export interface CarryLink {
+  from: string;
+  mapped: boolean;
+}
+
 /**
- * Starts a unit's self-assessment from its last one: copies the answers of leaves whose code exists in
- * both frameworks with the same method (and a value the new leaf accepts), each marked `carried` (it
- * counts nowhere until the unit saves it). Only into a draft in an open period; an answer the unit
+ * New leaf code → the old leaf it is carried from (DOMAIN.md §6.4). The map of the new framework's
+ * predecessor wins where it has a line: a `same` or `renamed` line carries from its one old code
+ * (a `split`, `merged` or `new` line carries nothing: no one old answer is the new one's). A leaf with
+ * no line takes the old leaf of its own code that no line took (the map's implicit `same`). Another
+ * framework of the lineage with no map: code for code. One that has a map but is not the source's
+ * successor: nothing (the map does not say how). A unit that changed group: code for code.
+ */
+export function carryLinks(
+  current: Framework,
+  groupId: string,
+  previous: Framework,
+  previousGroupId: string,
+): Map<string, CarryLink> {
+  const links = new Map<string, CarryLink>();
+  if (previousGroupId !== groupId) {
+    const old = compileFramework(previous).groups.find((g) => g.group.id === previousGroupId);
+    for (const code of old?.leafByCode.keys() ?? []) links.set(code, { from: code, mapped: false });
+    return links;
+  }
+  const mapped =
+    previous.id !== current.id && current.predecessor?.frameworkId === previous.id
+      ? new Set(current.predecessor.map.filter((e) => e.group === groupId).map((e) => e.code))
+      : new Set<string | undefined>();
+  const group = comparability(current, sideOfFramework(previous)).groups.get(groupId);
+  for (const [code, link] of group?.links.leaf ?? [])
+    if ((link.relation === "same" || link.relation === "renamed") && link.from.length === 1)
+      links.set(code, { from: link.from[0] as string, mapped: mapped.has(code) });
+  return links;
+}
+
+/**
+ * Whether an old answer may be carried into `leaf`: a value the new leaf accepts, into a leaf the unit
+ * answers (a measured one has its source's); without a map line, also the same method type.
+ */
+function carries(leaf: Leaf, oldLeaf: Leaf | undefined, link: CarryLink, value: unknown): boolean {
+  if (!oldLeaf || value === null || value === undefined || measuredSourceOf(leaf) !== undefined) return false;
+  if (!link.mapped && oldLeaf.method.type !== leaf.method.type) return false;
+  return answerProblem(leaf, value) === undefined;
+}
+
+/**
+ * Starts a unit's self-assessment from its last one: copies the answers of the leaves carryLinks
+ * relates to old ones (and a value the new leaf accepts), each marked `carried` (it counts nowhere
+ * until the unit saves it). Only into a draft in an open period; an answer the unit
  * already has is never overwritten, so a second call copies nothing new. Written in saves of at most
  * MAX_ANSWERS_PER_SAVE answers, each with its audit records, under the lifecycle's guards.
  */
@@ -79,6 +127,9 @@ export async function carryOver(ports: Ports, ctx: RequestContext, periodId: str
   const oldLeaves = source
     ? compileFramework(source.framework).groups.find((g) => g.group.id === source.groupId)?.leafByCode
     : undefined;
+  const links = source
+    ? carryLinks(scope.framework, scope.groupId, source.framework, source.groupId)
+    : new Map<string, CarryLink>();
   for (;;) {
     const view = await withSubmission(ports, ctx, scope, undefined, async (stored, version) => {
       const window = writeWindow(scope.period, stored.head, ctx.now);
@@ -91,12 +142,11 @@ export async function carryOver(ports: Ports, ctx: RequestContext, periodId: str
       const batch: StoredAnswer[] = [];
       for (const [code, leaf] of scope.leaves) {
         if (batch.length >= MAX_ANSWERS_PER_SAVE) break;
-        const old = previous?.answers.get(code);
-        const oldLeaf = oldLeaves?.get(code);
-        if (!old || !oldLeaf || stored.answers.has(code)) continue;
-        if (old.value === null || old.value === undefined || oldLeaf.method.type !== leaf.method.type)
-          continue;
-        if (answerProblem(leaf, old.value) !== undefined) continue;
+        const link = links.get(code);
+        const old = link && previous?.answers.get(link.from);
+        // An old answer still carried (never confirmed there) was never the unit's: not carried on.
+        if (!link || !old || old.carried || stored.answers.has(code)) continue;
+        if (!carries(leaf, oldLeaves?.get(link.from), link, old.value)) continue;
         batch.push({
           code,
           value: old.value,
@@ -118,7 +168,7 @@ export async function carryOver(ports: Ports, ctx: RequestContext, periodId: str
             ctx,
             entityOf(scope),
             "answer.carry",
-            { code: a.code, from },
+            { code: a.code, from: { ...from, code: links.get(a.code)?.from ?? a.code } },
             { code: a.code, value: a.value },
           ),
         ),

@@ -12,6 +12,9 @@ import type { Ports, RequestContext } from "./context.ts";
 import { appraisalValues, submissionFacts } from "./period-scoring.ts";
 import type { PageRequest, StoredSubmission } from "./ports.ts";
 
+/** The ledger's self flag of a leaf whose carried answer the unit never confirmed (it has no value). */
+export const CARRIED_UNCONFIRMED = "carried-unconfirmed";
+
 /**
  * The results route (API.md): each unit's provisional and final result with the per-leaf ledger —
  * self → appraised → final, who, when, why. Reviewers and admins see every unit; a unit user sees
@@ -117,7 +120,9 @@ function ledger(
   });
   const totals = { self: total(self), appraised: total(final) };
   const leaves = group.leaves.map(({ leaf }, i) => {
-    const answer = stored.answers.get(leaf.code);
+    // A carried answer the unit never confirmed was not its answer: no value, said by a flag.
+    const carried = stored.answers.get(leaf.code)?.carried === true;
+    const answer = carried ? undefined : stored.answers.get(leaf.code);
     const measured = stored.measured?.get(leaf.code);
     const appraisal = stored.appraisals.get(leaf.code);
     const contest = stored.contests.get(leaf.code);
@@ -132,7 +137,10 @@ function ledger(
         by: answer?.updatedBy ?? null,
         at: answer?.updatedAt ?? null,
         score: facts.submitted ? roundPoints(self.leafScores[i] as number) : 0,
-        flags: facts.submitted ? flagsOf(self.leafFlags[i] as number) : ["not-submitted"],
+        flags: [
+          ...(facts.submitted ? flagsOf(self.leafFlags[i] as number) : ["not-submitted"]),
+          ...(carried && !measured ? [CARRIED_UNCONFIRMED] : []),
+        ],
       },
       appraisal: appraisal ?? null,
       contest: contest ?? null,

@@ -12,14 +12,20 @@ export function submissionView(scope: UnitScope, stored: StoredSubmission, now: 
   // The same answers as if every leaf had its evidence: what uploading the missing evidence would give.
   const proven = scoreOf(scope, stored, [...scope.leaves.keys()]);
   const answers: Record<string, unknown> = {};
+  // Once locked, a carried answer the unit never confirmed is no answer (DOMAIN.md §6.4): it keeps
+  // only its mark, so the form can say why the leaf is empty.
+  const locked = stored.head.state === "locked";
   for (const [code, a] of stored.answers)
-    answers[code] = {
-      value: a.value,
-      note: a.note ?? null,
-      updatedAt: a.updatedAt,
-      updatedBy: a.updatedBy,
-      ...(a.carried ? { carried: true } : {}),
-    };
+    answers[code] =
+      a.carried && locked
+        ? { value: null, note: null, updatedAt: a.updatedAt, updatedBy: a.updatedBy, carried: true }
+        : {
+            value: a.value,
+            note: a.note ?? null,
+            updatedAt: a.updatedAt,
+            updatedBy: a.updatedBy,
+            ...(a.carried ? { carried: true } : {}),
+          };
   return {
     periodId: scope.period.id,
     unitId: scope.unitId,

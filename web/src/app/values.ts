@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_EVIDENCE_BYTES, EVIDENCE_TYPE_BY_EXTENSION } from "../../../shared/model/limits.ts";
-import { fmt, localLabel, t } from "../i18n/index.ts";
+import { fmt, localLabel, messagesFor, t } from "../i18n/index.ts";
 import { methodWords } from "../public/method-words.ts";
 import type { Evidence, Leaf } from "./types.ts";
 
@@ -36,7 +36,14 @@ const FLAG_KEYS = {
   "not-submitted": "flag.notSubmitted",
 } as const;
 
+/** The ledger's mark of a carried answer the unit never confirmed (results.ts CARRIED_UNCONFIRMED). */
+const carriedFlag = messagesFor(
+  { label: "chuyển từ kỳ trước, không được xác nhận" },
+  { label: "carried over, never confirmed" },
+);
+
 export function flagText(flag: string): string {
+  if (flag === "carried-unconfirmed") return carriedFlag("label");
   const key = FLAG_KEYS[flag as keyof typeof FLAG_KEYS];
   return key ? t(key) : flag;
 }

@@ -10,6 +10,8 @@ const tc = messagesFor(
     startHelp:
       "Chép câu trả lời của lần tự đánh giá gần nhất vào các chỉ tiêu còn trống. Mỗi câu trả lời chép sang chưa được tính điểm cho đến khi đơn vị xác nhận.",
     carried: "Chuyển từ kỳ trước — cần xác nhận",
+    unconfirmed:
+      "Chuyển từ kỳ trước nhưng không được xác nhận trước khi khóa: không có giá trị, không tính điểm.",
     confirm: "Xác nhận",
   },
   {
@@ -17,6 +19,8 @@ const tc = messagesFor(
     startHelp:
       "Copies the last self-assessment's answers into the indicators still empty. Each copied answer scores nothing until the unit confirms it.",
     carried: "Carried over from the previous period — confirm it",
+    unconfirmed:
+      "Carried over from the previous period but never confirmed before the lock: no value, no points.",
     confirm: "Confirm",
   },
 );
@@ -57,6 +61,9 @@ export function CarriedMark({
 }) {
   const stored = state.submission.answers[code];
   if (!stored?.carried || state.pending.has(code)) return null;
+  // Locked: the carried value is gone (it was never the unit's answer); nothing left to confirm.
+  if (state.submission.state === "locked")
+    return <p class="carried-mark notice notice-warn">{tc("unconfirmed")}</p>;
   return (
     <p class="carried-mark notice notice-warn">
       {tc("carried")}{" "}
