@@ -137,6 +137,9 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   // A push reads the source, the period, its members, the framework and the stored values (BatchGetItem),
   // writes each value with a conditional Put and appends one audit record per call.
   "measurements/push": WRITE,
+  // An import reads the period, its members' units, all units (only for an unknown code), the sources
+  // and the stored values, writes them as a push does and appends one audit record.
+  "measurements/import": WRITE,
   // The job function: the close (locks submissions, scores, records results; a schedule that fired
   // before a moved deadline arms it again), final scoring (keeps the bundle), publication (files +
   // invalidation; the previous snapshot is read back for rank changes).

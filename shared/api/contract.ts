@@ -11,6 +11,7 @@ import { frameworkSchema } from "../model/framework.ts";
 import { createSourceSchema, pushBodySchema } from "../model/measurement.ts";
 import { createPeriodSchema, PERIOD_STATES, patchPeriodSchema } from "../model/period.ts";
 import { auditQuerySchema } from "../services/audit.ts";
+import { importBodySchema } from "../services/measurement-import.ts";
 import { completeRequestSchema, partsRequestSchema } from "../services/multipart.ts";
 import { unitDeadlineSchema as unitDeadlineBodySchema } from "../services/periods.ts";
 import { reformBodySchema } from "../services/reforms.ts";
@@ -33,6 +34,7 @@ import {
   userSummarySchema,
 } from "./catalog.ts";
 import { pageOf, pagingQuery, pathParameters } from "./common.ts";
+import { importAnswerSchema } from "./measurements.ts";
 import { completedSchema, partsAnswerSchema } from "./multipart.ts";
 import {
   adminPeriodSchema,
@@ -338,6 +340,13 @@ export const CONTRACT = {
     params: period,
     body: pushBodySchema,
     responses: { 200: pushAnswerSchema },
+  },
+  "POST /api/periods/{periodId}/measurement-imports": {
+    summary:
+      "The organiser imports measured values from a file (rows by unit code): all rows or none; per row stored, unchanged or stale",
+    params: period,
+    body: importBodySchema,
+    responses: { 200: importAnswerSchema },
   },
 } as const satisfies Record<RouteKey, RouteContract>;
 

@@ -79,6 +79,14 @@ const TABLE = [
   route("DELETE", "/api/sources/{sourceId}", "sources/revoke", ADMIN),
   // Outside the JWT authorizer: the handler checks the source's secret (API.md, "Data sources").
   route("PUT", "/api/periods/{periodId}/measurements", "measurements/push", "public", MAX_PUSH_BODY_BYTES),
+  // The organiser's file of measured values (read in the browser): as many rows as a push has values.
+  route(
+    "POST",
+    "/api/periods/{periodId}/measurement-imports",
+    "measurements/import",
+    ADMIN,
+    MAX_PUSH_BODY_BYTES,
+  ),
 ] as const satisfies readonly Route[];
 
 export const ROUTES: readonly Route[] = TABLE;

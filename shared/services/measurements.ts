@@ -9,6 +9,7 @@ import {
   type RefusalReason,
   type StoredMeasurement,
 } from "../model/measurement.ts";
+import type { Period } from "../model/period.ts";
 import type { Ports, RequestContext } from "./context.ts";
 import type { MeasurementPut } from "./ports.ts";
 import { authenticateSource, entityOfSource } from "./sources.ts";
@@ -42,14 +43,12 @@ export const measurementKey = (unitId: string, code: string) => `${unitId}#${cod
  * stored, unchanged, stale or refused with its reason; a refused value writes nothing. One audit
  * record per call, with the counts.
  */
-export async function pushMeasurements(ports: Ports, ctx: RequestContext, request: PushRequest) {
-  // The period's read overlaps the secret's check, whose refusal (401) still comes first.
-  const periodRead = ports.periods.get(request.periodId);
-  periodRead.catch(() => undefined);
-  const source = await authenticateSource(ports, request.authorization);
-  const { asOf, values } = parseBody(pushBodySchema, request.body, "measurements");
-  const period = await periodRead;
-  if (!period) throw notFound(`period "${request.periodId}"`);
+/**
+ * The period if it takes measured values now (open or in appraisal), with its participants and each
+ * group's leaves by code: what a push and an import both check their values against.
+ */
+export async function measurableScope(ports: Ports, periodId: string, period: Period | undefined) {
+  if (!period) throw notFound(`period "${periodId}"`);
   if (!(MEASURABLE_STATES as readonly string[]).includes(period.state))
     throw conflict(
       "period-not-measurable",
@@ -61,6 +60,16 @@ export async function pushMeasurements(ports: Ports, ctx: RequestContext, reques
   ]);
   if (!framework) throw new Error(`framework ${period.frameworkId} of period ${period.id} is missing`);
   const leavesOf = new Map(compileFramework(framework).groups.map((g) => [g.group.id, g.leafByCode]));
+  return { period, members, leavesOf };
+}
+
+export async function pushMeasurements(ports: Ports, ctx: RequestContext, request: PushRequest) {
+  // The period's read overlaps the secret's check, whose refusal (401) still comes first.
+  const periodRead = ports.periods.get(request.periodId);
+  periodRead.catch(() => undefined);
+  const source = await authenticateSource(ports, request.authorization);
+  const { asOf, values } = parseBody(pushBodySchema, request.body, "measurements");
+  const { period, members, leavesOf } = await measurableScope(ports, request.periodId, await periodRead);
   const outsiders = [...new Set(values.map((v) => v.unitId).filter((id) => !members.has(id)))];
   const known = outsiders.length > 0 ? await ports.units.getMany(outsiders) : new Map();
 

@@ -48,6 +48,11 @@ export function sampleBody(
       asOf: "2030-01-01T00:00:00Z",
       values: [{ unitId: world.a.id, code: "1.1", value: true }],
     },
+    // 1.1 is answered by the unit: an admin's sample is refused (422) and writes nothing.
+    "POST /api/periods/{periodId}/measurement-imports": {
+      fileName: "never.csv",
+      rows: [{ unitCode: world.a.code, code: "1.1", value: "có" }],
+    },
     ...overrides,
   };
   const key = routeKey(route);

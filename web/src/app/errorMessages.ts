@@ -87,6 +87,10 @@ const CODES: Texts = {
     "Kỳ đánh giá không nhận số liệu đo ở trạng thái này",
     "The period takes no measured values in this state",
   ],
+  "invalid-rows": [
+    "Tệp có dòng không nhập được; chưa nhập dòng nào",
+    "Some rows of the file cannot be imported; none was",
+  ],
   "not-published": [
     "Kỳ này chưa công bố xếp hạng nào để tính lại",
     "This period has no published ranking to restate",
@@ -102,6 +106,14 @@ const CODES: Texts = {
   "not-draft": [
     "Chỉ chuyển câu trả lời từ kỳ trước khi hồ sơ còn là bản nháp",
     "Answers are carried over only into a draft",
+  ],
+  "submission-too-large": [
+    "Hồ sơ đã quá dung lượng cho phép (300 KB cho các câu trả lời và ghi chú); hãy rút gọn một số ghi chú",
+    "The submission is over its size (300 KB of answers and notes); shorten some notes",
+  ],
+  "unit-conflict": [
+    "Một yêu cầu khác vừa ghi đơn vị này với nội dung khác; tải lại danh sách đơn vị rồi thử lại",
+    "Another request has just written this unit with other content; reload the units and try again",
   ],
   "invalid-participants": [
     "Danh sách đơn vị tham gia chưa hợp lệ",

@@ -6,6 +6,7 @@ import type { Period, SubmissionRow } from "../types.ts";
 import { PeriodBadge } from "../ui.tsx";
 import { Deadlines } from "./Deadlines.tsx";
 import { Decision, DocumentLinks } from "./Decision.tsx";
+import { MeasurementImport } from "./MeasurementImport.tsx";
 import { Progress } from "./Progress.tsx";
 import { Transitions } from "./Transitions.tsx";
 import { UnitActions } from "./UnitActions.tsx";
@@ -57,6 +58,7 @@ export function AdminPeriod({ periodId }: { periodId: string }) {
       />
       <Progress period={period} framework={framework} rows={rows} />
       <UnitActions period={period} framework={framework} rows={rows} onDone={data.reload} />
+      <MeasurementImport period={period} framework={framework} rows={rows} />
       <DocumentLinks period={period} />
       <Deadlines period={period} onDone={data.reload} />
       <Decision key={`${period.id}-${period.version}`} period={period} onDone={data.reload} />
