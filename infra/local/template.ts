@@ -182,7 +182,9 @@ export class TemplateResolver {
       case "AWS::DynamoDB::Table": {
         const table =
           own === "DataTable" ? LOCAL_NAMES.dataTable : own === "AuditTable" ? LOCAL_NAMES.auditTable : name;
-        return { ref: table, attributes: { Arn: arn("dynamodb", `table/${table}`) } };
+        // The stream's label is a time in the cloud; any label names it here.
+        const tableArn = arn("dynamodb", `table/${table}`);
+        return { ref: table, attributes: { Arn: tableArn, StreamArn: `${tableArn}/stream/local` } };
       }
       case "AWS::S3::Bucket": {
         const bucket =

@@ -35,6 +35,8 @@ describe("DynamoDB", () => {
           AttributeDefinitions,
           KeySchema,
           GlobalSecondaryIndexes,
+          // The data table's stream carries the answer saves' audit records (audit-stream.ts).
+          ...(definition.stream ? { StreamSpecification: { StreamViewType: definition.stream } } : {}),
         },
       });
     }
