@@ -23,7 +23,6 @@
  * - jobs: lambda:InvokeFunction on the job function (a transition starts a close, final scoring or
  *   publication asynchronously).
  * - mail: ses:SendEmail from the reminder identity.
- * - dataStream: the data table's stream is the function's event source (its read rights come with it).
  */
 export interface Needs {
   data?: "read" | "write";
@@ -35,7 +34,6 @@ export interface Needs {
   closeSchedule?: "arm" | "arm-disarm";
   jobs?: true;
   mail?: true;
-  dataStream?: true;
   /** Reads MAX_EVIDENCE_BYTES (the upload limit). */
   evidenceLimit?: true;
   /** Memory and timeout beyond the API defaults (scoring a whole period; reading back a 100 MB file). */
@@ -154,8 +152,6 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   },
   // reminders claim each (period, days, unit) with a conditional Put, release it on a failed send.
   "jobs/send-reminders": { data: "write", mail: true },
-  // The audit records of answer saves, derived from the stream's images: appends only.
-  "jobs/audit-stream": { audit: "append", dataStream: true },
 };
 
 /** The map the app is built from: NEEDS, or another one for the length of `withNeeds`. */

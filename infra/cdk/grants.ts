@@ -1,7 +1,5 @@
 import { Stack } from "aws-cdk-lib";
 import type * as cloudfront from "aws-cdk-lib/aws-cloudfront";
-import * as lambda from "aws-cdk-lib/aws-lambda";
-import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { Needs } from "./access.ts";
 import type { ChisoFunction } from "./chiso-function.ts";
 import type { Auth } from "./constructs/auth.ts";
@@ -41,28 +39,6 @@ export function bindNeeds(fn: ChisoFunction, needs: Needs, to: Bindable): void {
       { env: "USER_POOL_ID" },
     );
   if (needs.closeSchedule) fn.bindCloseSchedules(jobs.closeSchedules, needs.closeSchedule);
-  if (needs.dataStream)
-    // Only submission heads a save has left a change record on (submission-changes.ts: the function
-    // skips the later writes of such a head, which keep the record). A failing record
-    // is retried (halving the batch to find it), then dead-lettered, which raises the alarm.
-    fn.function.addEventSource(
-      new DynamoEventSource(data.dataTable, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(jobs.deadLetterQueue),
-        filters: [
-          lambda.FilterCriteria.filter({
-            dynamodb: {
-              Keys: { sk: { S: lambda.FilterRule.isEqual("#") } },
-              NewImage: { lastChange: { M: lambda.FilterRule.exists() } },
-            },
-          }),
-        ],
-      }),
-    );
   if (needs.jobs) fn.bindJobQueue(jobs.periodJob.function, { env: "JOB_FUNCTION_NAME" });
   if (needs.mail) {
     fn.function.addEnvironment("REMINDER_DAYS", settings.reminderDays);

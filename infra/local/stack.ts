@@ -30,7 +30,6 @@ import { LocalTotp } from "./mfa.ts";
 import { freePort, LOCAL_HOST } from "./ports.ts";
 import { type RunningEmulator, runningProcesses, stopAll } from "./processes.ts";
 import { localS3ClientConfig, startS3 } from "./s3.ts";
-import { LocalStreamPoller, savedHead } from "./streams.ts";
 import { ensureTables } from "./tables.ts";
 import { LOCAL_ACCOUNT, LOCAL_NAMES } from "./template.ts";
 
@@ -141,7 +140,6 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   let stopGateway: (() => Promise<void>) | undefined;
   let aws: AwsEndpoints | undefined;
   let bundles: Invoker | undefined;
-  let streams: LocalStreamPoller | undefined;
   // The synth (about a minute when the sources changed) runs while the emulators start.
   const synth = options.bundles ? import("./bundles/mode.ts").then((m) => m.synthBundles(log)) : undefined;
   synth?.catch(() => undefined);
@@ -207,8 +205,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       ...names,
     };
     Object.assign(process.env, env);
-    const dynamoClient = new DynamoDBClient(localDynamoDbClientConfig(dynamo.endpoint));
-    await ensureTables(dynamoClient, [
+    await ensureTables(new DynamoDBClient(localDynamoDbClientConfig(dynamo.endpoint)), [
       { definition: DATA_TABLE, name: TABLE_NAMES.data },
       { definition: AUDIT_TABLE, name: TABLE_NAMES.audit },
     ]);
@@ -249,16 +246,6 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
           `(${app.synthesized ? `synthesized in ${app.seconds.toFixed(0)} s` : "synth reused"}; logs in ${logDir})`,
       );
     }
-    // The audit records of answer saves come from the data table's stream, as in the cloud.
-    streams = new LocalStreamPoller(
-      dynamoClient,
-      dynamo.endpoint,
-      TABLE_NAMES.data,
-      "jobs/audit-stream",
-      savedHead,
-      log,
-    );
-    streams.start();
     const gateway = await startGateway({
       port,
       routes: ROUTES,
@@ -337,7 +324,6 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         scheduler.stop();
         jobs.stop();
         await gateway.close();
-        await streams?.stop();
         await stopBundles(bundles);
         await aws?.close();
         await Promise.all(started.map((s) => s.stop()));
@@ -346,7 +332,6 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     };
   } catch (error) {
     await stopGateway?.().catch(() => undefined);
-    await streams?.stop().catch(() => undefined);
     await stopBundles(bundles).catch(() => undefined);
     await aws?.close().catch(() => undefined);
     await stopAll(); // also the emulators that started while another failed

@@ -15,8 +15,7 @@ import type { TableDefinition } from "../../shared/store/tables.ts";
  */
 export function tableSchema(
   definition: TableDefinition,
-): Required<Pick<CreateTableCommandInput, "AttributeDefinitions" | "KeySchema" | "GlobalSecondaryIndexes">> &
-  Pick<CreateTableCommandInput, "StreamSpecification"> {
+): Required<Pick<CreateTableCommandInput, "AttributeDefinitions" | "KeySchema" | "GlobalSecondaryIndexes">> {
   const attributes = new Set([
     definition.partitionKey,
     definition.sortKey,
@@ -32,40 +31,22 @@ export function tableSchema(
     GlobalSecondaryIndexes: definition.indexes.map((index) => ({
       IndexName: index.name,
       KeySchema: keys(index.partitionKey, index.sortKey),
-      Projection: index.include
-        ? { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.include] }
-        : { ProjectionType: "ALL" },
+      Projection: { ProjectionType: "ALL" },
     })),
-    ...(definition.stream
-      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }
-      : {}),
   };
 }
 
-/**
- * Creates each table unless it exists (data survives restarts under .data/). A table kept from an
- * older version, without an index or the stream this version reads, stops the start with what to do.
- */
+/** Creates each table unless it exists (data survives restarts under .data/). */
 export async function ensureTables(
   client: DynamoDBClient,
   tables: { definition: TableDefinition; name: string }[],
 ): Promise<void> {
   for (const { definition, name } of tables) {
-    const existing = await client.send(new DescribeTableCommand({ TableName: name })).then(
-      (described) => described.Table,
-      () => undefined,
+    const exists = await client.send(new DescribeTableCommand({ TableName: name })).then(
+      () => true,
+      () => false,
     );
-    if (existing) {
-      const indexes = new Set((existing.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-      const missing = definition.indexes.filter((i) => !indexes.has(i.name)).map((i) => `index ${i.name}`);
-      if (definition.stream && !existing.StreamSpecification?.StreamEnabled) missing.push("its stream");
-      if (missing.length > 0)
-        throw new Error(
-          `the kept table ${name} was made by an older version of chiso (it lacks ${missing.join(" and ")}): ` +
-            "delete the local data directory (.data/, or DATA_DIR) to start afresh",
-        );
-      continue;
-    }
+    if (exists) continue;
     try {
       await client.send(
         new CreateTableCommand({

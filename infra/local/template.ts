@@ -182,9 +182,7 @@ export class TemplateResolver {
       case "AWS::DynamoDB::Table": {
         const table =
           own === "DataTable" ? LOCAL_NAMES.dataTable : own === "AuditTable" ? LOCAL_NAMES.auditTable : name;
-        // The stream's label is a time in the cloud; any label names it here.
-        const tableArn = arn("dynamodb", `table/${table}`);
-        return { ref: table, attributes: { Arn: tableArn, StreamArn: `${tableArn}/stream/local` } };
+        return { ref: table, attributes: { Arn: arn("dynamodb", `table/${table}`) } };
       }
       case "AWS::S3::Bucket": {
         const bucket =

@@ -57,29 +57,3 @@ function ratioProblem(value: unknown): string | undefined {
   if (numerator > denominator) return `numerator (${numerator}) must not exceed denominator (${denominator})`;
   return undefined;
 }
-
-const utf8 = new TextEncoder();
-const bytesOf = (text: string) => utf8.encode(text).length;
-/** What DynamoDB adds per answer beyond its texts: attribute names and the map's own overhead. */
-const PER_ANSWER_BYTES = 64;
-
-/**
- * The size of a submission's answers as they are stored (MAX_ANSWER_BYTES): each code, value (as
- * JSON), note, author and time in UTF-8.
- */
-export function answerBytes(
-  answers: Iterable<
-    [string, { value: unknown; note?: string | undefined; updatedBy: string; updatedAt: string }]
-  >,
-): number {
-  let total = 0;
-  for (const [code, answer] of answers)
-    total +=
-      PER_ANSWER_BYTES +
-      bytesOf(code) +
-      bytesOf(JSON.stringify(answer.value ?? null)) +
-      bytesOf(answer.note ?? "") +
-      bytesOf(answer.updatedBy) +
-      answer.updatedAt.length;
-  return total;
-}

@@ -54,12 +54,5 @@ export const MAX_REASON_LENGTH = 2000;
 /** A longer text: a framework's about, a leaf's guidance or hint, an info leaf's answer. */
 export const MAX_TEXT_LENGTH = 4000;
 
-/**
- * A submission's answers, in bytes as DynamoDB counts them: they live in the submission's one item
- * (at most 400 KB), beside its state, history and results. A full index set of long notes stays far
- * below (docs/DATA-MODEL.md measures it); a save past it is refused, never truncated.
- */
-export const MAX_ANSWER_BYTES = 300 * 1024;
-
 /** A node's points: the sum of its children's, capped at its maximum (DOMAIN.md). */
 export const cappedPoints = (childrenSum: number, maxPoints: number) => Math.min(maxPoints, childrenSum);

@@ -12,7 +12,7 @@ import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { Ports } from "./context.ts";
 import type { JobProgress } from "./jobs.ts";
 import { comparedLeafPoints } from "./leaf-points.ts";
-import { type StoredSubmission, SubmissionWriteConflict } from "./ports.ts";
+import type { StoredSubmission } from "./ports.ts";
 import { comparedRef, comparedSnapshot } from "./previous.ts";
 
 /** "provisional": the self-assessment as locked at close; "final": with appraised values. */
@@ -96,15 +96,10 @@ export async function periodBundle(
   return { bundle, stored };
 }
 
-/** How many times the close reads again when saves land between its read and its locks. */
-const CLOSE_READS = 5;
-
 /**
  * Scores a period and keeps each unit's summary on its head; returns the score and the bests. With
  * `lockAt` (the close), the same write per unit also locks its head and records whether it was
- * submitted, on the version read here: a save that landed since (its request was checked before the
- * deadline) refuses the lock, and the close reads and scores again, so every save that lands before
- * its unit's lock is in the results. `progress` counts each unit read and each unit written.
+ * submitted, from the state read here. `progress` counts each unit read and each unit written.
  */
 export async function scoreAndRecord(
   ports: Ports,
@@ -113,50 +108,43 @@ export async function scoreAndRecord(
   options: { lockAt?: string; keepBundleAt?: string; progress?: JobProgress } = {},
 ) {
   const { progress } = options;
+  progress?.setTotal(2 * period.counts.units);
   const step = progress ? (count: number) => progress.add(count) : undefined;
-  for (let attempt = 1; ; attempt++) {
-    progress?.setTotal(2 * period.counts.units * attempt);
-    const { bundle, stored } = await periodBundle(ports, period, stage, {}, step);
-    const score = scorePeriod(bundle);
-    const kept = options.keepBundleAt
-      ? ports.periods.keepBundle(period.id, stage, options.keepBundleAt, bundle)
-      : undefined;
-    // Awaited below, after the results are written; handled now so that a failure meanwhile is not an
-    // unhandled rejection (which ends the process).
-    kept?.catch(() => undefined);
-    const results = score.groups.flatMap((group) =>
-      group.units.map((u) => ({
-        unitId: u.unit.id,
-        groupId: group.compiled.group.id,
-        result: {
-          points: roundPoints(u.points),
-          index: roundIndex(u.index),
-          rank: u.rank,
-          band: u.band,
-          flags: u.flags,
-        },
-      })),
+  const { bundle, stored } = await periodBundle(ports, period, stage, {}, step);
+  const score = scorePeriod(bundle);
+  const kept = options.keepBundleAt
+    ? ports.periods.keepBundle(period.id, stage, options.keepBundleAt, bundle)
+    : undefined;
+  // Awaited below, after the results are written; handled now so that a failure meanwhile is not an
+  // unhandled rejection (which ends the process).
+  kept?.catch(() => undefined);
+  const results = score.groups.flatMap((group) =>
+    group.units.map((u) => ({
+      unitId: u.unit.id,
+      groupId: group.compiled.group.id,
+      result: {
+        points: roundPoints(u.points),
+        index: roundIndex(u.index),
+        rank: u.rank,
+        band: u.band,
+        flags: u.flags,
+      },
+    })),
+  );
+  if (options.lockAt) {
+    const read = new Map(stored.map((s) => [s.head.unitId, s]));
+    await ports.submissions.lockWithResults(
+      period.id,
+      options.lockAt,
+      results.map((r) => {
+        const s = read.get(r.unitId);
+        return { ...r, seenState: s?.head.state ?? "draft", submitted: s ? wasSubmitted(s) : false };
+      }),
+      step,
     );
-    if (options.lockAt) {
-      const read = new Map(stored.map((s) => [s.head.unitId, s]));
-      try {
-        await ports.submissions.lockWithResults(
-          period.id,
-          options.lockAt,
-          results.map((r) => {
-            const s = read.get(r.unitId);
-            return { ...r, seenVersion: s?.head.version ?? 0, submitted: s ? wasSubmitted(s) : false };
-          }),
-          step,
-        );
-      } catch (error) {
-        if (error instanceof SubmissionWriteConflict && attempt < CLOSE_READS) continue;
-        throw error;
-      }
-    } else await ports.submissions.setResults(period.id, stage, results, step);
-    await kept;
-    return { score, bests: bestsOf(score) };
-  }
+  } else await ports.submissions.setResults(period.id, stage, results, step);
+  await kept;
+  return { score, bests: bestsOf(score) };
 }
 
 export function bestsOf(score: PeriodScore): GroupBests {

@@ -252,12 +252,8 @@ export interface HeadResult {
 
 /** For the close, also what its head was when read. */
 export interface LockResult extends HeadResult {
-  /**
-   * The head's version as read: the lock lands only on it. A save that landed after the read (it was
-   * checked before the deadline, the period still open when its request read it) makes the lock
-   * refuse, and the close reads again: every save that lands before its unit's lock is scored.
-   */
-  seenVersion: number;
+  /** The head's state as read after the period left `open` (no unit write lands after that). */
+  seenState: SubmissionState;
   /** Whether the unit counts as submitted (recorded at close). */
   submitted: boolean;
 }
@@ -304,23 +300,6 @@ export interface SubmissionWrite {
   removeEvidence?: string[];
   audit: AuditEntry[];
 }
-
-/**
- * A save of answers alone in the self-assessment: one conditional write of the head, which holds the
- * answers (version, state and the unit's own deadline in its condition); its audit records are
- * derived from the change after it lands (every change is delivered, at least once; the records are
- * keyed so a second delivery rewrites the same record). Every other write is all or nothing with its
- * audit records and the period's guard.
- */
-export const isOneWriteSave = (change: SubmissionWrite): boolean =>
-  (change.answers?.length ?? 0) > 0 &&
-  !change.evidence?.length &&
-  !change.removeEvidence?.length &&
-  change.expectState === "draft" &&
-  change.nextState === undefined &&
-  !change.period.submittedDelta &&
-  !change.period.supplement &&
-  !change.period.contest;
 
 /** A unit's submission: one read gives its head, answers, evidence, appraisals and contests. */
 export interface SubmissionStore {

@@ -9,21 +9,18 @@ import {
   type WriteWindow,
   writeWindow,
 } from "../lifecycle.ts";
-import { answerBytes, answerProblem } from "../model/answer.ts";
+import { answerProblem } from "../model/answer.ts";
 import { capped } from "../model/common.ts";
 import { measuredSourceOf } from "../model/framework.ts";
 import type { Issue } from "../model/issues.ts";
-import { MAX_ANSWER_BYTES, MAX_NOTE_LENGTH } from "../model/limits.ts";
+import { MAX_NOTE_LENGTH } from "../model/limits.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
 import type { StoredAnswer, StoredSubmission, SubmissionWrite } from "./ports.ts";
 import { type HistoryEvent, headScore, keptHistory, MAX_HISTORY, submissionView } from "./submission-view.ts";
 import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
 import { parseBody } from "./validate.ts";
 
-/**
- * Answers per save: a save is one write of the submission's head, and each answer is an audit record
- * (the outside edge of a request's work).
- */
+/** Each answer is written with its audit record in one transaction of at most 100 items. */
 export const MAX_ANSWERS_PER_SAVE = 40;
 export { MAX_NOTE_LENGTH };
 
@@ -137,15 +134,6 @@ export function writeOwnChange(
   change: Pick<SubmissionWrite, "answers" | "evidence" | "removeEvidence" | "audit">,
 ): Promise<number> {
   const { scope, stored, version, window } = read;
-  if (change.answers?.length) {
-    const bytes = answerBytes(updated.answers);
-    if (bytes > MAX_ANSWER_BYTES)
-      throw unprocessable(
-        "submission-too-large",
-        `the submission's answers would take ${Math.ceil(bytes / 1024)} KB, more than the ${MAX_ANSWER_BYTES / 1024} KB a submission holds: shorten some notes`,
-        [{ path: "answers", message: `at most ${MAX_ANSWER_BYTES / 1024} KB of answers and notes` }],
-      );
-  }
   return ports.submissions.write({
     ...target(scope),
     expectVersion: version,

@@ -7,8 +7,8 @@
  * | unit            | UNITS                  | U#{id}        | –                                        |
  * | period          | P#{id}                 | P             | PERIODS / {state}#{closesAt}#{id}        |
  * | its participants| P#{id}                 | MEMBERS       | –                                        |
- * | submission head | S#{periodId}#{unitId}  | #             | hpk/hsk (GSI byHead): PS#{periodId} / {groupId}#{unitId} |
- * |  (its answers)  | in the head, an attribute `A#{code}` each: a save is one conditional write |
+ * | submission head | S#{periodId}#{unitId}  | #             | PS#{periodId} / {groupId}#{unitId}       |
+ * | answer          | S#{periodId}#{unitId}  | A#{code}      | –                                        |
  * | evidence        | S#{periodId}#{unitId}  | E#{id}        | –                                        |
  * | appraisal       | S#{periodId}#{unitId}  | R#{code}      | –                                        |
  * | contest         | S#{periodId}#{unitId}  | C#{code}      | –                                        |
@@ -40,6 +40,7 @@ export const keys = {
   submissionPartition: (periodId: string, unitId: string) => `S#${periodId}#${unitId}`,
   submissionHead: (periodId: string, unitId: string) => ({ pk: `S#${periodId}#${unitId}`, sk: "#" }),
   submissionList: (periodId: string) => `PS#${periodId}`,
+  answer: inSubmission("A#"),
   evidence: inSubmission("E#"),
   appraisal: inSubmission("R#"),
   contest: inSubmission("C#"),
@@ -56,6 +57,7 @@ export const keys = {
 };
 
 export const SK_PREFIX = {
+  answer: "A#",
   evidence: "E#",
   appraisal: "R#",
   contest: "C#",

@@ -1,12 +1,10 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { Appraisal, Contest } from "../model/appraisal.ts";
 import type { Evidence } from "../model/evidence.ts";
 import type { StoredMeasurement } from "../model/measurement.ts";
 import {
   type HeadResult,
-  isOneWriteSave,
   type LockResult,
   type Page,
   type PageRequest,
@@ -23,8 +21,6 @@ import { chunks, mapLimit } from "./batches.ts";
 import { type DynamoConfig, type TransactItem, transact } from "./dynamo.ts";
 import { keys, SK_PREFIX } from "./keys.ts";
 import { decodeCursor, encodeCursor } from "./page.ts";
-import { ANSWER_PREFIX, type ChangeRecord, changeRecordOf } from "./submission-changes.ts";
-import { conflictOf, headUpdate, listKeys, versionCondition } from "./submission-writes.ts";
 
 export type {
   HeadResult,
@@ -68,17 +64,11 @@ export class SubmissionRepository implements SubmissionStore {
     const appraisals = new Map<string, Appraisal>();
     const contests = new Map<string, Contest>();
     const measured = new Map<string, StoredMeasurement>();
-    for (const { pk: _pk, sk, hpk: _hpk, hsk: _hsk, extendedUntilMs: _ms, ...item } of items) {
-      if (sk === "#") {
-        const { lastChange: _change, ...fields } = item;
-        for (const [name, value] of Object.entries(fields))
-          if (name.startsWith(ANSWER_PREFIX)) {
-            const code = name.slice(ANSWER_PREFIX.length);
-            answers.set(code, { ...(value as Omit<StoredAnswer, "code">), code });
-            delete fields[name];
-          }
-        head = fields as unknown as SubmissionHead;
-      } else if ((sk as string).startsWith(SK_PREFIX.evidence)) evidence.push(item as unknown as Evidence);
+    for (const { pk: _pk, sk, lpk: _lpk, lsk: _lsk, extendedUntilMs: _ms, ...item } of items) {
+      if (sk === "#") head = item as unknown as SubmissionHead;
+      else if ((sk as string).startsWith(SK_PREFIX.answer))
+        answers.set(item.code as string, item as unknown as StoredAnswer);
+      else if ((sk as string).startsWith(SK_PREFIX.evidence)) evidence.push(item as unknown as Evidence);
       else if ((sk as string).startsWith(SK_PREFIX.appraisal))
         appraisals.set(item.code as string, item as unknown as Appraisal);
       else if ((sk as string).startsWith(SK_PREFIX.contest))
@@ -149,10 +139,10 @@ export class SubmissionRepository implements SubmissionStore {
 
   /**
    * The close's one write per unit: locks the head, records whether it was submitted and keeps its
-   * provisional result, RESULTS_PER_TRANSACTION heads per transaction. Each head must still be at the
-   * version it was read at (a rerun of the same close finds it locked at that version): a save that
-   * landed after the read refuses the chunk, and the close scores again from a fresh read.
-   * Idempotent: a rerun writes the same values.
+   * provisional result, RESULTS_PER_TRANSACTION heads per transaction. Each head must still be in the
+   * state it was read in (or already locked, by an earlier run of the same close): the close reads
+   * after the period left `open`, so a refusal means something wrote anyway and the close fails, to be
+   * run again from a fresh read. Idempotent: a rerun writes the same values.
    */
   async lockWithResults(
     periodId: string,
@@ -163,32 +153,33 @@ export class SubmissionRepository implements SubmissionStore {
     await mapLimit(chunks(heads, RESULTS_PER_TRANSACTION), RESULT_TRANSACTIONS_IN_FLIGHT, async (chunk) => {
       await transact(
         this.config.client,
-        chunk.map(({ unitId, groupId, seenVersion, submitted, result }) => ({
+        chunk.map(({ unitId, groupId, seenState, submitted, result }) => ({
           Update: {
             TableName: this.config.dataTable,
             Key: keys.submissionHead(periodId, unitId),
             UpdateExpression:
-              "SET #state = :locked, submitted = :submitted, lockedAt = :at, provisional = :result, #version = if_not_exists(#version, :zero), groupId = :groupId, periodId = :periodId, unitId = :unitId, hpk = :hpk, hsk = :hsk",
-            ConditionExpression: versionCondition(seenVersion),
+              "SET #state = :locked, submitted = :submitted, lockedAt = :at, provisional = :result, #version = if_not_exists(#version, :zero), groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk",
+            ConditionExpression: "attribute_not_exists(#state) OR #state = :seen OR #state = :locked",
             ExpressionAttributeNames: { "#state": "state", "#version": "version" },
             ExpressionAttributeValues: {
               ":locked": "locked",
+              ":seen": seenState,
               ":submitted": submitted,
               ":at": closedAt,
               ":result": result,
               ":zero": 0,
-              ":expectVersion": seenVersion,
               ":groupId": groupId,
               ":periodId": periodId,
               ":unitId": unitId,
-              ...listKeys(periodId, groupId, unitId),
+              ":lpk": keys.submissionList(periodId),
+              ":lsk": `${groupId}#${unitId}`,
             },
           },
         })),
         (position) =>
-          new SubmissionWriteConflict("version", {
+          new SubmissionWriteConflict("state", {
             unitId: chunk[position]?.unitId,
-            expected: chunk[position]?.seenVersion,
+            expected: chunk[position]?.seenState,
           }),
       );
       await onWritten?.(chunk.length);
@@ -220,62 +211,113 @@ export class SubmissionRepository implements SubmissionStore {
     });
   }
 
-  /** The heads of a period's submissions that have been written, by group then unit (index byHead). */
+  /** The heads of a period's submissions that have been written, by group then unit. */
   async listHeads(periodId: string, page: PageRequest): Promise<Page<SubmissionHead>> {
     const result = await this.config.client.send(
       new QueryCommand({
         TableName: this.config.dataTable,
-        IndexName: "byHead",
-        KeyConditionExpression: "hpk = :list",
+        IndexName: "byList",
+        KeyConditionExpression: "lpk = :list",
         ExpressionAttributeValues: { ":list": keys.submissionList(periodId) },
         Limit: page.limit,
         ExclusiveStartKey: decodeCursor(page.cursor, {
-          names: ["pk", "sk", "hpk", "hsk"],
-          equal: { hpk: keys.submissionList(periodId) },
+          names: ["pk", "sk", "lpk", "lsk"],
+          equal: { lpk: keys.submissionList(periodId) },
         }),
       }),
     );
     const items = (result.Items ?? []).map(
-      ({ pk: _pk, sk: _sk, hpk: _l, hsk: _s, ...head }) => head as unknown as SubmissionHead,
+      ({ pk: _pk, sk: _sk, lpk: _l, lsk: _s, ...head }) => head as unknown as SubmissionHead,
     );
     return { items, nextCursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
-  /** Writes a change to a submission, bumping its version; returns the new version. */
+  /** Writes a change to a submission all or nothing, bumping its version; returns the new version. */
   async write(change: SubmissionWrite): Promise<number> {
-    const update = headUpdate(this.config.dataTable, change);
-    if (isOneWriteSave(change)) {
-      // The audit records follow from the change (submission-changes.ts): the head carries what they need.
-      const record = changeRecordOf(change);
-      update.UpdateExpression = update.UpdateExpression.replace(/^SET /, "SET lastChange = :change, ");
-      update.ExpressionAttributeValues[":change"] = record satisfies ChangeRecord;
-      try {
-        await this.config.client.send(new UpdateCommand(update));
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        throw conflictOf(change, error.Item ? unmarshall(error.Item) : undefined);
+    const { periodId, unitId } = change;
+    const names: Record<string, string> = { "#state": "state", "#version": "version" };
+    const values: Record<string, unknown> = {
+      ":one": 1,
+      ":zero": 0,
+      ":expectState": change.expectState,
+      ":next": change.nextState ?? change.expectState,
+      ":groupId": change.groupId,
+      ":periodId": periodId,
+      ":unitId": unitId,
+      ":lpk": keys.submissionList(periodId),
+      ":lsk": `${change.groupId}#${unitId}`,
+      ":updatedAt": change.audit[0]?.time ?? new Date(change.period.nowMs).toISOString(),
+    };
+    const sets = [
+      "#version = if_not_exists(#version, :zero) + :one",
+      "#state = :next",
+      "groupId = :groupId",
+      "periodId = :periodId",
+      "unitId = :unitId",
+      "lpk = :lpk",
+      "lsk = :lsk",
+      "updatedAt = :updatedAt",
+    ];
+    const removes: string[] = [];
+    for (const [field, value] of Object.entries(change.head ?? {})) {
+      names[`#${field}`] = field;
+      if (value === null) removes.push(`#${field}`);
+      else {
+        values[`:${field}`] = value;
+        sets.push(`#${field} = :${field}`);
       }
-      return change.expectVersion + 1;
     }
-    const items: TransactItem[] = [
-      { Update: update },
-      this.periodGuard(change.periodId, change.period),
-      ...(change.evidence ?? []).map((evidence) => ({
-        Put: {
-          TableName: this.config.dataTable,
-          Item: { ...keys.evidence(change.periodId, change.unitId, evidence.id), ...evidence },
-        },
+    const conditions = [
+      // A head may exist at version 0 before the unit's first write (a deadline extension made it).
+      change.expectVersion === 0
+        ? "(attribute_not_exists(#version) OR #version = :expectVersion)"
+        : "#version = :expectVersion",
+      change.expectState === "draft"
+        ? "(attribute_not_exists(#state) OR #state = :expectState)"
+        : "#state = :expectState",
+    ];
+    values[":expectVersion"] = change.expectVersion;
+    if (change.period.extended || change.period.supplement) {
+      values[":now"] = change.period.nowMs;
+      conditions.push(change.period.supplement ? "supplementUntilMs > :now" : "extendedUntilMs > :now");
+    }
+    const head: TransactItem = {
+      Update: {
+        TableName: this.config.dataTable,
+        Key: keys.submissionHead(periodId, unitId),
+        UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
+        ConditionExpression: conditions.join(" AND "),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      },
+    };
+    const puts = [
+      ...(change.answers ?? []).map((answer) => ({
+        ...keys.answer(periodId, unitId, answer.code),
+        ...answer,
       })),
+      ...(change.evidence ?? []).map((evidence) => ({
+        ...keys.evidence(periodId, unitId, evidence.id),
+        ...evidence,
+      })),
+    ];
+    const items: TransactItem[] = [
+      head,
+      this.periodGuard(periodId, change.period),
+      ...puts.map((Item) => ({ Put: { TableName: this.config.dataTable, Item } })),
       ...(change.removeEvidence ?? []).map((id) => ({
-        Delete: { TableName: this.config.dataTable, Key: keys.evidence(change.periodId, change.unitId, id) },
+        Delete: { TableName: this.config.dataTable, Key: keys.evidence(periodId, unitId, id) },
       })),
       ...change.audit.map((entry, seq) => auditPut(this.config, entry, seq)),
     ];
-    await transact(this.config.client, items, (position, current) =>
-      position !== 0
-        ? new SubmissionWriteConflict("period")
-        : conflictOf(change, current ? unmarshall(current as never) : undefined),
-    );
+    await transact(this.config.client, items, (position, current) => {
+      if (position !== 0) return new SubmissionWriteConflict("period");
+      const old = current ? unmarshall(current as never) : undefined;
+      if ((old?.version ?? 0) !== change.expectVersion) return new SubmissionWriteConflict("version", old);
+      if ((old?.state ?? "draft") !== change.expectState) return new SubmissionWriteConflict("state", old);
+      return new SubmissionWriteConflict("period", old); // the unit's own extension has run out
+    });
     return change.expectVersion + 1;
   }
 
@@ -330,7 +372,7 @@ export function extensionItems(
         TableName: config.dataTable,
         Key: keys.submissionHead(periodId, unitId),
         UpdateExpression:
-          "SET extendedUntil = :until, extendedUntilMs = :ms, groupId = :groupId, periodId = :periodId, unitId = :unitId, hpk = :hpk, hsk = :hsk, #state = if_not_exists(#state, :draft), #version = if_not_exists(#version, :zero)",
+          "SET extendedUntil = :until, extendedUntilMs = :ms, groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk, #state = if_not_exists(#state, :draft), #version = if_not_exists(#version, :zero)",
         ExpressionAttributeNames: { "#state": "state", "#version": "version" },
         ExpressionAttributeValues: {
           ":until": until,
@@ -338,7 +380,8 @@ export function extensionItems(
           ":groupId": groupId,
           ":periodId": periodId,
           ":unitId": unitId,
-          ...listKeys(periodId, groupId, unitId),
+          ":lpk": keys.submissionList(periodId),
+          ":lsk": `${groupId}#${unitId}`,
           ":draft": "draft",
           ":zero": 0,
         },

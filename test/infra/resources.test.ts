@@ -35,8 +35,6 @@ describe("DynamoDB", () => {
           AttributeDefinitions,
           KeySchema,
           GlobalSecondaryIndexes,
-          // The data table's stream carries the answer saves' audit records (audit-stream.ts).
-          ...(definition.stream ? { StreamSpecification: { StreamViewType: definition.stream } } : {}),
         },
       });
     }

@@ -22,7 +22,6 @@ import {
   type World,
 } from "../support/local-stack.ts";
 import { CLOSE_LAG_MS } from "../support/stack-info.ts";
-import { settledAudit } from "../support/world-state.ts";
 
 /**
  * The second half of a period's life on the shared local stack, over HTTP (DOMAIN.md §6): the close
@@ -194,7 +193,7 @@ describe("appraisal", () => {
     }
 
     const audit = paths.audit(submissionEntity(world.periodId, world.a.id));
-    const before = await settledAudit(admin, world.periodId, world.a.id);
+    const before = await readAll(admin, audit);
     expectInvalid(await set(world.a.id, "1.2", "boss", "Không có mức này"), "value");
     expectInvalid(await set(world.a.id, "1.3", { numerator: 5, denominator: 4 }, "Tử lớn hơn mẫu"), "value");
     expectInvalid(await set(world.a.id, "1.5", 2.5, "Không nguyên"), "value");

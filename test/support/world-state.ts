@@ -1,17 +1,5 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { expect, vi } from "vitest";
-import { dynamoFromEnv } from "../../shared/store/dynamo.ts";
-import { keys } from "../../shared/store/keys.ts";
-import type { ChangeRecord } from "../../shared/store/submission-changes.ts";
-import {
-  type Api,
-  expectStatus,
-  paths,
-  readAll,
-  stack,
-  submissionEntity,
-  type World,
-} from "./local-stack.ts";
+import { expect } from "vitest";
+import { type Api, expectStatus, paths, readAll, submissionEntity, type World } from "./local-stack.ts";
 
 /**
  * What a refused request must leave as it was, read back as the admin: "nothing changed" is checked
@@ -23,39 +11,12 @@ export async function readSubmission(admin: Api, periodId: string, unitId: strin
   return expectStatus(await admin.get(paths.submission(periodId, unitId)), 200);
 }
 
-/**
- * The submission's audit trail once its last save's records have landed: they come from the data
- * table's stream, moments after the save (shared/store/submission-changes.ts). Read from the head's
- * change record, so a test waits for exactly that save, not for a quiet spell.
- */
-export async function settledAudit(admin: Api, periodId: string, unitId: string) {
-  const dynamo = dynamoFromEnv(stack().env);
-  const head = await dynamo.client.send(
-    new GetCommand({
-      TableName: dynamo.dataTable,
-      Key: keys.submissionHead(periodId, unitId),
-      ConsistentRead: true,
-    }),
-  );
-  const change = head.Item?.lastChange as ChangeRecord | undefined;
-  const entity = submissionEntity(periodId, unitId);
-  if (!change) return readAll(admin, paths.audit(entity));
-  return vi.waitFor(
-    async () => {
-      const records = await readAll(admin, paths.audit(entity));
-      expect(records.some((r) => r.requestId === change.requestId)).toBe(true);
-      return records;
-    },
-    { timeout: 15_000, interval: 50 },
-  );
-}
-
 /** One unit's submission in a period, the period, and the submission's audit trail. */
 export async function submissionState(admin: Api, periodId: string, unitId: string) {
   return {
     submission: await readSubmission(admin, periodId, unitId),
     period: (await admin.get(paths.period(periodId))).body,
-    audit: await settledAudit(admin, periodId, unitId),
+    audit: await readAll(admin, paths.audit(submissionEntity(periodId, unitId))),
   };
 }
 

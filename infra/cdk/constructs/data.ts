@@ -80,16 +80,13 @@ export class Data extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      ...(definition.stream ? { stream: dynamodb.StreamViewType[definition.stream] } : {}),
     });
     for (const index of definition.indexes)
       table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: key(index.partitionKey),
         sortKey: key(index.sortKey),
-        ...(index.include
-          ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
-          : { projectionType: dynamodb.ProjectionType.ALL }),
+        projectionType: dynamodb.ProjectionType.ALL,
       });
     return table;
   }

@@ -7,15 +7,8 @@ import { Construct } from "constructs";
 import { ChisoFunction, type CloseSchedules } from "../chiso-function.ts";
 import type { Settings } from "../settings.ts";
 
-/**
- * The handler modules that are not routes: the period job (and close target), the reminder job, and
- * the audit records of answer saves (the data table's stream).
- */
-export const JOBS = {
-  period: "jobs/period-job",
-  reminders: "jobs/send-reminders",
-  auditStream: "jobs/audit-stream",
-} as const;
+/** The handler modules that are not routes: the period job (and close target) and the reminder job. */
+export const JOBS = { period: "jobs/period-job", reminders: "jobs/send-reminders" } as const;
 
 /** Hourly: a reminder is due "3 days before" to the hour, and each is claimed once (reminders.ts). */
 export const REMINDER_SCHEDULE = "rate(1 hour)";
@@ -30,8 +23,6 @@ export class Jobs extends Construct {
   readonly periodJob: ChisoFunction;
   /** The deadline reminders, hourly once an SES identity is set. */
   readonly reminders: ChisoFunction;
-  /** Writes the audit records of answer saves from the data table's stream (bound in grants.ts). */
-  readonly auditStream: ChisoFunction;
   /** Where the jobs' failed runs and the schedules' undeliverable invocations end up. */
   readonly deadLetterQueue: sqs.Queue;
   readonly scheduleGroup: scheduler.ScheduleGroup;
@@ -63,11 +54,10 @@ export class Jobs extends Construct {
 
     this.periodJob = ChisoFunction.forHandler(this, JOBS.period, settings.logRetention);
     this.reminders = ChisoFunction.forHandler(this, JOBS.reminders, settings.logRetention);
-    this.auditStream = ChisoFunction.forHandler(this, JOBS.auditStream, settings.logRetention);
     // Transitions and the close schedule invoke the jobs asynchronously: a failing attempt is retried
     // by Lambda (twice), then sent to the dead-letter queue, which raises the alarm; the job records
     // its progress and error on the period.
-    for (const job of [this.periodJob, this.reminders])
+    for (const job of this.functions)
       job.function.configureAsyncInvoke({
         retryAttempts: 2,
         maxEventAge: Duration.hours(1),
@@ -95,7 +85,7 @@ export class Jobs extends Construct {
   }
 
   get functions(): ChisoFunction[] {
-    return [this.periodJob, this.reminders, this.auditStream];
+    return [this.periodJob, this.reminders];
   }
 
   /** Hourly, in the province's time zone; undeliverable runs go to the dead-letter queue. */

@@ -85,10 +85,10 @@ export class MemorySubmissions implements domain.SubmissionStore {
   async lockWithResults(
     ...[periodId, closedAt, heads, onWritten]: Parameters<domain.SubmissionStore["lockWithResults"]>
   ) {
-    for (const { unitId, seenVersion } of heads) {
-      const version = (this.partition(periodId, unitId).head?.version as number | undefined) ?? 0;
-      if (version !== seenVersion)
-        throw new domain.SubmissionWriteConflict("version", { unitId, expected: seenVersion });
+    for (const { unitId, seenState } of heads) {
+      const state = this.partition(periodId, unitId).head?.state;
+      if (state !== undefined && state !== seenState && state !== "locked")
+        throw new domain.SubmissionWriteConflict("state", { unitId, expected: seenState });
     }
     for (const { unitId, groupId, submitted, result } of heads) {
       const part = this.partition(periodId, unitId);
@@ -135,15 +135,11 @@ export class MemorySubmissions implements domain.SubmissionStore {
     if ((change.period.supplement || change.period.extended) && !(Date.parse(until ?? "") > now))
       throw new domain.SubmissionWriteConflict("period", head);
     const period = this.periods.stored.get(periodId);
-    // A one-write save checks only the head (the service checked the period; the close's lock is
-    // conditional on the version it read).
-    const accepts = domain.isOneWriteSave(change)
-      ? true
-      : change.period.contest
-        ? period?.state === "explanation"
-        : change.period.supplement
-          ? period?.state === "appraisal"
-          : period?.state === "open" && (change.period.extended || Date.parse(period.closesAt) > now);
+    const accepts = change.period.contest
+      ? period?.state === "explanation"
+      : change.period.supplement
+        ? period?.state === "appraisal"
+        : period?.state === "open" && (change.period.extended || Date.parse(period.closesAt) > now);
     if (!accepts) throw new domain.SubmissionWriteConflict("period");
 
     const written: Record<string, unknown> = {

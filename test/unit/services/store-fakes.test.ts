@@ -130,10 +130,12 @@ describe("the submission store", () => {
     expect((await ports.submissions.load(periodId, "so-1", "department")).head.version).toBe(1);
   });
 
-  it("locks heads at the version read (again, idempotently), and refuses one written since", async () => {
+  it("locks heads read in their state (again, idempotently), and refuses one that moved", async () => {
     const { ports, periodId } = await openPeriod();
     const result = { points: 0, index: 0, rank: 1, band: null, flags: [] };
-    const heads = [{ unitId: "so-1", groupId: "department", seenVersion: 0, submitted: false, result }];
+    const heads = [
+      { unitId: "so-1", groupId: "department", seenState: "draft" as const, submitted: false, result },
+    ];
     await ports.submissions.lockWithResults(periodId, "t", heads);
     await ports.submissions.lockWithResults(periodId, "t", heads);
     expect((await ports.submissions.load(periodId, "so-1", "department")).head).toMatchObject({
@@ -143,8 +145,8 @@ describe("the submission store", () => {
     ports.submissions.partition(periodId, "so-2").head = { state: "submitted", version: 2 };
     await expect(
       ports.submissions.lockWithResults(periodId, "t", [
-        { ...heads[0], unitId: "so-2", seenVersion: 1 } as (typeof heads)[0],
+        { ...heads[0], unitId: "so-2" } as (typeof heads)[0],
       ]),
-    ).rejects.toMatchObject({ reason: "version" });
+    ).rejects.toMatchObject({ reason: "state" });
   });
 });
