@@ -55,6 +55,8 @@ export const measuredValueSchema = z
     asOf: z.string(),
     receivedAt: z.string(),
     reference: z.string().nullable(),
+    importedBy: z.string().nullable().describe("the organiser who imported it from a file; null for a push"),
+    fileName: z.string().nullable().describe("the file it was imported from; null for a push"),
   })
   .meta({ id: "MeasuredValue" });
 

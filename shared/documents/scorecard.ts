@@ -321,10 +321,14 @@ function ledgerTable(input: ScorecardInput, plan: Plan | undefined): Table {
     }
     const flags = entry ? flagWords(entry.final.flags.filter((f) => f !== "not-submitted")) : [];
     if (flags.length > 0) answer.push({ text: ` (${flags.join(", ")})`, italic: true });
-    // A measured leaf's value came from its source, not from the unit: say which and as of when.
-    if (entry?.measured && !absent)
+    // A measured leaf's value came from its source (or the organiser's file), not from the unit: say
+    // which and as of when.
+    const measured = entry?.measured;
+    if (measured && !absent)
       answer.push({
-        text: ` (Số liệu đo tự động từ ${entry.measured.sourceName}, ngày ${vietnamDate(entry.measured.asOf)})`,
+        text: measured.importedBy
+          ? ` (Số liệu đo do ${measured.importedBy} nhập từ tệp “${measured.fileName ?? ""}”, ngày ${vietnamDate(measured.asOf)})`
+          : ` (Số liệu đo tự động từ ${measured.sourceName}, ngày ${vietnamDate(measured.asOf)})`,
         italic: true,
       });
     const score = entry ? points(Math.max(0, entry.final.score)) : absent ? points(0) : NONE;

@@ -68,6 +68,9 @@ export interface StoredMeasurement {
   reference?: string;
   /** sha256 (hex) of the push's request body: the exact call can be matched to the source's records. */
   bodySha256: string;
+  /** A value the organiser imported from a file instead of its source's push: who, and which file. */
+  importedBy?: string;
+  fileName?: string;
 }
 
 /** What the push answers for each value, in the order given. */
@@ -100,5 +103,7 @@ export function measurementView(m: StoredMeasurement) {
     asOf: m.asOf,
     receivedAt: m.receivedAt,
     reference: m.reference ?? null,
+    importedBy: m.importedBy ?? null,
+    fileName: m.fileName ?? null,
   };
 }

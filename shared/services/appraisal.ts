@@ -63,8 +63,11 @@ export const appraise = (async (ports, ctx, periodId, unitId, code, body) => {
     throw conflict("appraisal-closed", `the period is ${scope.period.state}, not in appraisal`);
   const stored = await ports.submissions.load(periodId, unitId, scope.groupId);
   let value: unknown;
-  // Accepting a measured leaf pins the measured value the reviewer saw (DOMAIN.md, "Measured indicators").
-  if ("accept" in input) value = (stored.measured?.get(code) ?? stored.answers.get(code))?.value ?? null;
+  // Accepting a measured leaf pins the measured value the reviewer saw (DOMAIN.md, "Measured indicators");
+  // a carried answer the unit never confirmed is no answer: accepting it accepts none.
+  const own = stored.answers.get(code);
+  if ("accept" in input)
+    value = stored.measured?.get(code)?.value ?? (own && !own.carried ? own.value : null) ?? null;
   else value = checkedValue(leaf, input.value);
   const appraisal: Appraisal = {
     code,

@@ -76,6 +76,8 @@ describe("a measured leaf on the unit's form", () => {
           asOf: "2026-03-01T17:00:00.000Z",
           receivedAt: "2026-03-02T01:00:00.000Z",
           reference: "BC-02",
+          importedBy: null,
+          fileName: null,
         },
       }),
     );
@@ -86,6 +88,26 @@ describe("a measured leaf on the unit's form", () => {
     // No clear button and no evidence upload: the provenance is the evidence.
     expect([...el.querySelectorAll("button")].map((b) => b.textContent)).toEqual(["Thêm ghi chú"]);
     expect(el.querySelector(".evidence")).toBeNull();
+  });
+
+  test("names the organiser and the file for a value imported from a file, not the source's automation", () => {
+    const { el } = mount(
+      submission({
+        "1.5": {
+          value: 2,
+          sourceId: "vbdh",
+          sourceName: "Hệ thống quản lý văn bản",
+          asOf: "2026-03-01T17:00:00.000Z",
+          receivedAt: "2026-03-02T01:00:00.000Z",
+          reference: "nhập từ tệp “so-lieu.xlsx” bởi admin ngày 02/03/2026",
+          importedBy: "admin",
+          fileName: "so-lieu.xlsx",
+        },
+      }),
+    );
+    expect(el.textContent).toContain("Số liệu đo do admin nhập từ tệp “so-lieu.xlsx”, ngày 02/03/2026");
+    expect(el.textContent).not.toContain("tự động");
+    expect(el.querySelector("input")).toBeNull();
   });
 
   test("says when the source has not sent a value yet", () => {

@@ -12,6 +12,8 @@ const measured = {
   asOf: "2022-06-30T18:00:00.000Z",
   receivedAt: "2022-06-30T18:05:00.000Z",
   reference: "BC-2022-06",
+  importedBy: null,
+  fileName: null,
 };
 const ledger: UnitResultView = {
   ...ledgerA,
@@ -28,6 +30,20 @@ describe("the scorecard's measured leaves", () => {
   it("says in the ledger which source measured the value and as of which day", () => {
     const row = ledgerRows(scorecardDocument(input)).find((r) => r[0] === "2.1");
     expect(row?.[2]).toContain("(Số liệu đo tự động từ Hệ thống quản lý văn bản, ngày 01/07/2022)");
+  });
+
+  it("names the organiser and the file of a value imported from a file", () => {
+    const imported = { ...measured, importedBy: "admin", fileName: "so-lieu.xlsx" };
+    const withFile: ScorecardInput = {
+      ...input,
+      ledger: {
+        ...ledgerA,
+        leaves: ledgerA.leaves.map((l) => (l.code === "2.1" ? { ...l, measured: imported } : l)),
+      },
+    };
+    const row = ledgerRows(scorecardDocument(withFile)).find((r) => r[0] === "2.1");
+    expect(row?.[2]).toContain("(Số liệu đo do admin nhập từ tệp “so-lieu.xlsx”, ngày 01/07/2022)");
+    expect(row?.[2]).not.toContain("tự động");
   });
 
   it("marks no other leaf", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { appraise } from "../../../shared/services/appraisal.ts";
 import { carryOver } from "../../../shared/services/carry-over.ts";
 import { periodExport } from "../../../shared/services/period-scoring.ts";
 import { createPeriod } from "../../../shared/services/periods.ts";
@@ -66,6 +67,14 @@ describe("a carried answer never confirmed, after the close", () => {
     // The unit's own view, the same ledger.
     const own = await periodResults(ports, by.editor("so-1"), "p2", { limit: 10 }, {});
     expect(own.items[0]?.leaves.find((l) => l.code === "1.2")?.self.value).toBeNull();
+  });
+
+  it("is no answer to accept: the reviewer's acceptance records no value, and it still scores nothing", async () => {
+    const { ports } = await closedWithCarried();
+    const accepted = await appraise(ports, by.reviewer(), "p2", "so-1", "1.2", { accept: true });
+    expect(accepted).toMatchObject({ code: "1.2", value: null, accepted: true });
+    const own = await appraise(ports, by.reviewer(), "p2", "so-1", "2.1", { accept: true });
+    expect(own).toMatchObject({ value: 12.5, accepted: true });
   });
 
   it("is not in the exported scoring bundle", async () => {

@@ -107,10 +107,6 @@ const CODES: Texts = {
     "Chỉ chuyển câu trả lời từ kỳ trước khi hồ sơ còn là bản nháp",
     "Answers are carried over only into a draft",
   ],
-  "submission-too-large": [
-    "Hồ sơ đã quá dung lượng cho phép (300 KB cho các câu trả lời và ghi chú); hãy rút gọn một số ghi chú",
-    "The submission is over its size (300 KB of answers and notes); shorten some notes",
-  ],
   "unit-conflict": [
     "Một yêu cầu khác vừa ghi đơn vị này với nội dung khác; tải lại danh sách đơn vị rồi thử lại",
     "Another request has just written this unit with other content; reload the units and try again",

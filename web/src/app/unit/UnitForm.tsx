@@ -274,10 +274,16 @@ export function LeafBlock({
             <span class="muted">{t("form.answer")}:</span> <AnswerText leaf={leaf} value={value} />
           </p>
           <p class="muted">
-            {measured
-              ? t("form.measuredFrom", { source: measured.sourceName, asOf: fmt.date(measured.asOf) })
-              : t("form.measuredPending")}
-            {measured?.reference ? ` (${measured.reference})` : ""}
+            {!measured
+              ? t("form.measuredPending")
+              : measured.importedBy
+                ? tr("measured.imported", {
+                    by: measured.importedBy,
+                    file: measured.fileName ?? "",
+                    asOf: fmt.date(measured.asOf),
+                  })
+                : t("form.measuredFrom", { source: measured.sourceName, asOf: fmt.date(measured.asOf) })}
+            {measured?.reference && !measured.importedBy ? ` (${measured.reference})` : ""}
           </p>
           {leafEditable && <p class="muted">{t("form.measuredNote")}</p>}
         </div>

@@ -3,6 +3,7 @@ import { messagesFor } from "../../i18n/index.ts";
 /** The unit area's own strings (its lazy chunk, not the public page's weight). */
 export const tr = messagesFor(
   {
+    "measured.imported": "Số liệu đo do {by} nhập từ tệp “{file}”, ngày {asOf}",
     "upload.preparing": "Đang thu nhỏ ảnh…",
     "upload.shrunk": "Ảnh đã thu nhỏ: {from} → {to}",
     "upload.done": "Đã tải lên.",
@@ -44,6 +45,7 @@ export const tr = messagesFor(
     "contest.uploaded": "Đã tải lên {name}",
   },
   {
+    "measured.imported": "Measured value imported by {by} from the file “{file}”, as of {asOf}",
     "upload.preparing": "Shrinking the photo…",
     "upload.shrunk": "Photo shrunk: {from} → {to}",
     "upload.done": "Uploaded.",
