@@ -442,7 +442,8 @@ export async function run(): Promise<void> {
     raw.destroy();
 
     // JWT verification alone, the gateway's first step for every request (jose, RS256, cached JWKS).
-    const pool = `${auth.endpoint}/${stack.config.auth.userPoolId}`;
+    // The pool's issuer is cognito-local's own port (the gateway's /auth/ passes sign-in operations only).
+    const pool = `${stack.env.COGNITO_ENDPOINT}/${stack.config.auth.userPoolId}`;
     const verify = createIdTokenVerifier({
       issuer: pool,
       audience: auth.clientId,
