@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { KEPT_STATUSES } from "../model/measurement.ts";
+import { keptCounts } from "./sources.ts";
 
 /** The organiser's import of measured values (API.md, "Data sources and measurements"). */
 
@@ -9,18 +11,14 @@ export const importAnswerSchema = z
     importedBy: z.string(),
     receivedAt: z.string(),
     bodySha256: z.string(),
-    counts: z.strictObject({
-      stored: z.number().int(),
-      unchanged: z.number().int(),
-      stale: z.number().int(),
-    }),
+    counts: z.strictObject(keptCounts),
     results: z
       .array(
         z.strictObject({
           index: z.number().int(),
           unitId: z.string(),
           code: z.string(),
-          status: z.enum(["stored", "unchanged", "stale"]),
+          status: z.enum(KEPT_STATUSES),
         }),
       )
       .describe("one per row, in the file's order"),

@@ -33,6 +33,13 @@ export const measurementOutcomeSchema = z.discriminatedUnion("status", [
   }),
 ]);
 
+/** The counts of values kept, by what became of them: a push and an import answer both. */
+export const keptCounts = {
+  stored: z.number().int(),
+  unchanged: z.number().int(),
+  stale: z.number().int(),
+};
+
 export const pushAnswerSchema = z
   .strictObject({
     periodId: z.string(),
@@ -40,12 +47,7 @@ export const pushAnswerSchema = z
     asOf: z.string(),
     receivedAt: z.string(),
     bodySha256: z.string(),
-    counts: z.strictObject({
-      stored: z.number().int(),
-      unchanged: z.number().int(),
-      stale: z.number().int(),
-      refused: z.number().int(),
-    }),
+    counts: z.strictObject({ ...keptCounts, refused: z.number().int() }),
     results: z.array(measurementOutcomeSchema).describe("one per value, in the order given"),
   })
   .meta({ id: "MeasurementPushAnswer" });
