@@ -15,6 +15,9 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           setupFiles: ["test/support/hermetic-env.ts"],
+          // The unit files share nothing through module state (checked with the files shuffled), so each
+          // worker imports the domain once instead of once per file: 39 s became 19 s.
+          isolate: false,
         },
       },
       {
