@@ -4,25 +4,25 @@ import { createInterface } from "node:readline";
 import { synthBundles } from "../infra/local/bundles/synth.ts";
 
 /**
- * `npm test`'s vitest part, in two streams at once on the 2-core machine: the files that share the
- * in-process stack (one at a time), beside the fast projects, the files on the shipped bundles and the
- * browser journeys (each file its own stack); the shorter browser files go to whichever stream is free
- * first. In one vitest run, the projects whose files go one at a time fall into one sequential queue,
- * so the integration and e2e files (about 10 and 5 minutes) would follow each other. "rights" follows
- * the integration files once the bundles project has ended too: it checks the AWS calls and the
- * environment reads those runs recorded. Every stream runs to its end; the exit code is the first
- * failure.
+ * `npm test` in two streams at once on the 2-core machine, every part from the start: the checks (lint,
+ * the four type checks in two lanes, the web build), the files that share the in-process stack (one at
+ * a time), the fast projects, the files on the shipped bundles and the browser journeys (each file its
+ * own stack); the shorter browser files go to whichever stream is free first. In one vitest run, the
+ * projects whose files go one at a time fall into one sequential queue, so the integration and e2e
+ * files (about 10 and 5 minutes) would follow each other. "rights" follows the integration files once
+ * the bundles project has ended too: it checks the AWS calls and the environment reads those runs
+ * recorded. Every stream runs to its end; the exit code is the first failure.
  */
 type Stream = { label: string; projects: string[]; files?: string[] };
 
-function vitest({ label, projects, files = [] }: Stream): Promise<number> {
+/** A child process whose every line is labelled with the stream that runs it; resolves to its exit code. */
+function labelled(label: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
-    const args = ["vitest", "run", ...projects.flatMap((p) => ["--project", p]), ...files];
     const child = spawn("npx", args, {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "1" },
     });
-    // Each line says which stream wrote it: the two streams interleave in the log.
+    // The two streams interleave in the log.
     for (const [from, to] of [
       [child.stdout, process.stdout],
       [child.stderr, process.stderr],
@@ -31,6 +31,15 @@ function vitest({ label, projects, files = [] }: Stream): Promise<number> {
     child.on("close", (code) => resolve(code ?? 1));
   });
 }
+
+const vitest = ({ label, projects, files = [] }: Stream) =>
+  labelled(label, ["vitest", "run", ...projects.flatMap((p) => ["--project", p]), ...files]);
+
+/** A check before the tests that need it (lint, a type check, the web build), as `npx …` would run it. */
+const check =
+  (label: string, ...args: string[]) =>
+  () =>
+    labelled(label, args);
 
 const started = Date.now();
 // The bundle mode's synth (esbuild on ~37 functions, about two minutes on a clean clone) starts now,
@@ -79,15 +88,32 @@ const sharedE2e = (label: string) => async () => {
   return failed;
 };
 
-// "rights" reads what the integration and bundles runs recorded: it runs once both have ended, on the
-// stream of the integration files, while the other goes on with the browser files.
-const fastAndBundles = inSeries({ label: "fast", projects: ["unit", "web", "infra"] }, synth, {
-  label: "bundles",
-  projects: ["bundles"],
+// Lint, then the web build: the local stacks serve web/dist, and the infra project synthesizes the site
+// from it (about 2 s). The type checks go in two lanes of about 30 s each (the root's; the web's
+// three), one per stream. The infra project checks the bundle mode's bundles
+// (test/infra/synth-setup.ts): it follows the synth.
+const built = inSeries(
+  check("lint", "biome", "check", "."),
+  check("build:web", "vite", "build", "--config", "web/vite.config.ts"),
+);
+const fastAndBundles = built.then(async (code) => {
+  const rest = await inSeries(
+    check("types", "tsc", "-p", "web", "--noEmit"),
+    check("types", "tsc", "-p", "web/tsconfig.node.json", "--noEmit"),
+    check("types", "tsc", "-p", "test/web", "--noEmit"),
+    { label: "fast", projects: ["unit", "web"] },
+    synth,
+    { label: "bundles", projects: ["infra", "bundles"] },
+  );
+  return code || rest;
 });
 // Balanced by their times on the 2-core machine: the integration files (≈ 10 min) beside the rest.
+// "rights" reads what the integration and bundles runs recorded: it runs once both have ended, on the
+// stream of the integration files, while the other goes on with the browser files.
 const codes = await Promise.all([
   inSeries(
+    check("types", "tsc", "--noEmit"),
+    built.then(() => undefined),
     { label: "integration", projects: ["integration"] },
     fastAndBundles.then(() => undefined),
     { label: "rights", projects: ["rights"] },
@@ -99,6 +125,6 @@ const codes = await Promise.all([
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 const failed = codes.find((code) => code !== 0) ?? 0;
 console.log(
-  `\nvitest: ${failed ? "FAILED" : "all projects passed"} in ${minutes} min (streams: ${codes.join(", ")})`,
+  `\nnpm test: ${failed ? "FAILED" : "every check and every project passed"} in ${minutes} min (streams: ${codes.join(", ")})`,
 );
 process.exit(failed);

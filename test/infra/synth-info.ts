@@ -11,7 +11,7 @@ export interface SynthInfo {
   templateFile: string;
   /** The us-east-1 stack of the app's own CloudFront web ACL (waf on, no webAclArn given). */
   wafTemplateFile?: string;
-  /** The Cognito pre token generation trigger's bundle directory. */
+  /** The Cognito pre token generation trigger's bundle directory ("full" only). */
   staffMfaBundle: string;
   seconds: number;
   /** The synth's error, when it failed (a cdk-nag finding that nobody acknowledged, say). */
@@ -19,7 +19,7 @@ export interface SynthInfo {
   /** cdk-nag's report (validation-report.json): violations and the suppressed (acknowledged) ones. */
   report?: NagReport;
   acknowledgements: Acknowledgement[];
-  /** handler module → the bundle's directory (bundled variants only). */
+  /** handler module → the bundle's directory ("full" only: the bundle mode's, see synth-setup.ts). */
   bundles: Record<string, string>;
 }
 
@@ -42,7 +42,7 @@ export interface NagReport {
 }
 
 export interface InfraSynth {
-  /** Full bundling, with a custom domain, SES, a web ACL and alarm e-mail: the production shape. */
+  /** With a custom domain, SES, a web ACL and alarm e-mail: the production shape, and the bundles. */
   full: SynthInfo;
   /** No domain, no SES, the app's own web ACL (us-east-1 stack), plus one public route; not bundled. */
   bare: SynthInfo;

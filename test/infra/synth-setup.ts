@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import type { TestProject } from "vitest/node";
 import type { Route } from "../../functions/routes.ts";
 import { ROUTES } from "../../functions/routes.ts";
 import { buildApp } from "../../infra/cdk/build.ts";
 import { ROOT } from "../../infra/cdk/settings.ts";
+import { type SynthesizedApp, synthBundles } from "../../infra/local/bundles/synth.ts";
 import { type NagReport, type SynthInfo, TEST_DOMAIN, TEST_REGION, TEST_SES } from "./synth-info.ts";
 
 /** One public route on top of the table: the route table has none today, the stack must handle one. */
@@ -17,29 +17,37 @@ export const EXTRA_PUBLIC_ROUTE: Route = {
 };
 
 /**
- * The infra project's global setup: the app is synthesized ONCE per variant here (bundling ~30
- * functions with esbuild is the slow part) and the test files read the results from disk. The
- * output sits inside the repository so a bundle can be loaded with node_modules in reach.
+ * The infra project's global setup: the app is synthesized ONCE per variant here and the test files
+ * read the results from disk. No variant bundles its functions (esbuild on ~45 functions, about two
+ * minutes of a loaded CI): the bundles checked are the bundle mode's (synthBundles, the cache the
+ * bundles and e2e projects run, made once per source tree). A bundle does not depend on the stage or
+ * its settings, only on the function's needs (bundlingFor), so the local stage's bundles are the
+ * deployment's, byte for byte. They sit inside the repository, node_modules in reach.
  */
-export default function setup(project: TestProject) {
+export default async function setup(project: TestProject) {
   process.env.CDK_DISABLE_VERSION_CHECK = "1";
   process.env.CDK_DISABLE_NOTICES = "1";
   process.env.CDK_DISABLE_CLI_TELEMETRY = "true";
   const base = join(ROOT, ".cache", `infra-synth-${process.pid}`);
   mkdirSync(base, { recursive: true });
 
-  const full = run("full", join(base, "full"), {
-    stage: "test",
-    region: TEST_REGION,
-    domain: TEST_DOMAIN,
-    apiCertificateArn: `arn:aws:acm:${TEST_REGION}:123456789012:certificate/66666666-7777-8888-9999-000000000000`,
-    certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
-    webAclArn:
-      "arn:aws:wafv2:us-east-1:123456789012:global/webacl/chiso/11111111-2222-3333-4444-555555555555",
-    sesIdentity: TEST_SES,
-    alarmEmail: "ops@example.gov.vn",
-    maxEvidenceBytes: "20000000",
-  });
+  const full = run(
+    "full",
+    join(base, "full"),
+    {
+      stage: "test",
+      region: TEST_REGION,
+      domain: TEST_DOMAIN,
+      apiCertificateArn: `arn:aws:acm:${TEST_REGION}:123456789012:certificate/66666666-7777-8888-9999-000000000000`,
+      certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+      webAclArn:
+        "arn:aws:wafv2:us-east-1:123456789012:global/webacl/chiso/11111111-2222-3333-4444-555555555555",
+      sesIdentity: TEST_SES,
+      alarmEmail: "ops@example.gov.vn",
+      maxEvidenceBytes: "20000000",
+    },
+    { bundle: false, bundles: await synthBundles() },
+  );
   const bare = run(
     "bare",
     join(base, "bare"),
@@ -66,7 +74,7 @@ function run(
   name: string,
   outdir: string,
   context: Record<string, string>,
-  options: { bundle?: boolean; routes?: readonly Route[] } = {},
+  options: { bundle?: boolean; routes?: readonly Route[]; bundles?: SynthesizedApp } = {},
 ): SynthInfo {
   const began = Date.now();
   // CDK announces each of the ~30 bundlings on stderr: keep the test output to what the tests say.
@@ -76,12 +84,6 @@ function run(
       ? true
       : write(chunk, ...rest)) as typeof process.stderr.write;
   let error: string | undefined;
-  // The asset's directory is named after the hash that is also the S3 key of its zip.
-  const bundleOf = (fn: { node: { defaultChild?: unknown } }) => {
-    const code = (fn.node.defaultChild as CfnFunction).code as { s3Key?: string };
-    const key = built.stack.resolve(code.s3Key) as string;
-    return join(outdir, `asset.${key.replace(/\.zip$/, "")}`);
-  };
   let built: ReturnType<typeof buildApp>;
   try {
     built = buildApp({
@@ -104,11 +106,14 @@ function run(
   const report = existsSync(reportFile)
     ? (JSON.parse(readFileSync(reportFile, "utf8")) as NagReport)
     : undefined;
+  // The bundle mode's folders of this variant's functions (all of them: the same app).
   const bundles: Record<string, string> = {};
-  if (options.bundle !== false)
-    for (const [handler, f] of stack.functions) {
-      // The asset's directory is named after the hash that is also the S3 key of its zip.
-      bundles[handler] = bundleOf(f.function);
+  const folders = new Map(options.bundles?.functions.map((f) => [f.handler, f.assetDir]));
+  if (options.bundles)
+    for (const handler of stack.functions.keys()) {
+      const folder = folders.get(handler);
+      if (!folder) throw new Error(`${handler}: the bundle mode's synth has no bundle of it`);
+      bundles[handler] = folder;
     }
   return {
     name,
@@ -120,7 +125,7 @@ function run(
     ...(error ? { error } : {}),
     ...(report ? { report } : {}),
     acknowledgements: stack.acknowledgements,
-    staffMfaBundle: bundleOf(stack.staffMfa.function),
+    staffMfaBundle: options.bundles?.triggers["triggers/staff-mfa"] ?? "",
     bundles,
   };
 }

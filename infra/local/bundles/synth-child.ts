@@ -1,11 +1,13 @@
 /**
  * The bundle mode's synth, in its own process (synth.ts starts it: `node --import tsx synth-child.ts
  * <outdir> <context JSON>`): the CDK app with every function bundled by esbuild as for a deployment,
- * and bundles.json beside the template, naming each chiso function's asset folder and limits.
+ * and bundles.json beside the template, naming each chiso function's asset folder and limits, and the
+ * Cognito trigger's folder.
  */
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { buildApp } from "../../cdk/build.ts";
 import { type CfnTemplate, handlerOf } from "../template.ts";
 import type { Manifest } from "./synth.ts";
@@ -46,5 +48,14 @@ const functions: Manifest["functions"] = Object.entries(template.Resources).flat
     ];
   },
 );
-const manifest: Manifest = { templateFile, functions };
+// The Cognito trigger is no chiso route or job (the local stack does not run it), but its bundle is
+// checked with theirs (test/infra/bundles.test.ts).
+const triggerKey = stack.resolve(
+  ((stack.staffMfa.function.node.defaultChild as CfnFunction).code as { s3Key?: string }).s3Key,
+) as string;
+const manifest: Manifest = {
+  templateFile,
+  functions,
+  triggers: { "triggers/staff-mfa": `asset.${triggerKey.replace(/\.zip$/, "")}` },
+};
 await writeFile(join(outdir, "bundles.json"), `${JSON.stringify(manifest, null, 2)}\n`);

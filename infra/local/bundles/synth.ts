@@ -13,7 +13,14 @@ const SYNTH_CHILD = fileURLToPath(new URL("./synth-child.ts", import.meta.url));
 export const BUNDLES_CACHE = join(ROOT, ".cache/bundles");
 
 /** What the bundles are built from: a change to any of these files is a new synth. */
-const INPUTS = ["functions", "shared", "infra/cdk", "package-lock.json", "tsconfig.json"];
+const INPUTS = [
+  "functions",
+  "shared",
+  "infra/cdk",
+  "infra/local/bundles/synth-child.ts",
+  "package-lock.json",
+  "tsconfig.json",
+];
 
 /** The settings of the local synth; part of the hash. */
 const CONTEXT = {
@@ -44,6 +51,8 @@ export interface SynthesizedApp {
   dir: string;
   template: CfnTemplate;
   functions: BundledFunction[];
+  /** The bundle folders of the functions that are not routes or jobs: the Cognito trigger's. */
+  triggers: Record<string, string>;
   /** Whether this start synthesized the app (false: the cache had it). */
   synthesized: boolean;
   seconds: number;
@@ -54,6 +63,8 @@ export interface Manifest {
   templateFile: string;
   /** Each function with its asset folder's name (the folder is renamed with the synth). */
   functions: (Omit<BundledFunction, "assetDir" | "file"> & { asset: string })[];
+  /** "triggers/staff-mfa" → its asset folder's name. */
+  triggers: Record<string, string>;
 }
 
 /**
@@ -97,7 +108,10 @@ export async function synthBundles(log: (line: string) => void = () => undefined
     assetDir: join(dir, asset),
     file: join(dir, asset, "index.mjs"),
   }));
-  return { dir, template, functions, synthesized, seconds: (Date.now() - began) / 1000 };
+  const triggers = Object.fromEntries(
+    Object.entries(manifest.triggers).map(([handler, asset]) => [handler, join(dir, asset)]),
+  );
+  return { dir, template, functions, triggers, synthesized, seconds: (Date.now() - began) / 1000 };
 }
 
 /**
