@@ -63,8 +63,9 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   "frameworks/get": READ,
   "units/upsert": WRITE,
   "units/list": READ,
-  // Reads the periods, the unit and the previous submission; writes answers with their audit records.
-  "submissions/carry-over": WRITE,
+  // Reads the periods, the unit and the previous submission; writes answers and evidence with their
+  // audit records; copies each carried file inside the bucket (CopyObject: get the old, put the new).
+  "submissions/carry-over": { ...WRITE, evidence: ["put", "get"] },
   // Reads every unit, upserts the new and ended ones with their audit records, appends the reform's.
   "reforms/apply": WRITE,
   // createUser checks the unit exists (BatchGetItem), creates the Cognito user, appends an audit record.

@@ -25,6 +25,10 @@ export const evidenceSchema = z
       .literal("explanation")
       .optional()
       .describe("uploaded in the explanation round: backs a contest, never the self-assessment score"),
+    carriedFrom: z
+      .strictObject({ periodId: z.string(), unitId: z.string(), evidenceId: z.string() })
+      .optional()
+      .describe("carried over from the unit's last submission: the same file, copied, not uploaded again"),
   })
   .meta({ id: "Evidence" });
 

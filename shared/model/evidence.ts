@@ -60,6 +60,15 @@ export interface Evidence {
   confirmedAt?: string;
   /** Uploaded in the explanation round: backs a contest, never the self-assessment (DOMAIN.md §6.5). */
   round?: "explanation";
+  /** Carried over from the unit's last submission (a file is copied, never uploaded again). */
+  carriedFrom?: EvidenceSource;
+}
+
+/** The evidence item a carried one was copied from. */
+export interface EvidenceSource {
+  periodId: string;
+  unitId: string;
+  evidenceId: string;
 }
 
 /**

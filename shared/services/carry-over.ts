@@ -1,16 +1,20 @@
+import { createHash } from "node:crypto";
 import { canEditUnit } from "../access/roles.ts";
 import { comparability, sideOfFramework } from "../engine/comparability.ts";
 import { compileFramework } from "../engine/compile.ts";
 import { conflict, forbidden } from "../errors.ts";
 import { writeWindow } from "../lifecycle.ts";
 import { answerProblem } from "../model/answer.ts";
+import { type Evidence, MAX_EVIDENCE_PER_SUBMISSION } from "../model/evidence.ts";
 import { type Framework, type Leaf, measuredSourceOf } from "../model/framework.ts";
 import type { Period } from "../model/period.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
-import type { StoredAnswer } from "./ports.ts";
+import { confirmedKey } from "./evidence.ts";
+import type { StoredAnswer, StoredSubmission } from "./ports.ts";
 import { submissionView } from "./submission-view.ts";
 import { bumped, entityOf, MAX_ANSWERS_PER_SAVE, writeOwnChange } from "./submissions.ts";
 import { openUnit, type UnitScope, withSubmission } from "./unit-scope.ts";
+import { evidenceFor } from "./views.ts";
 
 /** Where a unit's answers come from: the previous period of the lineage it (or its one predecessor) took part in. */
 export interface CarrySource {
@@ -132,12 +136,7 @@ export async function carryOver(ports: Ports, ctx: RequestContext, periodId: str
     : new Map<string, CarryLink>();
   for (;;) {
     const view = await withSubmission(ports, ctx, scope, undefined, async (stored, version) => {
-      const window = writeWindow(scope.period, stored.head, ctx.now);
-      if (window !== "self-assessment" || stored.head.state !== "draft")
-        throw conflict(
-          "not-draft",
-          `answers are carried over only into a draft (it is ${stored.head.state})`,
-        );
+      const window = draftWindow(scope, stored, ctx.now);
       const time = ctx.now.toISOString();
       const batch: StoredAnswer[] = [];
       for (const [code, leaf] of scope.leaves) {
@@ -175,6 +174,100 @@ export async function carryOver(ports: Ports, ctx: RequestContext, periodId: str
       });
       return batch.length < MAX_ANSWERS_PER_SAVE ? submissionView(scope, updated, ctx.now) : undefined;
     });
+    if (view) return source && previous ? carryEvidence(ports, ctx, scope, source, previous, links) : view;
+  }
+}
+
+/** The carry's window: a draft in the self-assessment, or refused. */
+function draftWindow(scope: UnitScope, stored: StoredSubmission, now: Date) {
+  const window = writeWindow(scope.period, stored.head, now);
+  if (window !== "self-assessment" || stored.head.state !== "draft")
+    throw conflict("not-draft", `answers are carried over only into a draft (it is ${stored.head.state})`);
+  return window;
+}
+
+/**
+ * The evidence of the last submission, after its answers: each confirmed file or link of the
+ * self-assessment (not a contest's) that backs an old leaf carried into a new one, linked to the new
+ * codes whose leaves accept its kind. A file is copied inside the storage to a key of its own (no
+ * upload, and removing it here never touches the old period's file); the copy's key and the record's
+ * id follow from the source item, so a retry or a concurrent carry writes the same. An item already
+ * carried, or whose bytes or link the unit already has, is skipped; the submission's cap holds.
+ */
+async function carryEvidence(
+  ports: Ports,
+  ctx: RequestContext,
+  scope: UnitScope,
+  source: CarrySource,
+  previous: StoredSubmission,
+  links: Map<string, CarryLink>,
+) {
+  const into = new Map<string, string[]>();
+  for (const [code, link] of links) into.set(link.from, [...(into.get(link.from) ?? []), code]);
+  for (;;) {
+    const view = await withSubmission(ports, ctx, scope, undefined, async (stored, version) => {
+      const window = draftWindow(scope, stored, ctx.now);
+      const time = ctx.now.toISOString();
+      // By id (carried before), and by bytes or link (the unit already has them).
+      const have = new Set(stored.evidence.flatMap((e) => [e.id, e.sha256, e.url]));
+      const room = MAX_EVIDENCE_PER_SUBMISSION - stored.evidence.length;
+      const batch: { record: Evidence; from: Evidence }[] = [];
+      for (const old of previous.evidence) {
+        if (batch.length >= Math.min(room, MAX_ANSWERS_PER_SAVE)) break;
+        if (old.status !== "confirmed" || old.round === "explanation") continue;
+        const codes = [
+          ...new Set(
+            old.indicatorCodes.flatMap((code) =>
+              (into.get(code) ?? []).filter((c) => scope.leaves.get(c)?.evidence.kinds.includes(old.kind)),
+            ),
+          ),
+        ];
+        const id = carriedId(scope, source, old.id);
+        if (codes.length === 0 || have.has(id) || have.has(old.sha256 ?? old.url)) continue;
+        const { key: _key, round: _round, carriedFrom: _from, ...kept } = old;
+        const record: Evidence = {
+          ...kept,
+          id,
+          indicatorCodes: codes,
+          createdAt: time,
+          createdBy: ctx.actor.username,
+          confirmedAt: time,
+          carriedFrom: { periodId: source.period.id, unitId: source.unitId, evidenceId: old.id },
+        };
+        if (old.kind === "file" && old.key && old.sha256) {
+          record.key = confirmedKey(scope.period.id, scope.unitId, id, old.sha256);
+          // Before the record: a crash between leaves a file no record names, at the key a retry uses.
+          await ports.evidenceFiles.copy(old.key, record.key);
+        }
+        batch.push({ record, from: old });
+      }
+      if (batch.length === 0) return submissionView(scope, stored, ctx.now);
+      const evidence = [...stored.evidence, ...batch.map((b) => b.record)];
+      const updated = bumped(stored, version, time, { evidence });
+      await writeOwnChange(ports, ctx, { scope, stored, version, window }, updated, {
+        evidence: batch.map((b) => b.record),
+        audit: batch.map(({ record }) =>
+          auditEntry(
+            ctx,
+            entityOf(scope),
+            "evidence.carry",
+            { from: record.carriedFrom },
+            evidenceFor(record),
+          ),
+        ),
+      });
+      return batch.length < MAX_ANSWERS_PER_SAVE ? submissionView(scope, updated, ctx.now) : undefined;
+    });
     if (view) return view;
   }
+}
+
+/** The carried record's id: a UUID (the routes' evidence id) from the period, the unit and the source item. */
+function carriedId(scope: UnitScope, source: CarrySource, evidenceId: string): string {
+  const hex = createHash("sha256")
+    .update(`${scope.period.id}/${scope.unitId}/${source.period.id}/${source.unitId}/${evidenceId}`)
+    .digest("hex");
+  // Version 8 (a name-based UUID of our own, RFC 9562) and the RFC's variant bits.
+  const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -253,7 +253,7 @@ const uploadKey = (periodId: string, unitId: string, id: string) =>
   `evidence/uploads/${periodId}/${unitId}/${id}`;
 
 /** Where confirmed bytes live, named by their hash; no form ever targets it. */
-const confirmedKey = (periodId: string, unitId: string, id: string, sha256: string) =>
+export const confirmedKey = (periodId: string, unitId: string, id: string, sha256: string) =>
   `evidence/files/${periodId}/${unitId}/${id}/${sha256}`;
 
 async function findEvidence(ports: Ports, scope: UnitScope, evidenceId: string): Promise<Evidence> {

@@ -41,7 +41,7 @@ export function submissionView(scope: UnitScope, stored: StoredSubmission, now: 
     history: historyOf(scope, stored),
     answers,
     measured: Object.fromEntries([...(stored.measured ?? [])].map(([code, m]) => [code, measurementView(m)])),
-    evidence: stored.evidence.map(evidenceFor),
+    evidence: stored.evidence.map((e) => evidenceFor(e)),
     preview: {
       points: roundPoints(preview.points),
       maxPoints: roundPoints(preview.maxPoints),

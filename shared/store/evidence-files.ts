@@ -1,6 +1,7 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -136,6 +137,12 @@ export class S3EvidenceFiles implements EvidenceFiles {
     await this.client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }),
     );
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    // CopySource is "bucket/key", URL-encoded; the type and metadata come with the object.
+    const source = `${this.bucket}/${from.split("/").map(encodeURIComponent).join("/")}`;
+    await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: to, CopySource: source }));
   }
 
   async remove(key: string): Promise<void> {

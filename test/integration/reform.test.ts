@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { uploadFile } from "../support/evidence-upload.ts";
 import {
   type Api,
   api,
@@ -9,6 +10,7 @@ import {
   paths,
   readAll,
   setUpWorldClients,
+  tinyPdf,
   type World,
 } from "../support/local-stack.ts";
 
@@ -168,12 +170,14 @@ describe("POST /api/reforms", () => {
 });
 
 describe("POST /api/periods/{periodId}/units/{unitId}/carry-over", () => {
-  it("copies the last submission's answers, marked carried and not counted, until the unit saves them", async () => {
+  it("copies the last submission's answers, marked carried and not counted, until the unit saves them, and its files", async () => {
     const editor = api(world.a.editor);
     expectStatus(
       await editor.patch(paths.answers(world.periodId, world.a.id), { answers: { "2.1": { value: 12.5 } } }),
       200,
     );
+    const pdf = tinyPdf("Ke hoach 2030");
+    const old = await uploadFile(editor, world, ["1.1"], "ke-hoach.pdf", "application/pdf", pdf);
     const next = `${world.prefix}-next`;
     expectStatus(
       await admin.post(paths.periods, {
@@ -191,8 +195,29 @@ describe("POST /api/periods/{periodId}/units/{unitId}/carry-over", () => {
     const carried = expectStatus(await editor.post(paths.carryOver(next, world.a.id), {}), 200);
     expect(carried.answers["2.1"]).toMatchObject({ value: 12.5, carried: true });
     expect(carried.preview.points).toBe(0);
+    // The file came too: a record of its own, copied inside the bucket (nothing uploaded), readable
+    // by its own link; removing it leaves the old period's file whole.
+    const [file] = carried.evidence;
+    expect(carried.evidence).toHaveLength(1);
+    expect(file).toMatchObject({
+      kind: "file",
+      status: "confirmed",
+      indicatorCodes: ["1.1"],
+      sha256: old.sha256,
+      carriedFrom: { periodId: world.periodId, unitId: world.a.id, evidenceId: old.id },
+    });
+    const download = async (periodId: string, evidenceId: string) => {
+      const link = expectStatus(await editor.get(paths.download(periodId, world.a.id, evidenceId)), 200);
+      return new Uint8Array(await (await fetch(link.url)).arrayBuffer());
+    };
+    expect(await download(next, file.id)).toEqual(pdf);
+    expectStatus(await editor.delete(paths.evidence(next, world.a.id, file.id)), 204);
+    expect(await download(world.periodId, old.id)).toEqual(pdf);
+    // Removed, the file is carried again on a second call (as a cleared answer would be); nothing else.
     const again = expectStatus(await editor.post(paths.carryOver(next, world.a.id), {}), 200);
-    expect(again.version).toBe(carried.version);
+    expect(again.evidence.map((e: { id: string }) => e.id)).toEqual([file.id]);
+    const third = expectStatus(await editor.post(paths.carryOver(next, world.a.id), {}), 200);
+    expect(third.version).toBe(again.version);
     const confirmed = expectStatus(
       await editor.patch(paths.answers(next, world.a.id), { answers: { "2.1": { value: 12.5 } } }),
       200,

@@ -44,13 +44,29 @@ const submission = (over: Partial<Submission> = {}): Submission => ({
   ...over,
 });
 
-/** What the route answers: both leaves carried, counted nowhere yet. */
+/** What the route answers: both leaves carried, counted nowhere yet, and 1.1's file with them. */
 const carried = submission({
   version: 5,
   answers: {
     "1.1": { value: true, note: null, updatedAt: "2026-06-01T08:00:00Z", updatedBy: "editor", carried: true },
     "1.2": { value: 3, note: null, updatedAt: "2026-06-01T08:00:00Z", updatedBy: "editor", carried: true },
   },
+  evidence: [
+    {
+      id: "5f0c1f3e-1c2b-8a4d-9e6f-0a1b2c3d4e5f",
+      kind: "file",
+      status: "confirmed",
+      indicatorCodes: ["1.1"],
+      fileName: "ke-hoach-2025.pdf",
+      contentType: "application/pdf",
+      size: 20480,
+      sha256: "ab".repeat(32),
+      createdAt: "2026-06-01T08:00:00Z",
+      createdBy: "editor",
+      confirmedAt: "2026-06-01T08:00:00Z",
+      carriedFrom: { periodId: "p1", unitId: "u1", evidenceId: "0e2d3c4b-5a69-4788-9900-aabbccddeeff" },
+    },
+  ],
 });
 
 /** The form's parts that carry-over touches, on the real useSubmission and the real fetch client. */
@@ -143,6 +159,10 @@ describe("the carry-over button", () => {
       expect(mark.textContent).toContain("Chuyển từ kỳ trước — cần xác nhận");
       expect(mark.querySelector("button")?.textContent).toBe("Xác nhận");
     }
+    // The file came with its answer: listed under 1.1, said to be carried, nothing to upload again.
+    const file = el.querySelector(".evidence-list li");
+    expect(file?.textContent).toContain("ke-hoach-2025.pdf");
+    expect(file?.textContent).toContain("chuyển từ kỳ trước");
     // The carried values are in the form, to be confirmed as they are or changed.
     expect([...el.querySelectorAll("input")].map((input) => input.value)).toContain("3");
     // "Xác nhận" saves the same value: the mark goes while it is pending.

@@ -35,6 +35,12 @@ export class MemoryEvidenceFiles implements EvidenceFiles {
     this.upload(key, bytes, contentType);
   }
 
+  async copy(from: string, to: string) {
+    const found = this.objects.get(from);
+    if (!found) throw new Error(`NoSuchKey: ${from}`);
+    this.objects.set(to, { bytes: new Uint8Array(found.bytes), contentType: found.contentType });
+  }
+
   async remove(key: string) {
     this.objects.delete(key);
   }

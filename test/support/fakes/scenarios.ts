@@ -71,6 +71,24 @@ export async function departmentsPeriod(
   return { periodId, frameworkId, unitIds };
 }
 
+/** A later period of the framework "fw" over `unitIds`, opened a day ago, closing `closesIn` after NOW. */
+export async function openLaterPeriod(
+  ports: MemoryPorts,
+  periodId: string,
+  unitIds: string[],
+  closesIn = 20 * DAY,
+): Promise<void> {
+  await createPeriod(ports, by.admin(), {
+    id: periodId,
+    name: `Kỳ ${periodId}`,
+    frameworkId: "fw",
+    unitIds,
+    opensAt: at(-DAY).toISOString(),
+    closesAt: at(closesIn).toISOString(),
+  });
+  await transitionPeriod(ports, by.admin(), periodId, { to: "open" });
+}
+
 /** Runs the jobs the services queued, in order, as the job function would (one attempt each). */
 export async function runQueuedJobs(ports: MemoryPorts, now: Date = NOW): Promise<void> {
   for (const job of ports.jobs.queued.splice(0))

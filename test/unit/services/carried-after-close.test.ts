@@ -2,13 +2,17 @@ import { describe, expect, it } from "vitest";
 import { appraise } from "../../../shared/services/appraisal.ts";
 import { carryOver } from "../../../shared/services/carry-over.ts";
 import { periodExport } from "../../../shared/services/period-scoring.ts";
-import { createPeriod } from "../../../shared/services/periods.ts";
 import { CARRIED_UNCONFIRMED, periodResults } from "../../../shared/services/results.ts";
 import { getSubmission, saveAnswers, submit } from "../../../shared/services/submissions.ts";
 import { transitionPeriod } from "../../../shared/services/transitions.ts";
 import { memoryPorts } from "../../support/fakes/index.ts";
-import { DEPARTMENT_ANSWERS, departmentsPeriod, runQueuedJobs } from "../../support/fakes/scenarios.ts";
-import { at, by, DAY } from "../../support/fakes/world.ts";
+import {
+  DEPARTMENT_ANSWERS,
+  departmentsPeriod,
+  openLaterPeriod,
+  runQueuedJobs,
+} from "../../support/fakes/scenarios.ts";
+import { by, DAY } from "../../support/fakes/world.ts";
 
 /**
  * so-1 answered everything in p1; in p2 it carried those answers over, confirmed 2.1 and 1.1 only, and
@@ -18,15 +22,7 @@ async function closedWithCarried() {
   const ports = memoryPorts();
   await departmentsPeriod(ports, { periodId: "p1", closesIn: 2 * DAY });
   await saveAnswers(ports, by.editor("so-1"), "p1", "so-1", { answers: DEPARTMENT_ANSWERS }, undefined);
-  await createPeriod(ports, by.admin(), {
-    id: "p2",
-    name: "Kỳ 2",
-    frameworkId: "fw",
-    unitIds: ["so-1", "so-2"],
-    opensAt: at(-DAY).toISOString(),
-    closesAt: at(20 * DAY).toISOString(),
-  });
-  await transitionPeriod(ports, by.admin(), "p2", { to: "open" });
+  await openLaterPeriod(ports, "p2", ["so-1", "so-2"]);
   const open = await carryOver(ports, by.editor("so-1"), "p2", "so-1");
   const confirm = { "2.1": { value: 12.5 }, "1.1": { value: true } };
   await saveAnswers(ports, by.editor("so-1"), "p2", "so-1", { answers: confirm }, undefined);

@@ -8,7 +8,12 @@ import { saveAnswers, submit } from "../../../shared/services/submissions.ts";
 import { transitionPeriod } from "../../../shared/services/transitions.ts";
 import { upsertUnits } from "../../../shared/services/units.ts";
 import { memoryPorts } from "../../support/fakes/index.ts";
-import { DEPARTMENT_ANSWERS, departmentsPeriod, frameworkBody } from "../../support/fakes/scenarios.ts";
+import {
+  DEPARTMENT_ANSWERS,
+  departmentsPeriod,
+  frameworkBody,
+  openLaterPeriod,
+} from "../../support/fakes/scenarios.ts";
 import { at, by, DAY, refusal } from "../../support/fakes/world.ts";
 
 /** A first period answered by so-1, and a second one (closing later) of so-1, so-2 and so-3 (so-1's successor). */
@@ -22,15 +27,7 @@ async function twoPeriods() {
       { id: "so-4", code: "S4", name: "Sở 4", kind: "department", predecessorIds: ["so-1", "so-2"] },
     ],
   });
-  await createPeriod(ports, by.admin(), {
-    id: "p2",
-    name: "Kỳ 2",
-    frameworkId: "fw",
-    unitIds: ["so-1", "so-2", "so-3", "so-4"],
-    opensAt: at(-DAY).toISOString(),
-    closesAt: at(20 * DAY).toISOString(),
-  });
-  await transitionPeriod(ports, by.admin(), "p2", { to: "open" });
+  await openLaterPeriod(ports, "p2", ["so-1", "so-2", "so-3", "so-4"]);
   return ports;
 }
 
@@ -91,15 +88,7 @@ describe("answers carried over", () => {
       { answers: { "2.1": { value: 7.5 } } },
       undefined,
     );
-    await createPeriod(ports, by.admin(), {
-      id: "p3",
-      name: "Kỳ 3",
-      frameworkId: "fw",
-      unitIds: ["so-1", "so-3"],
-      opensAt: at(-DAY).toISOString(),
-      closesAt: at(40 * DAY).toISOString(),
-    });
-    await transitionPeriod(ports, by.admin(), "p3", { to: "open" });
+    await openLaterPeriod(ports, "p3", ["so-1", "so-3"], 40 * DAY);
     const own = await carryOver(ports, by.editor("so-3"), "p3", "so-3");
     expect(own.answers["2.1"]).toMatchObject({ value: 7.5, carried: true });
     // The latest period it took part in is the source, even when it answered nothing there.
@@ -225,15 +214,7 @@ describe("answers carried over across versions of the index set", () => {
       { answers: { "2.1": { value: 12.5 } } },
       undefined,
     );
-    await createPeriod(ports, by.admin(), {
-      id: "p3",
-      name: "Kỳ 3",
-      frameworkId: "fw",
-      unitIds: ["so-1"],
-      opensAt: at(-DAY).toISOString(),
-      closesAt: at(40 * DAY).toISOString(),
-    });
-    await transitionPeriod(ports, by.admin(), "p3", { to: "open" });
+    await openLaterPeriod(ports, "p3", ["so-1"], 40 * DAY);
     const view = await carryOver(ports, by.editor("so-1"), "p3", "so-1");
     expect(Object.keys(view.answers)).toEqual(["2.1"]);
   });

@@ -319,6 +319,7 @@ export const en: Record<MessageKey, string> = {
   "evidence.addLinkSave": "Add",
   "evidence.link": "link",
   "evidence.pending": "not confirmed",
+  "evidence.carried": "carried over from the previous period",
   "evidence.for": "for {codes}",
   "evidence.relink": "Link to indicators",
   "evidence.relinkTitle": "Link “{name}” to indicators",

@@ -318,6 +318,7 @@ export const vi = {
   "evidence.addLinkSave": "Thêm",
   "evidence.link": "đường dẫn",
   "evidence.pending": "chưa xác nhận",
+  "evidence.carried": "chuyển từ kỳ trước",
   "evidence.for": "cho {codes}",
   "evidence.relink": "Gắn chỉ tiêu",
   "evidence.relinkTitle": "Gắn “{name}” với chỉ tiêu",

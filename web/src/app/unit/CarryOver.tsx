@@ -8,7 +8,7 @@ const tc = messagesFor(
   {
     start: "Bắt đầu từ kỳ trước",
     startHelp:
-      "Chép câu trả lời của lần tự đánh giá gần nhất vào các chỉ tiêu còn trống. Mỗi câu trả lời chép sang chưa được tính điểm cho đến khi đơn vị xác nhận.",
+      "Chép câu trả lời của lần tự đánh giá gần nhất vào các chỉ tiêu còn trống, cùng minh chứng đã xác nhận (không phải tải lên lại). Mỗi câu trả lời chép sang chưa được tính điểm cho đến khi đơn vị xác nhận.",
     carried: "Chuyển từ kỳ trước — cần xác nhận",
     unconfirmed:
       "Chuyển từ kỳ trước nhưng không được xác nhận trước khi khóa: không có giá trị, không tính điểm.",
@@ -17,7 +17,7 @@ const tc = messagesFor(
   {
     start: "Start from the previous period",
     startHelp:
-      "Copies the last self-assessment's answers into the indicators still empty. Each copied answer scores nothing until the unit confirms it.",
+      "Copies the last self-assessment's answers into the indicators still empty, with its confirmed evidence (nothing to upload again). Each copied answer scores nothing until the unit confirms it.",
     carried: "Carried over from the previous period — confirm it",
     unconfirmed:
       "Carried over from the previous period but never confirmed before the lock: no value, no points.",

@@ -48,6 +48,7 @@ export function EvidenceList({
               <span class="muted">
                 {e.kind === "file" && e.size ? fmt.bytes(e.size) : t("evidence.link")}
                 {e.status === "pending" && ` · ${t("evidence.pending")}`}
+                {e.carriedFrom && ` · ${t("evidence.carried")}`}
                 {showCodes && ` · ${t("evidence.for", { codes: e.indicatorCodes.join(", ") })}`}
               </span>
               {editable && state && (
