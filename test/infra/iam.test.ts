@@ -127,7 +127,8 @@ describe("least privilege", () => {
     for (const [handler, f] of byHandler)
       for (const s of f.statements.filter((x) => actionsOf([x]).some((a) => objectActions.includes(a)))) {
         const resource = JSON.stringify(s.Resource);
-        if (handler.startsWith("evidence/"))
+        // Carry-over copies a unit's confirmed files into the new period (CopyObject: get and put).
+        if (handler.startsWith("evidence/") || handler === "submissions/carry-over")
           expect(resource, handler).toMatch(/EvidenceBucket.*"\/evidence\/\*"/);
         else expect(resource, handler).toMatch(/SiteBucket.*"\/public\/\*"/);
       }
@@ -140,6 +141,7 @@ describe("least privilege", () => {
       JOBS.period,
       // A ranking published a second time on new boundaries (its JSON and CSV, and index.json).
       "periods/restate",
+      "submissions/carry-over",
     ]);
     expect(holders("s3:ListMultipartUploadParts")).toEqual(["evidence/complete", "evidence/parts"]);
     expect(holders("s3:AbortMultipartUpload")).toEqual(["evidence/complete"]);
@@ -150,6 +152,7 @@ describe("least privilege", () => {
       JOBS.period,
       "periods/restate",
       "results/export",
+      "submissions/carry-over",
     ]);
   });
 

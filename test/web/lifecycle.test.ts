@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, test } from "vitest";
 import { assertTransition } from "../../shared/lifecycle.ts";
 import { JOB_STATES, PERIOD_STATES as SERVER_STATES } from "../../shared/model/period.ts";

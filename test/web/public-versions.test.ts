@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, test } from "vitest";
 import { explainChange, pillarLine } from "../../web/src/public/change.ts";
 import type {
