@@ -161,8 +161,28 @@ function pushFragment(line: Line, text: string, style: Style, width: number): vo
   line.width += width;
 }
 
+/**
+ * The lines of the texts wrapped before, by style, size, width and text: the 4,000 scorecards of a
+ * publication repeat the same indicator names and headings in the same columns, so most wraps are
+ * looked up. The lines are never changed once made. Emptied when it grows past WRAPPED_MAX.
+ */
+const wrapped = new Map<string, Line[]>();
+const WRAPPED_MAX = 50_000;
+
 /** Greedy word wrap at spaces (and at "\n"); at least one line, possibly empty. */
 export function wrap(inline: Inline, base: Style, size: number, max: number): Line[] {
+  if (typeof inline !== "string") return wrapRuns(inline, base, size, max);
+  const key = `${base.bold ? 1 : 0}${base.italic ? 1 : 0} ${size} ${max} ${inline}`;
+  let lines = wrapped.get(key);
+  if (!lines) {
+    if (wrapped.size >= WRAPPED_MAX) wrapped.clear();
+    lines = wrapRuns(inline, base, size, max);
+    wrapped.set(key, lines);
+  }
+  return lines;
+}
+
+function wrapRuns(inline: Inline, base: Style, size: number, max: number): Line[] {
   if (typeof inline === "string" && !/[\n\t]/.test(inline)) {
     // Most table cells: one style, one line.
     const text = inline.normalize("NFC");

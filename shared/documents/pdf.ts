@@ -59,6 +59,32 @@ function byte(b: number): string {
 }
 
 /**
+ * A text's glyph string, made once per font's glyph table: the scorecards of a publication repeat
+ * most of their lines. Each table's map is emptied when it grows past GLYPHS_MAX.
+ */
+const glyphStrings = new WeakMap<Uint16Array, Map<string, string>>();
+const GLYPHS_MAX = 50_000;
+
+function glyphString(chars: string, gid: Uint16Array): string {
+  let made = glyphStrings.get(gid);
+  if (!made) glyphStrings.set(gid, (made = new Map()));
+  let glyphs = made.get(chars);
+  if (glyphs !== undefined) return glyphs;
+  glyphs = "";
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars.charCodeAt(i);
+    // A character outside the BMP is one "?", drawn for its high half.
+    if (c < 0xdc00 || c > 0xdfff) {
+      const g = gid[c] as number;
+      glyphs += GLYPH_BYTES[g] ?? glyphBytes(g);
+    }
+  }
+  if (made.size >= GLYPHS_MAX) made.clear();
+  made.set(chars, glyphs);
+  return glyphs;
+}
+
+/**
  * A page's content: its lines and boxes first, then all its text in one text object, the font set
  * only when it changes (the text state carries across), each run placed by its own text matrix.
  */
@@ -77,17 +103,7 @@ function content(ops: readonly Op[], pageH: number): string {
         fontBold = op.bold;
         fontSize = op.size;
       }
-      const gid = op.bold ? bold : regular;
-      const chars = op.text;
-      let glyphs = "";
-      for (let i = 0; i < chars.length; i++) {
-        const c = chars.charCodeAt(i);
-        // A character outside the BMP is one "?", drawn for its high half.
-        if (c < 0xdc00 || c > 0xdfff) {
-          const g = gid[c] as number;
-          glyphs += GLYPH_BYTES[g] ?? glyphBytes(g);
-        }
-      }
+      const glyphs = glyphString(op.text, op.bold ? bold : regular);
       text += `1 0 ${op.italic ? "0.2" : "0"} 1 ${num(op.x)} ${num(pageH - op.y)} Tm(${glyphs})Tj\n`;
     } else if (op.kind === "line") {
       paths += `${num(op.x1)} ${num(pageH - op.y1)} m ${num(op.x2)} ${num(pageH - op.y2)} l S\n`;

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { type Scorecard, type ScorecardInput, scorecardRenderer } from "./documents.ts";
+import { type CardFile, type CardFormat, type ScorecardInput, scorecardRenderer } from "./documents.ts";
 
 /**
  * Scorecards rendered by worker threads beside this one (Node-only: kept out of shared/documents and the
@@ -43,7 +43,7 @@ interface Chunk {
   start: number;
   end: number;
 }
-type Reply = { id: number; cards: Scorecard[] } | { id: number; error: string };
+type Reply = { id: number; cards: CardFile[] } | { id: number; error: string };
 
 /** A Uint8Array that owns its whole ArrayBuffer (a pooled Buffer's slice is copied: never detach a pool). */
 function own(bytes: Uint8Array): Uint8Array {
@@ -53,18 +53,18 @@ function own(bytes: Uint8Array): Uint8Array {
 }
 
 /** The worker's side: render each chunk it is sent and post the bytes back, transferred. */
-function serve(input: ScorecardInput): void {
+function serve({ input, format }: { input: ScorecardInput; format: CardFormat }): void {
   const port = parentPort;
   if (!port) return;
-  const renderer = scorecardRenderer(input);
+  const renderer = scorecardRenderer(input, format);
   port.on("message", (chunk: Chunk) => {
     try {
-      const cards: Scorecard[] = [];
+      const cards: CardFile[] = [];
       for (let i = chunk.start; i < chunk.end; i++) {
         const card = renderer.render(i);
-        cards.push({ ...card, pdf: own(card.pdf), docx: own(card.docx) });
+        cards.push({ ...card, bytes: own(card.bytes) });
       }
-      const transfer = [...new Set(cards.flatMap((c) => [c.pdf.buffer, c.docx.buffer]))];
+      const transfer = [...new Set(cards.map((c) => c.bytes.buffer))];
       port.postMessage({ id: chunk.id, cards } satisfies Reply, transfer as ArrayBuffer[]);
     } catch (error) {
       port.postMessage({ id: chunk.id, error: String((error as Error)?.stack ?? error) } satisfies Reply);
@@ -72,13 +72,15 @@ function serve(input: ScorecardInput): void {
   });
 }
 
+type Work = { input: ScorecardInput; format: CardFormat };
+
 if (!isMainThread && (workerData as Record<string, unknown> | null)?.[MARKER])
-  serve((workerData as Record<string, ScorecardInput>)[MARKER] as ScorecardInput);
+  serve((workerData as Record<string, Work>)[MARKER] as Work);
 
 /** A worker of this module: the bundle's file as it is, or this .ts file behind tsx's loader. */
-function startWorker(input: ScorecardInput): Worker {
+function startWorker(work: Work): Worker {
   const self = import.meta.url;
-  const data = { [MARKER]: input };
+  const data = { [MARKER]: work };
   if (!self.endsWith(".ts")) return new Worker(new URL(self), { workerData: data });
   // A .ts file needs tsx's loader in the worker too (vitest's and tsx's own hooks stay in their thread).
   // tsx's ESM entry (its "import" export): a require-resolve finds the CommonJS one, whose own import
@@ -104,18 +106,19 @@ function fallBack(reason: unknown): void {
 export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Every unit's scorecard in the snapshot's order, rendered by `workers` worker threads and this one.
- * Any failure of the pool (a worker that cannot start, crashes, throws or stalls) ends the pool: what
- * it owed is rendered here, and it is logged once.
+ * Every unit's scorecard in one format, in the snapshot's order, rendered by `workers` worker threads
+ * and this one. Any failure of the pool (a worker that cannot start, crashes, throws or stalls) ends
+ * the pool: what it owed is rendered here, and it is logged once.
  */
 export async function* pooledScorecards(
   input: ScorecardInput,
+  format: CardFormat,
   workers: number,
   stats: PoolStats = { byWorkers: 0, fellBack: false },
-): AsyncGenerator<Scorecard> {
-  const renderer = scorecardRenderer(input);
+): AsyncGenerator<CardFile> {
+  const renderer = scorecardRenderer(input, format);
   const count = renderer.count;
-  const ready: (Scorecard | undefined)[] = new Array(count);
+  const ready: (CardFile | undefined)[] = new Array(count);
   /** The worker (index) that owes each position; -1: this thread's (or nobody's yet, beyond `next`). */
   const owner = new Int32Array(count).fill(-1);
   const owed = new Map<number, { chunk: Chunk; worker: number }>();
@@ -145,7 +148,7 @@ export async function* pooledScorecards(
   try {
     for (let w = 0; w < workers && !dead; w++) {
       const index = w;
-      const worker = startWorker(input);
+      const worker = startWorker({ input, format });
       worker.unref();
       pool.push({ worker, inFlight: 0 });
       worker.on("message", (reply: Reply) => {
@@ -211,7 +214,7 @@ export async function* pooledScorecards(
             die(new Error(`no document from the pool for ${STALL_MS / 1000} s`));
         }
       }
-      const card = ready[i] as Scorecard;
+      const card = ready[i] as CardFile;
       ready[i] = undefined;
       buffered--;
       yield card;

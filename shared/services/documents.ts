@@ -66,11 +66,24 @@ export interface Scorecard {
   docx: Uint8Array;
 }
 
+/** A scorecard's two files: the public PDF, and the DOCX of the organiser's ZIP. */
+export type CardFormat = "pdf" | "docx";
+
+/** One unit's scorecard in one format. */
+export interface CardFile {
+  unitId: string;
+  path: string;
+  bytes: Uint8Array;
+}
+
 /** What writeDocuments needs: the appendix, and the scorecards as they are made (one at a time). */
 export interface DocumentSource {
   appendix: { pdf: Uint8Array; docx: Uint8Array };
-  /** In the snapshot's order; rendered in this thread (Iterable) or also by a worker pool (AsyncIterable). */
-  scorecards: Iterable<Scorecard> | AsyncIterable<Scorecard>;
+  /**
+   * Every unit's scorecard in one format, in the snapshot's order: rendered in this thread (Iterable)
+   * or also by a worker pool (AsyncIterable).
+   */
+  scorecards(format: CardFormat): Iterable<CardFile> | AsyncIterable<CardFile>;
   /** Dates the ZIP's entries. */
   publishedAt: string | null;
 }
@@ -142,19 +155,22 @@ export function documentSource(
   const workers = options.workers ?? defaultWorkers();
   return {
     appendix: { pdf: renderPdf(appendix), docx: renderDocx(appendix) },
-    scorecards:
+    scorecards: (format) =>
       workers > 0 && units >= POOL_MIN_UNITS
-        ? pooledScorecards(input, workers, options.stats)
-        : scorecards(input),
+        ? pooledScorecards(input, format, workers, options.stats)
+        : scorecards(input, format),
     publishedAt: snapshot.publishedAt,
   };
 }
 
 /**
- * The scorecard of the snapshot's i-th unit (groups in order, then their units), for i < count: the
- * same bytes in any thread.
+ * The scorecard of the snapshot's i-th unit (groups in order, then their units), for i < count, in
+ * one format: the same bytes in any thread.
  */
-export function scorecardRenderer(input: ScorecardInput): { count: number; render(i: number): Scorecard } {
+export function scorecardRenderer(
+  input: ScorecardInput,
+  format: CardFormat,
+): { count: number; render(i: number): CardFile } {
   const { period, snapshot, framework, previous, stored } = input;
   const decision = period.decision;
   const compiled = compileFramework(framework);
@@ -162,7 +178,7 @@ export function scorecardRenderer(input: ScorecardInput): { count: number; rende
     previous?.groups.flatMap((g) => g.units.map((u) => [u.unitId, u] as const)) ?? [],
   );
   const positions = snapshot.groups.flatMap((group) => group.units.map((unit) => ({ group, unit })));
-  const render = (i: number): Scorecard => {
+  const render = (i: number): CardFile => {
     const position = positions[i];
     if (!position) throw new RangeError(`no unit at position ${i} of ${positions.length}`);
     const { group, unit } = position;
@@ -186,14 +202,14 @@ export function scorecardRenderer(input: ScorecardInput): { count: number; rende
       ...(decision ? { decision } : {}),
     });
     const path = `${safeName(group.name)}/${safeName(`${unit.code} ${unit.name}`)}`;
-    return { unitId: unit.unitId, path, pdf: renderPdf(doc), docx: renderDocx(doc) };
+    return { unitId: unit.unitId, path, bytes: format === "pdf" ? renderPdf(doc) : renderDocx(doc) };
   };
   return { count: positions.length, render };
 }
 
-/** Every unit's scorecard, in the snapshot's order, rendered in this thread when it is asked for. */
-function* scorecards(input: ScorecardInput): Generator<Scorecard> {
-  const renderer = scorecardRenderer(input);
+/** Every unit's scorecard in one format, in the snapshot's order, rendered here when it is asked for. */
+function* scorecards(input: ScorecardInput, format: CardFormat): Generator<CardFile> {
+  const renderer = scorecardRenderer(input, format);
   for (let i = 0; i < renderer.count; i++) yield renderer.render(i);
 }
 
@@ -262,12 +278,13 @@ class Writes {
 }
 
 /**
- * Writes the documents of publication v{n} while they are made: each scorecard is written as soon as
- * it is rendered (PUT_CONCURRENCY writes in flight at most; rendering waits when they are all busy),
- * so the storage's work overlaps the next scorecards' rendering. Each file's pointer is written after
- * its own immutable file (a pointer never holds bytes its version lacks). The organiser's ZIP gathers
- * every scorecard as it passes and is written last; it is the one thing held in memory whole (≈ 75 KiB
- * a unit). Returns the paths to invalidate. `progress` counts each write.
+ * Writes the documents of publication v{n} while they are made: each scorecard's PDF is written as
+ * soon as it is rendered (PUT_CONCURRENCY writes in flight at most; rendering waits when they are all
+ * busy), so the storage's work overlaps the next scorecards' rendering. The public PDFs come first;
+ * then each scorecard's DOCX is rendered for the organiser's ZIP, which takes both formats, unit by
+ * unit, and is written last: it and the PDFs it waits for are what is held in memory (≈ 75 KiB a
+ * unit). Each file's pointer is written after its own immutable file (a pointer never holds bytes its
+ * version lacks). Returns the paths to invalidate. `progress` counts each write.
  */
 export async function writeDocuments(
   ports: Ports,
@@ -290,12 +307,19 @@ export async function writeDocuments(
     const name = documentNames.appendix(periodId, version, ext);
     await both(file, pointer, source.appendix[ext], ext === "pdf" ? PDF : DOCX, name);
   }
-  const zip = new OrganiserZip(source.publishedAt);
-  for await (const card of source.scorecards) {
+  const pdfs: (Uint8Array | undefined)[] = [];
+  for await (const card of source.scorecards("pdf")) {
     const { file, pointer } = keys.scorecard(card.unitId);
-    await both(file, pointer, card.pdf, PDF, documentNames.scorecard(periodId, version, card.unitId));
-    zip.add(card);
+    await both(file, pointer, card.bytes, PDF, documentNames.scorecard(periodId, version, card.unitId));
+    pdfs.push(card.bytes);
     await turn();
+    writes.check();
+  }
+  const zip = new OrganiserZip(source.publishedAt);
+  let i = 0;
+  for await (const { unitId, path, bytes } of source.scorecards("docx")) {
+    zip.add({ unitId, path, pdf: pdfs[i] as Uint8Array, docx: bytes });
+    pdfs[i++] = undefined;
     writes.check();
   }
   await both(keys.zip.file, keys.zip.pointer, zip.finish(), ZIP, documentNames.zip(periodId, version));

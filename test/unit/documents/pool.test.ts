@@ -2,11 +2,17 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { scorePeriod } from "../../../shared/engine/score-period.ts";
 import { toSnapshot } from "../../../shared/engine/snapshot.ts";
 import { POOL_MIN_UNITS } from "../../../shared/services/document-pool.ts";
-import { documentSource, organiserZip, type Scorecard } from "../../../shared/services/documents.ts";
+import {
+  type CardFile,
+  documentSource,
+  organiserZip,
+  type Scorecard,
+} from "../../../shared/services/documents.ts";
 import {
   documentInputs,
   generatedPublication,
   renderDocuments,
+  wholeScorecards,
 } from "../../support/generated-publication.ts";
 
 // Scorecards rendered by the worker pool are the single thread's, byte for byte and in the same order.
@@ -26,12 +32,6 @@ function publication() {
   const score = scorePeriod(generated.bundle);
   const snapshot = toSnapshot(score, generated.bundle);
   return { framework: generated.framework, snapshot, ...documentInputs(generated, score, snapshot) };
-}
-
-async function collect(cards: Iterable<Scorecard> | AsyncIterable<Scorecard>): Promise<Scorecard[]> {
-  const out: Scorecard[] = [];
-  for await (const card of cards) out.push(card);
-  return out;
 }
 
 function expectSame(pooled: Scorecard[], single: Scorecard[]): void {
@@ -56,8 +56,9 @@ describe("the document pool", () => {
     const warn = vi.spyOn(console, "warn");
     const stats = { byWorkers: 0, fellBack: false };
     const source = documentSource(period, snapshot, framework, undefined, stored, { workers: 2, stats });
-    expect(Symbol.asyncIterator in source.scorecards).toBe(true);
-    const pooled = await collect(source.scorecards);
+    expect(Symbol.asyncIterator in source.scorecards("pdf")).toBe(true);
+    // Two pools in turn: the PDFs, then the DOCX.
+    const pooled = await wholeScorecards(source);
     expectSame(pooled, single.scorecards);
     expect(Buffer.compare(source.appendix.pdf, single.appendix.pdf)).toBe(0);
     expect(Buffer.compare(organiserZip(pooled, source.publishedAt), single.zip)).toBe(0);
@@ -73,21 +74,22 @@ describe("the document pool", () => {
     const unclonable = { ...period, decision: { ...period.decision, hook: () => 1 } } as typeof period;
     const stats = { byWorkers: 0, fellBack: false };
     const source = documentSource(unclonable, snapshot, framework, undefined, stored, { workers: 1, stats });
-    expectSame(await collect(source.scorecards), single.scorecards);
+    expectSame(await wholeScorecards(source), single.scorecards);
     expect(stats).toEqual({ byWorkers: 0, fellBack: true });
-    expect(warn).toHaveBeenCalledTimes(1);
+    // Once for each format's pool.
+    expect(warn).toHaveBeenCalledTimes(2);
     expect(String(warn.mock.calls[0]?.[0])).toContain("document pool unavailable");
   }, 60_000);
 
   it("renders a small publication or workers: 0 in this thread only", () => {
     const source = documentSource(period, snapshot, framework, undefined, stored, { workers: 0 });
-    expect(Symbol.iterator in source.scorecards).toBe(true);
-    expect(Symbol.asyncIterator in source.scorecards).toBe(false);
+    expect(Symbol.iterator in source.scorecards("pdf")).toBe(true);
+    expect(Symbol.asyncIterator in source.scorecards("docx")).toBe(false);
     // Below POOL_MIN_UNITS the default (workers available) starts no pool either.
     const small = { ...snapshot, groups: snapshot.groups.map((g) => ({ ...g, units: g.units.slice(0, 1) })) };
     expect(small.groups.length).toBeLessThan(POOL_MIN_UNITS);
     const smallSource = documentSource(period, small, framework, undefined, stored, { workers: 2 });
-    expect(Symbol.asyncIterator in smallSource.scorecards).toBe(false);
-    expect([...(smallSource.scorecards as Iterable<Scorecard>)]).toHaveLength(small.groups.length);
+    expect(Symbol.asyncIterator in smallSource.scorecards("pdf")).toBe(false);
+    expect([...(smallSource.scorecards("pdf") as Iterable<CardFile>)]).toHaveLength(small.groups.length);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, test } from "vitest";
 import type { Ports } from "../../../shared/services/context.ts";
 import {
+  type CardFile,
+  type CardFormat,
   type DocumentSource,
   organiserZip,
   PUT_CONCURRENCY,
@@ -40,18 +42,20 @@ const card = (i: number): Scorecard => ({
   docx: bytes(`docx ${i}`),
 });
 
-/** `n` scorecards, rendered only when read; `made` counts those read so far. */
+/** `n` scorecards, rendered only when read; `made` counts the files read so far, by format. */
 function source(n: number) {
-  const made = { count: 0 };
-  function* cards(): Generator<Scorecard> {
+  const made = { count: 0, docx: 0 };
+  function* cards(format: CardFormat): Generator<CardFile> {
     for (let i = 0; i < n; i++) {
-      made.count++;
-      yield card(i);
+      if (format === "pdf") made.count++;
+      else made.docx++;
+      const { unitId, path, pdf, docx } = card(i);
+      yield { unitId, path, bytes: format === "pdf" ? pdf : docx };
     }
   }
   const docs: DocumentSource = {
     appendix: { pdf: bytes("appendix pdf"), docx: bytes("appendix docx") },
-    scorecards: cards(),
+    scorecards: cards,
     publishedAt: "2026-12-20T09:00:00+07:00",
   };
   return { docs, made };
@@ -77,7 +81,7 @@ describe("writing the documents while they are made", () => {
     expect(most()).toBeLessThanOrEqual(PUT_CONCURRENCY);
     expect(most()).toBeGreaterThan(1);
     expect(pointers).toContain("public/rankings/p/units/*");
-    // The ZIP gathered every scorecard as it passed, in order: the same bytes as made at once.
+    // The ZIP took both formats of every scorecard, in order: the same bytes as made at once.
     const zip = organiserZip(
       Array.from({ length: n }, (_, i) => card(i)),
       docs.publishedAt,
@@ -113,6 +117,7 @@ describe("writing the documents while they are made", () => {
     const { docs, made } = source(n);
     await expect(writeDocuments(ports, "p", 1, docs, progress)).rejects.toThrow(/u3\.pdf/);
     expect(made.count).toBeLessThan(n);
+    expect(made.docx).toBe(0);
     expect(log.some((l) => l.includes("phieu-ket-qua.zip"))).toBe(false);
     expect(log.some((l) => l.includes("pointer public/rankings/p/units/u3.pdf"))).toBe(false);
   });
