@@ -67,7 +67,10 @@ const GLYPHS_MAX = 50_000;
 
 function glyphString(chars: string, gid: Uint16Array): string {
   let made = glyphStrings.get(gid);
-  if (!made) glyphStrings.set(gid, (made = new Map()));
+  if (!made) {
+    made = new Map();
+    glyphStrings.set(gid, made);
+  }
   let glyphs = made.get(chars);
   if (glyphs !== undefined) return glyphs;
   glyphs = "";
