@@ -64,8 +64,9 @@ export const NEEDS: Readonly<Record<string, Needs>> = {
   "units/upsert": WRITE,
   "units/list": READ,
   // Reads the periods, the unit and the previous submission; writes answers and evidence with their
-  // audit records; copies each carried file inside the bucket (CopyObject: get the old, put the new).
-  "submissions/carry-over": { ...WRITE, evidence: ["put", "get"] },
+  // audit records; copies each carried file inside the bucket (CopyObject: get the old, put the new),
+  // 40 at once (heavy: the API's longest timeout when files are large); deletes a copy no record names.
+  "submissions/carry-over": { ...WRITE, evidence: ["put", "get", "delete"], heavy: true },
   // Reads every unit, upserts the new and ended ones with their audit records, appends the reform's.
   "reforms/apply": WRITE,
   // createUser checks the unit exists (BatchGetItem), creates the Cognito user, appends an audit record.

@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { canEditUnit } from "../access/roles.ts";
 import { comparability, sideOfFramework } from "../engine/comparability.ts";
 import { compileFramework } from "../engine/compile.ts";
 import { conflict, forbidden } from "../errors.ts";
 import { writeWindow } from "../lifecycle.ts";
 import { answerProblem } from "../model/answer.ts";
-import { type Evidence, MAX_EVIDENCE_PER_SUBMISSION } from "../model/evidence.ts";
+import { type Evidence, MAX_CODES_PER_EVIDENCE, MAX_EVIDENCE_PER_SUBMISSION } from "../model/evidence.ts";
 import { type Framework, type Leaf, measuredSourceOf } from "../model/framework.ts";
 import type { Period } from "../model/period.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
@@ -188,11 +188,13 @@ function draftWindow(scope: UnitScope, stored: StoredSubmission, now: Date) {
 
 /**
  * The evidence of the last submission, after its answers: each confirmed file or link of the
- * self-assessment (not a contest's) that backs an old leaf carried into a new one, linked to the new
- * codes whose leaves accept its kind. A file is copied inside the storage to a key of its own (no
- * upload, and removing it here never touches the old period's file); the copy's key and the record's
- * id follow from the source item, so a retry or a concurrent carry writes the same. An item already
- * carried, or whose bytes or link the unit already has, is skipped; the submission's cap holds.
+ * self-assessment (not a contest's) that backs an old leaf related to a new one, linked to the new
+ * codes whose leaves accept its kind. A file is copied inside the storage to a key of its own, new at
+ * each copy (no upload, and removing the item never touches the old period's file nor a later carry's
+ * copy); the record's id follows from the source item, so a retry or a concurrent carry records it
+ * once. An item already carried, or whose bytes or link the unit already has (or an earlier item of
+ * this carry brought), is skipped, as is a file whose source is gone; the submission's cap holds. A
+ * copy no record ended up naming (a lost race, a refused write) is removed before the call returns.
  */
 async function carryEvidence(
   ports: Ports,
@@ -204,61 +206,87 @@ async function carryEvidence(
 ) {
   const into = new Map<string, string[]>();
   for (const [code, link] of links) into.set(link.from, [...(into.get(link.from) ?? []), code]);
-  for (;;) {
-    const view = await withSubmission(ports, ctx, scope, undefined, async (stored, version) => {
-      const window = draftWindow(scope, stored, ctx.now);
-      const time = ctx.now.toISOString();
-      // By id (carried before), and by bytes or link (the unit already has them).
-      const have = new Set(stored.evidence.flatMap((e) => [e.id, e.sha256, e.url]));
-      const room = MAX_EVIDENCE_PER_SUBMISSION - stored.evidence.length;
-      const batch: { record: Evidence; from: Evidence }[] = [];
-      for (const old of previous.evidence) {
-        if (batch.length >= Math.min(room, MAX_ANSWERS_PER_SAVE)) break;
-        if (old.status !== "confirmed" || old.round === "explanation") continue;
-        const codes = [
-          ...new Set(
-            old.indicatorCodes.flatMap((code) =>
-              (into.get(code) ?? []).filter((c) => scope.leaves.get(c)?.evidence.kinds.includes(old.kind)),
+  const made: string[] = [];
+  const recorded = new Set<string>();
+  const gone = new Set<string>();
+  try {
+    for (;;) {
+      const view = await withSubmission(ports, ctx, scope, undefined, async (stored, version) => {
+        const window = draftWindow(scope, stored, ctx.now);
+        const time = ctx.now.toISOString();
+        // By id (carried before), and by bytes or link (the unit has them, or this batch brings them).
+        const have = new Set(stored.evidence.flatMap((e) => [e.id, e.sha256, e.url]));
+        const room = MAX_EVIDENCE_PER_SUBMISSION - stored.evidence.length;
+        const batch: { record: Evidence; from?: string }[] = [];
+        for (const old of previous.evidence) {
+          if (batch.length >= Math.min(room, MAX_ANSWERS_PER_SAVE)) break;
+          if (old.status !== "confirmed" || old.round === "explanation" || gone.has(old.id)) continue;
+          if (old.kind === "file" && !(old.key && old.sha256)) continue;
+          const codes = [
+            ...new Set(
+              old.indicatorCodes.flatMap((code) =>
+                (into.get(code) ?? []).filter((c) => scope.leaves.get(c)?.evidence.kinds.includes(old.kind)),
+              ),
+            ),
+          ].slice(0, MAX_CODES_PER_EVIDENCE);
+          const id = carriedId(scope, source, old.id);
+          const same = old.sha256 ?? old.url;
+          if (codes.length === 0 || have.has(id) || have.has(same)) continue;
+          have.add(id).add(same);
+          const { key: _key, round: _round, carriedFrom: _from, ...kept } = old;
+          const record: Evidence = {
+            ...kept,
+            id,
+            indicatorCodes: codes,
+            createdAt: time,
+            createdBy: ctx.actor.username,
+            confirmedAt: time,
+            carriedFrom: { periodId: source.period.id, unitId: source.unitId, evidenceId: old.id },
+          };
+          if (old.kind !== "file") batch.push({ record });
+          else {
+            record.key = confirmedKey(scope.period.id, scope.unitId, randomUUID(), old.sha256 as string);
+            batch.push({ record, from: old.key as string });
+          }
+        }
+        if (batch.length === 0) return submissionView(scope, stored, ctx.now);
+        // The files first, at once: a record never names a key before its bytes are there.
+        const copied = await Promise.all(
+          batch.map(async ({ record, from }) => {
+            if (!from || !record.key) return record;
+            const to = record.key;
+            if (!(await ports.evidenceFiles.copy(from, to))) {
+              gone.add(record.carriedFrom?.evidenceId as string);
+              return undefined;
+            }
+            made.push(to);
+            return record;
+          }),
+        );
+        const records = copied.filter((r): r is Evidence => r !== undefined);
+        // Every source of this batch was gone: the next round looks further.
+        if (records.length === 0) return undefined;
+        const updated = bumped(stored, version, time, { evidence: [...stored.evidence, ...records] });
+        await writeOwnChange(ports, ctx, { scope, stored, version, window }, updated, {
+          evidence: records,
+          audit: records.map((record) =>
+            auditEntry(
+              ctx,
+              entityOf(scope),
+              "evidence.carry",
+              { from: record.carriedFrom },
+              evidenceFor(record),
             ),
           ),
-        ];
-        const id = carriedId(scope, source, old.id);
-        if (codes.length === 0 || have.has(id) || have.has(old.sha256 ?? old.url)) continue;
-        const { key: _key, round: _round, carriedFrom: _from, ...kept } = old;
-        const record: Evidence = {
-          ...kept,
-          id,
-          indicatorCodes: codes,
-          createdAt: time,
-          createdBy: ctx.actor.username,
-          confirmedAt: time,
-          carriedFrom: { periodId: source.period.id, unitId: source.unitId, evidenceId: old.id },
-        };
-        if (old.kind === "file" && old.key && old.sha256) {
-          record.key = confirmedKey(scope.period.id, scope.unitId, id, old.sha256);
-          // Before the record: a crash between leaves a file no record names, at the key a retry uses.
-          await ports.evidenceFiles.copy(old.key, record.key);
-        }
-        batch.push({ record, from: old });
-      }
-      if (batch.length === 0) return submissionView(scope, stored, ctx.now);
-      const evidence = [...stored.evidence, ...batch.map((b) => b.record)];
-      const updated = bumped(stored, version, time, { evidence });
-      await writeOwnChange(ports, ctx, { scope, stored, version, window }, updated, {
-        evidence: batch.map((b) => b.record),
-        audit: batch.map(({ record }) =>
-          auditEntry(
-            ctx,
-            entityOf(scope),
-            "evidence.carry",
-            { from: record.carriedFrom },
-            evidenceFor(record),
-          ),
-        ),
+        });
+        for (const record of records) if (record.key) recorded.add(record.key);
+        return batch.length < MAX_ANSWERS_PER_SAVE ? submissionView(scope, updated, ctx.now) : undefined;
       });
-      return batch.length < MAX_ANSWERS_PER_SAVE ? submissionView(scope, updated, ctx.now) : undefined;
-    });
-    if (view) return view;
+      if (view) return view;
+    }
+  } finally {
+    const orphans = made.filter((key) => !recorded.has(key));
+    await Promise.all(orphans.map((key) => ports.evidenceFiles.remove(key).catch(() => undefined)));
   }
 }
 

@@ -51,8 +51,11 @@ export interface EvidenceFiles extends MultipartUploads {
   read(key: string): Promise<Uint8Array | undefined>;
   /** Writes exactly these bytes under a key no upload form targets (a confirmed file). */
   keep(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
-  /** Copies a kept file to another key inside the storage (carried evidence: no bytes pass through). */
-  copy(from: string, to: string): Promise<void>;
+  /**
+   * Copies a kept file to another key inside the storage (carried evidence: no bytes pass through);
+   * false when `from` holds nothing.
+   */
+  copy(from: string, to: string): Promise<boolean>;
   remove(key: string): Promise<void>;
   /** A short-lived GET, served as an attachment, or `inline` (shown in the page: a PDF or an image). */
   presignDownload(key: string, fileName: string, contentType: string, inline?: boolean): Promise<string>;

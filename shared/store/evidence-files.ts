@@ -139,10 +139,16 @@ export class S3EvidenceFiles implements EvidenceFiles {
     );
   }
 
-  async copy(from: string, to: string): Promise<void> {
+  async copy(from: string, to: string): Promise<boolean> {
     // CopySource is "bucket/key", URL-encoded; the type and metadata come with the object.
     const source = `${this.bucket}/${from.split("/").map(encodeURIComponent).join("/")}`;
-    await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: to, CopySource: source }));
+    try {
+      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: to, CopySource: source }));
+      return true;
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as Error).name === "NoSuchKey") return false;
+      throw error;
+    }
   }
 
   async remove(key: string): Promise<void> {

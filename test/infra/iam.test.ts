@@ -145,7 +145,11 @@ describe("least privilege", () => {
     ]);
     expect(holders("s3:ListMultipartUploadParts")).toEqual(["evidence/complete", "evidence/parts"]);
     expect(holders("s3:AbortMultipartUpload")).toEqual(["evidence/complete"]);
-    expect(holders("s3:DeleteObject")).toEqual(["evidence/confirm", "evidence/remove"]);
+    expect(holders("s3:DeleteObject")).toEqual([
+      "evidence/confirm",
+      "evidence/remove",
+      "submissions/carry-over",
+    ]);
     expect(holders("s3:GetObject")).toEqual([
       "evidence/confirm",
       "evidence/download",

@@ -37,8 +37,9 @@ export class MemoryEvidenceFiles implements EvidenceFiles {
 
   async copy(from: string, to: string) {
     const found = this.objects.get(from);
-    if (!found) throw new Error(`NoSuchKey: ${from}`);
+    if (!found) return false;
     this.objects.set(to, { bytes: new Uint8Array(found.bytes), contentType: found.contentType });
+    return true;
   }
 
   async remove(key: string) {

@@ -79,7 +79,7 @@ describe("evidence carried over with the answers", () => {
     expect(ports.evidenceFiles.signed.length).toBe(uploadsBefore);
     const stored = (await ports.submissions.load("p2", "so-1", "department")).evidence;
     const copy = stored.find((e) => e.id === file?.id) as Evidence;
-    expect(copy.key).toMatch(new RegExp(`^evidence/files/p2/so-1/${file?.id}/${kept.sha256}$`));
+    expect(copy.key).toMatch(new RegExp(`^evidence/files/p2/so-1/[0-9a-f-]{36}/${kept.sha256}$`));
     expect(await ports.evidenceFiles.read(copy.key as string)).toEqual(PDF);
     expect(await evidenceDownload(ports, editor, "p2", "so-1", copy.id)).toEqual({
       url: expect.stringContaining(copy.key as string),
@@ -117,6 +117,49 @@ describe("evidence carried over with the answers", () => {
     );
     const copies = [...ports.evidenceFiles.objects.keys()].filter((k) => k.startsWith("evidence/files/p2/"));
     expect(copies).toHaveLength(1);
+  });
+
+  it("skips a file whose source is gone, and carries the same bytes once", async () => {
+    const { ports, editor, oldFile } = await world();
+    // A second confirmed item of the same bytes, on 1.2 only.
+    const again = await addEvidence(ports, editor, "p1", "so-1", {
+      indicatorCodes: ["1.2"],
+      fileName: "ban-sao.pdf",
+      contentType: "application/pdf",
+      size: PDF.byteLength,
+    });
+    ports.evidenceFiles.upload(again.evidence?.key as string, PDF);
+    await confirmEvidence(ports, editor, "p1", "so-1", again.evidence?.id as string);
+    const view = await carryOver(ports, editor, "p2", "so-1");
+    expect(view.evidence.filter((e) => e.kind === "file")).toHaveLength(1);
+    // In another unit's next period the source file is gone: its links still come, the file does not.
+    const other = await world();
+    await other.ports.evidenceFiles.remove(other.oldFile.key as string);
+    const without = await carryOver(other.ports, other.editor, "p2", "so-1");
+    expect(without.evidence.map((e) => e.kind)).toEqual(["url", "url"]);
+    expect([...other.ports.evidenceFiles.objects.keys()].filter((k) => k.includes("/p2/"))).toEqual([]);
+    expect(oldFile.key).toBeDefined();
+  });
+
+  it("a removal racing a second carry never leaves a record without its file", async () => {
+    const { ports, editor } = await world();
+    const first = await carryOver(ports, editor, "p2", "so-1");
+    const file = first.evidence.find((e) => e.kind === "file") as Evidence;
+    // The second carry lands between the removal's record and its file delete.
+    const remove = ports.evidenceFiles.remove.bind(ports.evidenceFiles);
+    let raced = false;
+    ports.evidenceFiles.remove = async (key: string) => {
+      if (!raced) {
+        raced = true;
+        await carryOver(ports, editor, "p2", "so-1");
+      }
+      return remove(key);
+    };
+    await removeEvidence(ports, editor, "p2", "so-1", file.id);
+    const stored = (await ports.submissions.load("p2", "so-1", "department")).evidence;
+    const back = stored.find((e) => e.id === file.id) as Evidence;
+    expect(back).toBeDefined();
+    expect(await ports.evidenceFiles.read(back.key as string)).toEqual(PDF);
   });
 
   it("only into a draft of an open period", async () => {
