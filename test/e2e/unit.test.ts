@@ -23,7 +23,8 @@ import { framework, LEADER, LEADER_ANSWERS, PASSWORD, UNIT, units } from "./worl
  * The unit's journey finished, in Chromium: no edit lost when leaving by an in-app link or reloading
  * within the autosave delay, one list of evidence, the points waiting for evidence, a phone photo
  * shrunk before upload, withdraw confirmed, the submission history with its printable receipt, and —
- * on a 360 px phone — the results with the appraised total and a contest citing new evidence.
+ * on a 360 px phone — the results with the appraised total and a contest citing new evidence; then the
+ * next period started from this one, the photo carried over without an upload.
  */
 declare const window: InPage;
 declare const document: InPage;
@@ -281,6 +282,39 @@ describe("the unit's journey", () => {
     expect(added).toMatchObject({ status: "confirmed", round: "explanation" });
     expect(after.preview.points).toBe(selfPoints);
     expect(after.preview.leaves["2.2"]).toMatchObject({ score: 0, flags: ["missing-evidence"] });
+    expect(allErrors()).toEqual([]);
+  });
+
+  test("the next period starts from this one: answers to confirm, the photo without an upload, not the contest's file", async () => {
+    const next = "unit-e2e-next";
+    await openPeriod(admin, {
+      id: next,
+      name: "Kỳ kiểm thử tiếp theo",
+      frameworkId: framework.id,
+      unitIds: [UNIT.id],
+      closesAt: new Date(Date.now() + 30 * 86400_000).toISOString(),
+    });
+    await editor.goto(`/app/periods/${next}/form`);
+    await editor.getByRole("button", { name: "Bắt đầu từ kỳ trước" }).click();
+    const photo = leaf(editor, "1.1").locator(".evidence-list li", { hasText: "anh-chup-ke-hoach.jpg" });
+    await photo.getByText("chuyển từ kỳ trước").waitFor();
+    await leaf(editor, "1.1").getByText("Chuyển từ kỳ trước — cần xác nhận").waitFor();
+    // The contest's file backed a contest, never the self-assessment: it stays behind.
+    expect(await editor.getByText("bien-ban-kiem-tra.pdf").count()).toBe(0);
+    const carried = expectStatus(
+      await editorApi.get(
+        pathFor("GET /api/periods/{periodId}/units/{unitId}/submission", { periodId: next, unitId: UNIT.id }),
+      ),
+      200,
+    ) as Row;
+    expect(carried.evidence).toEqual([
+      expect.objectContaining({
+        fileName: "anh-chup-ke-hoach.jpg",
+        status: "confirmed",
+        carriedFrom: expect.objectContaining({ periodId: PERIOD, unitId: UNIT.id }),
+      }),
+    ]);
+    await checkA11y(editor, "unit-form-carried");
     expect(allErrors()).toEqual([]);
   });
 });
