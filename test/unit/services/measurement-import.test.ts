@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Refusal } from "../../../shared/errors.ts";
-import { importFramework } from "../../../shared/services/frameworks.ts";
 import {
   asOfOf,
   cellValue,
@@ -10,38 +9,15 @@ import {
 } from "../../../shared/services/measurement-import.ts";
 import { pushMeasurements } from "../../../shared/services/measurements.ts";
 import { createPeriod } from "../../../shared/services/periods.ts";
-import { createSource } from "../../../shared/services/sources.ts";
 import { getSubmission } from "../../../shared/services/submissions.ts";
 import { transitionPeriod } from "../../../shared/services/transitions.ts";
-import { upsertUnits } from "../../../shared/services/units.ts";
-import { type MemoryPorts, memoryPorts } from "../../support/fakes/index.ts";
+import type { MemoryPorts } from "../../support/fakes/index.ts";
+import { measuredPeriod } from "../../support/fakes/measured-period.ts";
 import { runQueuedJobs } from "../../support/fakes/scenarios.ts";
 import { at, by, ctxOf, DAY, NOW, refusal } from "../../support/fakes/world.ts";
-import { measuredFrameworkBody } from "../../support/measured.ts";
 
 /** S1 and S2 in the period, S3 outside it; 1.3 (ratio) and 1.5 (count) by vbdh, 2.2 by dvc (unregistered). */
-async function world() {
-  const ports = memoryPorts();
-  await importFramework(ports, by.admin(), measuredFrameworkBody("fw-m"));
-  await upsertUnits(ports, by.admin(), {
-    units: [
-      { id: "so-1", code: "S1", name: "Sở 1", kind: "department" },
-      { id: "so-2", code: "S2", name: "Sở 2", kind: "department" },
-      { id: "so-3", code: "S3", name: "Sở 3", kind: "department" },
-    ],
-  });
-  await createPeriod(ports, by.admin(), {
-    id: "ky",
-    name: "Kỳ thử",
-    frameworkId: "fw-m",
-    unitIds: ["so-1", "so-2"],
-    opensAt: at(-10 * DAY).toISOString(),
-    closesAt: at(2 * DAY).toISOString(),
-  });
-  await transitionPeriod(ports, by.admin(at(-DAY)), "ky", { to: "open" });
-  const vbdh = await createSource(ports, by.admin(), { id: "vbdh", name: "Hệ thống quản lý văn bản" });
-  return { ports, vbdh };
-}
+const world = measuredPeriod;
 
 const run = (ports: MemoryPorts, body: unknown, ctx = by.admin(), periodId = "ky") =>
   importMeasurements(ports, ctx, { periodId, body, rawBody: JSON.stringify(body) });

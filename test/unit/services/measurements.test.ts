@@ -1,9 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { appraise } from "../../../shared/services/appraisal.ts";
-import { importFramework } from "../../../shared/services/frameworks.ts";
 import { canonical, pushMeasurements } from "../../../shared/services/measurements.ts";
-import { createPeriod } from "../../../shared/services/periods.ts";
 import { periodResults } from "../../../shared/services/results.ts";
 import {
   authenticateSource,
@@ -13,35 +11,16 @@ import {
 } from "../../../shared/services/sources.ts";
 import { getSubmission, saveAnswers, submit } from "../../../shared/services/submissions.ts";
 import { transitionPeriod } from "../../../shared/services/transitions.ts";
-import { upsertUnits } from "../../../shared/services/units.ts";
-import { type MemoryPorts, memoryPorts } from "../../support/fakes/index.ts";
+import type { MemoryPorts } from "../../support/fakes/index.ts";
+import { measuredPeriod } from "../../support/fakes/measured-period.ts";
 import { runQueuedJobs } from "../../support/fakes/scenarios.ts";
-import { at, by, ctxOf, DAY, refusal } from "../../support/fakes/world.ts";
-import { measuredFrameworkBody } from "../../support/measured.ts";
+import { by, ctxOf, refusal } from "../../support/fakes/world.ts";
 
 const ANON = { username: "anonymous", roles: [] };
 
-/** Two departments and a commune in the period, one department outside it; sources vbdh and dvc. */
+/** S1 and S2 in the period, S3 outside it; sources vbdh and dvc. */
 async function world() {
-  const ports = memoryPorts();
-  await importFramework(ports, by.admin(), measuredFrameworkBody("fw-m"));
-  await upsertUnits(ports, by.admin(), {
-    units: [
-      { id: "so-1", code: "S1", name: "Sở 1", kind: "department" },
-      { id: "so-2", code: "S2", name: "Sở 2", kind: "department" },
-      { id: "so-3", code: "S3", name: "Sở 3", kind: "department" },
-    ],
-  });
-  await createPeriod(ports, by.admin(), {
-    id: "ky",
-    name: "Kỳ thử",
-    frameworkId: "fw-m",
-    unitIds: ["so-1", "so-2"],
-    opensAt: at(-10 * DAY).toISOString(),
-    closesAt: at(2 * DAY).toISOString(),
-  });
-  await transitionPeriod(ports, by.admin(at(-DAY)), "ky", { to: "open" });
-  const vbdh = await createSource(ports, by.admin(), { id: "vbdh", name: "Hệ thống quản lý văn bản" });
+  const { ports, vbdh } = await measuredPeriod();
   const dvc = await createSource(ports, by.admin(), { id: "dvc", name: "Cổng dịch vụ công" });
   return { ports, vbdh, dvc };
 }
