@@ -16,9 +16,9 @@ import { synthBundles } from "../infra/local/bundles/synth.ts";
 type Stream = { label: string; projects: string[]; files?: string[] };
 
 /** A child process whose every line is labelled with the stream that runs it; resolves to its exit code. */
-function labelled(label: string, args: string[]): Promise<number> {
+function labelled(label: string, command: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn("npx", args, {
+    const child = spawn(command, args, {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "1" },
     });
@@ -33,13 +33,10 @@ function labelled(label: string, args: string[]): Promise<number> {
 }
 
 const vitest = ({ label, projects, files = [] }: Stream) =>
-  labelled(label, ["vitest", "run", ...projects.flatMap((p) => ["--project", p]), ...files]);
+  labelled(label, "npx", ["vitest", "run", ...projects.flatMap((p) => ["--project", p]), ...files]);
 
-/** A check before the tests that need it (lint, a type check, the web build), as `npx …` would run it. */
-const check =
-  (label: string, ...args: string[]) =>
-  () =>
-    labelled(label, args);
+/** One of package.json's scripts (lint, a type check, the web build): the commands are written there only. */
+const script = (name: string) => () => labelled(name, "npm", ["run", "-s", name]);
 
 const started = Date.now();
 // The bundle mode's synth (esbuild on ~37 functions, about two minutes on a clean clone) starts now,
@@ -92,19 +89,12 @@ const sharedE2e = (label: string) => async () => {
 // from it (about 2 s). The type checks go in two lanes of about 30 s each (the root's; the web's
 // three), one per stream. The infra project checks the bundle mode's bundles
 // (test/infra/synth-setup.ts): it follows the synth.
-const built = inSeries(
-  check("lint", "biome", "check", "."),
-  check("build:web", "vite", "build", "--config", "web/vite.config.ts"),
-);
+const built = inSeries(script("lint"), script("build:web"));
 const fastAndBundles = built.then(async (code) => {
-  const rest = await inSeries(
-    check("types", "tsc", "-p", "web", "--noEmit"),
-    check("types", "tsc", "-p", "web/tsconfig.node.json", "--noEmit"),
-    check("types", "tsc", "-p", "test/web", "--noEmit"),
-    { label: "fast", projects: ["unit", "web"] },
-    synth,
-    { label: "bundles", projects: ["infra", "bundles"] },
-  );
+  const rest = await inSeries(script("typecheck:web"), { label: "fast", projects: ["unit", "web"] }, synth, {
+    label: "bundles",
+    projects: ["infra", "bundles"],
+  });
   return code || rest;
 });
 // Balanced by their times on the 2-core machine: the integration files (≈ 10 min) beside the rest.
@@ -112,7 +102,7 @@ const fastAndBundles = built.then(async (code) => {
 // stream of the integration files, while the other goes on with the browser files.
 const codes = await Promise.all([
   inSeries(
-    check("types", "tsc", "--noEmit"),
+    script("typecheck:root"),
     built.then(() => undefined),
     { label: "integration", projects: ["integration"] },
     fastAndBundles.then(() => undefined),

@@ -13,6 +13,7 @@ import {
 } from "../model/appraisal.ts";
 import type { Leaf } from "../model/framework.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
+import { countedValue } from "./counted.ts";
 import { entityOf } from "./submissions.ts";
 import { openUnit, type UnitScope } from "./unit-scope.ts";
 import { parseBody } from "./validate.ts";
@@ -63,11 +64,9 @@ export const appraise = (async (ports, ctx, periodId, unitId, code, body) => {
     throw conflict("appraisal-closed", `the period is ${scope.period.state}, not in appraisal`);
   const stored = await ports.submissions.load(periodId, unitId, scope.groupId);
   let value: unknown;
-  // Accepting a measured leaf pins the measured value the reviewer saw (DOMAIN.md, "Measured indicators");
-  // a carried answer the unit never confirmed is no answer: accepting it accepts none.
-  const own = stored.answers.get(code);
-  if ("accept" in input)
-    value = stored.measured?.get(code)?.value ?? (own && !own.carried ? own.value : null) ?? null;
+  // Accepting pins the value that counts as the unit's: a measured leaf's the reviewer saw (DOMAIN.md,
+  // "Measured indicators"); none for a carried answer the unit never confirmed.
+  if ("accept" in input) value = countedValue(stored, code);
   else value = checkedValue(leaf, input.value);
   const appraisal: Appraisal = {
     code,

@@ -5,7 +5,12 @@ import { compileFramework } from "../engine/compile.ts";
 import { conflict, forbidden } from "../errors.ts";
 import { writeWindow } from "../lifecycle.ts";
 import { answerProblem } from "../model/answer.ts";
-import { type Evidence, MAX_CODES_PER_EVIDENCE, MAX_EVIDENCE_PER_SUBMISSION } from "../model/evidence.ts";
+import {
+  type Evidence,
+  type EvidenceSource,
+  MAX_CODES_PER_EVIDENCE,
+  MAX_EVIDENCE_PER_SUBMISSION,
+} from "../model/evidence.ts";
 import { type Framework, type Leaf, measuredSourceOf } from "../model/framework.ts";
 import type { Period } from "../model/period.ts";
 import { auditEntry, type Ports, type RequestContext } from "./context.ts";
@@ -214,41 +219,20 @@ async function carryEvidence(
       const view = await withSubmission(ports, ctx, scope, undefined, async (stored, version) => {
         const window = draftWindow(scope, stored, ctx.now);
         const time = ctx.now.toISOString();
-        // By id (carried before), and by bytes or link (the unit has them, or this batch brings them).
-        const have = new Set(stored.evidence.flatMap((e) => [e.id, e.sha256, e.url]));
-        const room = MAX_EVIDENCE_PER_SUBMISSION - stored.evidence.length;
-        const batch: { record: Evidence; from?: string }[] = [];
-        for (const old of previous.evidence) {
-          if (batch.length >= Math.min(room, MAX_ANSWERS_PER_SAVE)) break;
-          if (old.status !== "confirmed" || old.round === "explanation" || gone.has(old.id)) continue;
-          if (old.kind === "file" && !(old.key && old.sha256)) continue;
-          const codes = [
-            ...new Set(
-              old.indicatorCodes.flatMap((code) =>
-                (into.get(code) ?? []).filter((c) => scope.leaves.get(c)?.evidence.kinds.includes(old.kind)),
-              ),
-            ),
-          ].slice(0, MAX_CODES_PER_EVIDENCE);
-          const id = carriedId(scope, source, old.id);
-          const same = old.sha256 ?? old.url;
-          if (codes.length === 0 || have.has(id) || have.has(same)) continue;
-          have.add(id).add(same);
-          const { key: _key, round: _round, carriedFrom: _from, ...kept } = old;
-          const record: Evidence = {
-            ...kept,
-            id,
-            indicatorCodes: codes,
-            createdAt: time,
-            createdBy: ctx.actor.username,
-            confirmedAt: time,
-            carriedFrom: { periodId: source.period.id, unitId: source.unitId, evidenceId: old.id },
-          };
-          if (old.kind !== "file") batch.push({ record });
-          else {
-            record.key = confirmedKey(scope.period.id, scope.unitId, randomUUID(), old.sha256 as string);
-            batch.push({ record, from: old.key as string });
-          }
-        }
+        const batch = evidenceToCarry(
+          previous.evidence,
+          stored.evidence,
+          (code, kind) =>
+            (into.get(code) ?? []).filter((c) => scope.leaves.get(c)?.evidence.kinds.includes(kind)),
+          (old) => ({
+            id: carriedId(scope, source, old.id),
+            key: confirmedKey(scope.period.id, scope.unitId, randomUUID(), old.sha256 as string),
+            time,
+            by: ctx.actor.username,
+            from: { periodId: source.period.id, unitId: source.unitId, evidenceId: old.id },
+          }),
+          gone,
+        );
         if (batch.length === 0) return submissionView(scope, stored, ctx.now);
         // The files first, at once: a record never names a key before its bytes are there.
         const copied = await Promise.all(
@@ -288,6 +272,57 @@ async function carryEvidence(
     const orphans = made.filter((key) => !recorded.has(key));
     await Promise.all(orphans.map((key) => ports.evidenceFiles.remove(key).catch(() => undefined)));
   }
+}
+
+/** A carried record and the key its file is copied from (none for a link). */
+interface ToCarry {
+  record: Evidence;
+  from?: string;
+}
+
+/**
+ * The next items to carry, at most MAX_ANSWERS_PER_SAVE and within the submission's cap: each
+ * confirmed file or link of the self-assessment (not a contest's, not one whose source is `gone`)
+ * with a new code left (`codesFor`), and not already there by id, bytes or link, nor brought by an
+ * earlier item of this batch. `make` names the record (its id, the copy's key, who and when).
+ */
+function evidenceToCarry(
+  old: readonly Evidence[],
+  have: readonly Evidence[],
+  codesFor: (code: string, kind: Evidence["kind"]) => string[],
+  make: (old: Evidence) => { id: string; key: string; time: string; by: string; from: EvidenceSource },
+  gone: ReadonlySet<string>,
+): ToCarry[] {
+  const seen = new Set(have.flatMap((e) => [e.id, e.sha256, e.url]));
+  const room = Math.min(MAX_EVIDENCE_PER_SUBMISSION - have.length, MAX_ANSWERS_PER_SAVE);
+  const batch: ToCarry[] = [];
+  for (const item of old) {
+    if (batch.length >= room) break;
+    if (item.status !== "confirmed" || item.round === "explanation" || gone.has(item.id)) continue;
+    if (item.kind === "file" && !(item.key && item.sha256)) continue;
+    const codes = [...new Set(item.indicatorCodes.flatMap((code) => codesFor(code, item.kind)))].slice(
+      0,
+      MAX_CODES_PER_EVIDENCE,
+    );
+    const same = item.sha256 ?? item.url;
+    if (codes.length === 0 || seen.has(same)) continue;
+    const { id, key, time, by, from } = make(item);
+    if (seen.has(id)) continue;
+    seen.add(id).add(same);
+    const { key: _key, round: _round, carriedFrom: _from, ...kept } = item;
+    const record: Evidence = {
+      ...kept,
+      id,
+      indicatorCodes: codes,
+      createdAt: time,
+      createdBy: by,
+      confirmedAt: time,
+      carriedFrom: from,
+    };
+    if (item.kind !== "file") batch.push({ record });
+    else batch.push({ record: { ...record, key }, from: item.key as string });
+  }
+  return batch;
 }
 
 /** The carried record's id: a UUID (the routes' evidence id) from the period, the unit and the source item. */

@@ -10,6 +10,7 @@ import { confirmedCodes } from "../model/evidence.ts";
 import type { GroupBests, Period, Publication } from "../model/period.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { Ports } from "./context.ts";
+import { countedAnswers } from "./counted.ts";
 import type { JobProgress } from "./jobs.ts";
 import { comparedLeafPoints } from "./leaf-points.ts";
 import type { StoredSubmission } from "./ports.ts";
@@ -22,13 +23,11 @@ export type ScoringStage = "provisional" | "final";
 export const wasSubmitted = (stored: StoredSubmission): boolean => headSubmitted(stored.head);
 
 export function submissionFacts(stored: StoredSubmission): SubmissionFacts {
-  const answers: Record<string, unknown> = {};
-  // A carried answer the unit never confirmed does not count (DOMAIN.md §6).
-  for (const [code, answer] of stored.answers)
-    if (answer.value !== null && answer.value !== undefined && !answer.carried) answers[code] = answer.value;
-  // A measured leaf's value is its source's (the unit cannot answer it): it counts as the unit's value.
-  for (const [code, measured] of stored.measured ?? []) answers[code] = measured.value;
-  return { submitted: wasSubmitted(stored), answers, evidence: confirmedCodes(stored.evidence) };
+  return {
+    submitted: wasSubmitted(stored),
+    answers: countedAnswers(stored),
+    evidence: confirmedCodes(stored.evidence),
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Period } from "../model/period.ts";
 import type { Unit } from "../model/unit.ts";
 import { pageByKey } from "../store/page.ts";
 import type { Ports, RequestContext } from "./context.ts";
+import { countedValue } from "./counted.ts";
 import { appraisalValues, submissionFacts } from "./period-scoring.ts";
 import type { PageRequest, StoredSubmission } from "./ports.ts";
 
@@ -126,7 +127,7 @@ function ledger(
     const measured = stored.measured?.get(leaf.code);
     const appraisal = stored.appraisals.get(leaf.code);
     const contest = stored.contests.get(leaf.code);
-    const own = measured ? measured.value : (answer?.value ?? null);
+    const own = countedValue(stored, leaf.code);
     return {
       code: leaf.code,
       // A measured leaf: its source's value and provenance, then the appraisal, then the final value.

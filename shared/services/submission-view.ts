@@ -2,6 +2,7 @@ import { previewSubmission } from "../engine/preview.ts";
 import { roundIndex, roundPoints } from "../engine/rounding.ts";
 import { confirmedCodes } from "../model/evidence.ts";
 import { measurementView } from "../model/measurement.ts";
+import { countedAnswers } from "./counted.ts";
 import type { StoredSubmission, SubmissionHead } from "./ports.ts";
 import { deadlineOf, isEditable, type UnitScope } from "./unit-scope.ts";
 import { evidenceFor } from "./views.ts";
@@ -68,12 +69,8 @@ export function submissionView(scope: UnitScope, stored: StoredSubmission, now: 
 
 /** The self-score; `evidence` overrides the leaves counted as proven (all of them: the pending points). */
 export function scoreOf(scope: UnitScope, stored: StoredSubmission, evidence?: string[]) {
-  const answers: Record<string, unknown> = {};
-  // A carried answer counts only once the unit confirms it.
-  for (const [code, a] of stored.answers) if (!a.carried) answers[code] = a.value;
-  for (const [code, m] of stored.measured ?? []) answers[code] = m.value;
   return previewSubmission(scope.framework, scope.groupId, {
-    answers,
+    answers: countedAnswers(stored),
     evidence: evidence ?? confirmedCodes(stored.evidence),
   });
 }

@@ -65,20 +65,25 @@ function mount(sub: Submission) {
   return { el, change };
 }
 
+/** 1.5's value as vbdh pushed it (or, with importedBy and fileName, as the organiser imported it). */
+type MeasuredValue = NonNullable<Submission["measured"]>[string];
+const measuredValue = (over: Partial<MeasuredValue>): MeasuredValue => ({
+  value: 2,
+  sourceId: "vbdh",
+  sourceName: "Hệ thống quản lý văn bản",
+  asOf: "2026-03-01T17:00:00.000Z",
+  receivedAt: "2026-03-02T01:00:00.000Z",
+  reference: null,
+  importedBy: null,
+  fileName: null,
+  ...over,
+});
+
 describe("a measured leaf on the unit's form", () => {
   test("shows the source's value read-only with its source and date, and keeps the note", () => {
     const { el } = mount(
       submission({
-        "1.5": {
-          value: 2,
-          sourceId: "vbdh",
-          sourceName: "Hệ thống quản lý văn bản",
-          asOf: "2026-03-01T17:00:00.000Z",
-          receivedAt: "2026-03-02T01:00:00.000Z",
-          reference: "BC-02",
-          importedBy: null,
-          fileName: null,
-        },
+        "1.5": measuredValue({ reference: "BC-02" }),
       }),
     );
     expect(el.querySelector("input")).toBeNull();
@@ -93,16 +98,11 @@ describe("a measured leaf on the unit's form", () => {
   test("names the organiser and the file for a value imported from a file, not the source's automation", () => {
     const { el } = mount(
       submission({
-        "1.5": {
-          value: 2,
-          sourceId: "vbdh",
-          sourceName: "Hệ thống quản lý văn bản",
-          asOf: "2026-03-01T17:00:00.000Z",
-          receivedAt: "2026-03-02T01:00:00.000Z",
+        "1.5": measuredValue({
           reference: "nhập từ tệp “so-lieu.xlsx” bởi admin ngày 02/03/2026",
           importedBy: "admin",
           fileName: "so-lieu.xlsx",
-        },
+        }),
       }),
     );
     expect(el.textContent).toContain("Số liệu đo do admin nhập từ tệp “so-lieu.xlsx”, ngày 02/03/2026");
