@@ -13,16 +13,16 @@ import type { Ports } from "./context.ts";
 import { countedAnswers } from "./counted.ts";
 import type { JobProgress } from "./jobs.ts";
 import { comparedLeafPoints } from "./leaf-points.ts";
-import type { StoredSubmission } from "./ports.ts";
+import type { ClosedAnswers, ScoredSubmission } from "./ports.ts";
 import { comparedRef, comparedSnapshot } from "./previous.ts";
 
 /** "provisional": the self-assessment as locked at close; "final": with appraised values. */
 export type ScoringStage = "provisional" | "final";
 
 /** Whether the unit counts as submitted (lifecycle.ts headSubmitted). */
-export const wasSubmitted = (stored: StoredSubmission): boolean => headSubmitted(stored.head);
+export const wasSubmitted = (stored: Pick<ScoredSubmission, "head">): boolean => headSubmitted(stored.head);
 
-export function submissionFacts(stored: StoredSubmission): SubmissionFacts {
+export function submissionFacts(stored: ScoredSubmission): SubmissionFacts {
   return {
     submitted: wasSubmitted(stored),
     answers: countedAnswers(stored),
@@ -35,7 +35,7 @@ export function submissionFacts(stored: StoredSubmission): SubmissionFacts {
  * unchanged value is left out: the answer then counts as it stands, under the evidence rule (DOMAIN.md
  * §6.5) — accepting never awards points the missing evidence withholds.
  */
-export function appraisalValues(stored: StoredSubmission): Record<string, unknown> {
+export function appraisalValues(stored: ScoredSubmission): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const code of new Set([...stored.appraisals.keys(), ...stored.contests.keys()])) {
     const appraisal = stored.appraisals.get(code);
@@ -53,27 +53,30 @@ export function appraisalValues(stored: StoredSubmission): Record<string, unknow
 }
 
 /** The value is the unit's current answer (values are JSON: a primitive or a {numerator, denominator}). */
-function isOwnAnswer(stored: StoredSubmission, code: string, value: unknown): boolean {
+function isOwnAnswer(stored: ScoredSubmission, code: string, value: unknown): boolean {
   return JSON.stringify(stored.answers.get(code)?.value ?? null) === JSON.stringify(value ?? null);
 }
 
 /**
  * A period's scoring bundle read from storage: exactly what the score CLI takes, so an export can
  * be recomputed by anyone and the published ranking equals the CLI's output for the same inputs.
+ * With `read.closed` (final scoring), the answers the close kept stand in for those not changed since.
  */
 export async function periodBundle(
   ports: Ports,
   period: Period,
   stage: ScoringStage,
   meta: { previous?: RankingSnapshot; version?: number; publishedAt?: string | null } = {},
-  onRead?: (count: number) => Promise<void>,
-): Promise<{ bundle: ScoringBundle; stored: StoredSubmission[] }> {
+  read: { onRead?: (count: number) => Promise<void>; closed?: Record<string, ClosedAnswers> } = {},
+): Promise<{ bundle: ScoringBundle; stored: ScoredSubmission[] }> {
   const framework = await ports.frameworks.get(period.frameworkId);
   if (!framework) throw new Error(`framework ${period.frameworkId} of period ${period.id} is missing`);
   const members = await ports.periods.members(period.id);
   const [units, stored] = await Promise.all([
     ports.units.getMany([...members.keys()]),
-    ports.submissions.loadAll(period.id, members, onRead),
+    read.closed
+      ? ports.submissions.loadSinceClose(period.id, members, read.closed, read.onRead)
+      : ports.submissions.loadAll(period.id, members, read.onRead),
   ]);
   const submissions: Record<string, SubmissionFacts> = {};
   const appraisals: Record<string, Record<string, unknown>> = {};
@@ -98,7 +101,9 @@ export async function periodBundle(
 /**
  * Scores a period and keeps each unit's summary on its head; returns the score and the bests. With
  * `lockAt` (the close), the same write per unit also locks its head and records whether it was
- * submitted, from the state read here. `progress` counts each unit read and each unit written.
+ * submitted, from the state read here, and the answers read are kept for final scoring, which then
+ * reads again only what can have changed since (loadSinceClose). `progress` counts each unit read and
+ * each unit written.
  */
 export async function scoreAndRecord(
   ports: Ports,
@@ -109,11 +114,17 @@ export async function scoreAndRecord(
   const { progress } = options;
   progress?.setTotal(2 * period.counts.units);
   const step = progress ? (count: number) => progress.add(count) : undefined;
-  const { bundle, stored } = await periodBundle(ports, period, stage, {}, step);
+  const closed =
+    stage === "final" && period.closedAt
+      ? await ports.periods.kept(period.id, "close", period.closedAt)
+      : undefined;
+  const { bundle, stored } = await periodBundle(ports, period, stage, {}, { onRead: step, closed });
   const score = scorePeriod(bundle);
-  const kept = options.keepBundleAt
-    ? ports.periods.keepBundle(period.id, stage, options.keepBundleAt, bundle)
-    : undefined;
+  const kept = options.lockAt
+    ? ports.periods.keep(period.id, "close", options.lockAt, closedAnswers(stored))
+    : options.keepBundleAt
+      ? ports.periods.keep(period.id, "final", options.keepBundleAt, bundle)
+      : undefined;
   // Awaited below, after the results are written; handled now so that a failure meanwhile is not an
   // unhandled rejection (which ends the process).
   kept?.catch(() => undefined);
@@ -144,6 +155,17 @@ export async function scoreAndRecord(
   } else await ports.submissions.setResults(period.id, stage, results, step);
   await kept;
   return { score, bests: bestsOf(score) };
+}
+
+/** Each unit's answers as read, by unit id, with its head's version: what the close keeps. */
+function closedAnswers(stored: readonly ScoredSubmission[]): Record<string, ClosedAnswers> {
+  const closed: Record<string, ClosedAnswers> = {};
+  for (const { head, answers } of stored) {
+    const values: Record<string, ClosedAnswers["answers"][string]> = {};
+    for (const [code, { value, carried }] of answers) values[code] = carried ? { value, carried } : { value };
+    closed[head.unitId] = { version: head.version, answers: values };
+  }
+  return closed;
 }
 
 export function bestsOf(score: PeriodScore): GroupBests {

@@ -147,10 +147,13 @@ export interface PeriodStore {
   require(id: string): Promise<Period>;
   /** The participants; not-found for an unknown period. */
   members(id: string): Promise<Members>;
-  /** Keeps a scoring bundle under the period, named by its stage and time. */
-  keepBundle(id: string, stage: string, at: string, bundle: ScoringBundle): Promise<void>;
-  /** The bundle kept by keepBundle, or undefined when there is none (or it is incomplete). */
-  keptBundle(id: string, stage: string, at: string): Promise<ScoringBundle | undefined>;
+  /**
+   * Keeps what a step read under the period, named by its kind and time, for a later step not to read
+   * it again: the scoring bundle final scoring scored ("final"), the answers the close read ("close").
+   */
+  keep<K extends KeptKind>(id: string, kind: K, at: string, value: Kept[K]): Promise<void>;
+  /** What keep kept, or undefined when there is none (or it is incomplete). */
+  kept<K extends KeptKind>(id: string, kind: K, at: string): Promise<Kept[K] | undefined>;
   /** By state, then deadline, then id. */
   list(page: PageRequest, state?: PeriodState): Promise<Page<Period>>;
   /** Claims the reminder `days` before the deadline for one unit; false when it was already claimed. */
@@ -243,6 +246,32 @@ export interface StoredSubmission {
   measured?: Map<string, StoredMeasurement>;
 }
 
+/** What scoring reads of an answer: its value, and whether it was carried over and never confirmed. */
+export type CountedAnswer = Pick<StoredAnswer, "value" | "carried">;
+
+/** A submission as scoring reads it: the answers' values without their notes and authors. */
+export interface ScoredSubmission extends Omit<StoredSubmission, "answers"> {
+  answers: ReadonlyMap<string, CountedAnswer>;
+}
+
+/**
+ * A unit's answers as the close read them, with the head's version then: every later change to the
+ * answers (a supplement) moves the version, so while it stands these are still the answers.
+ */
+export interface ClosedAnswers {
+  version: number;
+  answers: Record<string, CountedAnswer>;
+}
+
+/** What a period keeps for a later step (PeriodStore.keep), by kind. */
+export interface Kept {
+  /** The bundle final scoring scored, which the publication scores again. */
+  final: ScoringBundle;
+  /** Each member's answers as the close read them, by unit id, which final scoring reads instead. */
+  close: Record<string, ClosedAnswers>;
+}
+export type KeptKind = keyof Kept;
+
 /** A unit's result to keep on its head. */
 export interface HeadResult {
   unitId: string;
@@ -310,6 +339,17 @@ export interface SubmissionStore {
     members: ReadonlyMap<string, string>,
     onRead?: (count: number) => Promise<void>,
   ): Promise<StoredSubmission[]>;
+  /**
+   * Every member's submission for final scoring: a unit whose head still has the version the close
+   * kept (`closed`) gets the kept answers and a read of the rest of its partition (evidence,
+   * appraisals, contests, measured values); any other is read whole (loadAll).
+   */
+  loadSinceClose(
+    periodId: string,
+    members: ReadonlyMap<string, string>,
+    closed: Readonly<Record<string, ClosedAnswers>>,
+    onRead?: (count: number) => Promise<void>,
+  ): Promise<ScoredSubmission[]>;
   /** The leaf codes appraised in each unit's submission, by unit id: reads the appraisal items alone. */
   appraisedCodes(periodId: string, unitIds: readonly string[]): Promise<Map<string, Set<string>>>;
   /**

@@ -55,7 +55,7 @@ export const publishWork: JobWork = async (ports, _ctx, period, progress) => {
   // The bundle final scoring kept; read from the submissions only for a period finalized before it
   // was kept (or whose bundle is incomplete).
   const kept = period.finalizedAt
-    ? await ports.periods.keptBundle(period.id, "final", period.finalizedAt)
+    ? await ports.periods.kept(period.id, "final", period.finalizedAt)
     : undefined;
   const read = kept ? { ...kept, ...meta } : (await periodBundle(ports, period, "final", meta)).bundle;
   // The previous version's leaf points (absent before they were kept) explain the indicators in `change`;

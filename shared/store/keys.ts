@@ -15,7 +15,7 @@
  * | measured value  | S#{periodId}#{unitId}  | M#{code}      | –                                        |
  * | data source     | SOURCES                | SRC#{id}      | –                                        |
  * | reminder sent   | P#{id}                 | REMIND#{d}#{unitId} | –                                  |
- * | kept bundle     | P#{id}                 | BUNDLE#{stage}#{at}#{part} | –                           |
+ * | kept read       | P#{id}                 | BUNDLE#{kind}#{at}#{part} | –                            |
  *
  * A unit's whole submission is one partition (one Query); a period's submissions are read unit by unit
  * in parallel, never by Scan; units are one partition (12,000 small items).
@@ -48,8 +48,13 @@ export const keys = {
   measurement: inSubmission("M#"),
   sources: "SOURCES",
   source: (id: string) => ({ pk: "SOURCES", sk: `SRC#${id}` }),
-  /** The scoring bundle kept at final scoring, gzipped JSON in parts: `BUNDLE#{stage}#{at}#{part}`. */
-  bundlePrefix: (stage: string, at: string) => `BUNDLE#${stage}#${at}#`,
+  /**
+   * What a step kept for a later one (the close's answers, final scoring's bundle), gzipped JSON in
+   * parts: `BUNDLE#{kind}#{at}#{part}` (the name from when only bundles were kept).
+   */
+  keptPrefix: (kind: string, at: string) => `BUNDLE#${kind}#${at}#`,
+  /** Every sort key of a submission partition after its answers (A#…): the items a close does not lock. */
+  afterAnswers: "A$",
   reminder: (periodId: string, days: number, unitId: string) => ({
     pk: `P#${periodId}`,
     sk: `REMIND#${days}#${unitId}`,

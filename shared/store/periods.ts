@@ -1,12 +1,14 @@
+import { randomUUID } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { ScoringBundle } from "../engine/bundle.ts";
 import { notFound } from "../errors.ts";
 import type { Period, PeriodState } from "../model/period.ts";
 import {
   type AuditEntry,
   JobLost,
+  type Kept,
+  type KeptKind,
   type Members,
   type Page,
   type PageRequest,
@@ -26,8 +28,8 @@ export { JobLost };
 
 type PeriodItem = Record<string, unknown>;
 
-/** Bytes of gzipped bundle per item, well under DynamoDB's 400 KB item limit. */
-const BUNDLE_PART_BYTES = 350_000;
+/** Bytes of a kept value (gzipped JSON) per item, well under DynamoDB's 400 KB item limit. */
+const KEPT_PART_BYTES = 350_000;
 
 /**
  * Periods. The participants are one gzipped item beside the period's (12,000 ids fit well under the
@@ -81,31 +83,35 @@ export class PeriodRepository implements PeriodStore {
   }
 
   /**
-   * Keeps a scoring bundle (gzipped JSON, in parts) under the period, for a later step to score it
-   * again without reading every submission: the final scoring keeps the bundle it scored, and the
-   * publication scores that. `at` names this one (the stage's time): a rerun writes a new one.
+   * Keeps what a step read (gzipped JSON, in parts) under the period for a later step, named by its
+   * kind and time: final scoring keeps the bundle it scored for the publication, the close the answers
+   * it read for final scoring. Every part carries the write's own id, so parts of two writes (a rerun
+   * that died half-way) are never read as one.
    */
-  async keepBundle(id: string, stage: string, at: string, bundle: ScoringBundle): Promise<void> {
-    const body = gzipSync(JSON.stringify(bundle), { level: 1 });
-    const parts = Math.ceil(body.length / BUNDLE_PART_BYTES);
+  async keep<K extends KeptKind>(id: string, kind: K, at: string, value: Kept[K]): Promise<void> {
+    const body = gzipSync(JSON.stringify(value), { level: 1 });
+    const parts = Math.ceil(body.length / KEPT_PART_BYTES);
+    const writeId = randomUUID();
     await mapLimit([...Array(parts).keys()], 4, async (i) => {
       await this.config.client.send(
         new PutCommand({
           TableName: this.config.dataTable,
           Item: {
             pk: keys.period(id).pk,
-            sk: `${keys.bundlePrefix(stage, at)}${String(i).padStart(3, "0")}`,
+            sk: `${keys.keptPrefix(kind, at)}${String(i).padStart(3, "0")}`,
             parts,
-            body: body.subarray(i * BUNDLE_PART_BYTES, (i + 1) * BUNDLE_PART_BYTES),
+            writeId,
+            body: body.subarray(i * KEPT_PART_BYTES, (i + 1) * KEPT_PART_BYTES),
           },
         }),
       );
     });
   }
 
-  /** The bundle kept by keepBundle, or undefined when there is none (or it is incomplete). */
-  async keptBundle(id: string, stage: string, at: string): Promise<ScoringBundle | undefined> {
+  /** What keep kept, or undefined when there is none, or its parts are not those of one whole write. */
+  async kept<K extends KeptKind>(id: string, kind: K, at: string): Promise<Kept[K] | undefined> {
     const parts: Uint8Array[] = [];
+    const writes = new Set<unknown>();
     let expected = 0;
     let start: Record<string, unknown> | undefined;
     do {
@@ -113,19 +119,20 @@ export class PeriodRepository implements PeriodStore {
         new QueryCommand({
           TableName: this.config.dataTable,
           KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": keys.period(id).pk, ":prefix": keys.bundlePrefix(stage, at) },
+          ExpressionAttributeValues: { ":pk": keys.period(id).pk, ":prefix": keys.keptPrefix(kind, at) },
           ExclusiveStartKey: start,
           ConsistentRead: true,
         }),
       );
       for (const item of result.Items ?? []) {
         parts.push(item.body as Uint8Array);
+        writes.add(item.writeId);
         expected = item.parts as number;
       }
       start = result.LastEvaluatedKey;
     } while (start);
-    if (parts.length === 0 || parts.length !== expected) return undefined;
-    return JSON.parse(gunzipSync(Buffer.concat(parts)).toString("utf8")) as ScoringBundle;
+    if (parts.length === 0 || parts.length !== expected || writes.size !== 1) return undefined;
+    return JSON.parse(gunzipSync(Buffer.concat(parts)).toString("utf8")) as Kept[K];
   }
 
   async list(page: PageRequest, state?: PeriodState): Promise<Page<Period>> {

@@ -1,13 +1,16 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { BatchGetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { Appraisal, Contest } from "../model/appraisal.ts";
 import type { Evidence } from "../model/evidence.ts";
 import type { StoredMeasurement } from "../model/measurement.ts";
 import {
+  type ClosedAnswers,
   type HeadResult,
   type LockResult,
   type Page,
   type PageRequest,
+  type ScoredSubmission,
   type StoredAnswer,
   type StoredSubmission,
   type SubmissionHead,
@@ -33,55 +36,23 @@ export type {
 } from "../services/ports.ts";
 export { SubmissionWriteConflict };
 
-/** Heads written per TransactWriteItems (DynamoDB's limit is 100) and transactions in flight. */
-const RESULTS_PER_TRANSACTION = 100;
-const RESULT_TRANSACTIONS_IN_FLIGHT = 8;
+/** Head updates in flight at the close and at final scoring (as many as the reads before them). */
+const HEAD_WRITES_IN_FLIGHT = 32;
+/** Heads read per BatchGetItem (DynamoDB's limit is 100) and requests in flight. */
+const HEADS_PER_GET = 100;
+const HEAD_GETS_IN_FLIGHT = 8;
 
 /** A unit's submission is one partition: head, answers and evidence come back in one Query. */
 export class SubmissionRepository implements SubmissionStore {
   constructor(private readonly config: DynamoConfig) {}
 
   async load(periodId: string, unitId: string, groupId: string): Promise<StoredSubmission> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const result = await this.config.client.send(
-        new QueryCommand({
-          TableName: this.config.dataTable,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.submissionPartition(periodId, unitId) },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      start = result.LastEvaluatedKey;
-    } while (start);
-
-    let head: SubmissionHead = { periodId, unitId, groupId, state: "draft", version: 0 };
-    const answers = new Map<string, StoredAnswer>();
-    const evidence: Evidence[] = [];
-    const appraisals = new Map<string, Appraisal>();
-    const contests = new Map<string, Contest>();
-    const measured = new Map<string, StoredMeasurement>();
-    for (const { pk: _pk, sk, lpk: _lpk, lsk: _lsk, extendedUntilMs: _ms, ...item } of items) {
-      if (sk === "#") head = item as unknown as SubmissionHead;
-      else if ((sk as string).startsWith(SK_PREFIX.answer))
-        answers.set(item.code as string, item as unknown as StoredAnswer);
-      else if ((sk as string).startsWith(SK_PREFIX.evidence)) evidence.push(item as unknown as Evidence);
-      else if ((sk as string).startsWith(SK_PREFIX.appraisal))
-        appraisals.set(item.code as string, item as unknown as Appraisal);
-      else if ((sk as string).startsWith(SK_PREFIX.contest))
-        contests.set(item.code as string, item as unknown as Contest);
-      else if ((sk as string).startsWith(SK_PREFIX.measurement)) {
-        const { asOfMs: _asOfMs, ...measurement } = item;
-        measured.set(item.code as string, measurement as unknown as StoredMeasurement);
-      }
-    }
-    evidence.sort((a, b) =>
-      a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1,
-    );
-    return { head, answers, evidence, appraisals, contests, measured };
+    const items = await this.query(periodId, unitId);
+    const head = items.find((item) => item.sk === "#");
+    return {
+      ...partitionItems(items),
+      head: head ? toHead(head) : { periodId, unitId, groupId, state: "draft", version: 0 },
+    };
   }
 
   /**
@@ -99,6 +70,86 @@ export class SubmissionRepository implements SubmissionStore {
       await onRead?.(1);
       return stored;
     });
+  }
+
+  /**
+   * Final scoring's read. The heads first (BatchGetItem, 100 a request); a unit whose head still has
+   * the version the close kept gets the kept answers and one Query of the sort keys after its answers
+   * (evidence, appraisals, contests, measured values: the items that change after the close without
+   * moving the version, or are few); any other unit is read whole.
+   */
+  async loadSinceClose(
+    periodId: string,
+    members: ReadonlyMap<string, string>,
+    closed: Readonly<Record<string, ClosedAnswers>>,
+    onRead?: (count: number) => Promise<void>,
+    concurrency = 32,
+  ): Promise<ScoredSubmission[]> {
+    const heads = await this.heads(
+      periodId,
+      [...members.keys()].filter((unitId) => closed[unitId]),
+    );
+    return mapLimit([...members], concurrency, async ([unitId, groupId]) => {
+      const head = heads.get(unitId);
+      const kept = closed[unitId];
+      const stored: ScoredSubmission =
+        head && kept && head.version === kept.version
+          ? {
+              ...partitionItems(await this.query(periodId, unitId, keys.afterAnswers)),
+              head,
+              answers: new Map(Object.entries(kept.answers)),
+            }
+          : await this.load(periodId, unitId, groupId);
+      await onRead?.(1);
+      return stored;
+    });
+  }
+
+  /** The heads of these units' submissions that exist, by unit id (consistent reads). */
+  private async heads(periodId: string, unitIds: readonly string[]): Promise<Map<string, SubmissionHead>> {
+    const found = new Map<string, SubmissionHead>();
+    const table = this.config.dataTable;
+    await mapLimit(chunks(unitIds, HEADS_PER_GET), HEAD_GETS_IN_FLIGHT, async (chunk) => {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
+        {
+          [table]: {
+            Keys: chunk.map((unitId) => keys.submissionHead(periodId, unitId)),
+            ConsistentRead: true,
+          },
+        };
+      while (request && Object.keys(request).length > 0) {
+        const result = await this.config.client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of result.Responses?.[table] ?? []) {
+          const head = toHead(item);
+          found.set(head.unitId, head);
+        }
+        request = result.UnprocessedKeys as typeof request;
+      }
+    });
+    return found;
+  }
+
+  /** A partition's items (from the sort key `from` on, when given), every page, consistent. */
+  private async query(periodId: string, unitId: string, from?: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.config.client.send(
+        new QueryCommand({
+          TableName: this.config.dataTable,
+          KeyConditionExpression: from ? "pk = :pk AND sk >= :from" : "pk = :pk",
+          ExpressionAttributeValues: {
+            ":pk": keys.submissionPartition(periodId, unitId),
+            ...(from ? { ":from": from } : {}),
+          },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   /**
@@ -139,10 +190,12 @@ export class SubmissionRepository implements SubmissionStore {
 
   /**
    * The close's one write per unit: locks the head, records whether it was submitted and keeps its
-   * provisional result, RESULTS_PER_TRANSACTION heads per transaction. Each head must still be in the
-   * state it was read in (or already locked, by an earlier run of the same close): the close reads
-   * after the period left `open`, so a refusal means something wrote anyway and the close fails, to be
-   * run again from a fresh read. Idempotent: a rerun writes the same values.
+   * provisional result, one conditional UpdateItem per head, HEAD_WRITES_IN_FLIGHT at a time. Each head
+   * must still be in the state it was read in (or already locked, by an earlier run of the same close):
+   * the close reads after the period left `open`, so a refusal means something wrote anyway and the
+   * close fails, to be run again from a fresh read. Idempotent: a rerun writes the same values. Not
+   * transactions: no two heads need to change together (a close that died half-way is completed by its
+   * rerun either way), and a transaction costs twice the write units of the same updates.
    */
   async lockWithResults(
     periodId: string,
@@ -150,64 +203,62 @@ export class SubmissionRepository implements SubmissionStore {
     heads: readonly LockResult[],
     onWritten?: (count: number) => Promise<void>,
   ): Promise<void> {
-    await mapLimit(chunks(heads, RESULTS_PER_TRANSACTION), RESULT_TRANSACTIONS_IN_FLIGHT, async (chunk) => {
-      await transact(
-        this.config.client,
-        chunk.map(({ unitId, groupId, seenState, submitted, result }) => ({
-          Update: {
-            TableName: this.config.dataTable,
-            Key: keys.submissionHead(periodId, unitId),
-            UpdateExpression:
-              "SET #state = :locked, submitted = :submitted, lockedAt = :at, provisional = :result, #version = if_not_exists(#version, :zero), groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk",
-            ConditionExpression: "attribute_not_exists(#state) OR #state = :seen OR #state = :locked",
-            ExpressionAttributeNames: { "#state": "state", "#version": "version" },
-            ExpressionAttributeValues: {
-              ":locked": "locked",
-              ":seen": seenState,
-              ":submitted": submitted,
-              ":at": closedAt,
-              ":result": result,
-              ":zero": 0,
-              ":groupId": groupId,
-              ":periodId": periodId,
-              ":unitId": unitId,
-              ":lpk": keys.submissionList(periodId),
-              ":lsk": `${groupId}#${unitId}`,
-            },
-          },
-        })),
-        (position) =>
-          new SubmissionWriteConflict("state", {
-            unitId: chunk[position]?.unitId,
-            expected: chunk[position]?.seenState,
-          }),
-      );
-      await onWritten?.(chunk.length);
-    });
+    await mapLimit(
+      heads,
+      HEAD_WRITES_IN_FLIGHT,
+      async ({ unitId, groupId, seenState, submitted, result }) => {
+        try {
+          await this.config.client.send(
+            new UpdateCommand({
+              TableName: this.config.dataTable,
+              Key: keys.submissionHead(periodId, unitId),
+              UpdateExpression:
+                "SET #state = :locked, submitted = :submitted, lockedAt = :at, provisional = :result, #version = if_not_exists(#version, :zero), groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk",
+              ConditionExpression: "attribute_not_exists(#state) OR #state = :seen OR #state = :locked",
+              ExpressionAttributeNames: { "#state": "state", "#version": "version" },
+              ExpressionAttributeValues: {
+                ":locked": "locked",
+                ":seen": seenState,
+                ":submitted": submitted,
+                ":at": closedAt,
+                ":result": result,
+                ":zero": 0,
+                ":groupId": groupId,
+                ":periodId": periodId,
+                ":unitId": unitId,
+                ":lpk": keys.submissionList(periodId),
+                ":lsk": `${groupId}#${unitId}`,
+              },
+            }),
+          );
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException)
+            throw new SubmissionWriteConflict("state", { unitId, expected: seenState });
+          throw error;
+        }
+        await onWritten?.(1);
+      },
+    );
   }
 
-  /** Keeps many units' scores on their heads, RESULTS_PER_TRANSACTION per transaction. */
+  /** Keeps many units' scores on their heads, one UpdateItem each (as lockWithResults, no transactions). */
   async setResults(
     periodId: string,
     field: "provisional" | "final",
     heads: readonly HeadResult[],
     onWritten?: (count: number) => Promise<void>,
   ) {
-    await mapLimit(chunks(heads, RESULTS_PER_TRANSACTION), RESULT_TRANSACTIONS_IN_FLIGHT, async (chunk) => {
-      await transact(
-        this.config.client,
-        chunk.map(({ unitId, result }) => ({
-          Update: {
-            TableName: this.config.dataTable,
-            Key: keys.submissionHead(periodId, unitId),
-            UpdateExpression: "SET #field = :result",
-            ExpressionAttributeNames: { "#field": field },
-            ExpressionAttributeValues: { ":result": result },
-          },
-        })),
-        () => new Error("unexpected condition failure while keeping results"),
+    await mapLimit(heads, HEAD_WRITES_IN_FLIGHT, async ({ unitId, result }) => {
+      await this.config.client.send(
+        new UpdateCommand({
+          TableName: this.config.dataTable,
+          Key: keys.submissionHead(periodId, unitId),
+          UpdateExpression: "SET #field = :result",
+          ExpressionAttributeNames: { "#field": field },
+          ExpressionAttributeValues: { ":result": result },
+        }),
       );
-      await onWritten?.(chunk.length);
+      await onWritten?.(1);
     });
   }
 
@@ -389,4 +440,38 @@ export function extensionItems(
     },
     auditPut(config, audit),
   ];
+}
+
+const toHead = ({
+  pk: _pk,
+  sk: _sk,
+  lpk: _lpk,
+  lsk: _lsk,
+  extendedUntilMs: _ms,
+  ...item
+}: Record<string, unknown>) => item as unknown as SubmissionHead;
+
+/** A partition's items other than its head, each where it belongs; evidence in the order it was added. */
+function partitionItems(items: readonly Record<string, unknown>[]): Omit<StoredSubmission, "head"> {
+  const answers = new Map<string, StoredAnswer>();
+  const evidence: Evidence[] = [];
+  const appraisals = new Map<string, Appraisal>();
+  const contests = new Map<string, Contest>();
+  const measured = new Map<string, StoredMeasurement>();
+  for (const { pk: _pk, sk, lpk: _lpk, lsk: _lsk, ...item } of items) {
+    const code = item.code as string;
+    if ((sk as string).startsWith(SK_PREFIX.answer)) answers.set(code, item as unknown as StoredAnswer);
+    else if ((sk as string).startsWith(SK_PREFIX.evidence)) evidence.push(item as unknown as Evidence);
+    else if ((sk as string).startsWith(SK_PREFIX.appraisal))
+      appraisals.set(code, item as unknown as Appraisal);
+    else if ((sk as string).startsWith(SK_PREFIX.contest)) contests.set(code, item as unknown as Contest);
+    else if ((sk as string).startsWith(SK_PREFIX.measurement)) {
+      const { asOfMs: _asOfMs, ...measurement } = item;
+      measured.set(code, measurement as unknown as StoredMeasurement);
+    }
+  }
+  evidence.sort((a, b) =>
+    a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1,
+  );
+  return { answers, evidence, appraisals, contests, measured };
 }

@@ -55,6 +55,12 @@ const LEAVES_PER_GROUP = 100;
 const SEED = 2023;
 const SUBMITTED_SHARE = 0.95;
 const EVIDENCE_SHARE = 0.9;
+/** After the close: the share of submitted units a reviewer appraises, and how many leaves of each. */
+const APPRAISED_SHARE = 0.3;
+const APPRAISED_LEAVES = 5;
+/** The share of submitted units given a supplement, and how many answers each changes. */
+const SUPPLEMENTED_SHARE = 0.02;
+const SUPPLEMENTED_LEAVES = 3;
 const LOAD_CONCURRENCY = 32;
 const READ_CONCURRENCY = 32;
 const GOAL_RATIO = 1.5;
@@ -108,11 +114,7 @@ function timedMethods<T extends object>(target: T, categories: Record<string, Ca
   });
 }
 
-/**
- * The adapters with every method that reaches DynamoDB or the bucket wrapped by category. Names a
- * repository does not have are skipped: lockWithResults, setResults, keepBundle and keptBundle are
- * the batched writes and the kept final bundle proposed with this benchmark, timed once they land.
- */
+/** The adapters with every method that reaches DynamoDB or the bucket wrapped by category. */
 function instrumented(base: Ports): Ports {
   const read: Category = "read";
   const write: Category = "write";
@@ -125,21 +127,40 @@ function instrumented(base: Ports): Ports {
       get: read,
       members: read,
       list: read,
-      keptBundle: read,
+      kept: read,
       update: write,
-      keepBundle: write,
+      keep: write,
       claimJob: write,
       jobProgress: write,
     }),
     submissions: timedMethods(base.submissions, {
       loadAll: read,
-      lock: write,
-      setResult: write,
+      loadSinceClose: read,
       lockWithResults: write,
       setResults: write,
     }),
-    published: timedMethods(base.published, { put: "put", get: read, invalidate: "put" }),
+    published: notingRankingPublic(
+      timedMethods(base.published, { put: "put", get: read, invalidate: "put" }),
+    ),
   };
+}
+
+/** When the ranking became public in the step being recorded: the first write of the index listing it. */
+let rankingPublicAt: number | undefined;
+const INDEX_KEY = "public/rankings/index.json";
+
+function notingRankingPublic(published: Ports["published"]): Ports["published"] {
+  return new Proxy(published, {
+    get(object, property, receiver) {
+      const value = Reflect.get(object, property, receiver);
+      if (property !== "put" || typeof value !== "function") return value;
+      return async (...args: Parameters<Ports["published"]["put"]>) => {
+        const result = await value.apply(object, args);
+        if (recording && args[0] === INDEX_KEY) rankingPublicAt ??= performance.now();
+        return result;
+      };
+    },
+  });
 }
 
 function countCalls(dynamo: DynamoConfig): void {
@@ -338,6 +359,70 @@ async function loadAnswers(
   return { items: items.length, answers, submitted, drafts, seconds: (performance.now() - started) / 1000 };
 }
 
+/**
+ * The reviewers' weeks between the close and final scoring, written directly (not timed): appraisals
+ * of APPRAISED_LEAVES leaves in APPRAISED_SHARE of the submitted units, and in SUPPLEMENTED_SHARE of
+ * them a supplement whose answers changed (the head's version moves, as a save's does).
+ */
+async function loadReview(
+  client: DynamoDBDocumentClient,
+  table: string,
+  periodId: string,
+  submissions: ReturnType<typeof generatePeriod>["submissions"],
+): Promise<{ appraised: number; supplemented: number }> {
+  const at = new Date().toISOString();
+  const items: Item[] = [];
+  const supplemented: [string, string[]][] = [];
+  let appraised = 0;
+  let i = 0;
+  for (const [unitId, s] of Object.entries(submissions)) {
+    if (!s.submitted) continue;
+    i++;
+    const codes = Object.keys(s.answers);
+    if (i % Math.round(1 / APPRAISED_SHARE) === 0) {
+      appraised++;
+      for (const code of codes.slice(0, APPRAISED_LEAVES))
+        items.push({
+          ...keys.appraisal(periodId, unitId, code),
+          code,
+          value: s.answers[code],
+          accepted: true,
+          by: "reviewer",
+          at,
+        });
+    }
+    if (i % Math.round(1 / SUPPLEMENTED_SHARE) === 1) {
+      const changed = codes.slice(-SUPPLEMENTED_LEAVES);
+      supplemented.push([unitId, changed]);
+      for (const code of changed)
+        items.push({
+          ...keys.answer(periodId, unitId, code),
+          code,
+          value: s.answers[code],
+          note: "Bổ sung",
+          updatedAt: at,
+          updatedBy: `editor.${unitId}`,
+        });
+    }
+  }
+  await mapLimit(chunks(items, 25), LOAD_CONCURRENCY, (batch) => batchPut(client, table, batch));
+  await mapLimit(supplemented, LOAD_CONCURRENCY, async ([unitId, codes]) => {
+    await client.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.submissionHead(periodId, unitId),
+        UpdateExpression: "SET supplement = :supplement ADD #version :one",
+        ExpressionAttributeNames: { "#version": "version" },
+        ExpressionAttributeValues: {
+          ":supplement": { codes, until: at, by: "reviewer", at },
+          ":one": 1,
+        },
+      }),
+    );
+  });
+  return { appraised, supplemented: supplemented.length };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // (r) The floor: one Query per partition, as SubmissionRepository.load sends it, and nothing else.
 
@@ -468,6 +553,11 @@ export async function run(): Promise<void> {
     };
     const profile = await startCpuProfile("CLOSE_PUBLISH_PROFILE", "(e)", 1000);
     const close = await timedStep("close", javaPid, move("appraisal"));
+    const review = await loadReview(rawClient, table, PERIOD_ID, generated.submissions);
+    console.log(
+      `  review  after the close (not timed): ${int(review.appraised)} units appraised (${APPRAISED_LEAVES} leaves each), ` +
+        `${int(review.supplemented)} supplemented (${SUPPLEMENTED_LEAVES} answers changed each)\n`,
+    );
     const finalize = await timedStep("finalize", javaPid, move("final"));
     const publish = await timedStep("publish", javaPid, move("published"));
     await profile?.stop();
@@ -485,11 +575,13 @@ export async function run(): Promise<void> {
     if (ranked !== members.size) throw new Error(`the snapshot ranks ${ranked} units, not ${members.size}`);
     const replay = await replayFiles(snapshot);
 
+    if (rankingPublicAt === undefined) throw new Error("the publication never wrote the index");
     report({
       raw,
       units: members.size,
       steps: [close.step, finalize.step, publish.step],
       replay,
+      rankingPublicAt,
     });
   } finally {
     rawClient?.destroy();
@@ -502,6 +594,8 @@ function report(r: {
   units: number;
   steps: Step[];
   replay: Awaited<ReturnType<typeof replayFiles>>;
+  /** When the publication wrote the index listing the new ranking (before its documents). */
+  rankingPublicAt: number;
 }): void {
   const rawMs = r.raw.ms;
   const splits = r.steps.map(split);
@@ -518,6 +612,12 @@ function report(r: {
     publish: publishSplit.put + files,
   };
   const items = r.steps.reduce((n, s) => n + s.items, 0);
+  const publishStep = r.steps[2] as Step;
+  const documents = publishStep.end - r.rankingPublicAt;
+  const toPublic = {
+    publish: r.rankingPublicAt - publishStep.start,
+    total: closeSplit.wall + finalizeSplit.wall + r.rankingPublicAt - publishStep.start,
+  };
 
   console.log(
     `  (r) raw read: ${int(r.units)} Queries (one per unit, ${READ_CONCURRENCY} in flight, ConsistentRead), ` +
@@ -580,9 +680,12 @@ function report(r: {
       row("    close", closeSplit.wall),
       row("    finalize", finalizeSplit.wall),
       row("    publish", publishSplit.wall),
+      row("      until the ranking is public (index written)", toPublic.publish),
+      row("      then the official documents (a read of every submission, 4,000 PDFs and DOCX)", documents),
+      row("close → final → the ranking public", toPublic.total),
     ]),
   );
-  const ratio = total / rawMs;
+  const ratio = toPublic.total / rawMs;
   console.log(
     `\n  items read      ${int(items)} in (e), ${times(items / Math.max(1, r.raw.items))} the items of (r)`,
   );
@@ -595,7 +698,8 @@ function report(r: {
     `  CPU             ${ms(cpu)} in (e) (node + DynamoDB Local) ÷ ${ms(r.raw.cpu)} in (r) = ${times(cpu / r.raw.cpu)}`,
   );
   console.log(
-    `  goal            (e) ≤ ${GOAL_RATIO}× (r) in wall time: ${times(ratio)} — ${ratio <= GOAL_RATIO ? "met" : "MISSED"}`,
+    `  goal            close → final → the ranking public ≤ ${GOAL_RATIO}× (r) in wall time: ${times(ratio)} — ${ratio <= GOAL_RATIO ? "met" : "MISSED"} ` +
+      "(the documents after it have their own goal: the documents benchmark)",
   );
   console.log(`  load            average ${load()} after the runs`);
 }

@@ -11,14 +11,23 @@ const TICK_MS = 10; // USER_HZ is 100 on every mainstream Linux build
 /** The pid of this process's child JVM (DynamoDB Local), if any. */
 export function childJava(): number | undefined {
   try {
+    const parents = new Map<number, number>();
+    const javas: number[] = [];
     for (const entry of readdirSync("/proc")) {
       if (!/^\d+$/.test(entry)) continue;
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[1]) === process.pid && stat.includes("(java)")) return Number(entry);
+      parents.set(Number(entry), Number(fields[1]));
+      if (stat.includes("(java)")) javas.push(Number(entry));
     }
+    // A descendant, not only a child: the emulator may be started through a launcher process.
+    return javas.find((pid) => {
+      for (let up = parents.get(pid); up !== undefined && up > 1; up = parents.get(up))
+        if (up === process.pid) return true;
+      return false;
+    });
   } catch {
-    // not Linux, or the process went away meanwhile
+    // not Linux, or a process went away meanwhile
   }
   return undefined;
 }

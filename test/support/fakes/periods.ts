@@ -1,4 +1,3 @@
-import type { ScoringBundle } from "../../../shared/engine/bundle.ts";
 import { notFound } from "../../../shared/errors.ts";
 import type { Period, PeriodJob, PeriodState } from "../../../shared/model/period.ts";
 import * as domain from "../../../shared/services/ports.ts";
@@ -16,7 +15,7 @@ const UNVERSIONED = new Set(["createdAt", "id", "counts", "version"]);
 export class MemoryPeriods implements domain.PeriodStore {
   readonly stored = new Map<string, Period>();
   private readonly participants = new Map<string, domain.Members>();
-  private readonly bundles = new Map<string, ScoringBundle>();
+  private readonly keptValues = new Map<string, unknown>();
   readonly reminders = new Set<string>();
   /** Writes a unit's deadline extension: the submissions fake plugs itself in here. */
   extendUnit: (periodId: string, extension: domain.UnitExtension) => void = () => {
@@ -47,13 +46,13 @@ export class MemoryPeriods implements domain.PeriodStore {
     return new Map(members);
   }
 
-  async keepBundle(id: string, stage: string, at: string, bundle: ScoringBundle): Promise<void> {
-    this.bundles.set(`${id}#${stage}#${at}`, structuredClone(bundle));
+  async keep<K extends domain.KeptKind>(id: string, kind: K, at: string, value: domain.Kept[K]) {
+    this.keptValues.set(`${id}#${kind}#${at}`, structuredClone(value));
   }
 
-  async keptBundle(id: string, stage: string, at: string): Promise<ScoringBundle | undefined> {
-    const bundle = this.bundles.get(`${id}#${stage}#${at}`);
-    return bundle ? structuredClone(bundle) : undefined;
+  async kept<K extends domain.KeptKind>(id: string, kind: K, at: string) {
+    const value = this.keptValues.get(`${id}#${kind}#${at}`) as domain.Kept[K] | undefined;
+    return value ? structuredClone(value) : undefined;
   }
 
   async list(page: domain.PageRequest, state?: PeriodState): Promise<domain.Page<Period>> {

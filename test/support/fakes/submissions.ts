@@ -76,6 +76,25 @@ export class MemorySubmissions implements domain.SubmissionStore {
     return all;
   }
 
+  /** As the adapter: the kept answers for a head whose version the close saw, the rest as stored. */
+  async loadSinceClose(
+    ...[periodId, members, closed, onRead]: Parameters<domain.SubmissionStore["loadSinceClose"]>
+  ) {
+    const all: domain.ScoredSubmission[] = [];
+    for (const [unitId, groupId] of members) {
+      const stored = await this.load(periodId, unitId, groupId);
+      const kept = closed[unitId];
+      const head = this.partition(periodId, unitId).head;
+      all.push(
+        head && kept && head.version === kept.version
+          ? { ...stored, answers: new Map(Object.entries(structuredClone(kept.answers))) }
+          : stored,
+      );
+      await onRead?.(1);
+    }
+    return all;
+  }
+
   async appraisedCodes(periodId: string, unitIds: readonly string[]): Promise<Map<string, Set<string>>> {
     return new Map(
       unitIds.map((unitId) => [unitId, new Set(this.partition(periodId, unitId).appraisals.keys())]),

@@ -94,10 +94,10 @@ describe("the period store", () => {
     expect(await ports.periods.claimReminder(periodId, 1, "so-1", "t")).toBe(false);
     await ports.periods.releaseReminder(periodId, 1, "so-1");
     expect(await ports.periods.claimReminder(periodId, 1, "so-1", "t")).toBe(true);
-    expect(await ports.periods.keptBundle(periodId, "final", "t")).toBeUndefined();
+    expect(await ports.periods.kept(periodId, "final", "t")).toBeUndefined();
     const bundle = { framework: { id: "fw" } } as never;
-    await ports.periods.keepBundle(periodId, "final", "t", bundle);
-    expect(await ports.periods.keptBundle(periodId, "final", "t")).toEqual(bundle);
+    await ports.periods.keep(periodId, "final", "t", bundle);
+    expect(await ports.periods.kept(periodId, "final", "t")).toEqual(bundle);
   });
 });
 
