@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { BatchGetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { Appraisal, Contest } from "../model/appraisal.ts";
 import type { Evidence } from "../model/evidence.ts";
@@ -36,8 +35,13 @@ export type {
 } from "../services/ports.ts";
 export { SubmissionWriteConflict };
 
-/** Head updates in flight at the close and at final scoring (as many as the reads before them). */
-const HEAD_WRITES_IN_FLIGHT = 32;
+/**
+ * Heads written per TransactWriteItems (DynamoDB's limit is 100) and transactions in flight. On
+ * DynamoDB Local 40 transactions of 100 cost less than 4,000 UpdateItems (each request costs this
+ * process ≈ 2 ms of CPU): measured 4.8 s against 8.9 s for final scoring's 4,000 results.
+ */
+const RESULTS_PER_TRANSACTION = 100;
+const RESULT_TRANSACTIONS_IN_FLIGHT = 8;
 /** Heads read per BatchGetItem (DynamoDB's limit is 100) and requests in flight. */
 const HEADS_PER_GET = 100;
 const HEAD_GETS_IN_FLIGHT = 8;
@@ -190,12 +194,10 @@ export class SubmissionRepository implements SubmissionStore {
 
   /**
    * The close's one write per unit: locks the head, records whether it was submitted and keeps its
-   * provisional result, one conditional UpdateItem per head, HEAD_WRITES_IN_FLIGHT at a time. Each head
-   * must still be in the state it was read in (or already locked, by an earlier run of the same close):
-   * the close reads after the period left `open`, so a refusal means something wrote anyway and the
-   * close fails, to be run again from a fresh read. Idempotent: a rerun writes the same values. Not
-   * transactions: no two heads need to change together (a close that died half-way is completed by its
-   * rerun either way), and a transaction costs twice the write units of the same updates.
+   * provisional result, RESULTS_PER_TRANSACTION heads per transaction. Each head must still be in the
+   * state it was read in (or already locked, by an earlier run of the same close): the close reads
+   * after the period left `open`, so a refusal means something wrote anyway and the close fails, to be
+   * run again from a fresh read. Idempotent: a rerun writes the same values.
    */
   async lockWithResults(
     periodId: string,
@@ -203,62 +205,64 @@ export class SubmissionRepository implements SubmissionStore {
     heads: readonly LockResult[],
     onWritten?: (count: number) => Promise<void>,
   ): Promise<void> {
-    await mapLimit(
-      heads,
-      HEAD_WRITES_IN_FLIGHT,
-      async ({ unitId, groupId, seenState, submitted, result }) => {
-        try {
-          await this.config.client.send(
-            new UpdateCommand({
-              TableName: this.config.dataTable,
-              Key: keys.submissionHead(periodId, unitId),
-              UpdateExpression:
-                "SET #state = :locked, submitted = :submitted, lockedAt = :at, provisional = :result, #version = if_not_exists(#version, :zero), groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk",
-              ConditionExpression: "attribute_not_exists(#state) OR #state = :seen OR #state = :locked",
-              ExpressionAttributeNames: { "#state": "state", "#version": "version" },
-              ExpressionAttributeValues: {
-                ":locked": "locked",
-                ":seen": seenState,
-                ":submitted": submitted,
-                ":at": closedAt,
-                ":result": result,
-                ":zero": 0,
-                ":groupId": groupId,
-                ":periodId": periodId,
-                ":unitId": unitId,
-                ":lpk": keys.submissionList(periodId),
-                ":lsk": `${groupId}#${unitId}`,
-              },
-            }),
-          );
-        } catch (error) {
-          if (error instanceof ConditionalCheckFailedException)
-            throw new SubmissionWriteConflict("state", { unitId, expected: seenState });
-          throw error;
-        }
-        await onWritten?.(1);
-      },
-    );
+    await mapLimit(chunks(heads, RESULTS_PER_TRANSACTION), RESULT_TRANSACTIONS_IN_FLIGHT, async (chunk) => {
+      await transact(
+        this.config.client,
+        chunk.map(({ unitId, groupId, seenState, submitted, result }) => ({
+          Update: {
+            TableName: this.config.dataTable,
+            Key: keys.submissionHead(periodId, unitId),
+            UpdateExpression:
+              "SET #state = :locked, submitted = :submitted, lockedAt = :at, provisional = :result, #version = if_not_exists(#version, :zero), groupId = :groupId, periodId = :periodId, unitId = :unitId, lpk = :lpk, lsk = :lsk",
+            ConditionExpression: "attribute_not_exists(#state) OR #state = :seen OR #state = :locked",
+            ExpressionAttributeNames: { "#state": "state", "#version": "version" },
+            ExpressionAttributeValues: {
+              ":locked": "locked",
+              ":seen": seenState,
+              ":submitted": submitted,
+              ":at": closedAt,
+              ":result": result,
+              ":zero": 0,
+              ":groupId": groupId,
+              ":periodId": periodId,
+              ":unitId": unitId,
+              ":lpk": keys.submissionList(periodId),
+              ":lsk": `${groupId}#${unitId}`,
+            },
+          },
+        })),
+        (position) =>
+          new SubmissionWriteConflict("state", {
+            unitId: chunk[position]?.unitId,
+            expected: chunk[position]?.seenState,
+          }),
+      );
+      await onWritten?.(chunk.length);
+    });
   }
 
-  /** Keeps many units' scores on their heads, one UpdateItem each (as lockWithResults, no transactions). */
+  /** Keeps many units' scores on their heads, RESULTS_PER_TRANSACTION per transaction. */
   async setResults(
     periodId: string,
     field: "provisional" | "final",
     heads: readonly HeadResult[],
     onWritten?: (count: number) => Promise<void>,
   ) {
-    await mapLimit(heads, HEAD_WRITES_IN_FLIGHT, async ({ unitId, result }) => {
-      await this.config.client.send(
-        new UpdateCommand({
-          TableName: this.config.dataTable,
-          Key: keys.submissionHead(periodId, unitId),
-          UpdateExpression: "SET #field = :result",
-          ExpressionAttributeNames: { "#field": field },
-          ExpressionAttributeValues: { ":result": result },
-        }),
+    await mapLimit(chunks(heads, RESULTS_PER_TRANSACTION), RESULT_TRANSACTIONS_IN_FLIGHT, async (chunk) => {
+      await transact(
+        this.config.client,
+        chunk.map(({ unitId, result }) => ({
+          Update: {
+            TableName: this.config.dataTable,
+            Key: keys.submissionHead(periodId, unitId),
+            UpdateExpression: "SET #field = :result",
+            ExpressionAttributeNames: { "#field": field },
+            ExpressionAttributeValues: { ":result": result },
+          },
+        })),
+        () => new Error("unexpected condition failure while keeping results"),
       );
-      await onWritten?.(1);
+      await onWritten?.(chunk.length);
     });
   }
 
