@@ -40,6 +40,7 @@ export const keys = {
   submissionPartition: (periodId: string, unitId: string) => `S#${periodId}#${unitId}`,
   submissionHead: (periodId: string, unitId: string) => ({ pk: `S#${periodId}#${unitId}`, sk: "#" }),
   submissionList: (periodId: string) => `PS#${periodId}`,
+  /** Written only by SubmissionRepository.write, which moves the head's version with it (final scoring relies on it). */
   answer: inSubmission("A#"),
   evidence: inSubmission("E#"),
   appraisal: inSubmission("R#"),
@@ -53,7 +54,7 @@ export const keys = {
    * parts: `BUNDLE#{kind}#{at}#{part}` (the name from when only bundles were kept).
    */
   keptPrefix: (kind: string, at: string) => `BUNDLE#${kind}#${at}#`,
-  /** Every sort key of a submission partition after its answers (A#…): the items a close does not lock. */
+  /** Every sort key of a submission partition after its answers (A#…): the items the close does not keep. */
   afterAnswers: "A$",
   reminder: (periodId: string, days: number, unitId: string) => ({
     pk: `P#${periodId}`,

@@ -108,11 +108,12 @@ export class PeriodRepository implements PeriodStore {
     });
   }
 
-  /** What keep kept, or undefined when there is none, or its parts are not those of one whole write. */
+  /**
+   * What keep kept, or undefined when there is none or its parts are not those of one whole write: the
+   * write is part 000's (its id and count); parts of an older write left beside it are not read.
+   */
   async kept<K extends KeptKind>(id: string, kind: K, at: string): Promise<Kept[K] | undefined> {
-    const parts: Uint8Array[] = [];
-    const writes = new Set<unknown>();
-    let expected = 0;
+    const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const result = await this.config.client.send(
@@ -124,15 +125,16 @@ export class PeriodRepository implements PeriodStore {
           ConsistentRead: true,
         }),
       );
-      for (const item of result.Items ?? []) {
-        parts.push(item.body as Uint8Array);
-        writes.add(item.writeId);
-        expected = item.parts as number;
-      }
+      items.push(...(result.Items ?? []));
       start = result.LastEvaluatedKey;
     } while (start);
-    if (parts.length === 0 || parts.length !== expected || writes.size !== 1) return undefined;
-    return JSON.parse(gunzipSync(Buffer.concat(parts)).toString("utf8")) as Kept[K];
+    const [first] = items; // sorted by part number
+    if (!first) return undefined;
+    const parts = items.filter((item) => item.writeId === first.writeId).slice(0, first.parts as number);
+    if (parts.length !== first.parts) return undefined;
+    return JSON.parse(
+      gunzipSync(Buffer.concat(parts.map((item) => item.body as Uint8Array))).toString("utf8"),
+    ) as Kept[K];
   }
 
   async list(page: PageRequest, state?: PeriodState): Promise<Page<Period>> {

@@ -1,10 +1,11 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withInlineJobs } from "../../infra/local/jobs.ts";
 import type { Actor } from "../../shared/access/roles.ts";
 import { appraise, requestSupplement } from "../../shared/services/appraisal.ts";
 import type { Ports } from "../../shared/services/context.ts";
 import { countedAnswers } from "../../shared/services/counted.ts";
+import { addEvidence } from "../../shared/services/evidence.ts";
 import { appraisalValues, periodBundle } from "../../shared/services/period-scoring.ts";
 import { createPeriod } from "../../shared/services/periods.ts";
 import type { ScoredSubmission } from "../../shared/services/ports.ts";
@@ -18,9 +19,10 @@ import { DEPARTMENT_ANSWERS } from "../support/local-stack.ts";
 /**
  * Final scoring reads again only what can change after the close (SubmissionRepository
  * loadSinceClose): on DynamoDB Local, what it gives equals a whole read of every partition after an
- * appraisal, a supplement that changed answers, a unit that never saved and one left alone; the bundle
- * final scoring keeps equals the one a whole read makes; and a kept value whose parts are not those
- * of one write is not read.
+ * appraisal (of a unit with evidence), a supplement that changed answers, a unit that never saved and
+ * one left alone, and it does take the kept answers where the version stands; the bundle final scoring
+ * keeps equals the one a whole read makes; and a kept value whose parts are not those of one write is
+ * not read. (Contests and measured values sort after the answers too: the first test.)
  */
 
 let svc: Ports;
@@ -53,7 +55,8 @@ beforeAll(async () => {
     closesAt: new Date(now + 86_400_000).toISOString(),
   });
   await transitionPeriod(svc, actorCtx(ADMIN), periodId, { to: "open" });
-  // Units 0–2 answer and submit; unit 3 never saves (no partition until the close locks it).
+  // Units 0–2 answer and submit, unit 0 with a link as evidence; unit 3 never saves (no partition
+  // until the close locks it).
   for (const unitId of unitIds.slice(0, 3)) {
     await saveAnswers(
       svc,
@@ -63,6 +66,11 @@ beforeAll(async () => {
       { answers: DEPARTMENT_ANSWERS },
       undefined,
     );
+    if (unitId === unitIds[0])
+      await addEvidence(svc, actorCtx(editorOf(unitId)), periodId, unitId, {
+        url: "https://example.gov.vn/minh-chung/an-toan-thong-tin",
+        indicatorCodes: ["2.1"],
+      });
     await submit(svc, actorCtx(approverOf(unitId)), periodId, unitId);
   }
   await transitionPeriod(svc, actorCtx(ADMIN), periodId, { to: "appraisal" });
@@ -113,6 +121,19 @@ describe("final scoring's read after the close", () => {
     expect(countedAnswers(supplemented as ScoredSubmission)["2.2"]).toBe(900);
     expect(closed?.[unitIds[1] ?? ""]?.answers["2.2"]?.value).toBe(1500);
     expect(appraisalValues(appraised as ScoredSubmission)).toEqual({ "2.1": 10 });
+    expect(appraised?.evidence.map((e) => e.indicatorCodes)).toEqual([["2.1"]]);
+
+    // The kept answers are what it gives where the version stands (units 0, 2 and 3), and only there.
+    const marked = Object.fromEntries(
+      Object.entries(closed ?? {}).map(([unitId, kept]) => [
+        unitId,
+        { ...kept, answers: { ...kept.answers, "1.5": { value: `kept ${unitId}` } } },
+      ]),
+    );
+    const fromMarked = await svc.submissions.loadSinceClose(periodId, members, marked);
+    expect(fromMarked.map((s) => s.answers.get("1.5")?.value)).toEqual(
+      unitIds.map((unitId, i) => (i === 1 ? 3 : `kept ${unitId}`)),
+    );
   });
 
   it("keeps at final scoring the bundle a whole read makes", async () => {
@@ -125,8 +146,8 @@ describe("final scoring's read after the close", () => {
   });
 
   it("reads nothing kept whose parts come from two writes (a rerun that died half-way)", async () => {
-    // Incompressible text: three parts of 350,000 bytes.
-    const noise = Array.from({ length: 1_000 }, () => crypto.getRandomValues(new Uint8Array(600)))
+    // 840 KB of random bytes as base64: ≈ 850 KB gzipped, three parts of at most 350,000 bytes.
+    const noise = Array.from({ length: 1_400 }, () => crypto.getRandomValues(new Uint8Array(600)))
       .map((bytes) => Buffer.from(bytes).toString("base64"))
       .join("");
     const at = "2026-01-01T00:00:00.000Z";
@@ -134,6 +155,18 @@ describe("final scoring's read after the close", () => {
     await svc.periods.keep(periodId, "close", at, value);
     expect(await svc.periods.kept(periodId, "close", at)).toEqual(value);
     const dynamo = dynamoFromEnv();
+    const stored = await dynamo.client.send(
+      new QueryCommand({
+        TableName: dynamo.dataTable,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: {
+          ":pk": keys.period(periodId).pk,
+          ":prefix": keys.keptPrefix("close", at),
+        },
+      }),
+    );
+    expect(stored.Items?.map((item) => item.parts)).toEqual([3, 3, 3]);
+    // Part 001 of another write: every count agrees, only the write ids differ.
     await dynamo.client.send(
       new PutCommand({
         TableName: dynamo.dataTable,
