@@ -1,4 +1,5 @@
 import type { ScoringBundle } from "../engine/bundle.ts";
+import { compileFramework } from "../engine/compile.ts";
 import { type ComparedPrevious, comparePrevious } from "../engine/rank-change.ts";
 import { roundIndex, roundPoints } from "../engine/rounding.ts";
 import { type PeriodScore, scorePeriod } from "../engine/score-period.ts";
@@ -7,13 +8,14 @@ import { conflict } from "../errors.ts";
 import { headSubmitted } from "../lifecycle.ts";
 import { appraisedValue } from "../model/appraisal.ts";
 import { confirmedCodes } from "../model/evidence.ts";
+import { type Framework, measuredSourceOf } from "../model/framework.ts";
 import type { GroupBests, Period, Publication } from "../model/period.ts";
 import type { RankingSnapshot } from "../model/snapshot.ts";
 import type { Ports } from "./context.ts";
 import { countedAnswers } from "./counted.ts";
 import type { JobProgress } from "./jobs.ts";
 import { comparedLeafPoints } from "./leaf-points.ts";
-import type { ClosedAnswers, ScoredSubmission } from "./ports.ts";
+import type { ClosedSubmission, ScoredSubmission } from "./ports.ts";
 import { comparedRef, comparedSnapshot } from "./previous.ts";
 
 /** "provisional": the self-assessment as locked at close; "final": with appraised values. */
@@ -67,7 +69,7 @@ export async function periodBundle(
   period: Period,
   stage: ScoringStage,
   meta: { previous?: RankingSnapshot; version?: number; publishedAt?: string | null } = {},
-  read: { onRead?: (count: number) => Promise<void>; closed?: Record<string, ClosedAnswers> } = {},
+  read: { onRead?: (count: number) => Promise<void>; closed?: Record<string, ClosedSubmission> } = {},
 ): Promise<{ bundle: ScoringBundle; stored: ScoredSubmission[] }> {
   const framework = await ports.frameworks.get(period.frameworkId);
   if (!framework) throw new Error(`framework ${period.frameworkId} of period ${period.id} is missing`);
@@ -75,7 +77,13 @@ export async function periodBundle(
   const [units, stored] = await Promise.all([
     ports.units.getMany([...members.keys()]),
     read.closed
-      ? ports.submissions.loadSinceClose(period.id, members, read.closed, read.onRead)
+      ? ports.submissions.loadSinceClose(
+          period.id,
+          members,
+          read.closed,
+          measuredCodes(framework),
+          read.onRead,
+        )
       : ports.submissions.loadAll(period.id, members, read.onRead),
   ]);
   const submissions: Record<string, SubmissionFacts> = {};
@@ -121,7 +129,7 @@ export async function scoreAndRecord(
   const { bundle, stored } = await periodBundle(ports, period, stage, {}, { onRead: step, closed });
   const score = scorePeriod(bundle);
   const kept = options.lockAt
-    ? ports.periods.keep(period.id, "close", options.lockAt, closedAnswers(stored))
+    ? ports.periods.keep(period.id, "close", options.lockAt, closedSubmissions(stored))
     : options.keepBundleAt
       ? ports.periods.keep(period.id, "final", options.keepBundleAt, bundle)
       : undefined;
@@ -157,16 +165,32 @@ export async function scoreAndRecord(
   return { score, bests: bestsOf(score) };
 }
 
-/** Each unit's answers as read, by unit id, with its head's version: what the close keeps. */
-function closedAnswers(stored: readonly ScoredSubmission[]): Record<string, ClosedAnswers> {
-  const closed: Record<string, ClosedAnswers> = {};
-  for (const { head, answers } of stored) {
-    const values: Record<string, ClosedAnswers["answers"][string]> = {};
+/** Each unit's submission as read (answers without notes), by unit id: what the close keeps. */
+function closedSubmissions(stored: readonly ScoredSubmission[]): Record<string, ClosedSubmission> {
+  const closed: Record<string, ClosedSubmission> = {};
+  for (const { head, answers, evidence, appraisals, contests } of stored) {
+    const values: ClosedSubmission["answers"] = {};
     for (const [code, { value, carried }] of answers) values[code] = carried ? { value, carried } : { value };
-    closed[head.unitId] = { version: head.version, answers: values };
+    closed[head.unitId] = {
+      version: head.version,
+      reviews: head.reviews ?? 0,
+      answers: values,
+      evidence,
+      appraisals: [...appraisals.values()],
+      contests: [...contests.values()],
+    };
   }
   return closed;
 }
+
+/** The leaves whose value a data source pushes: read again at final scoring (their own items). */
+const measuredCodes = (framework: Framework) => [
+  ...new Set(
+    compileFramework(framework).groups.flatMap((group) =>
+      group.leaves.flatMap(({ leaf }) => (measuredSourceOf(leaf) ? [leaf.code] : [])),
+    ),
+  ),
+];
 
 export function bestsOf(score: PeriodScore): GroupBests {
   return Object.fromEntries(score.groups.map((g) => [g.compiled.group.id, Object.fromEntries(g.bests)]));

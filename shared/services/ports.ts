@@ -219,6 +219,11 @@ export interface SubmissionHead {
   extendedUntil?: string;
   /** Set when the period closed: whether the unit had submitted by the deadline. */
   submitted?: boolean;
+  /**
+   * How many reviewer writes (appraisals, contests, decisions) the unit's submission has had: each
+   * adds one in its own transaction, so final scoring knows which units' reviews to read.
+   */
+  reviews?: number;
   /** The one supplement request: leaves reopened for this unit until a date, during appraisal. */
   supplement?: { codes: string[]; until: string; message?: string; by: string; at: string };
   /** Scores kept on the head after close (provisional) and after final scoring. */
@@ -255,12 +260,18 @@ export interface ScoredSubmission extends Omit<StoredSubmission, "answers"> {
 }
 
 /**
- * A unit's answers as the close read them, with the head's version then: every later change to the
- * answers (a supplement) moves the version, so while it stands these are still the answers.
+ * A unit's submission as the close read it (the answers without notes), with its head's version and
+ * review count then: every later change to the answers or evidence (a supplement) moves the version,
+ * every appraisal, contest or decision the count, so while both stand this is still the submission
+ * but for its measured values (their own items, read again).
  */
-export interface ClosedAnswers {
+export interface ClosedSubmission {
   version: number;
+  reviews: number;
   answers: Record<string, CountedAnswer>;
+  evidence: Evidence[];
+  appraisals: Appraisal[];
+  contests: Contest[];
 }
 
 /** What a period keeps for a later step (PeriodStore.keep), by kind. */
@@ -268,7 +279,7 @@ export interface Kept {
   /** The bundle final scoring scored, which the publication scores again. */
   final: ScoringBundle;
   /** Each member's answers as the close read them, by unit id, which final scoring reads instead. */
-  close: Record<string, ClosedAnswers>;
+  close: Record<string, ClosedSubmission>;
 }
 export type KeptKind = keyof Kept;
 
@@ -340,14 +351,16 @@ export interface SubmissionStore {
     onRead?: (count: number) => Promise<void>,
   ): Promise<StoredSubmission[]>;
   /**
-   * Every member's submission for final scoring: a unit whose head still has the version the close
-   * kept (`closed`) gets the kept answers and a read of the rest of its partition (evidence,
-   * appraisals, contests, measured values); any other is read whole (loadAll).
+   * Every member's submission for final scoring, from what the close kept (`closed`) where it still
+   * holds: a unit whose head has the version and review count the close saw is the kept submission
+   * with its measured values (`measuredCodes`) read again; one with the version but more reviews gets
+   * the kept answers and a read of the rest of its partition; any other is read whole (loadAll).
    */
   loadSinceClose(
     periodId: string,
     members: ReadonlyMap<string, string>,
-    closed: Readonly<Record<string, ClosedAnswers>>,
+    closed: Readonly<Record<string, ClosedSubmission>>,
+    measuredCodes: readonly string[],
     onRead?: (count: number) => Promise<void>,
   ): Promise<ScoredSubmission[]>;
   /** The leaf codes appraised in each unit's submission, by unit id: reads the appraisal items alone. */

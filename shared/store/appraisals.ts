@@ -13,7 +13,8 @@ import { keys } from "./keys.ts";
 
 /**
  * Appraisals and contests live in the unit's submission partition (R#{code}, C#{code}); each write
- * is guarded by the period's state in the same transaction, with its audit record.
+ * is guarded by the period's state in the same transaction, with its audit record, and adds one to
+ * its head's `reviews`: final scoring reads again only the units whose count moved since the close.
  */
 export class AppraisalRepository implements AppraisalStore {
   constructor(private readonly config: DynamoConfig) {}
@@ -35,6 +36,7 @@ export class AppraisalRepository implements AppraisalStore {
       },
       audit,
       storeRefusals.appraisalClosed,
+      unitId,
     );
   }
 
@@ -53,6 +55,7 @@ export class AppraisalRepository implements AppraisalStore {
       audit,
       (position) =>
         position === 0 ? storeRefusals.alreadyContested(contest.code) : storeRefusals.contestsClosed(),
+      unitId,
     );
   }
 
@@ -72,6 +75,7 @@ export class AppraisalRepository implements AppraisalStore {
       },
       audit,
       (position) => (position === 0 ? storeRefusals.noOpenContest(code) : storeRefusals.decisionsClosed()),
+      unitId,
     );
   }
 
@@ -111,6 +115,8 @@ export class AppraisalRepository implements AppraisalStore {
     item: TransactItem,
     audit: AuditEntry,
     refusal: (position: number) => Error,
+    /** A reviewer's write to this unit's submission: counted on its head (last, never refused). */
+    reviewOf?: string,
   ): Promise<void> {
     await transact(
       this.config.client,
@@ -126,6 +132,18 @@ export class AppraisalRepository implements AppraisalStore {
           },
         },
         auditPut(this.config, audit),
+        ...(reviewOf
+          ? [
+              {
+                Update: {
+                  TableName: this.config.dataTable,
+                  Key: keys.submissionHead(periodId, reviewOf),
+                  UpdateExpression: "ADD reviews :one",
+                  ExpressionAttributeValues: { ":one": 1 },
+                },
+              },
+            ]
+          : []),
       ],
       refusal,
     );

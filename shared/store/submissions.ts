@@ -4,7 +4,7 @@ import type { Appraisal, Contest } from "../model/appraisal.ts";
 import type { Evidence } from "../model/evidence.ts";
 import type { StoredMeasurement } from "../model/measurement.ts";
 import {
-  type ClosedAnswers,
+  type ClosedSubmission,
   type HeadResult,
   type LockResult,
   type Page,
@@ -43,9 +43,9 @@ export { SubmissionWriteConflict };
  */
 const RESULTS_PER_TRANSACTION = 100;
 const RESULT_TRANSACTIONS_IN_FLIGHT = 8;
-/** Heads read per BatchGetItem (DynamoDB's limit is 100) and requests in flight. */
-const HEADS_PER_GET = 100;
-const HEAD_GETS_IN_FLIGHT = 8;
+/** Keys read per BatchGetItem (DynamoDB's limit is 100) and requests in flight. */
+const KEYS_PER_GET = 100;
+const GETS_IN_FLIGHT = 8;
 
 /** A unit's submission is one partition: head, answers and evidence come back in one Query. */
 export class SubmissionRepository implements SubmissionStore {
@@ -78,15 +78,17 @@ export class SubmissionRepository implements SubmissionStore {
   }
 
   /**
-   * Final scoring's read. The heads first (BatchGetItem, 100 a request); a unit whose head still has
-   * the version the close kept gets the kept answers and one Query of the sort keys after its answers
-   * (evidence, appraisals, contests, measured values: the items that change after the close without
-   * moving the version, or are few); any other unit is read whole.
+   * Final scoring's read. The heads first (BatchGetItem, 100 a request). A unit whose head has the
+   * version and the review count the close kept is the kept submission, with its measured values read
+   * again (BatchGetItem: they are their own items and move without the head); one with the version
+   * but more reviews gets the kept answers and one Query of the sort keys after them (evidence,
+   * appraisals, contests, measured values); any other unit is read whole.
    */
   async loadSinceClose(
     periodId: string,
     members: ReadonlyMap<string, string>,
-    closed: Readonly<Record<string, ClosedAnswers>>,
+    closed: Readonly<Record<string, ClosedSubmission>>,
+    measuredCodes: readonly string[],
     onRead?: (count: number) => Promise<void>,
     concurrency = 32,
   ): Promise<ScoredSubmission[]> {
@@ -94,17 +96,42 @@ export class SubmissionRepository implements SubmissionStore {
       periodId,
       [...members.keys()].filter((unitId) => closed[unitId]),
     );
-    return mapLimit([...members], concurrency, async ([unitId, groupId]) => {
+    const sameVersion = (unitId: string) => {
       const head = heads.get(unitId);
       const kept = closed[unitId];
-      const stored: ScoredSubmission =
-        head && kept && head.version === kept.version
-          ? {
-              ...partitionItems(await this.query(periodId, unitId, keys.afterAnswers)),
-              head,
-              answers: new Map(Object.entries(kept.answers)),
-            }
-          : await this.load(periodId, unitId, groupId);
+      return head && kept && head.version === kept.version ? { head, kept } : undefined;
+    };
+    const unreviewed = [...members.keys()].filter((unitId) => {
+      const same = sameVersion(unitId);
+      return same && (same.head.reviews ?? 0) === same.kept.reviews;
+    });
+    const measured = await this.batchGet(
+      unreviewed.flatMap((unitId) => measuredCodes.map((code) => keys.measurement(periodId, unitId, code))),
+    );
+    const measuredOf = new Map<string, Record<string, unknown>[]>();
+    for (const item of measured)
+      measuredOf.set(item.pk as string, [...(measuredOf.get(item.pk as string) ?? []), item]);
+    const unreviewedSet = new Set(unreviewed);
+    return mapLimit([...members], concurrency, async ([unitId, groupId]) => {
+      const same = sameVersion(unitId);
+      let stored: ScoredSubmission;
+      if (same && unreviewedSet.has(unitId)) {
+        const { head, kept } = same;
+        stored = {
+          head,
+          answers: new Map(Object.entries(kept.answers)),
+          evidence: kept.evidence,
+          appraisals: new Map(kept.appraisals.map((a) => [a.code, a])),
+          contests: new Map(kept.contests.map((c) => [c.code, c])),
+          measured: partitionItems(measuredOf.get(keys.submissionPartition(periodId, unitId)) ?? []).measured,
+        };
+      } else if (same)
+        stored = {
+          ...partitionItems(await this.query(periodId, unitId, keys.afterAnswers)),
+          head: same.head,
+          answers: new Map(Object.entries(same.kept.answers)),
+        };
+      else stored = await this.load(periodId, unitId, groupId);
       await onRead?.(1);
       return stored;
     });
@@ -112,22 +139,21 @@ export class SubmissionRepository implements SubmissionStore {
 
   /** The heads of these units' submissions that exist, by unit id (consistent reads). */
   private async heads(periodId: string, unitIds: readonly string[]): Promise<Map<string, SubmissionHead>> {
-    const found = new Map<string, SubmissionHead>();
+    const items = await this.batchGet(unitIds.map((unitId) => keys.submissionHead(periodId, unitId)));
+    return new Map(items.map((item) => [item.unitId as string, toHead(item)]));
+  }
+
+  /** The items of these keys that exist (consistent reads, BatchGetItem of 100, unprocessed keys again). */
+  private async batchGet(wanted: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
+    const found: Record<string, unknown>[] = [];
     const table = this.config.dataTable;
-    await mapLimit(chunks(unitIds, HEADS_PER_GET), HEAD_GETS_IN_FLIGHT, async (chunk) => {
+    await mapLimit(chunks(wanted, KEYS_PER_GET), GETS_IN_FLIGHT, async (chunk) => {
       let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
-        {
-          [table]: {
-            Keys: chunk.map((unitId) => keys.submissionHead(periodId, unitId)),
-            ConsistentRead: true,
-          },
-        };
-      while (request && Object.keys(request).length > 0) {
+        { [table]: { Keys: [...chunk], ConsistentRead: true } };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await new Promise((done) => setTimeout(done, Math.min(1000, 20 * 2 ** attempt)));
         const result = await this.config.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[table] ?? []) {
-          const head = toHead(item);
-          found.set(head.unitId, head);
-        }
+        found.push(...(result.Responses?.[table] ?? []));
         request = result.UnprocessedKeys as typeof request;
       }
     });

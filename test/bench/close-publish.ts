@@ -374,14 +374,14 @@ async function loadReview(
   const at = new Date().toISOString();
   const items: Item[] = [];
   const supplemented: [string, string[]][] = [];
-  let appraised = 0;
+  const appraisedUnits: string[] = [];
   let i = 0;
   for (const [unitId, s] of Object.entries(submissions)) {
     if (!s.submitted) continue;
     i++;
     const codes = Object.keys(s.answers);
     if (i % Math.round(1 / APPRAISED_SHARE) === 0) {
-      appraised++;
+      appraisedUnits.push(unitId);
       for (const code of codes.slice(0, APPRAISED_LEAVES))
         items.push({
           ...keys.appraisal(periodId, unitId, code),
@@ -407,6 +407,17 @@ async function loadReview(
     }
   }
   await mapLimit(chunks(items, 25), LOAD_CONCURRENCY, (batch) => batchPut(client, table, batch));
+  // Each appraisal counts on its head, as AppraisalRepository's transaction does.
+  await mapLimit(appraisedUnits, LOAD_CONCURRENCY, async (unitId) => {
+    await client.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.submissionHead(periodId, unitId),
+        UpdateExpression: "ADD reviews :n",
+        ExpressionAttributeValues: { ":n": APPRAISED_LEAVES },
+      }),
+    );
+  });
   await mapLimit(supplemented, LOAD_CONCURRENCY, async ([unitId, codes]) => {
     await client.send(
       new UpdateCommand({
@@ -421,7 +432,7 @@ async function loadReview(
       }),
     );
   });
-  return { appraised, supplemented: supplemented.length };
+  return { appraised: appraisedUnits.length, supplemented: supplemented.length };
 }
 
 // ---------------------------------------------------------------------------------------------------

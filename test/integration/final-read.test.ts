@@ -2,6 +2,7 @@ import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withInlineJobs } from "../../infra/local/jobs.ts";
 import type { Actor } from "../../shared/access/roles.ts";
+import type { Evidence } from "../../shared/model/evidence.ts";
 import { appraise, requestSupplement } from "../../shared/services/appraisal.ts";
 import type { Ports } from "../../shared/services/context.ts";
 import { countedAnswers } from "../../shared/services/counted.ts";
@@ -15,12 +16,13 @@ import { dynamoFromEnv } from "../../shared/store/dynamo.ts";
 import { keys, SK_PREFIX } from "../../shared/store/keys.ts";
 import { ADMIN, actorCtx, departmentsWorld, REVIEWER, stackServices } from "../support/in-process.ts";
 import { DEPARTMENT_ANSWERS } from "../support/local-stack.ts";
+import { MEASURED, measuredFrameworkBody } from "../support/measured.ts";
 
 /**
  * Final scoring reads again only what can change after the close (SubmissionRepository
  * loadSinceClose): on DynamoDB Local, what it gives equals a whole read of every partition after an
  * appraisal (of a unit with evidence), a supplement that changed answers, a unit that never saved and
- * one left alone, and it does take the kept answers where the version stands; the bundle final scoring
+ * one left alone, and values a data source pushed after the close, and it does take the kept answers where the version stands; the bundle final scoring
  * keeps equals the one a whole read makes; and a kept value whose parts are not those of one write is
  * not read. (Contests and measured values sort after the answers too: the first test.)
  */
@@ -42,7 +44,8 @@ const approverOf = (unitId: string): Actor => ({
 
 beforeAll(async () => {
   svc = withInlineJobs(stackServices());
-  const world = await departmentsWorld(svc, "final-read", 4);
+  // 1.3 and 1.5 measured by a data source, 2.2 by another (test/support/measured.ts).
+  const world = await departmentsWorld(svc, "final-read", 4, measuredFrameworkBody);
   unitIds = world.unitIds;
   periodId = `${world.prefix}-p`;
   const now = Date.now();
@@ -58,14 +61,7 @@ beforeAll(async () => {
   // Units 0–2 answer and submit, unit 0 with a link as evidence; unit 3 never saves (no partition
   // until the close locks it).
   for (const unitId of unitIds.slice(0, 3)) {
-    await saveAnswers(
-      svc,
-      actorCtx(editorOf(unitId)),
-      periodId,
-      unitId,
-      { answers: DEPARTMENT_ANSWERS },
-      undefined,
-    );
+    await saveAnswers(svc, actorCtx(editorOf(unitId)), periodId, unitId, { answers: OWN_ANSWERS }, undefined);
     if (unitId === unitIds[0])
       await addEvidence(svc, actorCtx(editorOf(unitId)), periodId, unitId, {
         url: "https://example.gov.vn/minh-chung/an-toan-thong-tin",
@@ -77,18 +73,50 @@ beforeAll(async () => {
   const [appraised = "", supplemented = ""] = unitIds;
   await appraise(svc, actorCtx(REVIEWER), periodId, appraised, "2.1", { value: 10, reason: "Thiếu một nửa" });
   await requestSupplement(svc, actorCtx(REVIEWER), periodId, supplemented, {
-    indicatorCodes: ["2.2"],
+    indicatorCodes: ["2.1"],
     until: new Date(now + 3_600_000).toISOString(),
   });
+  // A data source's values pushed after the close, for the appraised unit and one left alone.
+  await svc.measurements.putMany(
+    [unitIds[0], unitIds[2]].map((unitId) => ({
+      periodId,
+      unitId: unitId ?? "",
+      measurement: {
+        code: "1.5",
+        value: 4,
+        sourceId: "vbdh",
+        sourceName: "Hệ thống quản lý văn bản",
+        asOf: new Date(now).toISOString(),
+        receivedAt: new Date(now).toISOString(),
+        bodySha256: "0".repeat(64),
+      },
+    })),
+  );
   await saveAnswers(
     svc,
     actorCtx(editorOf(supplemented)),
     periodId,
     supplemented,
-    { answers: { "2.2": { value: 900, note: "Số liệu bổ sung" } } },
+    { answers: { "2.1": { value: 9, note: "Số liệu bổ sung" } } },
     undefined,
   );
 });
+
+const MEASURED_CODES = Object.keys(MEASURED);
+/** The department answers but for the measured leaves, which a unit does not answer. */
+const OWN_ANSWERS = Object.fromEntries(
+  Object.entries(DEPARTMENT_ANSWERS).filter(([code]) => !MEASURED_CODES.includes(code)),
+);
+
+const KEPT_EVIDENCE: Evidence = {
+  id: "kept",
+  kind: "url",
+  status: "confirmed",
+  indicatorCodes: ["1.1"],
+  url: "https://example.gov.vn/giu-lai",
+  createdAt: "2026-01-01T00:00:00.000Z",
+  createdBy: "test",
+};
 
 /** What scoring reads of a submission, in a form two reads can be compared by. */
 const scored = (s: ScoredSubmission) => ({
@@ -108,32 +136,47 @@ describe("final scoring's read after the close", () => {
     expect(sortsAfterAnswers(keys.submissionHead("p", "u").sk)).toBe(false);
   });
 
-  it("gives exactly what a whole read gives: kept answers where the version stands, the rest read", async () => {
+  it("gives exactly what a whole read gives, from what the close kept where it still holds", async () => {
     const period = await svc.periods.require(periodId);
     const closed = await svc.periods.kept(periodId, "close", period.closedAt ?? "");
     expect(closed && Object.keys(closed).sort()).toEqual([...unitIds].sort());
     const members = await svc.periods.members(periodId);
     const whole = await svc.submissions.loadAll(periodId, members);
-    const sinceClose = await svc.submissions.loadSinceClose(periodId, members, closed ?? {});
+    const sinceClose = await svc.submissions.loadSinceClose(periodId, members, closed ?? {}, MEASURED_CODES);
     expect(sinceClose.map(scored)).toEqual(whole.map(scored));
     // The supplemented unit's version moved: its new answer is read, not the kept one.
     const [appraised, supplemented] = sinceClose;
-    expect(countedAnswers(supplemented as ScoredSubmission)["2.2"]).toBe(900);
-    expect(closed?.[unitIds[1] ?? ""]?.answers["2.2"]?.value).toBe(1500);
+    expect(countedAnswers(supplemented as ScoredSubmission)["2.1"]).toBe(9);
+    expect(closed?.[unitIds[1] ?? ""]?.answers["2.1"]?.value).toBe(12.5);
     expect(appraisalValues(appraised as ScoredSubmission)).toEqual({ "2.1": 10 });
     expect(appraised?.evidence.map((e) => e.indicatorCodes)).toEqual([["2.1"]]);
+    // The values pushed after the close are read, kept submission or not.
+    expect(sinceClose.map((s) => countedAnswers(s)["1.5"])).toEqual([4, undefined, 4, undefined]);
 
-    // The kept answers are what it gives where the version stands (units 0, 2 and 3), and only there.
+    // Where it comes from, told by a kept value changed here: the kept answers where the version
+    // stands (units 0, 2 and 3); the kept evidence too where no reviewer wrote since (units 2 and 3);
+    // the supplemented unit (1) read whole, the appraised one's (0) evidence read.
     const marked = Object.fromEntries(
       Object.entries(closed ?? {}).map(([unitId, kept]) => [
         unitId,
-        { ...kept, answers: { ...kept.answers, "1.5": { value: `kept ${unitId}` } } },
+        {
+          ...kept,
+          answers: { ...kept.answers, "1.4": { value: `kept ${unitId}` } },
+          evidence: [{ ...KEPT_EVIDENCE, id: `kept ${unitId}` }],
+        },
       ]),
     );
-    const fromMarked = await svc.submissions.loadSinceClose(periodId, members, marked);
-    expect(fromMarked.map((s) => s.answers.get("1.5")?.value)).toEqual(
-      unitIds.map((unitId, i) => (i === 1 ? 3 : `kept ${unitId}`)),
+    const fromMarked = await svc.submissions.loadSinceClose(periodId, members, marked, MEASURED_CODES);
+    expect(fromMarked.map((s) => s.answers.get("1.4")?.value)).toEqual(
+      unitIds.map((unitId, i) => (i === 1 ? 2 : `kept ${unitId}`)),
     );
+    expect(fromMarked.map((s) => s.evidence.map((e) => (e.id.startsWith("kept") ? e.id : e.url)))).toEqual([
+      ["https://example.gov.vn/minh-chung/an-toan-thong-tin"],
+      [],
+      [`kept ${unitIds[2]}`],
+      [`kept ${unitIds[3]}`],
+    ]);
+    expect(fromMarked[0]?.head.reviews).toBe(1);
   });
 
   it("keeps at final scoring the bundle a whole read makes", async () => {
@@ -151,7 +194,16 @@ describe("final scoring's read after the close", () => {
       .map((bytes) => Buffer.from(bytes).toString("base64"))
       .join("");
     const at = "2026-01-01T00:00:00.000Z";
-    const value = { [unitIds[0] ?? ""]: { version: 1, answers: { "1.1": { value: noise } } } };
+    const value = {
+      [unitIds[0] ?? ""]: {
+        version: 1,
+        reviews: 0,
+        answers: { "1.1": { value: noise } },
+        evidence: [],
+        appraisals: [],
+        contests: [],
+      },
+    };
     await svc.periods.keep(periodId, "close", at, value);
     expect(await svc.periods.kept(periodId, "close", at)).toEqual(value);
     const dynamo = dynamoFromEnv();

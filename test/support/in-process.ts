@@ -47,11 +47,16 @@ export const actorCtx = (actor: Actor, requestId = uniqueId("req")): RequestCont
 export const ADMIN: Actor = { username: "admin", roles: ["admin"] };
 export const REVIEWER: Actor = { username: "in-process.reviewer", roles: ["reviewer"] };
 
-/** A framework and `count` departments, imported through the services. */
-export async function departmentsWorld(svc: Ports, name: string, count: number) {
+/** A framework (the fixture's by default) and `count` departments, imported through the services. */
+export async function departmentsWorld(
+  svc: Ports,
+  name: string,
+  count: number,
+  frameworkOf: (id: string) => Record<string, unknown> = frameworkFixture,
+) {
   const prefix = uniqueId(name);
   const frameworkId = `${prefix}-fw`;
-  await importFramework(svc, actorCtx(ADMIN), frameworkFixture(frameworkId));
+  await importFramework(svc, actorCtx(ADMIN), frameworkOf(frameworkId));
   const unitIds = Array.from({ length: count }, (_, i) => `${prefix}-u${i}`);
   await upsertUnits(svc, actorCtx(ADMIN), {
     units: unitIds.map((id, i) => ({

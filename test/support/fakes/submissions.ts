@@ -76,20 +76,32 @@ export class MemorySubmissions implements domain.SubmissionStore {
     return all;
   }
 
-  /** As the adapter: the kept answers for a head whose version the close saw, the rest as stored. */
+  /**
+   * As the adapter: the kept submission (measured values as stored) for a head with the version and
+   * review count the close saw, the kept answers for one with only the version, else as stored.
+   */
   async loadSinceClose(
-    ...[periodId, members, closed, onRead]: Parameters<domain.SubmissionStore["loadSinceClose"]>
+    ...[periodId, members, closed, _measuredCodes, onRead]: Parameters<
+      domain.SubmissionStore["loadSinceClose"]
+    >
   ) {
     const all: domain.ScoredSubmission[] = [];
     for (const [unitId, groupId] of members) {
       const stored = await this.load(periodId, unitId, groupId);
-      const kept = closed[unitId];
+      const kept = structuredClone(closed[unitId]);
       const head = this.partition(periodId, unitId).head;
-      all.push(
-        head && kept && head.version === kept.version
-          ? { ...stored, answers: new Map(Object.entries(structuredClone(kept.answers))) }
-          : stored,
-      );
+      const sameVersion = head && kept && head.version === kept.version;
+      if (sameVersion && ((head.reviews as number | undefined) ?? 0) === kept.reviews)
+        all.push({
+          head: stored.head,
+          answers: new Map(Object.entries(kept.answers)),
+          evidence: kept.evidence,
+          appraisals: new Map(kept.appraisals.map((a) => [a.code, a])),
+          contests: new Map(kept.contests.map((c) => [c.code, c])),
+          measured: stored.measured ?? new Map(),
+        });
+      else if (sameVersion) all.push({ ...stored, answers: new Map(Object.entries(kept.answers)) });
+      else all.push(stored);
       await onRead?.(1);
     }
     return all;
@@ -197,6 +209,11 @@ export class MemorySubmissions implements domain.SubmissionStore {
   }
 }
 
+/** A reviewer's write counts on the head, as the adapter's `ADD reviews :one`. */
+const reviewed = (part: Partition) => {
+  part.head = { ...part.head, reviews: ((part.head?.reviews as number | undefined) ?? 0) + 1 };
+};
+
 /** Appraisals, contests and supplements in memory: each guarded by the period's state, as the adapter's. */
 export class MemoryAppraisals implements domain.AppraisalStore {
   constructor(
@@ -206,24 +223,27 @@ export class MemoryAppraisals implements domain.AppraisalStore {
   ) {}
 
   async putAppraisal(periodId: string, unitId: string, appraisal: Appraisal, audit: domain.AuditEntry) {
-    this.guarded(periodId, unitId, "appraisal", audit, domain.storeRefusals.appraisalClosed, (part) =>
-      part.appraisals.set(appraisal.code, structuredClone(appraisal)),
-    );
+    this.guarded(periodId, unitId, "appraisal", audit, domain.storeRefusals.appraisalClosed, (part) => {
+      part.appraisals.set(appraisal.code, structuredClone(appraisal));
+      reviewed(part);
+    });
   }
 
   async putContest(periodId: string, unitId: string, contest: Contest, audit: domain.AuditEntry) {
     const part = this.submissions.partition(periodId, unitId);
     if (part.contests.has(contest.code)) throw domain.storeRefusals.alreadyContested(contest.code);
-    this.guarded(periodId, unitId, "explanation", audit, domain.storeRefusals.contestsClosed, () =>
-      part.contests.set(contest.code, structuredClone(contest)),
-    );
+    this.guarded(periodId, unitId, "explanation", audit, domain.storeRefusals.contestsClosed, () => {
+      part.contests.set(contest.code, structuredClone(contest));
+      reviewed(part);
+    });
   }
 
   async decide(...[periodId, unitId, code, decision, audit]: Parameters<domain.AppraisalStore["decide"]>) {
     const contest = this.submissions.partition(periodId, unitId).contests.get(code);
     if (!contest || contest.decision) throw domain.storeRefusals.noOpenContest(code);
-    this.guarded(periodId, unitId, "explanation", audit, domain.storeRefusals.decisionsClosed, () => {
+    this.guarded(periodId, unitId, "explanation", audit, domain.storeRefusals.decisionsClosed, (part) => {
       contest.decision = structuredClone(decision);
+      reviewed(part);
     });
   }
 
