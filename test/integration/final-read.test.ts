@@ -179,6 +179,23 @@ describe("final scoring's read after the close", () => {
     expect(fromMarked[0]?.head.reviews).toBe(1);
   });
 
+  it("counts every one of many reviewer writes to one unit at once (each moves the same head)", async () => {
+    const unitId = unitIds[2] ?? "";
+    const leaves = Object.keys(DEPARTMENT_ANSWERS);
+    const rounds = 4;
+    for (let round = 1; round <= rounds; round++) {
+      // Every leaf twice at once: 18 transactions on one head, which DynamoDB makes conflict.
+      const writes = [...leaves, ...leaves].map((code) =>
+        appraise(svc, actorCtx(REVIEWER), periodId, unitId, code, { accept: true }),
+      );
+      const settled = await Promise.allSettled(writes);
+      expect(settled.filter((s) => s.status === "rejected")).toEqual([]);
+      const stored = await svc.submissions.load(periodId, unitId, "department");
+      expect(stored.head.reviews).toBe(2 * leaves.length * round);
+      expect([...stored.appraisals.keys()].sort()).toEqual([...leaves].sort());
+    }
+  });
+
   it("keeps at final scoring the bundle a whole read makes", async () => {
     await transitionPeriod(svc, actorCtx(ADMIN), periodId, { to: "final" });
     const period = await svc.periods.require(periodId);
