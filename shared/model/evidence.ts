@@ -75,7 +75,9 @@ export interface EvidenceSource {
  * Leaf codes backed by confirmed evidence: what the scoring engine calls "evidence facts". Evidence of
  * the explanation round is left out: it backs a contest, and only a reviewer's decision changes a score.
  */
-export function confirmedCodes(evidence: readonly Evidence[]): string[] {
+export function confirmedCodes(
+  evidence: readonly Pick<Evidence, "status" | "indicatorCodes" | "round">[],
+): string[] {
   const codes = new Set<string>();
   for (const item of evidence)
     if (item.status === "confirmed" && item.round !== "explanation")

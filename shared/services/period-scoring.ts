@@ -62,7 +62,7 @@ function isOwnAnswer(stored: ScoredSubmission, code: string, value: unknown): bo
 /**
  * A period's scoring bundle read from storage: exactly what the score CLI takes, so an export can
  * be recomputed by anyone and the published ranking equals the CLI's output for the same inputs.
- * With `read.closed` (final scoring), the answers the close kept stand in for those not changed since.
+ * With `read.closed` (final scoring), what the close kept stands in for the submissions not changed since.
  */
 export async function periodBundle(
   ports: Ports,
@@ -109,7 +109,7 @@ export async function periodBundle(
 /**
  * Scores a period and keeps each unit's summary on its head; returns the score and the bests. With
  * `lockAt` (the close), the same write per unit also locks its head and records whether it was
- * submitted, from the state read here, and the answers read are kept for final scoring, which then
+ * submitted, from the state read here, and what scoring read is kept for final scoring, which then
  * reads again only what can have changed since (loadSinceClose). `progress` counts each unit read and
  * each unit written.
  */
@@ -165,19 +165,20 @@ export async function scoreAndRecord(
   return { score, bests: bestsOf(score) };
 }
 
-/** Each unit's submission as read (answers without notes), by unit id: what the close keeps. */
+/**
+ * What scoring reads of each unit's submission as read (answer values, the leaves confirmed evidence
+ * backs), by unit id: what the close keeps. Small: ≈ 25 bytes an answer, before gzip.
+ */
 function closedSubmissions(stored: readonly ScoredSubmission[]): Record<string, ClosedSubmission> {
   const closed: Record<string, ClosedSubmission> = {};
-  for (const { head, answers, evidence, appraisals, contests } of stored) {
+  for (const { head, answers, evidence } of stored) {
     const values: ClosedSubmission["answers"] = {};
     for (const [code, { value, carried }] of answers) values[code] = carried ? { value, carried } : { value };
     closed[head.unitId] = {
       version: head.version,
       reviews: head.reviews ?? 0,
       answers: values,
-      evidence,
-      appraisals: [...appraisals.values()],
-      contests: [...contests.values()],
+      confirmed: confirmedCodes(evidence),
     };
   }
   return closed;

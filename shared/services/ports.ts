@@ -149,7 +149,7 @@ export interface PeriodStore {
   members(id: string): Promise<Members>;
   /**
    * Keeps what a step read under the period, named by its kind and time, for a later step not to read
-   * it again: the scoring bundle final scoring scored ("final"), the answers the close read ("close").
+   * it again: the scoring bundle final scoring scored ("final"), what the close read ("close").
    */
   keep<K extends KeptKind>(id: string, kind: K, at: string, value: Kept[K]): Promise<void>;
   /** What keep kept, or undefined when there is none (or it is incomplete). */
@@ -254,31 +254,35 @@ export interface StoredSubmission {
 /** What scoring reads of an answer: its value, and whether it was carried over and never confirmed. */
 export type CountedAnswer = Pick<StoredAnswer, "value" | "carried">;
 
-/** A submission as scoring reads it: the answers' values without their notes and authors. */
-export interface ScoredSubmission extends Omit<StoredSubmission, "answers"> {
+/** What scoring reads of evidence: the leaves it backs, once confirmed, outside the explanation round. */
+export type CountedEvidence = Pick<Evidence, "status" | "indicatorCodes" | "round">;
+
+/** A submission as scoring reads it: the answers' values without their notes, the evidence's codes. */
+export interface ScoredSubmission extends Omit<StoredSubmission, "answers" | "evidence"> {
   answers: ReadonlyMap<string, CountedAnswer>;
+  evidence: readonly CountedEvidence[];
 }
 
 /**
- * A unit's submission as the close read it (the answers without notes), with its head's version and
- * review count then: every later change to the answers or evidence (a supplement) moves the version,
- * every appraisal, contest or decision the count, so while both stand this is still the submission
- * but for its measured values (their own items, read again).
+ * What scoring reads of a unit's submission as the close read it, with its head's version and review
+ * count then: every later change to the answers or evidence (a supplement's saves) moves the version,
+ * every appraisal, contest or decision the count (none exist at the close: they come after it), so
+ * while both stand this is still the submission but for its measured values (their own items, read
+ * again).
  */
 export interface ClosedSubmission {
   version: number;
   reviews: number;
   answers: Record<string, CountedAnswer>;
-  evidence: Evidence[];
-  appraisals: Appraisal[];
-  contests: Contest[];
+  /** The leaves its confirmed evidence backs (confirmedCodes), not the evidence items. */
+  confirmed: string[];
 }
 
 /** What a period keeps for a later step (PeriodStore.keep), by kind. */
 export interface Kept {
   /** The bundle final scoring scored, which the publication scores again. */
   final: ScoringBundle;
-  /** Each member's answers as the close read them, by unit id, which final scoring reads instead. */
+  /** What scoring reads of each member's submission as the close read it, by unit id (final scoring). */
   close: Record<string, ClosedSubmission>;
 }
 export type KeptKind = keyof Kept;

@@ -4,6 +4,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
+import { conflict } from "../errors.ts";
 
 /**
  * The one DynamoDB document client of a process. Endpoint and table names come from the environment:
@@ -47,7 +48,8 @@ export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"
 /**
  * Writes items all or nothing. A failed condition is handed to `onConditionFailed` with the item's
  * position and its current value, to become the right refusal; a conflict with a concurrent
- * transaction on the same item is retried, so two editors saving different leaves both land.
+ * transaction on the same item is retried, so two editors saving different leaves both land (and
+ * after nine attempts refused as `409 busy`, never a server error).
  */
 export async function transact(
   client: DynamoDBDocumentClient,
@@ -65,7 +67,9 @@ export async function transact(
       if (failed >= 0)
         throw onConditionFailed(failed, reasons[failed]?.Item as Record<string, unknown> | undefined);
       const conflicting = reasons.some((r) => r.Code === "TransactionConflict");
-      if (!conflicting || attempt >= 8) throw error;
+      if (!conflicting) throw error;
+      // Still crowded after the retries (many writers on one submission's head): a refusal to retry.
+      if (attempt >= 8) throw conflict("busy", "others are changing the same records; try again");
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20 * 2 ** attempt));
     }
   }

@@ -50,11 +50,11 @@ export const keys = {
   sources: "SOURCES",
   source: (id: string) => ({ pk: "SOURCES", sk: `SRC#${id}` }),
   /**
-   * What a step kept for a later one (the close's answers, final scoring's bundle), gzipped JSON in
+   * What a step kept for a later one (what the close read, final scoring's bundle), gzipped JSON in
    * parts: `BUNDLE#{kind}#{at}#{part}` (the name from when only bundles were kept).
    */
   keptPrefix: (kind: string, at: string) => `BUNDLE#${kind}#${at}#`,
-  /** Every sort key of a submission partition after its answers (A#…): the items the close does not keep. */
+  /** Every sort key of a submission partition after its answers (A#…): evidence, appraisals, contests, measured values. */
   afterAnswers: "A$",
   reminder: (periodId: string, days: number, unitId: string) => ({
     pk: `P#${periodId}`,

@@ -84,8 +84,8 @@ export class PeriodRepository implements PeriodStore {
 
   /**
    * Keeps what a step read (gzipped JSON, in parts) under the period for a later step, named by its
-   * kind and time: final scoring keeps the bundle it scored for the publication, the close the answers
-   * it read for final scoring. Every part carries the write's own id, so parts of two writes (a rerun
+   * kind and time: final scoring keeps the bundle it scored for the publication, the close what scoring
+   * reads of each submission for final scoring. Every part carries the write's own id, so parts of two writes (a rerun
    * that died half-way) are never read as one.
    */
   async keep<K extends KeptKind>(id: string, kind: K, at: string, value: Kept[K]): Promise<void> {

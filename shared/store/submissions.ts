@@ -79,10 +79,10 @@ export class SubmissionRepository implements SubmissionStore {
 
   /**
    * Final scoring's read. The heads first (BatchGetItem, 100 a request). A unit whose head has the
-   * version and the review count the close kept is the kept submission, with its measured values read
-   * again (BatchGetItem: they are their own items and move without the head); one with the version
-   * but more reviews gets the kept answers and one Query of the sort keys after them (evidence,
-   * appraisals, contests, measured values); any other unit is read whole.
+   * version the close kept and no reviews is the kept submission, with its measured values read again
+   * (BatchGetItem: they are their own items and move without the head); one with the version and
+   * reviews gets the kept answers and one Query of the sort keys after them (evidence, appraisals,
+   * contests, measured values); any other unit is read whole.
    */
   async loadSinceClose(
     periodId: string,
@@ -99,11 +99,14 @@ export class SubmissionRepository implements SubmissionStore {
     const sameVersion = (unitId: string) => {
       const head = heads.get(unitId);
       const kept = closed[unitId];
-      return head && kept && head.version === kept.version ? { head, kept } : undefined;
+      // A kept value of another shape (an earlier format) is not used: that unit is read whole.
+      const usable = kept && typeof kept.reviews === "number" && Array.isArray(kept.confirmed);
+      return head && usable && head.version === kept.version ? { head, kept } : undefined;
     };
+    // No reviewer wrote to it, before the close (none can) or since.
     const unreviewed = [...members.keys()].filter((unitId) => {
       const same = sameVersion(unitId);
-      return same && (same.head.reviews ?? 0) === same.kept.reviews;
+      return same && same.kept.reviews === 0 && (same.head.reviews ?? 0) === 0;
     });
     const measured = await this.batchGet(
       unreviewed.flatMap((unitId) => measuredCodes.map((code) => keys.measurement(periodId, unitId, code))),
@@ -120,9 +123,9 @@ export class SubmissionRepository implements SubmissionStore {
         stored = {
           head,
           answers: new Map(Object.entries(kept.answers)),
-          evidence: kept.evidence,
-          appraisals: new Map(kept.appraisals.map((a) => [a.code, a])),
-          contests: new Map(kept.contests.map((c) => [c.code, c])),
+          evidence: [{ status: "confirmed", indicatorCodes: kept.confirmed }],
+          appraisals: new Map(),
+          contests: new Map(),
           measured: partitionItems(measuredOf.get(keys.submissionPartition(periodId, unitId)) ?? []).measured,
         };
       } else if (same)
@@ -140,7 +143,8 @@ export class SubmissionRepository implements SubmissionStore {
   /** The heads of these units' submissions that exist, by unit id (consistent reads). */
   private async heads(periodId: string, unitIds: readonly string[]): Promise<Map<string, SubmissionHead>> {
     const items = await this.batchGet(unitIds.map((unitId) => keys.submissionHead(periodId, unitId)));
-    return new Map(items.map((item) => [item.unitId as string, toHead(item)]));
+    const prefix = keys.submissionPartition(periodId, "");
+    return new Map(items.map((item) => [(item.pk as string).slice(prefix.length), toHead(item)]));
   }
 
   /** The items of these keys that exist (consistent reads, BatchGetItem of 100, unprocessed keys again). */
@@ -316,7 +320,7 @@ export class SubmissionRepository implements SubmissionStore {
 
   /**
    * Writes a change to a submission all or nothing, bumping its version; returns the new version. The
-   * only writer of answers and evidence: final scoring takes the answers the close kept for as long as
+   * only writer of answers and evidence: final scoring takes what the close kept of them for as long as
    * the version stands (loadSinceClose), so nothing may change them without moving it.
    */
   async write(change: SubmissionWrite): Promise<number> {

@@ -2,13 +2,13 @@ import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withInlineJobs } from "../../infra/local/jobs.ts";
 import type { Actor } from "../../shared/access/roles.ts";
-import type { Evidence } from "../../shared/model/evidence.ts";
-import { appraise, requestSupplement } from "../../shared/services/appraisal.ts";
+import { confirmedCodes } from "../../shared/model/evidence.ts";
+import { appraise, contest, decideContest, requestSupplement } from "../../shared/services/appraisal.ts";
 import type { Ports } from "../../shared/services/context.ts";
 import { countedAnswers } from "../../shared/services/counted.ts";
 import { addEvidence } from "../../shared/services/evidence.ts";
 import { appraisalValues, periodBundle } from "../../shared/services/period-scoring.ts";
-import { createPeriod } from "../../shared/services/periods.ts";
+import { createPeriod, patchPeriod } from "../../shared/services/periods.ts";
 import type { ScoredSubmission } from "../../shared/services/ports.ts";
 import { saveAnswers, submit } from "../../shared/services/submissions.ts";
 import { transitionPeriod } from "../../shared/services/transitions.ts";
@@ -108,22 +108,12 @@ const OWN_ANSWERS = Object.fromEntries(
   Object.entries(DEPARTMENT_ANSWERS).filter(([code]) => !MEASURED_CODES.includes(code)),
 );
 
-const KEPT_EVIDENCE: Evidence = {
-  id: "kept",
-  kind: "url",
-  status: "confirmed",
-  indicatorCodes: ["1.1"],
-  url: "https://example.gov.vn/giu-lai",
-  createdAt: "2026-01-01T00:00:00.000Z",
-  createdBy: "test",
-};
-
 /** What scoring reads of a submission, in a form two reads can be compared by. */
 const scored = (s: ScoredSubmission) => ({
   head: s.head,
   answers: countedAnswers(s),
   appraisals: appraisalValues(s),
-  evidence: s.evidence,
+  evidence: confirmedCodes(s.evidence),
   contests: [...s.contests],
   measured: [...(s.measured ?? [])],
 });
@@ -154,15 +144,15 @@ describe("final scoring's read after the close", () => {
     expect(sinceClose.map((s) => countedAnswers(s)["1.5"])).toEqual([4, undefined, 4, undefined]);
 
     // Where it comes from, told by a kept value changed here: the kept answers where the version
-    // stands (units 0, 2 and 3); the kept evidence too where no reviewer wrote since (units 2 and 3);
-    // the supplemented unit (1) read whole, the appraised one's (0) evidence read.
+    // stands (units 0, 2 and 3); the kept evidence codes too where no reviewer wrote since (units 2
+    // and 3); the supplemented unit (1) read whole, the appraised one's (0) evidence read.
     const marked = Object.fromEntries(
       Object.entries(closed ?? {}).map(([unitId, kept]) => [
         unitId,
         {
           ...kept,
           answers: { ...kept.answers, "1.4": { value: `kept ${unitId}` } },
-          evidence: [{ ...KEPT_EVIDENCE, id: `kept ${unitId}` }],
+          confirmed: [`kept ${unitId}`],
         },
       ]),
     );
@@ -170,8 +160,8 @@ describe("final scoring's read after the close", () => {
     expect(fromMarked.map((s) => s.answers.get("1.4")?.value)).toEqual(
       unitIds.map((unitId, i) => (i === 1 ? 2 : `kept ${unitId}`)),
     );
-    expect(fromMarked.map((s) => s.evidence.map((e) => (e.id.startsWith("kept") ? e.id : e.url)))).toEqual([
-      ["https://example.gov.vn/minh-chung/an-toan-thong-tin"],
+    expect(fromMarked.map((s) => confirmedCodes(s.evidence))).toEqual([
+      ["2.1"],
       [],
       [`kept ${unitIds[2]}`],
       [`kept ${unitIds[3]}`],
@@ -196,6 +186,25 @@ describe("final scoring's read after the close", () => {
     }
   });
 
+  it("counts a contest and its decision on the head too", async () => {
+    const unitId = unitIds[2] ?? "";
+    const before = (await svc.submissions.load(periodId, unitId, "department")).head.reviews ?? 0;
+    const explanationClosesAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    await patchPeriod(svc, actorCtx(ADMIN), periodId, { explanationClosesAt });
+    await transitionPeriod(svc, actorCtx(ADMIN), periodId, { to: "explanation" });
+    await contest(svc, actorCtx(approverOf(unitId)), periodId, unitId, "2.3", {
+      explanation: "Đơn vị đã có đề án",
+    });
+    await decideContest(svc, actorCtx(REVIEWER), periodId, unitId, "2.3", {
+      outcome: "changed",
+      value: true,
+      reason: "Đã xác minh đề án",
+    });
+    const stored = await svc.submissions.load(periodId, unitId, "department");
+    expect(stored.head.reviews).toBe(before + 2);
+    expect(appraisalValues(stored)["2.3"]).toBe(true);
+  });
+
   it("keeps at final scoring the bundle a whole read makes", async () => {
     await transitionPeriod(svc, actorCtx(ADMIN), periodId, { to: "final" });
     const period = await svc.periods.require(periodId);
@@ -216,9 +225,7 @@ describe("final scoring's read after the close", () => {
         version: 1,
         reviews: 0,
         answers: { "1.1": { value: noise } },
-        evidence: [],
-        appraisals: [],
-        contests: [],
+        confirmed: [],
       },
     };
     await svc.periods.keep(periodId, "close", at, value);

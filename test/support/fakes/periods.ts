@@ -47,7 +47,8 @@ export class MemoryPeriods implements domain.PeriodStore {
   }
 
   async keep<K extends domain.KeptKind>(id: string, kind: K, at: string, value: domain.Kept[K]) {
-    this.keptValues.set(`${id}#${kind}#${at}`, structuredClone(value));
+    // As JSON, as the adapter keeps it: what does not survive JSON does not survive here either.
+    this.keptValues.set(`${id}#${kind}#${at}`, JSON.parse(JSON.stringify(value)));
   }
 
   async kept<K extends domain.KeptKind>(id: string, kind: K, at: string) {

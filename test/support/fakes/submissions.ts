@@ -77,11 +77,11 @@ export class MemorySubmissions implements domain.SubmissionStore {
   }
 
   /**
-   * As the adapter: the kept submission (measured values as stored) for a head with the version and
-   * review count the close saw, the kept answers for one with only the version, else as stored.
+   * As the adapter: the kept submission (the measured leaves' values as stored) for a head with the
+   * version the close saw and no reviews, the kept answers for one with the version, else as stored.
    */
   async loadSinceClose(
-    ...[periodId, members, closed, _measuredCodes, onRead]: Parameters<
+    ...[periodId, members, closed, measuredCodes, onRead]: Parameters<
       domain.SubmissionStore["loadSinceClose"]
     >
   ) {
@@ -91,14 +91,14 @@ export class MemorySubmissions implements domain.SubmissionStore {
       const kept = structuredClone(closed[unitId]);
       const head = this.partition(periodId, unitId).head;
       const sameVersion = head && kept && head.version === kept.version;
-      if (sameVersion && ((head.reviews as number | undefined) ?? 0) === kept.reviews)
+      if (sameVersion && kept.reviews === 0 && ((head.reviews as number | undefined) ?? 0) === 0)
         all.push({
           head: stored.head,
           answers: new Map(Object.entries(kept.answers)),
-          evidence: kept.evidence,
-          appraisals: new Map(kept.appraisals.map((a) => [a.code, a])),
-          contests: new Map(kept.contests.map((c) => [c.code, c])),
-          measured: stored.measured ?? new Map(),
+          evidence: [{ status: "confirmed", indicatorCodes: kept.confirmed }],
+          appraisals: new Map(),
+          contests: new Map(),
+          measured: new Map([...(stored.measured ?? [])].filter(([code]) => measuredCodes.includes(code))),
         });
       else if (sameVersion) all.push({ ...stored, answers: new Map(Object.entries(kept.answers)) });
       else all.push(stored);
