@@ -278,6 +278,37 @@ export interface ClosedSubmission {
   confirmed: string[];
 }
 
+/**
+ * How final scoring reads a unit (SubmissionStore.loadSinceClose), from its head now and what the
+ * close kept: "kept" while the version stands and no reviewer wrote (none can before the close);
+ * "reviews" while only the version stands (the kept answers, the rest of the partition read); "whole"
+ * otherwise, a kept value of another shape (an earlier format) included.
+ */
+export function closedRead(
+  head: Pick<SubmissionHead, "version" | "reviews"> | undefined,
+  kept: ClosedSubmission | undefined,
+): "kept" | "reviews" | "whole" {
+  const usable = kept && typeof kept.reviews === "number" && Array.isArray(kept.confirmed);
+  if (!head || !usable || head.version !== kept.version) return "whole";
+  return kept.reviews === 0 && (head.reviews ?? 0) === 0 ? "kept" : "reviews";
+}
+
+/** A unit's submission from what the close kept (closedRead "kept"), with its measured values now. */
+export function keptSubmission(
+  head: SubmissionHead,
+  kept: ClosedSubmission,
+  measured: Map<string, StoredMeasurement>,
+): ScoredSubmission {
+  return {
+    head,
+    answers: new Map(Object.entries(kept.answers)),
+    evidence: [{ status: "confirmed", indicatorCodes: kept.confirmed }],
+    appraisals: new Map(),
+    contests: new Map(),
+    measured,
+  };
+}
+
 /** What a period keeps for a later step (PeriodStore.keep), by kind. */
 export interface Kept {
   /** The bundle final scoring scored, which the publication scores again. */

@@ -1,10 +1,14 @@
 import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
+  paginateQuery,
+  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { conflict } from "../errors.ts";
+import { chunks, mapLimit } from "./batches.ts";
 
 /**
  * The one DynamoDB document client of a process. Endpoint and table names come from the environment:
@@ -73,4 +77,43 @@ export async function transact(
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20 * 2 ** attempt));
     }
   }
+}
+
+type Item = Record<string, unknown>;
+
+/** Every item a Query matches, page after page (the SDK's paginator). */
+export async function queryAll(client: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
+  return items;
+}
+
+/** Keys per BatchGetItem (DynamoDB's limit) and requests in flight. */
+const KEYS_PER_GET = 100;
+const GETS_IN_FLIGHT = 8;
+
+/**
+ * The items of these keys that exist, in no particular order: BatchGetItem of KEYS_PER_GET, the keys
+ * it leaves unprocessed asked again after a pause that grows.
+ */
+export async function batchGetAll(
+  client: DynamoDBDocumentClient,
+  table: string,
+  wanted: readonly Item[],
+  options: { consistent?: boolean } = {},
+): Promise<Item[]> {
+  const found: Item[] = [];
+  type Request = Record<string, { Keys: Item[]; ConsistentRead?: boolean }>;
+  await mapLimit(chunks(wanted, KEYS_PER_GET), GETS_IN_FLIGHT, async (chunk) => {
+    let request: Request | undefined = {
+      [table]: { Keys: chunk, ...(options.consistent ? { ConsistentRead: true } : {}) },
+    };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      if (attempt > 0) await new Promise((done) => setTimeout(done, Math.min(1000, 20 * 2 ** attempt)));
+      const result = await client.send(new BatchGetCommand({ RequestItems: request }));
+      found.push(...(result.Responses?.[table] ?? []));
+      request = result.UnprocessedKeys as Request | undefined;
+    }
+  });
+  return found;
 }

@@ -1,14 +1,12 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { BatchGetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { StoredMeasurement } from "../model/measurement.ts";
 import type { MeasurementPut, MeasurementStore } from "../services/ports.ts";
 import { chunks, mapLimit } from "./batches.ts";
-import type { DynamoConfig } from "./dynamo.ts";
+import { batchGetAll, type DynamoConfig } from "./dynamo.ts";
 import { keys } from "./keys.ts";
 
-/** BatchGetItem takes 100 keys, TransactWriteItems 100 items; requests in flight per push. */
-const KEYS_PER_GET = 100;
-const GETS_IN_FLIGHT = 8;
+/** TransactWriteItems takes 100 items; requests in flight per push. */
 const PUTS_PER_TRANSACTION = 100;
 const TRANSACTIONS_IN_FLIGHT = 4;
 /** Conditional puts in flight when a transaction was cancelled and its values go one by one. */
@@ -29,26 +27,19 @@ export class MeasurementRepository implements MeasurementStore {
     periodId: string,
     wanted: readonly { unitId: string; code: string }[],
   ): Promise<Map<string, StoredMeasurement>> {
-    const found = new Map<string, StoredMeasurement>();
-    const table = this.config.dataTable;
-    await mapLimit(chunks(wanted, KEYS_PER_GET), GETS_IN_FLIGHT, async (chunk) => {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
-        {
-          [table]: {
-            Keys: chunk.map((w) => keys.measurement(periodId, w.unitId, w.code)),
-            ConsistentRead: true,
-          },
-        };
-      while (request && Object.keys(request).length > 0) {
-        const result = await this.config.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[table] ?? []) {
-          const unitId = (item.pk as string).slice(`S#${periodId}#`.length);
-          found.set(`${unitId}#${item.code as string}`, toMeasurement(item));
-        }
-        request = result.UnprocessedKeys as typeof request;
-      }
-    });
-    return found;
+    const items = await batchGetAll(
+      this.config.client,
+      this.config.dataTable,
+      wanted.map((w) => keys.measurement(periodId, w.unitId, w.code)),
+      { consistent: true },
+    );
+    const prefix = keys.submissionPartition(periodId, "");
+    return new Map(
+      items.map((item) => [
+        `${(item.pk as string).slice(prefix.length)}#${item.code as string}`,
+        toMeasurement(item),
+      ]),
+    );
   }
 
   /**

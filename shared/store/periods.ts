@@ -18,7 +18,7 @@ import {
 } from "../services/ports.ts";
 import { auditPut, createAudited } from "./audit.ts";
 import { mapLimit } from "./batches.ts";
-import { type DynamoConfig, transact } from "./dynamo.ts";
+import { type DynamoConfig, queryAll, transact } from "./dynamo.ts";
 import { keys } from "./keys.ts";
 import { decodeCursor, encodeCursor } from "./page.ts";
 import { extensionItems } from "./submissions.ts";
@@ -113,21 +113,12 @@ export class PeriodRepository implements PeriodStore {
    * write is part 000's (its id and count); parts of an older write left beside it are not read.
    */
   async kept<K extends KeptKind>(id: string, kind: K, at: string): Promise<Kept[K] | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const result = await this.config.client.send(
-        new QueryCommand({
-          TableName: this.config.dataTable,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": keys.period(id).pk, ":prefix": keys.keptPrefix(kind, at) },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      start = result.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.config.client, {
+      TableName: this.config.dataTable,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": keys.period(id).pk, ":prefix": keys.keptPrefix(kind, at) },
+      ConsistentRead: true,
+    });
     const [first] = items; // sorted by part number
     if (!first) return undefined;
     const parts = items.filter((item) => item.writeId === first.writeId).slice(0, first.parts as number);

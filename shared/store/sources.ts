@@ -1,9 +1,9 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { conflict } from "../errors.ts";
 import type { StoredSource } from "../model/measurement.ts";
 import type { AuditEntry, SourceStore } from "../services/ports.ts";
 import { auditPut, createAudited } from "./audit.ts";
-import { type DynamoConfig, transact } from "./dynamo.ts";
+import { type DynamoConfig, queryAll, transact } from "./dynamo.ts";
 import { keys } from "./keys.ts";
 
 const fields = ({ pk: _pk, sk: _sk, ...item }: Record<string, unknown>) => item as unknown as StoredSource;
@@ -26,21 +26,12 @@ export class SourceRepository implements SourceStore {
   }
 
   async all(): Promise<StoredSource[]> {
-    const out: StoredSource[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const result = await this.config.client.send(
-        new QueryCommand({
-          TableName: this.config.dataTable,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.sources },
-          ExclusiveStartKey: start,
-        }),
-      );
-      out.push(...(result.Items ?? []).map(fields));
-      start = result.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.config.client, {
+      TableName: this.config.dataTable,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": keys.sources },
+    });
+    return items.map(fields);
   }
 
   async revoke(id: string, at: string, by: string, audit: AuditEntry): Promise<boolean> {

@@ -1,11 +1,13 @@
-import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { Appraisal, Contest } from "../model/appraisal.ts";
 import type { Evidence } from "../model/evidence.ts";
 import type { StoredMeasurement } from "../model/measurement.ts";
 import {
   type ClosedSubmission,
+  closedRead,
   type HeadResult,
+  keptSubmission,
   type LockResult,
   type Page,
   type PageRequest,
@@ -20,7 +22,7 @@ import {
 } from "../services/ports.ts";
 import { auditPut } from "./audit.ts";
 import { chunks, mapLimit } from "./batches.ts";
-import { type DynamoConfig, type TransactItem, transact } from "./dynamo.ts";
+import { batchGetAll, type DynamoConfig, queryAll, type TransactItem, transact } from "./dynamo.ts";
 import { keys, SK_PREFIX } from "./keys.ts";
 import { decodeCursor, encodeCursor } from "./page.ts";
 
@@ -43,9 +45,6 @@ export { SubmissionWriteConflict };
  */
 const RESULTS_PER_TRANSACTION = 100;
 const RESULT_TRANSACTIONS_IN_FLIGHT = 8;
-/** Keys read per BatchGetItem (DynamoDB's limit is 100) and requests in flight. */
-const KEYS_PER_GET = 100;
-const GETS_IN_FLIGHT = 8;
 
 /** A unit's submission is one partition: head, answers and evidence come back in one Query. */
 export class SubmissionRepository implements SubmissionStore {
@@ -96,45 +95,39 @@ export class SubmissionRepository implements SubmissionStore {
       periodId,
       [...members.keys()].filter((unitId) => closed[unitId]),
     );
-    const sameVersion = (unitId: string) => {
-      const head = heads.get(unitId);
-      const kept = closed[unitId];
-      // A kept value of another shape (an earlier format) is not used: that unit is read whole.
-      const usable = kept && typeof kept.reviews === "number" && Array.isArray(kept.confirmed);
-      return head && usable && head.version === kept.version ? { head, kept } : undefined;
-    };
-    // No reviewer wrote to it, before the close (none can) or since.
-    const unreviewed = [...members.keys()].filter((unitId) => {
-      const same = sameVersion(unitId);
-      return same && same.kept.reviews === 0 && (same.head.reviews ?? 0) === 0;
-    });
-    const measured = await this.batchGet(
-      unreviewed.flatMap((unitId) => measuredCodes.map((code) => keys.measurement(periodId, unitId, code))),
+    const how = new Map([...members.keys()].map((id) => [id, closedRead(heads.get(id), closed[id])]));
+    const unchanged = [...how].flatMap(([unitId, read]) => (read === "kept" ? [unitId] : []));
+    const measured = await batchGetAll(
+      this.config.client,
+      this.config.dataTable,
+      unchanged.flatMap((unitId) => measuredCodes.map((code) => keys.measurement(periodId, unitId, code))),
+      { consistent: true },
     );
     const measuredOf = new Map<string, Record<string, unknown>[]>();
-    for (const item of measured)
-      measuredOf.set(item.pk as string, [...(measuredOf.get(item.pk as string) ?? []), item]);
-    const unreviewedSet = new Set(unreviewed);
+    for (const item of measured) {
+      const pk = item.pk as string;
+      const ofUnit = measuredOf.get(pk) ?? [];
+      ofUnit.push(item);
+      measuredOf.set(pk, ofUnit);
+    }
+    const read = async (unitId: string, groupId: string): Promise<ScoredSubmission> => {
+      const head = heads.get(unitId) as SubmissionHead;
+      const kept = closed[unitId] as ClosedSubmission;
+      switch (how.get(unitId)) {
+        case "kept": {
+          const ofUnit = measuredOf.get(keys.submissionPartition(periodId, unitId)) ?? [];
+          return keptSubmission(head, kept, partitionItems(ofUnit).measured);
+        }
+        case "reviews": {
+          const rest = partitionItems(await this.query(periodId, unitId, keys.afterAnswers));
+          return { ...rest, head, answers: new Map(Object.entries(kept.answers)) };
+        }
+        default:
+          return this.load(periodId, unitId, groupId);
+      }
+    };
     return mapLimit([...members], concurrency, async ([unitId, groupId]) => {
-      const same = sameVersion(unitId);
-      let stored: ScoredSubmission;
-      if (same && unreviewedSet.has(unitId)) {
-        const { head, kept } = same;
-        stored = {
-          head,
-          answers: new Map(Object.entries(kept.answers)),
-          evidence: [{ status: "confirmed", indicatorCodes: kept.confirmed }],
-          appraisals: new Map(),
-          contests: new Map(),
-          measured: partitionItems(measuredOf.get(keys.submissionPartition(periodId, unitId)) ?? []).measured,
-        };
-      } else if (same)
-        stored = {
-          ...partitionItems(await this.query(periodId, unitId, keys.afterAnswers)),
-          head: same.head,
-          answers: new Map(Object.entries(same.kept.answers)),
-        };
-      else stored = await this.load(periodId, unitId, groupId);
+      const stored = await read(unitId, groupId);
       await onRead?.(1);
       return stored;
     });
@@ -142,49 +135,27 @@ export class SubmissionRepository implements SubmissionStore {
 
   /** The heads of these units' submissions that exist, by unit id (consistent reads). */
   private async heads(periodId: string, unitIds: readonly string[]): Promise<Map<string, SubmissionHead>> {
-    const items = await this.batchGet(unitIds.map((unitId) => keys.submissionHead(periodId, unitId)));
+    const items = await batchGetAll(
+      this.config.client,
+      this.config.dataTable,
+      unitIds.map((unitId) => keys.submissionHead(periodId, unitId)),
+      { consistent: true },
+    );
     const prefix = keys.submissionPartition(periodId, "");
     return new Map(items.map((item) => [(item.pk as string).slice(prefix.length), toHead(item)]));
   }
 
-  /** The items of these keys that exist (consistent reads, BatchGetItem of 100, unprocessed keys again). */
-  private async batchGet(wanted: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    const table = this.config.dataTable;
-    await mapLimit(chunks(wanted, KEYS_PER_GET), GETS_IN_FLIGHT, async (chunk) => {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
-        { [table]: { Keys: [...chunk], ConsistentRead: true } };
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        if (attempt > 0) await new Promise((done) => setTimeout(done, Math.min(1000, 20 * 2 ** attempt)));
-        const result = await this.config.client.send(new BatchGetCommand({ RequestItems: request }));
-        found.push(...(result.Responses?.[table] ?? []));
-        request = result.UnprocessedKeys as typeof request;
-      }
+  /** A partition's items (from the sort key `from` on, when given), consistent. */
+  private query(periodId: string, unitId: string, from?: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.config.client, {
+      TableName: this.config.dataTable,
+      KeyConditionExpression: from ? "pk = :pk AND sk >= :from" : "pk = :pk",
+      ExpressionAttributeValues: {
+        ":pk": keys.submissionPartition(periodId, unitId),
+        ...(from ? { ":from": from } : {}),
+      },
+      ConsistentRead: true,
     });
-    return found;
-  }
-
-  /** A partition's items (from the sort key `from` on, when given), every page, consistent. */
-  private async query(periodId: string, unitId: string, from?: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const result = await this.config.client.send(
-        new QueryCommand({
-          TableName: this.config.dataTable,
-          KeyConditionExpression: from ? "pk = :pk AND sk >= :from" : "pk = :pk",
-          ExpressionAttributeValues: {
-            ":pk": keys.submissionPartition(periodId, unitId),
-            ...(from ? { ":from": from } : {}),
-          },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      start = result.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 
   /**
@@ -197,28 +168,19 @@ export class SubmissionRepository implements SubmissionStore {
     concurrency = 32,
   ): Promise<Map<string, Set<string>>> {
     const codes = await mapLimit(unitIds, concurrency, async (unitId) => {
-      const found = new Set<string>();
-      let start: Record<string, unknown> | undefined;
-      do {
-        const result = await this.config.client.send(
-          new QueryCommand({
-            TableName: this.config.dataTable,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues: {
-              ":pk": keys.submissionPartition(periodId, unitId),
-              ":prefix": SK_PREFIX.appraisal,
-            },
-            ProjectionExpression: "#code",
-            ExpressionAttributeNames: { "#code": "code" },
-            ExclusiveStartKey: start,
-            // As load(): an appraisal just written counts at once.
-            ConsistentRead: true,
-          }),
-        );
-        for (const item of result.Items ?? []) found.add(item.code as string);
-        start = result.LastEvaluatedKey;
-      } while (start);
-      return [unitId, found] as const;
+      const items = await queryAll(this.config.client, {
+        TableName: this.config.dataTable,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: {
+          ":pk": keys.submissionPartition(periodId, unitId),
+          ":prefix": SK_PREFIX.appraisal,
+        },
+        ProjectionExpression: "#code",
+        ExpressionAttributeNames: { "#code": "code" },
+        // As load(): an appraisal just written counts at once.
+        ConsistentRead: true,
+      });
+      return [unitId, new Set(items.map((item) => item.code as string))] as const;
     });
     return new Map(codes);
   }
@@ -491,7 +453,9 @@ const toHead = ({
 }: Record<string, unknown>) => item as unknown as SubmissionHead;
 
 /** A partition's items other than its head, each where it belongs; evidence in the order it was added. */
-function partitionItems(items: readonly Record<string, unknown>[]): Omit<StoredSubmission, "head"> {
+function partitionItems(
+  items: readonly Record<string, unknown>[],
+): Omit<StoredSubmission, "head"> & Required<Pick<StoredSubmission, "measured">> {
   const answers = new Map<string, StoredAnswer>();
   const evidence: Evidence[] = [];
   const appraisals = new Map<string, Appraisal>();

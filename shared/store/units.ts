@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from "node:util";
-import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { conflict } from "../errors.ts";
 import type { Unit } from "../model/unit.ts";
 import type { AuditEntry, Page, PageRequest, UnitStore, UpsertCounts } from "../services/ports.ts";
 import { auditPut } from "./audit.ts";
 import { chunks, mapLimit } from "./batches.ts";
-import { type DynamoConfig, transact } from "./dynamo.ts";
+import { batchGetAll, type DynamoConfig, transact } from "./dynamo.ts";
 import { keys } from "./keys.ts";
 import { decodeCursor, encodeCursor } from "./page.ts";
 
@@ -105,21 +105,17 @@ export class UnitRepository implements UnitStore {
 
   /** Units as stored, with their revisions. */
   private async read(ids: readonly string[]): Promise<Map<string, Stored>> {
-    const found = new Map<string, Stored>();
-    await mapLimit(chunks([...new Set(ids)], 100), 8, async (chunk) => {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.config.dataTable]: { Keys: chunk.map((id) => keys.unit(id)) },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const result = await this.config.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.config.dataTable] ?? []) {
-          const unit = toUnit(item);
-          found.set(unit.id, { unit, rev: typeof item.rev === "number" ? item.rev : undefined });
-        }
-        request = result.UnprocessedKeys as typeof request;
-      }
-    });
-    return found;
+    const items = await batchGetAll(
+      this.config.client,
+      this.config.dataTable,
+      [...new Set(ids)].map((id) => keys.unit(id)),
+    );
+    return new Map(
+      items.map((item) => {
+        const unit = toUnit(item);
+        return [unit.id, { unit, rev: typeof item.rev === "number" ? item.rev : undefined }];
+      }),
+    );
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, Unit>> {

@@ -76,10 +76,7 @@ export class MemorySubmissions implements domain.SubmissionStore {
     return all;
   }
 
-  /**
-   * As the adapter: the kept submission (the measured leaves' values as stored) for a head with the
-   * version the close saw and no reviews, the kept answers for one with the version, else as stored.
-   */
+  /** As the adapter, by the same rule (closedRead): kept, kept answers with the reviews, or as stored. */
   async loadSinceClose(
     ...[periodId, members, closed, measuredCodes, onRead]: Parameters<
       domain.SubmissionStore["loadSinceClose"]
@@ -88,19 +85,13 @@ export class MemorySubmissions implements domain.SubmissionStore {
     const all: domain.ScoredSubmission[] = [];
     for (const [unitId, groupId] of members) {
       const stored = await this.load(periodId, unitId, groupId);
-      const kept = structuredClone(closed[unitId]);
-      const head = this.partition(periodId, unitId).head;
-      const sameVersion = head && kept && head.version === kept.version;
-      if (sameVersion && kept.reviews === 0 && ((head.reviews as number | undefined) ?? 0) === 0)
-        all.push({
-          head: stored.head,
-          answers: new Map(Object.entries(kept.answers)),
-          evidence: [{ status: "confirmed", indicatorCodes: kept.confirmed }],
-          appraisals: new Map(),
-          contests: new Map(),
-          measured: new Map([...(stored.measured ?? [])].filter(([code]) => measuredCodes.includes(code))),
-        });
-      else if (sameVersion) all.push({ ...stored, answers: new Map(Object.entries(kept.answers)) });
+      const kept = structuredClone(closed[unitId]) as domain.ClosedSubmission;
+      const head = this.partition(periodId, unitId).head as domain.SubmissionHead | undefined;
+      const how = domain.closedRead(head, kept);
+      if (how === "kept") {
+        const measured = [...(stored.measured ?? [])].filter(([code]) => measuredCodes.includes(code));
+        all.push(domain.keptSubmission(stored.head, kept, new Map(measured)));
+      } else if (how === "reviews") all.push({ ...stored, answers: new Map(Object.entries(kept.answers)) });
       else all.push(stored);
       await onRead?.(1);
     }
